@@ -1,0 +1,524 @@
+package dev.onelog;
+
+import dev.onelog.internal.LogOptions;
+import dev.onelog.internal.read.PartitionReader;
+import dev.onelog.internal.read.PartitionReader.PartitionState;
+import dev.onelog.internal.read.ReadPool;
+import dev.onelog.internal.storage.FileOpener;
+import dev.onelog.internal.storage.SqliteErrors;
+import dev.onelog.internal.storage.StatementCache;
+import dev.onelog.internal.storage.TopicCatalog;
+import dev.onelog.internal.storage.TopicMeta;
+import dev.onelog.internal.storage.TopicNames;
+import dev.onelog.internal.verify.Verifier;
+import dev.onelog.internal.write.CommitSignal;
+import dev.onelog.internal.write.EncodedRecord;
+import dev.onelog.internal.write.RecordEncoder;
+import dev.onelog.internal.write.Writer;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * An event log in one SQLite file: topics of partitions of records, each record at an offset
+ * that is never reused. Open one with {@link #open(Path)} or {@link #builder(Path)}; it creates
+ * the file when missing.
+ *
+ * <pre>{@code
+ * try (OneLog log = OneLog.open(Path.of("events.db"))) {
+ *   log.createTopic(TopicSpec.named("orders").withPartitions(3));
+ *   RecordMetadata stored = log.append(ProducerRecord.of("orders", "order-1", "created"));
+ *   try (Consumer consumer = log.consumer("orders")) {
+ *     List<LogRecord> records = consumer.poll(Duration.ofSeconds(1));
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: any thread may send, read and administer. Appends from every thread go
+ * through one writer thread that commits everything queued in one transaction (group commit);
+ * {@link #send} returns at once with a future, {@link #append} waits for the commit. Several
+ * processes may open the same file: SQLite's lock serialises their writers, and readers see
+ * every process's commits. An acknowledged append survives what its {@link Durability}
+ * promises.
+ *
+ * <p>{@link #close()} commits what was sent, closes every consumer and checkpoints the WAL into
+ * the file; it is idempotent. Every method but {@code close} throws {@link LogClosedException}
+ * afterwards.
+ */
+public final class OneLog implements AutoCloseable {
+  private final LogOptions options;
+  private final TopicCatalog catalog = new TopicCatalog();
+  private final CommitSignal signal = new CommitSignal();
+  private final RecordEncoder encoder;
+  private final ReadPool readers;
+  private final Writer writer;
+  private final Set<Consumer> consumers = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  private OneLog(LogOptions options, Connection writerConnection) {
+    this.options = options;
+    this.encoder = new RecordEncoder(options.clock(), options.maxRecordSizeBytes());
+    this.readers = new ReadPool(options.path(), options.busyTimeout());
+    this.writer = new Writer(options, writerConnection, signal);
+    this.writer.start();
+  }
+
+  /** Opens the log at {@code path} with the default settings, creating the file when missing. */
+  public static OneLog open(Path path) {
+    return builder(path).open();
+  }
+
+  public static Builder builder(Path path) {
+    return new Builder(path);
+  }
+
+  public Path path() {
+    return options.path();
+  }
+
+  public Durability durability() {
+    return options.durability();
+  }
+
+  // ---- Topics ----
+
+  /**
+   * Creates a topic with its partitions.
+   *
+   * @throws InvalidTopicException when the name breaks Kafka's naming rule
+   * @throws TopicExistsException when a topic of that name exists
+   */
+  public TopicDescription createTopic(TopicSpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    ensureOpen();
+    TopicNames.validate(spec.name());
+    await(writer.admin(c -> TopicCatalog.create(c, spec, options.clock().millis()), "creating topic " + spec.name()));
+    return describeTopic(spec.name());
+  }
+
+  /** The names of every topic, sorted. */
+  public List<String> topics() {
+    return withReader("listing topics", session -> catalog.list(session.connection()).stream().map(TopicMeta::name).toList());
+  }
+
+  /**
+   * The topic's configuration and per partition its earliest and next offset, record count,
+   * bytes and newest timestamp.
+   *
+   * @throws UnknownTopicException listing the known topics
+   */
+  public TopicDescription describeTopic(String name) {
+    return withReader("describing topic " + name, session -> {
+      TopicMeta topic = catalog.require(name, session.connection());
+      List<PartitionDescription> partitions = new ArrayList<>(topic.partitions());
+      for (int p = 0; p < topic.partitions(); p++) {
+        PartitionState state = PartitionReader.state(session, topic, p);
+        partitions.add(new PartitionDescription(
+            p, state.logStartOffset(), state.nextOffset(), state.recordCount(), state.sizeBytes(),
+            PartitionReader.lastTimestampMs(session, topic, p)));
+      }
+      return new TopicDescription(topic.spec(), topic.createdAtMs(), List.copyOf(partitions));
+    });
+  }
+
+  /**
+   * Deletes the topic and every record in it.
+   *
+   * @throws UnknownTopicException listing the known topics
+   */
+  public void deleteTopic(String name) {
+    ensureOpen();
+    try {
+      await(writer.admin(c -> {
+        catalog.delete(c, name);
+        return null;
+      }, "deleting topic " + name));
+    } finally {
+      catalog.evict(name);
+    }
+  }
+
+  // ---- Appends ----
+
+  /**
+   * Queues a record and returns at once with a future of where it was stored. Blocks only while
+   * the write queue is full (back-pressure). The future fails with {@link DiskFullException},
+   * {@link BusyTimeoutException} or {@link LogClosedException} when the commit does.
+   *
+   * @throws UnknownTopicException listing the known topics
+   * @throws UnknownPartitionException when the record names a partition the topic lacks
+   * @throws RecordTooLargeException when key, value and headers exceed the maximum record size
+   * @throws LogClosedException after {@link #close()}
+   */
+  public CompletableFuture<RecordMetadata> send(ProducerRecord record) {
+    Objects.requireNonNull(record, "record");
+    ensureOpen();
+    return writer.append(encoder.encode(record, topic(record.topic())));
+  }
+
+  /**
+   * Queues records that commit together, in one transaction, or not at all: a reader never sees
+   * some of them without the others. Throws as {@link #send(ProducerRecord)} does, before
+   * queueing any of them.
+   */
+  public CompletableFuture<List<RecordMetadata>> send(List<ProducerRecord> records) {
+    Objects.requireNonNull(records, "records");
+    ensureOpen();
+    if (records.isEmpty()) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    EncodedRecord[] encoded = new EncodedRecord[records.size()];
+    for (int i = 0; i < encoded.length; i++) {
+      ProducerRecord record = records.get(i);
+      encoded[i] = encoder.encode(record, topic(record.topic()));
+    }
+    return writer.append(encoded);
+  }
+
+  /** Appends a record and waits until it is committed with the log's durability. */
+  public RecordMetadata append(ProducerRecord record) {
+    return await(send(record));
+  }
+
+  /** Appends records atomically and waits until they are committed. */
+  public List<RecordMetadata> append(List<ProducerRecord> records) {
+    return await(send(records));
+  }
+
+  /** Waits until every record sent before this call has been committed or has failed. */
+  public void flush() {
+    ensureOpen();
+    await(writer.barrier());
+  }
+
+  // ---- Reads ----
+
+  /**
+   * Records of one partition from {@code fromOffset} on, in offset order, within the limit. An
+   * offset below the earliest starts at the earliest; at or past the next offset, the list is
+   * empty.
+   *
+   * @throws CorruptRecordException when a record does not match its CRC
+   */
+  public List<LogRecord> read(TopicPartition partition, long fromOffset, ReadLimit limit) {
+    Objects.requireNonNull(limit, "limit");
+    return withReader("reading " + partition, session ->
+        PartitionReader.read(session, partitionTopic(partition, session), partition.partition(), fromOffset, limit));
+  }
+
+  /** The first offset still stored in the partition (equal to the next offset when it is empty). */
+  public long earliestOffset(TopicPartition partition) {
+    return withReader("reading " + partition, session ->
+        PartitionReader.state(session, partitionTopic(partition, session), partition.partition()).logStartOffset());
+  }
+
+  /** The offset the next record appended to the partition will get: the high-water mark. */
+  public long nextOffset(TopicPartition partition) {
+    return withReader("reading " + partition, session ->
+        PartitionReader.state(session, partitionTopic(partition, session), partition.partition()).nextOffset());
+  }
+
+  /** The first offset whose record's timestamp is at or after {@code time}; empty when none is. */
+  public OptionalLong offsetForTimestamp(TopicPartition partition, Instant time) {
+    return withReader("searching " + partition + " by time", session ->
+        PartitionReader.offsetForTimestamp(
+            session, partitionTopic(partition, session), partition.partition(), time.toEpochMilli()));
+  }
+
+  /** A consumer of every partition of the topic, positioned at each partition's earliest offset. */
+  public Consumer consumer(String topic) {
+    int partitions = withReader("opening a consumer", session -> catalog.require(topic, session.connection()).partitions());
+    List<TopicPartition> assignment = new ArrayList<>(partitions);
+    for (int p = 0; p < partitions; p++) {
+      assignment.add(new TopicPartition(topic, p));
+    }
+    return consumer(assignment);
+  }
+
+  /** A consumer of the given partitions, positioned at each one's earliest offset. */
+  public Consumer consumer(Collection<TopicPartition> partitions) {
+    ensureOpen();
+    if (partitions.isEmpty()) {
+      throw new IllegalArgumentException("a consumer needs at least one partition");
+    }
+    for (TopicPartition partition : partitions) {
+      withReader("opening a consumer", session -> partitionTopic(partition, session));
+    }
+    Consumer consumer = new Consumer(this, List.copyOf(partitions));
+    consumers.add(consumer);
+    if (closed) {
+      consumer.close();
+      throw closedException();
+    }
+    return consumer;
+  }
+
+  // ---- The file ----
+
+  /**
+   * Checks every record's CRC32C, every partition's offsets and counters, and SQLite's
+   * integrity_check, in one consistent snapshot taken without blocking writers.
+   */
+  public VerifyReport verify() {
+    return withReader("verifying", session -> Verifier.verify(session, catalog.list(session.connection())));
+  }
+
+  /** The size of the database in bytes (pages in use and free), excluding the -wal file. */
+  public long fileSizeBytes() {
+    return withReader("measuring the file", session -> {
+      try (Statement s = session.connection().createStatement();
+          ResultSet rs = s.executeQuery("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size")) {
+        return rs.next() ? rs.getLong(1) : 0L;
+      }
+    });
+  }
+
+  /**
+   * Commits everything sent, closes every consumer of this log, checkpoints the WAL into the
+   * file and releases it. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (Consumer consumer : List.copyOf(consumers)) {
+      consumer.close();
+    }
+    try {
+      readers.close();
+    } catch (SQLException e) {
+      throw SqliteErrors.translate(e, options.path(), options.busyTimeout(), "closing readers");
+    } finally {
+      writer.close();
+    }
+  }
+
+  // ---- For Consumer ----
+
+  TopicCatalog catalog() {
+    return catalog;
+  }
+
+  CommitSignal signal() {
+    return signal;
+  }
+
+  LogOptions options() {
+    return options;
+  }
+
+  ReadPool readers() {
+    return readers;
+  }
+
+  void forget(Consumer consumer) {
+    consumers.remove(consumer);
+  }
+
+  void ensureOpen() {
+    if (closed) {
+      throw closedException();
+    }
+  }
+
+  LogClosedException closedException() {
+    return new LogClosedException("the log " + options.path() + " is closed; open it again to use it");
+  }
+
+  /** The topic of a partition, checking that the partition exists. */
+  TopicMeta partitionTopic(TopicPartition partition, StatementCache session) throws SQLException {
+    TopicMeta topic = catalog.require(partition.topic(), session.connection());
+    TopicCatalog.requirePartition(topic, partition.partition());
+    return topic;
+  }
+
+  // ---- Internals ----
+
+  private TopicMeta topic(String name) {
+    TopicMeta meta = catalog.cached(name);
+    if (meta != null) {
+      return meta;
+    }
+    return withReader("looking up topic " + name, session -> catalog.require(name, session.connection()));
+  }
+
+  @FunctionalInterface
+  interface SqlWork<T> {
+    T run(StatementCache session) throws SQLException;
+  }
+
+  /** Runs {@code work} on a pooled read connection, translating SQLite's errors. */
+  <T> T withReader(String doing, SqlWork<T> work) {
+    ensureOpen();
+    StatementCache session;
+    try {
+      session = readers.borrow();
+    } catch (SQLException e) {
+      throw SqliteErrors.translate(e, options.path(), options.busyTimeout(), doing);
+    }
+    try {
+      T result = work.run(session);
+      readers.release(session);
+      return result;
+    } catch (SQLException e) {
+      closeQuietly(session, e);
+      if (SqliteErrors.isNoSuchTable(e)) {
+        throw topicGone(doing, e);
+      }
+      throw SqliteErrors.translate(e, options.path(), options.busyTimeout(), doing);
+    } catch (RuntimeException e) {
+      closeQuietly(session, e);
+      throw e;
+    }
+  }
+
+  /** A table vanished under us: another process deleted a topic. Forget what we knew. */
+  private UnknownTopicException topicGone(String doing, SQLException cause) {
+    withReader("reloading topics", session -> {
+      catalog.reload(session.connection());
+      return null;
+    });
+    UnknownTopicException e = new UnknownTopicException(
+        "a topic was deleted while " + doing + "; known topics: " + catalog.knownNames());
+    e.initCause(cause);
+    return e;
+  }
+
+  private static void closeQuietly(StatementCache session, Throwable primary) {
+    try {
+      session.close();
+    } catch (SQLException e) {
+      primary.addSuppressed(e);
+    }
+  }
+
+  /** Waits for a future of ours, rethrowing its failure as it was thrown on the writer thread. */
+  static <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OneLogException("interrupted while waiting for a commit; it may still complete", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new OneLogException(cause.toString(), cause);
+    }
+  }
+
+  /**
+   * Settings for opening a log. Each setter checks its value at once and names what is
+   * accepted.
+   */
+  public static final class Builder {
+    private final Path path;
+    private Durability durability = Durability.FSYNC;
+    private int maxRecordSizeBytes = 1 << 20;
+    private Duration busyTimeout = Duration.ofSeconds(5);
+    private Clock clock = Clock.systemUTC();
+    private long maxFileSizeBytes;
+    private int maxQueuedBytes = 64 << 20;
+
+    private Builder(Path path) {
+      this.path = Objects.requireNonNull(path, "path").toAbsolutePath();
+    }
+
+    /** {@link Durability#FSYNC} (the default) or {@link Durability#NORMAL}. */
+    public Builder durability(Durability value) {
+      this.durability = Objects.requireNonNull(value, "durability");
+      return this;
+    }
+
+    /** The largest record accepted, counting key, value and headers; default 1 MiB. */
+    public Builder maxRecordSizeBytes(int bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxRecordSizeBytes < 1: " + bytes);
+      }
+      this.maxRecordSizeBytes = bytes;
+      return this;
+    }
+
+    /** How long a write waits for another process's write lock before failing; default 5 s. */
+    public Builder busyTimeout(Duration timeout) {
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("busyTimeout < 0: " + timeout);
+      }
+      this.busyTimeout = timeout;
+      return this;
+    }
+
+    /** The clock that stamps records sent without a timestamp; default the system's UTC clock. */
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /**
+     * A cap on the file's size (SQLite's max_page_count): appends past it fail with {@link
+     * DiskFullException}, as on a full disk. 0, the default, means no cap.
+     */
+    public Builder maxFileSizeBytes(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("maxFileSizeBytes < 0: " + bytes);
+      }
+      this.maxFileSizeBytes = bytes;
+      return this;
+    }
+
+    /**
+     * How many bytes of records may wait for the writer before {@code send} blocks; default 64
+     * MiB.
+     */
+    public Builder maxQueuedBytes(int bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("maxQueuedBytes must be at least 1024, was " + bytes);
+      }
+      this.maxQueuedBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Opens the log, creating the file when missing.
+     *
+     * @throws FileAccessException when the directory is missing or the file is read-only
+     * @throws NotAOneLogFileException when the file is another SQLite database or not SQLite
+     * @throws NewerFormatException when the file is of a newer format than this code reads
+     */
+    public OneLog open() {
+      LogOptions options = new LogOptions(
+          path, durability, maxRecordSizeBytes, busyTimeout, clock, maxFileSizeBytes, maxQueuedBytes);
+      Connection connection = FileOpener.openWriter(options);
+      try {
+        return new OneLog(options, connection);
+      } catch (RuntimeException e) {
+        try {
+          connection.close();
+        } catch (SQLException closeFailure) {
+          e.addSuppressed(closeFailure);
+        }
+        throw e;
+      }
+    }
+  }
+}

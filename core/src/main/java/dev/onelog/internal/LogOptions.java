@@ -1,0 +1,19 @@
+package dev.onelog.internal;
+
+import dev.onelog.Durability;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The settings of one open log, validated by {@link dev.onelog.OneLog.Builder}. {@code
+ * maxFileSizeBytes} of 0 means no limit beyond the disk's.
+ */
+public record LogOptions(
+    Path path,
+    Durability durability,
+    int maxRecordSizeBytes,
+    Duration busyTimeout,
+    Clock clock,
+    long maxFileSizeBytes,
+    int maxQueuedBytes) {}

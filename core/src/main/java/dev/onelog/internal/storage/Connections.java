@@ -1,0 +1,86 @@
+package dev.onelog.internal.storage;
+
+import dev.onelog.Durability;
+import dev.onelog.internal.LogOptions;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Opens SQLite connections to a log file with the pragmas each role needs. Every connection runs
+ * with autocommit on, so that transactions are begun explicitly with {@code BEGIN IMMEDIATE}: a
+ * deferred {@code BEGIN} that later upgrades to a write fails at once with SQLITE_BUSY when
+ * another process writes, instead of waiting for the lock.
+ */
+public final class Connections {
+  private Connections() {}
+
+  /**
+   * WAL size after a checkpoint is truncated back to this, so that a log that never stops
+   * writing keeps a bounded -wal file.
+   */
+  static final long JOURNAL_SIZE_LIMIT_BYTES = 64L << 20;
+
+  /** The writer's page cache, in KiB (SQLite's negative cache_size unit). */
+  static final int WRITER_CACHE_KIB = 32 * 1024;
+
+  /** The one read-write connection of an open log; only the writer thread uses it. */
+  public static Connection openWriter(LogOptions options) throws SQLException {
+    Connection connection = open(options.path(), options.busyTimeout(), false);
+    try (Statement s = connection.createStatement()) {
+      s.execute("PRAGMA synchronous=" + (options.durability() == Durability.FSYNC ? "FULL" : "NORMAL"));
+      s.execute("PRAGMA cache_size=-" + WRITER_CACHE_KIB);
+      s.execute("PRAGMA journal_size_limit=" + JOURNAL_SIZE_LIMIT_BYTES);
+      s.execute("PRAGMA temp_store=MEMORY");
+      if (options.maxFileSizeBytes() > 0) {
+        s.execute("PRAGMA max_page_count=" + Math.max(1, options.maxFileSizeBytes() / FileFormat.PAGE_SIZE_BYTES));
+      }
+    } catch (SQLException e) {
+      closeQuietly(connection, e);
+      throw e;
+    }
+    return connection;
+  }
+
+  /**
+   * A connection for reads, opened read-only: it can never write, and never checkpoints, so the
+   * writer's connection stays the one that checkpoints when the log closes.
+   */
+  public static Connection openReader(Path path, Duration busyTimeout) throws SQLException {
+    return open(path, busyTimeout, true);
+  }
+
+  /** Opens read-write, creating the file when it is missing. */
+  static Connection openReadWrite(Path path, Duration busyTimeout) throws SQLException {
+    return open(path, busyTimeout, false);
+  }
+
+  private static Connection open(Path path, Duration busyTimeout, boolean readOnly) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
+    if (readOnly) {
+      config.setReadOnly(true);
+    }
+    return DriverManager.getConnection(url(path), config.toProperties());
+  }
+
+  private static String url(Path path) {
+    return "jdbc:sqlite:" + path.toAbsolutePath();
+  }
+
+  /** Closes after a failure, keeping the close's own failure as suppressed. */
+  public static void closeQuietly(AutoCloseable closeable, Throwable primary) {
+    if (closeable == null) {
+      return;
+    }
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      primary.addSuppressed(e);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package dev.onelog.internal.storage;
+
+import dev.onelog.Header;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * Encodes record headers into the {@code headers} column and computes each record's CRC32C.
+ * Stateless and thread-safe.
+ *
+ * <pre>
+ * headers column: NULL when a record has no headers, else
+ *   int32 count, then per header: int32 name length, name (UTF-8),
+ *                                 int32 value length (-1 = null value), value
+ * crc column: CRC32C (Castagnoli) as an unsigned 32-bit integer over
+ *   int64 timestamp_ms | int32 key length (-1 = NULL) | key
+ *   | int32 value length (-1 = NULL) | value | int32 headers length (-1 = NULL) | headers
+ * </pre>
+ *
+ * All integers are big-endian. The offset is not covered: records are encoded on the sending
+ * thread before the writer assigns offsets, and the offset is the b-tree's own key.
+ */
+public final class RecordCodec {
+  private RecordCodec() {}
+
+  /** The headers column value for these headers: null for none. */
+  public static byte[] encodeHeaders(List<Header> headers) {
+    if (headers.isEmpty()) {
+      return null;
+    }
+    int size = 4;
+    List<byte[]> names = new ArrayList<>(headers.size());
+    for (Header header : headers) {
+      byte[] name = header.name().getBytes(StandardCharsets.UTF_8);
+      names.add(name);
+      size += 8 + name.length + (header.value() == null ? 0 : header.value().length);
+    }
+    ByteBuffer out = ByteBuffer.allocate(size);
+    out.putInt(headers.size());
+    for (int i = 0; i < headers.size(); i++) {
+      byte[] name = names.get(i);
+      byte[] value = headers.get(i).value();
+      out.putInt(name.length).put(name);
+      if (value == null) {
+        out.putInt(-1);
+      } else {
+        out.putInt(value.length).put(value);
+      }
+    }
+    return out.array();
+  }
+
+  /**
+   * Decodes the headers column.
+   *
+   * @throws IllegalArgumentException when the bytes are not a valid encoding
+   */
+  public static List<Header> decodeHeaders(byte[] encoded) {
+    if (encoded == null) {
+      return Collections.emptyList();
+    }
+    try {
+      ByteBuffer in = ByteBuffer.wrap(encoded);
+      int count = in.getInt();
+      if (count < 0 || count > encoded.length / 8) {
+        throw new IllegalArgumentException("header count " + count + " does not fit " + encoded.length + " bytes");
+      }
+      List<Header> headers = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        byte[] name = new byte[in.getInt()];
+        in.get(name);
+        int valueLength = in.getInt();
+        byte[] value = null;
+        if (valueLength >= 0) {
+          value = new byte[valueLength];
+          in.get(value);
+        }
+        headers.add(new Header(new String(name, StandardCharsets.UTF_8), value));
+      }
+      if (in.hasRemaining()) {
+        throw new IllegalArgumentException(in.remaining() + " bytes left after " + count + " headers");
+      }
+      return Collections.unmodifiableList(headers);
+    } catch (RuntimeException e) {
+      if (e instanceof IllegalArgumentException) {
+        throw e;
+      }
+      throw new IllegalArgumentException("malformed headers column: " + e, e);
+    }
+  }
+
+  /** The record's CRC32C, as stored in the crc column. */
+  public static long crc(long timestampMs, byte[] key, byte[] value, byte[] headers) {
+    CRC32C crc = new CRC32C();
+    ByteBuffer scratch = ByteBuffer.allocate(8);
+    scratch.putLong(timestampMs).flip();
+    crc.update(scratch);
+    updateField(crc, scratch, key);
+    updateField(crc, scratch, value);
+    updateField(crc, scratch, headers);
+    return crc.getValue();
+  }
+
+  private static void updateField(CRC32C crc, ByteBuffer scratch, byte[] field) {
+    scratch.clear();
+    scratch.putInt(field == null ? -1 : field.length).flip();
+    crc.update(scratch);
+    if (field != null) {
+      crc.update(field, 0, field.length);
+    }
+  }
+
+  /** The bytes a record counts for size limits and retention: key, value and headers. */
+  public static long sizeInBytes(byte[] key, byte[] value, byte[] headers) {
+    return (long) length(key) + length(value) + length(headers);
+  }
+
+  private static int length(byte[] bytes) {
+    return bytes == null ? 0 : bytes.length;
+  }
+}

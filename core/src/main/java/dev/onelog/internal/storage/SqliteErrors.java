@@ -1,0 +1,77 @@
+package dev.onelog.internal.storage;
+
+import dev.onelog.BusyTimeoutException;
+import dev.onelog.DiskFullException;
+import dev.onelog.FileAccessException;
+import dev.onelog.NotAOneLogFileException;
+import dev.onelog.OneLogException;
+import dev.onelog.StorageException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * Turns an {@link SQLException} into the onelog exception a caller can act on, with the file and
+ * the operation in the message. The one place that knows SQLite's result codes; no {@code
+ * SQLException} leaves the library any other way.
+ */
+public final class SqliteErrors {
+  private SqliteErrors() {}
+
+  /** SQLite's primary result codes (the low byte of an extended code). */
+  private static final int SQLITE_BUSY = 5;
+  private static final int SQLITE_LOCKED = 6;
+  private static final int SQLITE_READONLY = 8;
+  private static final int SQLITE_FULL = 13;
+  private static final int SQLITE_CANTOPEN = 14;
+  private static final int SQLITE_NOTADB = 26;
+
+  /**
+   * @param path the log's file
+   * @param busyTimeout the timeout that was in force, for the busy message
+   * @param doing what was being done, as "while ..." completes it: "appending to orders-0"
+   */
+  public static OneLogException translate(SQLException e, Path path, Duration busyTimeout, String doing) {
+    int code = primaryCode(e);
+    return switch (code) {
+      case SQLITE_FULL -> new DiskFullException(
+          "disk full while " + doing + " in " + path
+              + " (or the log's maxFileSize was reached): nothing of this write was committed;"
+              + " free space and retry",
+          e);
+      case SQLITE_BUSY, SQLITE_LOCKED -> new BusyTimeoutException(
+          "another connection held the write lock on " + path + " for longer than the busy timeout of "
+              + busyTimeout.toMillis() + " ms while " + doing
+              + "; nothing was committed. Retry, or raise busyTimeout if writers hold the lock this long",
+          e);
+      case SQLITE_READONLY -> new FileAccessException(
+          path + " is read-only (" + e.getMessage() + ") while " + doing
+              + "; make the file and its directory writable",
+          e);
+      case SQLITE_CANTOPEN -> new FileAccessException(
+          "cannot open " + path + " while " + doing + " (" + e.getMessage()
+              + "); check that the directory exists and is writable",
+          e);
+      case SQLITE_NOTADB -> new NotAOneLogFileException(
+          path + " is not an SQLite database, so not a onelog file; choose another path", e);
+      default -> new StorageException("SQLite failed while " + doing + " in " + path + ": " + e.getMessage(), e);
+    };
+  }
+
+  /** True when the error is SQLite's "no such table", as when a topic was deleted by another process. */
+  public static boolean isNoSuchTable(SQLException e) {
+    return e.getMessage() != null && e.getMessage().contains("no such table");
+  }
+
+  static int primaryCode(SQLException e) {
+    if (e instanceof SQLiteException sqlite) {
+      SQLiteErrorCode code = sqlite.getResultCode();
+      if (code != null) {
+        return code.code & 0xFF;
+      }
+    }
+    return e.getErrorCode() & 0xFF;
+  }
+}

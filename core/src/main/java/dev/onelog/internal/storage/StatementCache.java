@@ -1,0 +1,86 @@
+package dev.onelog.internal.storage;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Prepared statements of one connection, by SQL text, least recently used evicted (and closed)
+ * beyond a bound. Not thread-safe: it belongs to the one thread that uses its connection.
+ */
+public final class StatementCache implements AutoCloseable {
+  private final Connection connection;
+  private final Map<String, PreparedStatement> statements;
+  private SQLException evictionFailure;
+
+  public StatementCache(Connection connection, int maxStatements) {
+    this.connection = connection;
+    this.statements =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, PreparedStatement> eldest) {
+            if (size() <= maxStatements) {
+              return false;
+            }
+            try {
+              eldest.getValue().close();
+            } catch (SQLException e) {
+              evictionFailure = e;
+            }
+            return true;
+          }
+        };
+  }
+
+  public Connection connection() {
+    return connection;
+  }
+
+  public PreparedStatement get(String sql) throws SQLException {
+    PreparedStatement statement = statements.get(sql);
+    if (statement == null) {
+      statement = connection.prepareStatement(sql);
+      statements.put(sql, statement);
+      if (evictionFailure != null) {
+        SQLException failure = evictionFailure;
+        evictionFailure = null;
+        throw failure;
+      }
+    }
+    return statement;
+  }
+
+  /** Closes every statement, e.g. after a table was dropped; the connection stays open. */
+  public void clear() throws SQLException {
+    SQLException failure = null;
+    for (PreparedStatement statement : statements.values()) {
+      try {
+        statement.close();
+      } catch (SQLException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    statements.clear();
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** Closes the statements and the connection. */
+  @Override
+  public void close() throws SQLException {
+    try {
+      clear();
+    } finally {
+      connection.close();
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package dev.onelog.internal.write;
+
+import dev.onelog.RecordMetadata;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Records that commit together, or not at all, and the future that learns their offsets. A
+ * single record avoids the list and its future's extra stage: most sends are single.
+ */
+public abstract sealed class AppendRequest extends WriteRequest
+    permits AppendRequest.Single, AppendRequest.Batch {
+
+  AppendRequest(int weightBytes) {
+    super(weightBytes);
+  }
+
+  abstract int size();
+
+  abstract EncodedRecord get(int index);
+
+  /** Completes the future with one metadata per record, in order. */
+  abstract void complete(RecordMetadata[] metadata);
+
+  static final class Single extends AppendRequest {
+    private final EncodedRecord record;
+    final CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
+
+    Single(EncodedRecord record) {
+      super(record.sizeInBytes() + OVERHEAD_BYTES);
+      this.record = record;
+    }
+
+    @Override
+    int size() {
+      return 1;
+    }
+
+    @Override
+    EncodedRecord get(int index) {
+      return record;
+    }
+
+    @Override
+    void complete(RecordMetadata[] metadata) {
+      future.complete(metadata[0]);
+    }
+
+    @Override
+    void fail(Throwable cause) {
+      future.completeExceptionally(cause);
+    }
+  }
+
+  static final class Batch extends AppendRequest {
+    private final EncodedRecord[] records;
+    final CompletableFuture<List<RecordMetadata>> future = new CompletableFuture<>();
+
+    Batch(EncodedRecord[] records) {
+      super(weight(records));
+      this.records = records;
+    }
+
+    private static int weight(EncodedRecord[] records) {
+      long total = 0;
+      for (EncodedRecord record : records) {
+        total += record.sizeInBytes() + OVERHEAD_BYTES;
+      }
+      return (int) Math.min(Integer.MAX_VALUE, total);
+    }
+
+    @Override
+    int size() {
+      return records.length;
+    }
+
+    @Override
+    EncodedRecord get(int index) {
+      return records[index];
+    }
+
+    @Override
+    void complete(RecordMetadata[] metadata) {
+      future.complete(Arrays.asList(metadata));
+    }
+
+    @Override
+    void fail(Throwable cause) {
+      future.completeExceptionally(cause);
+    }
+  }
+
+  /** What a queued record costs beyond its bytes: the objects that carry it. */
+  static final int OVERHEAD_BYTES = 128;
+}

@@ -1,0 +1,64 @@
+package dev.onelog.internal.write;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Kafka's default partitioner for keyed records, so that a key lands in the same partition here
+ * and after a mirror to Kafka: {@code toPositive(murmur2(key)) % partitions}. Records without a
+ * key are spread round-robin per topic. Thread-safe.
+ */
+public final class Partitioner {
+  private final ConcurrentHashMap<String, AtomicInteger> nextUnkeyed = new ConcurrentHashMap<>();
+
+  public int partition(String topic, byte[] key, int partitions) {
+    if (partitions == 1) {
+      return 0;
+    }
+    if (key == null) {
+      int n = nextUnkeyed.computeIfAbsent(topic, t -> new AtomicInteger()).getAndIncrement();
+      return (n & 0x7fffffff) % partitions;
+    }
+    return (murmur2(key) & 0x7fffffff) % partitions;
+  }
+
+  /**
+   * MurmurHash2, 32-bit, with the seed Kafka uses (0x9747b28c). Written from Austin Appleby's
+   * description of the algorithm; {@code PartitionerTest} checks it against kafka-clients.
+   */
+  static int murmur2(byte[] data) {
+    final int m = 0x5bd1e995;
+    final int r = 24;
+    int length = data.length;
+    int h = 0x9747b28c ^ length;
+    int blocks = length / 4;
+    for (int i = 0; i < blocks; i++) {
+      int at = i * 4;
+      int k = (data[at] & 0xff)
+          | ((data[at + 1] & 0xff) << 8)
+          | ((data[at + 2] & 0xff) << 16)
+          | ((data[at + 3] & 0xff) << 24);
+      k *= m;
+      k ^= k >>> r;
+      k *= m;
+      h *= m;
+      h ^= k;
+    }
+    int tail = blocks * 4;
+    int remaining = length - tail;
+    if (remaining >= 3) {
+      h ^= (data[tail + 2] & 0xff) << 16;
+    }
+    if (remaining >= 2) {
+      h ^= (data[tail + 1] & 0xff) << 8;
+    }
+    if (remaining >= 1) {
+      h ^= data[tail] & 0xff;
+      h *= m;
+    }
+    h ^= h >>> 13;
+    h *= m;
+    h ^= h >>> 15;
+    return h;
+  }
+}

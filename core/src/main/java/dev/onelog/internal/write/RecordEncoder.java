@@ -1,0 +1,52 @@
+package dev.onelog.internal.write;
+
+import dev.onelog.ProducerRecord;
+import dev.onelog.RecordTooLargeException;
+import dev.onelog.internal.storage.RecordCodec;
+import dev.onelog.internal.storage.TopicCatalog;
+import dev.onelog.internal.storage.TopicMeta;
+import java.time.Clock;
+
+/**
+ * Turns a {@link ProducerRecord} into an {@link EncodedRecord} on the sending thread: chooses the
+ * partition, stamps the time, encodes the headers, computes the CRC and checks the size, so the
+ * writer thread's time per record goes to SQLite alone. Thread-safe.
+ */
+public final class RecordEncoder {
+  private final Partitioner partitioner = new Partitioner();
+  private final Clock clock;
+  private final int maxRecordSizeBytes;
+
+  public RecordEncoder(Clock clock, int maxRecordSizeBytes) {
+    this.clock = clock;
+    this.maxRecordSizeBytes = maxRecordSizeBytes;
+  }
+
+  /**
+   * @throws dev.onelog.UnknownPartitionException when the record names a partition the topic lacks
+   * @throws RecordTooLargeException when key, value and headers together exceed the limit
+   */
+  public EncodedRecord encode(ProducerRecord record, TopicMeta topic) {
+    int partition;
+    if (record.partition() != null) {
+      partition = record.partition();
+      TopicCatalog.requirePartition(topic, partition);
+    } else {
+      partition = partitioner.partition(topic.name(), record.key(), topic.partitions());
+    }
+    long timestampMs = record.timestampMs() != null ? record.timestampMs() : clock.millis();
+    byte[] headers = RecordCodec.encodeHeaders(record.headers());
+    long size = RecordCodec.sizeInBytes(record.key(), record.value(), headers);
+    if (size > maxRecordSizeBytes) {
+      throw new RecordTooLargeException(
+          "record for " + topic.name() + "-" + partition + " is " + size + " bytes (key, value and headers);"
+              + " the log's maximum record size is " + maxRecordSizeBytes
+              + " bytes. Split the value, or open the log with a larger maxRecordSizeBytes",
+          size,
+          maxRecordSizeBytes);
+    }
+    long crc = RecordCodec.crc(timestampMs, record.key(), record.value(), headers);
+    return new EncodedRecord(
+        topic.name(), topic.id(), partition, timestampMs, record.key(), record.value(), headers, crc, (int) size);
+  }
+}

@@ -1,0 +1,96 @@
+package dev.onelog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * Checks a log file's invariants with plain SQL, independently of the library's own code: the
+ * file is onelog's, SQLite's integrity check passes, every partition's stored offsets lie in
+ * [log_start_offset, next_offset), its counters match its rows, and every CRC32C is valid
+ * (recomputed here from docs/FORMAT.md's definition). Call after every storage test, with the
+ * log closed or open.
+ */
+public final class LogInvariants {
+  private LogInvariants() {}
+
+  public static void check(Path file) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        Statement s = c.createStatement()) {
+      assertEquals(0x314C4F47, intQuery(s, "PRAGMA application_id"), "application_id of " + file);
+      assertEquals("ok", stringQuery(s, "PRAGMA integrity_check"), "integrity_check of " + file);
+      List<long[]> partitions = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery(
+          "SELECT p.topic_id, p.partition, p.log_start_offset, p.next_offset, p.record_count, p.size_bytes"
+              + " FROM partitions p JOIN topics t ON t.id = p.topic_id")) {
+        while (rs.next()) {
+          partitions.add(new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)});
+        }
+      }
+      for (long[] p : partitions) {
+        String table = "log_" + p[0] + "_" + p[1];
+        long count = 0;
+        long bytes = 0;
+        long previous = -1;
+        try (ResultSet rs = s.executeQuery(
+            "SELECT offset, timestamp_ms, key, value, headers, crc FROM " + table + " ORDER BY offset")) {
+          while (rs.next()) {
+            long offset = rs.getLong(1);
+            byte[] key = rs.getBytes(3);
+            byte[] value = rs.getBytes(4);
+            byte[] headers = rs.getBytes(5);
+            assertTrue(offset > previous, table + ": offsets increase");
+            assertTrue(offset >= p[2], table + ": offset " + offset + " >= log_start_offset " + p[2]);
+            assertTrue(offset < p[3], table + ": offset " + offset + " < next_offset " + p[3]);
+            assertEquals(crc(rs.getLong(2), key, value, headers), rs.getLong(6), table + "@" + offset + ": CRC32C");
+            previous = offset;
+            count++;
+            bytes += len(key) + len(value) + len(headers);
+          }
+        }
+        assertEquals(p[4], count, table + ": record_count");
+        assertEquals(p[5], bytes, table + ": size_bytes");
+      }
+    } catch (SQLException e) {
+      throw new AssertionError("cannot check " + file + ": " + e, e);
+    }
+  }
+
+  static long crc(long timestampMs, byte[] key, byte[] value, byte[] headers) {
+    CRC32C crc = new CRC32C();
+    crc.update(ByteBuffer.allocate(8).putLong(0, timestampMs));
+    for (byte[] field : new byte[][] {key, value, headers}) {
+      crc.update(ByteBuffer.allocate(4).putInt(0, field == null ? -1 : field.length));
+      if (field != null) {
+        crc.update(field);
+      }
+    }
+    return crc.getValue();
+  }
+
+  private static long len(byte[] bytes) {
+    return bytes == null ? 0 : bytes.length;
+  }
+
+  private static int intQuery(Statement s, String sql) throws SQLException {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      return rs.next() ? rs.getInt(1) : 0;
+    }
+  }
+
+  private static String stringQuery(Statement s, String sql) throws SQLException {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+}
