@@ -1,0 +1,27 @@
+package dev.onelog.bench;
+
+import dev.onelog.bench.kafka.KafkaScenarios;
+import dev.onelog.bench.onelog.OneLogScenarios;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/** Every scenario by the name {@link ScenarioMain} knows it by. */
+public final class Scenarios {
+  private Scenarios() {}
+
+  private static final Map<String, Supplier<Scenario>> ALL = new TreeMap<>();
+
+  static {
+    ALL.putAll(OneLogScenarios.ALL);
+    ALL.putAll(KafkaScenarios.ALL);
+  }
+
+  public static Scenario named(String name) {
+    Supplier<Scenario> scenario = ALL.get(name);
+    if (scenario == null) {
+      throw new IllegalArgumentException("no scenario '" + name + "'; known: " + ALL.keySet());
+    }
+    return scenario.get();
+  }
+}

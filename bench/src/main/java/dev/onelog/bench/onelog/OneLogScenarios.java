@@ -1,0 +1,12 @@
+package dev.onelog.bench.onelog;
+
+import dev.onelog.bench.Scenario;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The scenarios that measure onelog and the plain sqlite-jdbc baseline, by name. */
+public final class OneLogScenarios {
+  private OneLogScenarios() {}
+
+  public static final Map<String, Supplier<Scenario>> ALL = Map.of();
+}
