@@ -141,6 +141,7 @@ public final class Consumer implements AutoCloseable {
         }
       }
     } catch (SQLException e) {
+      dropSession(e);
       throw SqliteErrors.translate(e, log.path(), log.options().busyTimeout(), "polling " + order);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -176,6 +177,18 @@ public final class Consumer implements AutoCloseable {
       size += header.name().length() + (header.value() == null ? 0 : header.value().length);
     }
     return size;
+  }
+
+  /** After a failed statement the session's statements may be unusable: start afresh next poll. */
+  private void dropSession(Throwable primary) {
+    if (session != null) {
+      try {
+        session.close();
+      } catch (SQLException e) {
+        primary.addSuppressed(e);
+      }
+      session = null;
+    }
   }
 
   private StatementCache session() throws SQLException {

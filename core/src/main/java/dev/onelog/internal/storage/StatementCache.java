@@ -40,6 +40,7 @@ public final class StatementCache implements AutoCloseable {
     return connection;
   }
 
+  /** The statement for {@code sql}, prepared on first use. */
   public PreparedStatement get(String sql) throws SQLException {
     PreparedStatement statement = statements.get(sql);
     if (statement == null) {
@@ -71,6 +72,19 @@ public final class StatementCache implements AutoCloseable {
     statements.clear();
     if (failure != null) {
       throw failure;
+    }
+  }
+
+  /**
+   * Drops every statement after a failed one: sqlite-jdbc finalizes a statement whose step fails
+   * with most errors (SQLITE_FULL among them) without marking it closed, so it cannot be reused.
+   * Failures to close are added to {@code primary}.
+   */
+  public void invalidate(Throwable primary) {
+    try {
+      clear();
+    } catch (SQLException e) {
+      primary.addSuppressed(e);
     }
   }
 

@@ -3,7 +3,6 @@ package dev.onelog.internal.write;
 import dev.onelog.internal.storage.StatementCache;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.List;
 
 /**
  * Inserts rows into a partition's log table with multi-row {@code INSERT ... VALUES (...),
@@ -15,23 +14,26 @@ import java.util.List;
  */
 final class RowInserter {
   static final int[] CHUNK_ROWS = {100, 10, 1};
-  private static final int COLUMNS = 6;
 
   private RowInserter() {}
 
-  /** Inserts {@code records} at offsets {@code firstOffset, firstOffset + 1, ...}. */
-  static void insert(StatementCache statements, String table, List<EncodedRecord> records, long firstOffset)
+  /**
+   * Inserts {@code rows[start .. start + count)} at offsets {@code firstOffset, firstOffset + 1,
+   * ...}.
+   */
+  static void insert(
+      StatementCache statements, String table, EncodedRecord[] rows, int start, int count, long firstOffset)
       throws SQLException {
     int at = 0;
     for (int chunk : CHUNK_ROWS) {
-      if (records.size() - at < chunk) {
+      if (count - at < chunk) {
         continue;
       }
       PreparedStatement statement = statements.get(insertSql(table, chunk));
-      while (records.size() - at >= chunk) {
+      while (count - at >= chunk) {
         int parameter = 1;
         for (int i = 0; i < chunk; i++, at++) {
-          EncodedRecord record = records.get(at);
+          EncodedRecord record = rows[start + at];
           statement.setLong(parameter++, firstOffset + at);
           statement.setLong(parameter++, record.timestampMs());
           statement.setBytes(parameter++, record.key());
@@ -51,7 +53,6 @@ final class RowInserter {
     for (int i = 0; i < rows; i++) {
       sql.append(i == 0 ? "" : ",").append("(?,?,?,?,?,?)");
     }
-    assert COLUMNS == 6;
     return sql.toString();
   }
 }

@@ -203,6 +203,7 @@ public final class Writer implements AutoCloseable {
         } catch (SQLException rollbackFailure) {
           e.addSuppressed(rollbackFailure);
         }
+        statements.invalidate(e);
         throw e;
       }
     } catch (SQLException e) {
