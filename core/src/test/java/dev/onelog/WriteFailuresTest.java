@@ -55,6 +55,9 @@ class WriteFailuresTest {
         try {
           futures.get(futures.size() - 1).join();
         } catch (CompletionException e) {
+          if (!(e.getCause() instanceof DiskFullException)) {
+            throw new AssertionError("expected a DiskFullException", e.getCause());
+          }
           full = (DiskFullException) e.getCause();
         }
       }
@@ -62,6 +65,13 @@ class WriteFailuresTest {
     assertTrue(full != null, "the file cap was never reached");
     assertTrue(full.getMessage().startsWith("disk full while appending"), full.getMessage());
     assertTrue(full.getMessage().contains("nothing of this write was committed"), full.getMessage());
+    for (int i = 0; i < 3; i++) {
+      // Still full: each further commit fails the same way (sqlite-jdbc finalized the failed
+      // statement; the writer must not reuse it).
+      CompletableFuture<RecordMetadata> again = log.send(ProducerRecord.of("t", null, new byte[200_000]));
+      CompletionException e = assertThrows(CompletionException.class, again::join);
+      assertTrue(e.getCause() instanceof DiskFullException, e.getCause().toString());
+    }
     long acknowledgedInT = futures.stream()
         .filter(f -> !f.isCompletedExceptionally())
         .map(CompletableFuture::join)
