@@ -1,6 +1,7 @@
 package dev.onelog;
 
 import dev.onelog.internal.read.PartitionReader;
+import dev.onelog.internal.storage.RecordCodec;
 import dev.onelog.internal.storage.SqliteErrors;
 import dev.onelog.internal.storage.StatementCache;
 import dev.onelog.internal.storage.TopicMeta;
@@ -170,13 +171,11 @@ public final class Consumer implements AutoCloseable {
     return out;
   }
 
+  /** What the record counts against maxPollBytes: key, value and encoded headers, as stored. */
   private static long sizeOf(LogRecord record) {
-    long size = record.key() == null ? 0 : record.key().length;
-    size += record.value() == null ? 0 : record.value().length;
-    for (Header header : record.headers()) {
-      size += header.name().length() + (header.value() == null ? 0 : header.value().length);
-    }
-    return size;
+    return (long) (record.key() == null ? 0 : record.key().length)
+        + (record.value() == null ? 0 : record.value().length)
+        + RecordCodec.encodedLength(record.headers());
   }
 
   /** After a failed statement the session's statements may be unusable: start afresh next poll. */

@@ -73,7 +73,7 @@ public final class OneLog implements AutoCloseable {
     this.options = options;
     this.encoder = new RecordEncoder(options.clock(), options.maxRecordSizeBytes());
     this.readers = new ReadPool(options.path(), options.busyTimeout());
-    this.writer = new Writer(options, writerConnection, signal);
+    this.writer = new Writer(options, writerConnection, signal, catalog::evict);
     this.writer.start();
   }
 

@@ -114,6 +114,36 @@ public final class RecordCodec {
     }
   }
 
+  /** The length of {@link #encodeHeaders}'s result, without encoding: 0 for no headers. */
+  public static int encodedLength(List<Header> headers) {
+    if (headers.isEmpty()) {
+      return 0;
+    }
+    int size = 4;
+    for (Header header : headers) {
+      size += 8 + utf8Length(header.name()) + (header.value() == null ? 0 : header.value().length);
+    }
+    return size;
+  }
+
+  private static int utf8Length(String s) {
+    int bytes = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
+  }
+
   /** The bytes a record counts for size limits and retention: key, value and headers. */
   public static long sizeInBytes(byte[] key, byte[] value, byte[] headers) {
     return (long) length(key) + length(value) + length(headers);

@@ -34,6 +34,7 @@ import java.util.Map;
  */
 final class AppendTransaction {
   private final StatementCache statements;
+  private final java.util.function.Consumer<String> topicGone;
 
   /** A partition's state for the length of one transaction. */
   private static final class Cursor {
@@ -65,8 +66,9 @@ final class AppendTransaction {
   private EncodedRecord[] rows = new EncodedRecord[1024];
   private Cursor last;
 
-  AppendTransaction(StatementCache statements) {
+  AppendTransaction(StatementCache statements, java.util.function.Consumer<String> topicGone) {
     this.statements = statements;
+    this.topicGone = topicGone;
   }
 
   /**
@@ -184,6 +186,7 @@ final class AppendTransaction {
       }
       if (cursor == MISSING) {
         last = null;
+        topicGone.accept(record.topic());
         request.fail(new UnknownTopicException(
             "topic '" + record.topic() + "' was deleted before its records were committed;"
                 + " create it again and resend"));

@@ -52,13 +52,17 @@ public final class Writer implements AutoCloseable {
   /** Set by close(); guarded by this. */
   private boolean closing;
 
-  public Writer(LogOptions options, Connection connection, CommitSignal signal) {
+  /**
+   * @param topicGone told the name of a topic whose partitions vanished from the file (another
+   *     process deleted it), before the requests for it fail, so that a resend looks it up afresh
+   */
+  public Writer(LogOptions options, Connection connection, CommitSignal signal, java.util.function.Consumer<String> topicGone) {
     this.options = options;
     this.connection = connection;
     this.statements = new StatementCache(connection, 256);
     this.signal = signal;
     this.budget = new Semaphore(options.maxQueuedBytes());
-    this.transaction = new AppendTransaction(statements);
+    this.transaction = new AppendTransaction(statements, topicGone);
     this.thread = new Thread(this::run, "onelog-writer-" + options.path().getFileName());
     this.thread.setDaemon(true);
   }

@@ -33,6 +33,13 @@ class RecordCodecTest {
   }
 
   @Test
+  void encodedLengthMatchesTheEncoding() {
+    List<Header> headers = List.of(Header.of("a", "1"), Header.of("ñ€😀", (byte[]) null), Header.of("x", new byte[40]));
+    assertEquals(RecordCodec.encodeHeaders(headers).length, RecordCodec.encodedLength(headers));
+    assertEquals(0, RecordCodec.encodedLength(List.of()));
+  }
+
+  @Test
   void malformedHeadersAreAClearError() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> RecordCodec.decodeHeaders(new byte[] {0, 0, 0, 1, 0, 0, 0, 9}));
