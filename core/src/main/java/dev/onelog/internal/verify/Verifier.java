@@ -67,6 +67,12 @@ public final class Verifier {
         fileProblem("application_id is " + id + ", expected " + FileFormat.APPLICATION_ID);
       }
     }
+    try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+      int version = rs.next() ? rs.getInt(1) : 0;
+      if (version != FileFormat.FORMAT_VERSION) {
+        fileProblem("user_version (format) is " + version + ", expected " + FileFormat.FORMAT_VERSION);
+      }
+    }
   }
 
   private void checkPartition(StatementCache session, Statement s, TopicMeta topic, int partition)
