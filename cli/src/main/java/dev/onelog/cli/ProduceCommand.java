@@ -1,0 +1,178 @@
+package dev.onelog.cli;
+
+import dev.onelog.Header;
+import dev.onelog.OneLog;
+import dev.onelog.OneLogException;
+import dev.onelog.ProducerRecord;
+import dev.onelog.TopicExistsException;
+import dev.onelog.TopicSpec;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code onelog produce TOPIC}: appends one record per line of standard input, or the one
+ * {@code --value}. Records are sent without waiting (the log's write queue applies
+ * back-pressure and commits in large groups); the command keeps no future per record, only the
+ * first failure, and waits for every commit with {@code flush()} at the end. On a failure it
+ * stops reading and exits with status 1; the records before the failing one are stored.
+ */
+@Command(name = "produce", sortOptions = false, description = {
+    "Append records to a topic: one per line of standard input, or the one --value.",
+    "A missing topic is created with one partition. An empty line is a record with an empty value;",
+    "a \\r before the \\n is dropped."})
+final class ProduceCommand extends LogCommand {
+  static final int INPUT_BUFFER_BYTES = 1 << 20;
+
+  @Parameters(paramLabel = "TOPIC")
+  String topic;
+
+  @Option(names = "--value", paramLabel = "V", description = "Append one record with this value instead of reading standard input.")
+  String value;
+
+  @Option(names = "--key", paramLabel = "K", description = "The key of every record (default: no key).")
+  String key;
+
+  @Option(
+      names = "--key-separator",
+      paramLabel = "SEP",
+      description = "Each line is KEY SEP VALUE, split at the first SEP; a line without SEP is an error.")
+  String keySeparator;
+
+  @Option(names = "--partition", paramLabel = "P", description = "Append to partition P (default: by key, as Kafka's partitioner).")
+  Integer partition;
+
+  @Option(names = "--header", paramLabel = "NAME=VALUE", description = "Add this header to every record (repeatable).")
+  List<String> headerArguments = new ArrayList<>();
+
+  /** Where the first failed record came from and why; set by whichever thread sees it first. */
+  private record Failure(String source, Throwable error) {}
+
+  private final AtomicReference<Failure> firstFailure = new AtomicReference<>();
+
+  @Override
+  public Integer call() throws IOException {
+    validate();
+    List<Header> headers = headers();
+    byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+    try (OneLog log = openLog()) {
+      createTopicIfMissing(log);
+      if (value != null) {
+        send(log, new ProducerRecord(topic, partition, null, keyBytes, value.getBytes(StandardCharsets.UTF_8), headers), "the record");
+      } else {
+        sendLines(log, keyBytes, headers);
+      }
+      log.flush();
+    }
+    Failure failure = firstFailure.get();
+    if (failure != null) {
+      throw new CliException(failure.source() + " was not stored: " + ErrorReporter.message(failure.error()), failure.error());
+    }
+    return 0;
+  }
+
+  private void sendLines(OneLog log, byte[] keyBytes, List<Header> headers) throws IOException {
+    byte[] separator = keySeparator == null ? null : keySeparator.getBytes(StandardCharsets.UTF_8);
+    LineReader lines = new LineReader(new FileInputStream(FileDescriptor.in), INPUT_BUFFER_BYTES);
+    while (firstFailure.get() == null && !stopRequested() && lines.next()) {
+      byte[] buffer = lines.buffer();
+      int start = lines.start();
+      int end = lines.end();
+      byte[] lineKey = keyBytes;
+      if (separator != null) {
+        int at = indexOf(buffer, start, end, separator);
+        if (at < 0) {
+          throw new CliException("line " + lines.lineNumber() + " has no key separator '" + keySeparator
+              + "'; write KEY" + keySeparator + "VALUE on every line (the lines before it were stored)");
+        }
+        lineKey = Arrays.copyOfRange(buffer, start, at);
+        start = at + separator.length;
+      }
+      byte[] lineValue = Arrays.copyOfRange(buffer, start, end);
+      send(log, new ProducerRecord(topic, partition, null, lineKey, lineValue, headers), "line " + lines.lineNumber());
+    }
+  }
+
+  /** Sends without waiting; records the first failure, whether thrown now or by the commit. */
+  private void send(OneLog log, ProducerRecord record, String source) {
+    try {
+      log.send(record).whenComplete((stored, error) -> {
+        if (error != null) {
+          firstFailure.compareAndSet(null, new Failure(source, unwrap(error)));
+        }
+      });
+    } catch (OneLogException e) {
+      firstFailure.compareAndSet(null, new Failure(source, e));
+    }
+  }
+
+  private void createTopicIfMissing(OneLog log) {
+    if (log.topics().contains(topic)) {
+      return;
+    }
+    try {
+      log.createTopic(TopicSpec.named(topic));
+      err().println("onelog: topic '" + topic + "' did not exist; created it with 1 partition");
+    } catch (TopicExistsException e) {
+      // Another process created it between our look and our create: use theirs.
+    }
+  }
+
+  private void validate() {
+    if (keySeparator != null && (key != null || value != null)) {
+      throw new ParameterException(spec.commandLine(),
+          "--key-separator reads keys from the input lines; it cannot be combined with " + (key != null ? "--key" : "--value"));
+    }
+    if (keySeparator != null && keySeparator.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--key-separator must not be empty");
+    }
+    if (partition != null && partition < 0) {
+      throw new ParameterException(spec.commandLine(), "--partition must be at least 0, was " + partition);
+    }
+  }
+
+  private List<Header> headers() {
+    List<Header> headers = new ArrayList<>();
+    for (String argument : headerArguments) {
+      int equals = argument.indexOf('=');
+      if (equals <= 0) {
+        throw new ParameterException(spec.commandLine(),
+            "--header '" + argument + "' is not NAME=VALUE; write for example --header source=billing");
+      }
+      headers.add(Header.of(argument.substring(0, equals), argument.substring(equals + 1)));
+    }
+    return List.copyOf(headers);
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+  }
+
+  /** The first index of {@code separator} in {@code bytes[from .. to)}, or -1. */
+  static int indexOf(byte[] bytes, int from, int to, byte[] separator) {
+    byte first = separator[0];
+    outer:
+    for (int i = from; i <= to - separator.length; i++) {
+      if (bytes[i] != first) {
+        continue;
+      }
+      for (int j = 1; j < separator.length; j++) {
+        if (bytes[i + j] != separator[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,59 @@
+package dev.onelog.cli;
+
+import dev.onelog.Header;
+import dev.onelog.LogRecord;
+
+/**
+ * How {@code consume} prints a record, one line each. {@code value} and {@code kv} print raw
+ * bytes, with a null key or value as nothing; {@code json} tells null from empty and escapes
+ * newlines, so use it for values that may contain them.
+ */
+enum RecordFormat {
+  /** The value. */
+  VALUE {
+    @Override
+    void append(LogRecord record, byte[] keySeparator, LineBuffer line) {
+      appendNullable(line, record.value());
+    }
+  },
+  /** The key, the separator (a tab by default), the value. */
+  KV {
+    @Override
+    void append(LogRecord record, byte[] keySeparator, LineBuffer line) {
+      appendNullable(line, record.key());
+      line.append(keySeparator);
+      appendNullable(line, record.value());
+    }
+  },
+  /**
+   * One JSON object: {@code {"topic":"t","partition":0,"offset":7,"timestamp":1714564800000,
+   * "key":null,"value":"v","headers":[{"name":"h","value":"x"}]}}; timestamp in milliseconds
+   * since the epoch.
+   */
+  JSON {
+    @Override
+    void append(LogRecord record, byte[] keySeparator, LineBuffer line) {
+      JsonWriter json = new JsonWriter(line).beginObject()
+          .name("topic").value(record.topic())
+          .name("partition").value(record.partition())
+          .name("offset").value(record.offset())
+          .name("timestamp").value(record.timestampMs())
+          .name("key").value(record.key())
+          .name("value").value(record.value())
+          .name("headers").beginArray();
+      for (Header header : record.headers()) {
+        json.beginObject().name("name").value(header.name()).name("value").value(header.value()).endObject();
+      }
+      json.endArray().endObject();
+    }
+  };
+
+  /** Appends the record without the line's end. */
+  abstract void append(LogRecord record, byte[] keySeparator, LineBuffer line);
+
+  private static void appendNullable(LineBuffer line, byte[] bytes) {
+    if (bytes != null) {
+      line.append(bytes);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package dev.onelog.cli;
+
+import dev.onelog.OneLog;
+import dev.onelog.VerifyReport;
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code onelog verify}: checks the whole file (SQLite's integrity check, the format markers,
+ * every partition's offsets and counters, every record's CRC32C) and prints what it checked and
+ * each problem. Exit status 0 only when every check passes, 1 otherwise.
+ */
+@Command(
+    name = "verify",
+    description = {"Check the file and print each problem; exit status 0 only when every check passes.",
+        "Checks SQLite's integrity_check, the format markers, every partition's offsets and counters,",
+        "and every record's CRC32C."})
+final class VerifyCommand extends LogCommand {
+  @Override
+  public Integer call() {
+    VerifyReport report;
+    int topics;
+    long partitions = 0;
+    String file;
+    try (OneLog log = openExistingLog()) {
+      file = log.path().toString();
+      topics = log.topics().size();
+      for (String topic : log.topics()) {
+        partitions += log.describeTopic(topic).partitions().size();
+      }
+      report = log.verify();
+    }
+    PrintWriter out = out();
+    out.println("file:     " + file);
+    out.println("checked:  SQLite integrity_check; application_id (a onelog file)");
+    out.println("checked:  " + topics + " topics, " + partitions + " partitions: offsets within [earliest, next),"
+        + " increasing; record counts and byte sizes");
+    out.println("checked:  " + report.recordsChecked() + " records: CRC32C, headers decode");
+    for (VerifyReport.Problem problem : report.problems()) {
+      out.println("PROBLEM:  " + problem);
+    }
+    if (report.ok()) {
+      out.println("ok: every check passed");
+      return 0;
+    }
+    out.println("FAILED: " + report.problems().size() + (report.problems().size() == 1 ? " problem" : " problems"));
+    err().println("onelog: verify found " + report.problems().size() + (report.problems().size() == 1 ? " problem" : " problems")
+        + " in " + file);
+    return ErrorReporter.ERROR;
+  }
+}
