@@ -37,7 +37,7 @@ final class ConsumeCommand extends LogCommand {
   static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
   static final int OUTPUT_BUFFER_BYTES = 1 << 16;
 
-  @Parameters(paramLabel = "TOPIC")
+  @Parameters(paramLabel = "TOPIC", description = "The topic to read.")
   String topic;
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")

@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.TypeConversionException;
 
 /** {@code onelog topics create NAME}: creates a topic, and the file when it is missing. */
-@Command(name = "create", description = "Create a topic (and the log file when it is missing).")
+@Command(name = "create", sortOptions = false, description = "Create a topic (and the log file when it is missing).")
 final class CreateTopicCommand extends LogCommand {
   @Parameters(paramLabel = "NAME", description = "1 to 249 characters of [a-zA-Z0-9._-].")
   String name;

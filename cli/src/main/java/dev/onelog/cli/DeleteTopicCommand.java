@@ -7,7 +7,7 @@ import picocli.CommandLine.Parameters;
 /** {@code onelog topics delete NAME}: deletes a topic and its records. */
 @Command(name = "delete", description = "Delete a topic and every record in it.")
 final class DeleteTopicCommand extends LogCommand {
-  @Parameters(paramLabel = "NAME")
+  @Parameters(paramLabel = "NAME", description = "The topic to delete.")
   String name;
 
   @Override

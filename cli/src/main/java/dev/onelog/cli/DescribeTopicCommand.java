@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
     description = "Print a topic's configuration and, per partition, its earliest and next offset,"
         + " record count, bytes and newest timestamp.")
 final class DescribeTopicCommand extends LogCommand {
-  @Parameters(paramLabel = "NAME")
+  @Parameters(paramLabel = "NAME", description = "The topic to describe.")
   String name;
 
   @Override

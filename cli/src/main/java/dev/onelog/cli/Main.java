@@ -28,6 +28,7 @@ public final class Main {
         .setOut(utf8Writer(FileDescriptor.out))
         .setErr(utf8Writer(FileDescriptor.err))
         .setCaseInsensitiveEnumValuesAllowed(true)
+        .setOverwrittenOptionsAllowed(true) // the last --file wins, so a shell alias can hold a default
         .setParameterExceptionHandler(errors)
         .setExecutionExceptionHandler(errors);
   }

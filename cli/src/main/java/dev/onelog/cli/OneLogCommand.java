@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "onelog",
+    scope = ScopeType.INHERIT, // every subcommand gets --help, --version and the footer
     mixinStandardHelpOptions = true,
     versionProvider = OneLogCommand.Version.class,
     description = "Kafka in one file: topics, partitions and records in one SQLite file.",
@@ -27,7 +28,7 @@ final class OneLogCommand implements Runnable {
       paramLabel = "PATH",
       scope = ScopeType.INHERIT,
       defaultValue = "${env:ONELOG_FILE:-./onelog.db}",
-      description = "The log file (default: $ONELOG_FILE, else ./onelog.db).")
+      description = "The log file; default $ONELOG_FILE, or onelog.db in the current directory.")
   Path file;
 
   @Option(

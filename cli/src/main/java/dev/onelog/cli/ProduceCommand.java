@@ -29,12 +29,12 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "produce", sortOptions = false, description = {
     "Append records to a topic: one per line of standard input, or the one --value.",
-    "A missing topic is created with one partition. An empty line is a record with an empty value;",
-    "a \\r before the \\n is dropped."})
+    "A missing topic is created with one partition. An empty line is a record with an empty value;"
+        + " a \\r before the \\n is dropped."})
 final class ProduceCommand extends LogCommand {
   static final int INPUT_BUFFER_BYTES = 1 << 20;
 
-  @Parameters(paramLabel = "TOPIC")
+  @Parameters(paramLabel = "TOPIC", description = "The topic to append to.")
   String topic;
 
   @Option(names = "--value", paramLabel = "V", description = "Append one record with this value instead of reading standard input.")

@@ -1,0 +1,123 @@
+package dev.onelog.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProduceCommandIT {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  OneLogProcess onelog;
+
+  @BeforeEach
+  void setUp() {
+    onelog = new OneLogProcess(dir);
+  }
+
+  List<JsonNode> records(String topic, String... more) throws Exception {
+    List<String> args = new ArrayList<>(List.of("consume", topic, "--from-beginning", "--format", "json"));
+    args.addAll(List.of(more));
+    List<JsonNode> records = new ArrayList<>();
+    for (String line : onelog.run(args.toArray(String[]::new)).ok().lines()) {
+      records.add(JSON.readTree(line));
+    }
+    return records;
+  }
+
+  @Test
+  void missingTopicIsCreatedWithOnePartitionAndSaysSo() throws Exception {
+    OneLogProcess.Result result = onelog.runWithInput("one\ntwo\n", "produce", "events").ok();
+    assertEquals("onelog: topic 'events' did not exist; created it with 1 partition\n", result.stderr());
+    assertEquals("", result.stdout());
+    assertTrue(onelog.run("topics", "describe", "events").ok().stdout().contains("partitions:      1"));
+    assertEquals(List.of("one", "two"), records("events").stream().map(r -> r.get("value").asText()).toList());
+  }
+
+  @Test
+  void emptyLinesAreEmptyValuesAndCrLfEndsALine() throws Exception {
+    onelog.runWithInput("a\n\nb\r\nlast-without-newline", "produce", "t").ok();
+    assertEquals(List.of("a", "", "b", "last-without-newline"),
+        records("t").stream().map(r -> r.get("value").asText()).toList());
+  }
+
+  @Test
+  void keySeparatorSplitsAtTheFirstSeparatorAndHeadersApplyToEveryRecord() throws Exception {
+    onelog.run("topics", "create", "t", "--partitions", "2").ok();
+    onelog.runWithInput("k1::v1\nk2::v::2\n::no-key\n", "produce", "t", "--key-separator", "::", "--partition", "1",
+        "--header", "source=billing", "--header", "formula=a=b").ok();
+    List<JsonNode> records = records("t");
+    assertEquals(3, records.size());
+    assertEquals(List.of("k1", "k2", ""), records.stream().map(r -> r.get("key").asText()).toList());
+    assertEquals(List.of("v1", "v::2", "no-key"), records.stream().map(r -> r.get("value").asText()).toList());
+    for (JsonNode record : records) {
+      assertEquals(1, record.get("partition").asInt());
+      assertEquals("[{\"name\":\"source\",\"value\":\"billing\"},{\"name\":\"formula\",\"value\":\"a=b\"}]",
+          record.get("headers").toString());
+    }
+  }
+
+  @Test
+  void keyOptionKeysEveryLine() throws Exception {
+    onelog.runWithInput("x\ny\n", "produce", "t", "--key", "same").ok();
+    assertEquals(List.of("same", "same"), records("t").stream().map(r -> r.get("key").asText()).toList());
+  }
+
+  @Test
+  void valueOptionAppendsOneRecordWithoutReadingStdin() throws Exception {
+    onelog.runWithInput("ignored\n", "produce", "t", "--value", "only", "--key", "k").ok();
+    List<JsonNode> records = records("t");
+    assertEquals(1, records.size());
+    assertEquals("k", records.get(0).get("key").asText());
+    assertEquals("only", records.get(0).get("value").asText());
+  }
+
+  @Test
+  void lineWithoutSeparatorFailsNamingItsNumberAndKeepsEarlierLines() throws Exception {
+    onelog.run("topics", "create", "t").ok();
+    String message = onelog.runWithInput("a:1\nb:2\nnone\nc:3\n", "produce", "t", "--key-separator", ":").failsWith(1);
+    assertTrue(message.contains("line 3 has no key separator ':'"), message);
+    assertEquals(List.of("1", "2"), records("t").stream().map(r -> r.get("value").asText()).toList());
+  }
+
+  @Test
+  void unknownPartitionFailsClearly() {
+    onelog.run("topics", "create", "t", "--partitions", "2").ok();
+    String message = onelog.runWithInput("a\n", "produce", "t", "--partition", "5").failsWith(1);
+    assertTrue(message.contains("line 1 was not stored") && message.contains("partition 5"), message);
+  }
+
+  @Test
+  void recordOverTheSizeLimitFailsNamingItsLine() {
+    String big = "x".repeat(2 << 20);
+    onelog.run("topics", "create", "t").ok();
+    String message = onelog.runWithInput("small\n" + big + "\n", "produce", "t").failsWith(1);
+    assertTrue(message.startsWith("onelog: line 2 was not stored: "), message);
+  }
+
+  @Test
+  void keySeparatorWithKeyIsAUsageError() {
+    String message = onelog.run("produce", "t", "--key", "k", "--key-separator", ":").failsWith(2);
+    assertTrue(message.contains("cannot be combined with --key"), message);
+  }
+
+  @Test
+  void headerWithoutEqualsIsAUsageError() {
+    String message = onelog.run("produce", "t", "--value", "v", "--header", "novalue").failsWith(2);
+    assertTrue(message.contains("is not NAME=VALUE"), message);
+  }
+
+  @Test
+  void invalidTopicNameFails() {
+    String message = onelog.runWithInput("a\n", "produce", "bad/name").failsWith(1);
+    assertTrue(message.contains("'bad/name'"), message);
+  }
+}

@@ -1,0 +1,91 @@
+package dev.onelog.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StatsAndVerifyIT {
+  @TempDir Path dir;
+  OneLogProcess onelog;
+
+  @BeforeEach
+  void setUp() {
+    onelog = new OneLogProcess(dir);
+  }
+
+  @Test
+  void statsJsonCountsEveryPartition() throws Exception {
+    onelog.run("topics", "create", "orders", "--partitions", "2", "--retention", "12h").ok();
+    onelog.runWithInput("aa\nbb\ncc\n", "produce", "orders", "--partition", "1").ok();
+    onelog.run("topics", "create", "empty").ok();
+
+    JsonNode stats = new ObjectMapper().readTree(onelog.run("stats", "--json").ok().stdout());
+    assertEquals(onelog.file().toString(), stats.get("file").asText());
+    assertEquals(Files.size(onelog.file()), stats.get("fileSizeBytes").asLong(), "closed, so the file holds every page");
+    assertEquals(2, stats.get("topicCount").asInt());
+    assertEquals(3, stats.get("recordCount").asLong());
+    assertEquals(6, stats.get("sizeInBytes").asLong());
+    JsonNode empty = stats.get("topics").get(0);
+    assertEquals("empty", empty.get("name").asText());
+    assertTrue(empty.get("partitions").get(0).get("newestTimestampMs").isNull());
+    JsonNode orders = stats.get("topics").get(1);
+    assertEquals("orders", orders.get("name").asText());
+    assertEquals(2, orders.get("partitionCount").asInt());
+    assertEquals(43_200_000L, orders.get("retentionMs").asLong());
+    assertTrue(orders.get("retentionBytes").isNull());
+    JsonNode partition1 = orders.get("partitions").get(1);
+    assertEquals(1, partition1.get("partition").asInt());
+    assertEquals(0, partition1.get("earliestOffset").asLong());
+    assertEquals(3, partition1.get("nextOffset").asLong());
+    assertEquals(3, partition1.get("recordCount").asLong());
+    assertEquals(6, partition1.get("sizeInBytes").asLong());
+    assertTrue(partition1.get("newestTimestampMs").asLong() > 0);
+    assertEquals(0, orders.get("partitions").get(0).get("recordCount").asLong());
+  }
+
+  @Test
+  void statsTableHasARowPerPartition() {
+    onelog.run("topics", "create", "orders", "--partitions", "3").ok();
+    String table = onelog.run("stats").ok().stdout();
+    assertTrue(table.contains("topics:  1 with 3 partitions, 0 records"), table);
+    assertEquals(3, table.lines().filter(l -> l.startsWith("orders ")).count(), table);
+  }
+
+  @Test
+  void verifyPassesOnAGoodFile() {
+    onelog.runWithInput("a\nb\nc\n", "produce", "t").ok();
+    OneLogProcess.Result result = onelog.run("verify").ok();
+    assertTrue(result.stdout().contains("checked:  3 records"), result.stdout());
+    assertTrue(result.stdout().contains("ok: every check passed"), result.stdout());
+  }
+
+  @Test
+  void verifyFailsOnACorruptedRecordAndNamesIt() throws Exception {
+    onelog.runWithInput("a\nb\nc\n", "produce", "t").ok();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + onelog.file());
+        Statement s = c.createStatement()) {
+      long topicId;
+      try (ResultSet rs = s.executeQuery("SELECT id FROM topics WHERE name = 't'")) {
+        assertTrue(rs.next());
+        topicId = rs.getLong(1);
+      }
+      assertEquals(1, s.executeUpdate("UPDATE log_" + topicId + "_0 SET value = X'62' WHERE offset = 2"));
+    }
+    OneLogProcess.Result result = onelog.run("verify");
+    assertEquals(1, result.exitCode(), result.stdout() + result.stderr());
+    assertTrue(result.stdout().contains("PROBLEM:  t-0@2: CRC32C mismatch"), result.stdout());
+    assertTrue(result.stdout().contains("FAILED: 1 problem"), result.stdout());
+    assertEquals("onelog: verify found 1 problem in " + onelog.file() + "\n", result.stderr());
+  }
+}
