@@ -438,7 +438,7 @@ public final class OneLog implements AutoCloseable {
     private Duration busyTimeout = Duration.ofSeconds(5);
     private Clock clock = Clock.systemUTC();
     private long maxFileSizeBytes;
-    private int maxQueuedBytes = 64 << 20;
+    private int maxQueuedBytes = 8 << 20;
 
     private Builder(Path path) {
       this.path = Objects.requireNonNull(path, "path").toAbsolutePath();
@@ -487,8 +487,10 @@ public final class OneLog implements AutoCloseable {
     }
 
     /**
-     * How many bytes of records may wait for the writer before {@code send} blocks; default 64
-     * MiB.
+     * How many bytes of records may wait for the writer before {@code send} blocks; default 8
+     * MiB, about three full group commits of small records. Measured: a 64 MiB queue kept so
+     * many records alive that young collections copied them over and over, and cost more CPU
+     * per record than the writer thread (docs/BENCHMARKS.md).
      */
     public Builder maxQueuedBytes(int bytes) {
       if (bytes < 1024) {

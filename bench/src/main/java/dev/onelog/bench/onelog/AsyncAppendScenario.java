@@ -2,6 +2,7 @@ package dev.onelog.bench.onelog;
 
 import dev.onelog.OneLog;
 import dev.onelog.bench.BenchOptions;
+import dev.onelog.bench.CpuTime;
 import dev.onelog.bench.RecordData;
 import dev.onelog.bench.Scenario;
 import java.nio.file.Path;
@@ -21,6 +22,8 @@ final class AsyncAppendScenario implements Scenario {
       int producers = options.producers();
       long records = options.records();
       List<Thread> threads = new ArrayList<>();
+      long writerCpuBefore = CpuTime.threadsNanos("onelog-writer");
+      long processCpuBefore = CpuTime.processNanos();
       long start = System.nanoTime();
       for (int t = 0; t < producers; t++) {
         long first = t;
@@ -37,7 +40,10 @@ final class AsyncAppendScenario implements Scenario {
       }
       log.flush();
       long nanos = System.nanoTime() - start;
+      double writerCpuNs = (CpuTime.threadsNanos("onelog-writer") - writerCpuBefore) / (double) records;
+      double processCpuNs = (CpuTime.processNanos() - processCpuBefore) / (double) records;
       return Map.of("recordsPerSec", BenchLog.perSecond(records, nanos), "seconds", nanos / 1e9,
+          "writerCpuNsPerRecord", writerCpuNs, "processCpuNsPerRecord", processCpuNs,
           "fileMiB", log.fileSizeBytes() / (1024.0 * 1024.0));
     }
   }
