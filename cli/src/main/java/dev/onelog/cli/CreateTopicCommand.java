@@ -49,7 +49,7 @@ final class CreateTopicCommand extends LogCommand {
     try (OneLog log = openLog()) {
       log.createTopic(topic);
     }
-    out().println("created topic '" + name + "' with " + partitions + (partitions == 1 ? " partition" : " partitions"));
+    out().println("created topic '" + name + "' with " + count(partitions, "partition"));
     return 0;
   }
 

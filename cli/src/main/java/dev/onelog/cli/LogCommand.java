@@ -41,6 +41,11 @@ abstract class LogCommand implements Callable<Integer> {
     return root().shutdown.requested() || Thread.currentThread().isInterrupted();
   }
 
+  /** "1 partition", "3 partitions": the count and the noun, plural unless the count is 1. */
+  static String count(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
   final PrintWriter out() {
     return spec.commandLine().getOut();
   }

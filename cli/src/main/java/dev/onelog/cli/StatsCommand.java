@@ -53,8 +53,8 @@ final class StatsCommand extends LogCommand {
     long bytes = topics.stream().mapToLong(TopicDescription::sizeInBytes).sum();
     int partitions = topics.stream().mapToInt(t -> t.partitions().size()).sum();
     out.println("file:    " + file + ", " + SizeConverter.describe(fileSizeBytes));
-    out.println("topics:  " + topics.size() + " with " + partitions + " partitions, " + records + " records, "
-        + bytes + " bytes of keys, values and headers");
+    out.println("topics:  " + topics.size() + " with " + count(partitions, "partition") + ", "
+        + count(records, "record") + ", " + bytes + " bytes of keys, values and headers");
     if (!topics.isEmpty()) {
       out.println();
       PartitionTable table = new PartitionTable();

@@ -33,9 +33,9 @@ final class VerifyCommand extends LogCommand {
     PrintWriter out = out();
     out.println("file:     " + file);
     out.println("checked:  SQLite integrity_check; application_id (a onelog file)");
-    out.println("checked:  " + topics + " topics, " + partitions + " partitions: offsets within [earliest, next),"
-        + " increasing; record counts and byte sizes");
-    out.println("checked:  " + report.recordsChecked() + " records: CRC32C, headers decode");
+    out.println("checked:  " + count(topics, "topic") + ", " + count(partitions, "partition")
+        + ": offsets within [earliest, next), increasing; record counts and byte sizes");
+    out.println("checked:  " + count(report.recordsChecked(), "record") + ": CRC32C, headers decode");
     for (VerifyReport.Problem problem : report.problems()) {
       out.println("PROBLEM:  " + problem);
     }
@@ -43,9 +43,8 @@ final class VerifyCommand extends LogCommand {
       out.println("ok: every check passed");
       return 0;
     }
-    out.println("FAILED: " + report.problems().size() + (report.problems().size() == 1 ? " problem" : " problems"));
-    err().println("onelog: verify found " + report.problems().size() + (report.problems().size() == 1 ? " problem" : " problems")
-        + " in " + file);
+    out.println("FAILED: " + count(report.problems().size(), "problem"));
+    err().println("onelog: verify found " + count(report.problems().size(), "problem") + " in " + file);
     return ErrorReporter.ERROR;
   }
 }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,11 @@ class ConsumeCommandIT {
   @BeforeEach
   void setUp() {
     onelog = new OneLogProcess(dir);
+  }
+
+  @AfterEach
+  void checkInvariants() {
+    onelog.checkInvariants();
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,8 +24,14 @@ class ErrorsIT {
     onelog = new OneLogProcess(dir);
   }
 
+  @AfterEach
+  void checkInvariants() {
+    onelog.checkInvariants();
+  }
+
   @Test
   void notAOneLogFileIsRefusedAndLeftAlone() throws Exception {
+    onelog.brokenOnPurpose();
     Files.writeString(onelog.file(), "just text\n");
     String message = onelog.run("stats").failsWith(1);
     assertTrue(message.contains("not a onelog file"), message);
@@ -33,6 +40,7 @@ class ErrorsIT {
 
   @Test
   void anotherSqliteDatabaseIsRefused() throws Exception {
+    onelog.brokenOnPurpose();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + onelog.file());
         Statement s = c.createStatement()) {
       s.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY)");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.onelog.LogInvariants;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,7 @@ final class OneLogProcess {
   private final Path dir;
   private final Path file;
   private int runs;
+  private boolean brokenOnPurpose;
 
   /** Runs commands on {@code dir/onelog.db}; {@code dir} also holds each run's output files. */
   OneLogProcess(Path dir) {
@@ -35,6 +37,18 @@ final class OneLogProcess {
 
   Path file() {
     return file;
+  }
+
+  /** The test damaged the file or wrote a foreign one: skip {@link #checkInvariants()}. */
+  void brokenOnPurpose() {
+    brokenOnPurpose = true;
+  }
+
+  /** After each test: when the log file exists, its offsets, counters and CRCs are sound. */
+  void checkInvariants() {
+    if (!brokenOnPurpose && Files.exists(file)) {
+      LogInvariants.check(file);
+    }
   }
 
   /** The command line that runs the jar, for shell scripts: {@code java -jar /…/onelog.jar}. */

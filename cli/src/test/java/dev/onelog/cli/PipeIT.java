@@ -3,16 +3,28 @@ package dev.onelog.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Real shell pipes into and out of the command, as in {@code seq 100000 | onelog produce t}. */
 class PipeIT {
   @TempDir Path dir;
+  OneLogProcess onelog;
+
+  @BeforeEach
+  void setUp() {
+    onelog = new OneLogProcess(dir);
+  }
+
+  @AfterEach
+  void checkInvariants() {
+    onelog.checkInvariants();
+  }
 
   @Test
   void pipeInThenPipeOut() {
-    OneLogProcess onelog = new OneLogProcess(dir);
     onelog.bash("seq 100000 | onelog produce t").ok();
     assertEquals("100000", onelog.bash("onelog consume t --from-beginning --max 100000 | wc -l").ok().stdout().strip());
     assertEquals(String.valueOf(100000L * 100001 / 2),
@@ -22,7 +34,6 @@ class PipeIT {
 
   @Test
   void closedStdoutEndsConsumeQuietlyWithStatusZero() {
-    OneLogProcess onelog = new OneLogProcess(dir);
     onelog.bash("seq 200000 | onelog produce t").ok();
     OneLogProcess.Result result = onelog.bash(
         "onelog consume t --from-beginning --format json 2>consume.err | head -1; echo \"status ${PIPESTATUS[0]}\"; cat consume.err").ok();
@@ -33,7 +44,6 @@ class PipeIT {
 
   @Test
   void consumeOutputFeedsProduce() {
-    OneLogProcess onelog = new OneLogProcess(dir);
     onelog.bash("seq 1000 | onelog produce a").ok();
     onelog.bash("onelog consume a --from-beginning | onelog produce b").ok();
     assertEquals("1000", onelog.bash("onelog consume b --from-beginning | wc -l").ok().stdout().strip());

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,11 @@ class ProduceCommandIT {
   @BeforeEach
   void setUp() {
     onelog = new OneLogProcess(dir);
+  }
+
+  @AfterEach
+  void checkInvariants() {
+    onelog.checkInvariants();
   }
 
   List<JsonNode> records(String topic, String... more) throws Exception {

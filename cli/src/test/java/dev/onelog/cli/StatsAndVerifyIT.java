@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +23,11 @@ class StatsAndVerifyIT {
   @BeforeEach
   void setUp() {
     onelog = new OneLogProcess(dir);
+  }
+
+  @AfterEach
+  void checkInvariants() {
+    onelog.checkInvariants();
   }
 
   @Test
@@ -73,6 +79,7 @@ class StatsAndVerifyIT {
   @Test
   void verifyFailsOnACorruptedRecordAndNamesIt() throws Exception {
     onelog.runWithInput("a\nb\nc\n", "produce", "t").ok();
+    onelog.brokenOnPurpose();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + onelog.file());
         Statement s = c.createStatement()) {
       long topicId;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +17,11 @@ class TopicsCommandIT {
   @BeforeEach
   void setUp() {
     onelog = new OneLogProcess(dir);
+  }
+
+  @AfterEach
+  void checkInvariants() {
+    onelog.checkInvariants();
   }
 
   @Test
