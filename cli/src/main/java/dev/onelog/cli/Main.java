@@ -17,8 +17,12 @@ public final class Main {
   public static void main(String[] args) {
     Shutdown shutdown = new Shutdown(Thread.currentThread());
     shutdown.install();
-    int status = commandLine(new OneLogCommand(shutdown)).execute(args);
-    shutdown.finished();
+    int status;
+    try {
+      status = commandLine(new OneLogCommand(shutdown)).execute(args);
+    } finally {
+      shutdown.finished();
+    }
     System.exit(status);
   }
 

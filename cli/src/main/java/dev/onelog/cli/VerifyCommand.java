@@ -32,7 +32,7 @@ final class VerifyCommand extends LogCommand {
     }
     PrintWriter out = out();
     out.println("file:     " + file);
-    out.println("checked:  SQLite integrity_check; application_id (a onelog file)");
+    out.println("checked:  SQLite integrity_check; application_id and user_version (a onelog file of this format)");
     out.println("checked:  " + count(topics, "topic") + ", " + count(partitions, "partition")
         + ": offsets within [earliest, next), increasing; record counts and byte sizes");
     out.println("checked:  " + count(report.recordsChecked(), "record") + ": CRC32C, headers decode");
