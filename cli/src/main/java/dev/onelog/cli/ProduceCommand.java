@@ -61,7 +61,7 @@ final class ProduceCommand extends LogCommand {
   private final AtomicReference<Failure> firstFailure = new AtomicReference<>();
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     validate();
     List<Header> headers = headers();
     byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
@@ -70,7 +70,11 @@ final class ProduceCommand extends LogCommand {
       if (value != null) {
         send(log, new ProducerRecord(topic, partition, null, keyBytes, value.getBytes(StandardCharsets.UTF_8), headers), "the record");
       } else {
-        sendLines(log, keyBytes, headers);
+        try {
+          sendLines(log, keyBytes, headers);
+        } catch (IOException e) {
+          throw new CliException("cannot read standard input: " + e.getMessage(), e);
+        }
       }
       log.flush();
     }
