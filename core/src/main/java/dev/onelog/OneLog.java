@@ -67,6 +67,8 @@ public final class OneLog implements AutoCloseable {
   private final ReadPool readers;
   private final Writer writer;
   private final Set<Consumer> consumers = ConcurrentHashMap.newKeySet();
+  /** Set once, by the first close(); later calls return at once. */
+  private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile boolean closed;
 
   private OneLog(LogOptions options, Connection writerConnection) {
@@ -293,7 +295,7 @@ public final class OneLog implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (closed) {
+    if (!closing.compareAndSet(false, true)) {
       return;
     }
     closed = true;
@@ -441,7 +443,7 @@ public final class OneLog implements AutoCloseable {
     private int maxQueuedBytes = 8 << 20;
 
     private Builder(Path path) {
-      this.path = Objects.requireNonNull(path, "path").toAbsolutePath();
+      this.path = Objects.requireNonNull(path, "path").toAbsolutePath().normalize();
     }
 
     /** {@link Durability#FSYNC} (the default) or {@link Durability#NORMAL}. */
