@@ -88,6 +88,7 @@ final class Report {
     s.put("appendNormalRecordsPerSec", results.median(async + "NORMAL", "recordsPerSec"));
     s.put("syncAppendSingleCallerRecordsPerSec", results.median("sync-1-FSYNC", "recordsPerSec"));
     s.put("fsyncsPerSec", results.median("fsync-rate", "fsyncsPerSec"));
+    s.put("fdatasyncsPerSec", results.median("fsync-rate", "fdatasyncsPerSec"));
     s.put("kafkaAcksAllRecordsPerSec", results.median("kafka-produce-acksall", "produceRecordsPerSec"));
     s.put("kafkaFlushEachRecordsPerSec", results.median("kafka-produce-flush1", "produceRecordsPerSec"));
     s.put("kafkaConsumeRecordsPerSec", results.median("kafka-produce-acksall", "consumeRecordsPerSec"));
