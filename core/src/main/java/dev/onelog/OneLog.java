@@ -65,6 +65,7 @@ public final class OneLog implements AutoCloseable {
   private final CommitSignal signal = new CommitSignal();
   private final RecordEncoder encoder;
   private final ReadPool readers;
+  private final ReaderSessions sessions;
   private final Writer writer;
   private final Set<Consumer> consumers = ConcurrentHashMap.newKeySet();
   /** Set once, by the first close(); later calls return at once. */
@@ -75,6 +76,7 @@ public final class OneLog implements AutoCloseable {
     this.options = options;
     this.encoder = new RecordEncoder(options.clock(), options.maxRecordSizeBytes());
     this.readers = new ReadPool(options.path(), options.busyTimeout());
+    this.sessions = new ReaderSessions(readers, catalog, options);
     this.writer = new Writer(options, writerConnection, signal, catalog::evict);
     this.writer.start();
   }
@@ -360,54 +362,10 @@ public final class OneLog implements AutoCloseable {
     return withReader("looking up topic " + name, session -> catalog.require(name, session.connection()));
   }
 
-  @FunctionalInterface
-  interface SqlWork<T> {
-    T run(StatementCache session) throws SQLException;
-  }
-
   /** Runs {@code work} on a pooled read connection, translating SQLite's errors. */
-  <T> T withReader(String doing, SqlWork<T> work) {
+  <T> T withReader(String doing, ReaderSessions.SqlWork<T> work) {
     ensureOpen();
-    StatementCache session;
-    try {
-      session = readers.borrow();
-    } catch (SQLException e) {
-      throw SqliteErrors.translate(e, options.path(), options.busyTimeout(), doing);
-    }
-    try {
-      T result = work.run(session);
-      readers.release(session);
-      return result;
-    } catch (SQLException e) {
-      closeQuietly(session, e);
-      if (SqliteErrors.isNoSuchTable(e)) {
-        throw topicGone(doing, e);
-      }
-      throw SqliteErrors.translate(e, options.path(), options.busyTimeout(), doing);
-    } catch (RuntimeException e) {
-      closeQuietly(session, e);
-      throw e;
-    }
-  }
-
-  /** A table vanished under us: another process deleted a topic. Forget what we knew. */
-  private UnknownTopicException topicGone(String doing, SQLException cause) {
-    withReader("reloading topics", session -> {
-      catalog.reload(session.connection());
-      return null;
-    });
-    UnknownTopicException e = new UnknownTopicException(
-        "a topic was deleted while " + doing + "; known topics: " + catalog.knownNames());
-    e.initCause(cause);
-    return e;
-  }
-
-  private static void closeQuietly(StatementCache session, Throwable primary) {
-    try {
-      session.close();
-    } catch (SQLException e) {
-      primary.addSuppressed(e);
-    }
+    return sessions.run(doing, work);
   }
 
   /** Waits for a future of ours, rethrowing its failure as it was thrown on the writer thread. */

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -19,26 +18,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ConsumeCommandIT {
   static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir Path dir;
-  OneLogProcess onelog;
-
-  @BeforeEach
-  void setUp() {
-    onelog = new OneLogProcess(dir);
-  }
-
-  @AfterEach
-  void checkInvariants() {
-    onelog.checkInvariants();
-  }
+  @RegisterExtension final OneLogProcess onelog = new OneLogProcess();
 
   @Test
   void valueFormatPrintsValues() {
@@ -154,7 +140,7 @@ class ConsumeCommandIT {
       follower.destroy();
       assertTrue(follower.waitFor(10, TimeUnit.SECONDS), "ends on SIGTERM");
     }
-    assertTrue(!dir.resolve("onelog.db-wal").toFile().exists(), "closed cleanly: the WAL was checkpointed away");
+    assertTrue(!onelog.dir().resolve("onelog.db-wal").toFile().exists(), "closed cleanly: the WAL was checkpointed away");
   }
 
   private static String readLine(BufferedReader reader) throws Exception {

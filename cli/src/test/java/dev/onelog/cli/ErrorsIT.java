@@ -9,25 +9,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Each error is one line on stderr with a status: 1 for errors, 2 for usage; no stack trace. */
 class ErrorsIT {
-  @TempDir Path dir;
-  OneLogProcess onelog;
-
-  @BeforeEach
-  void setUp() {
-    onelog = new OneLogProcess(dir);
-  }
-
-  @AfterEach
-  void checkInvariants() {
-    onelog.checkInvariants();
-  }
+  @RegisterExtension final OneLogProcess onelog = new OneLogProcess();
 
   @Test
   void notAOneLogFileIsRefusedAndLeftAlone() throws Exception {
@@ -51,7 +38,7 @@ class ErrorsIT {
 
   @Test
   void missingDirectoryFailsForWritesAndReads() {
-    Path nowhere = dir.resolve("no/such/dir/log.db");
+    Path nowhere = onelog.dir().resolve("no/such/dir/log.db");
     String write = onelog.run("--file", nowhere.toString(), "topics", "create", "t").failsWith(1);
     assertTrue(write.contains("directory " + nowhere.getParent() + " does not exist"), write);
     String read = onelog.run("--file", nowhere.toString(), "consume", "t").failsWith(1);

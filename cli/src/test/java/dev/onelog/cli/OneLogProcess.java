@@ -14,25 +14,54 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Runs the real shaded jar ({@code java -jar target/onelog.jar}) as a child process on one log
  * file, as a user would. Output goes to files, so a child never blocks on a full pipe.
  */
-final class OneLogProcess {
+final class OneLogProcess implements BeforeEachCallback, AfterEachCallback {
   static final Path JAR = Path.of(System.getProperty("onelog.jar", "target/onelog.jar")).toAbsolutePath();
   static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
   private static final long TIMEOUT_SECONDS = 60;
 
-  private final Path dir;
-  private final Path file;
+  private Path dir;
+  private Path file;
   private int runs;
   private boolean brokenOnPurpose;
 
-  /** Runs commands on {@code dir/onelog.db}; {@code dir} also holds each run's output files. */
-  OneLogProcess(Path dir) {
-    this.dir = dir;
-    this.file = dir.resolve("onelog.db");
+  /**
+   * Before each test: a fresh temporary directory, whose {@code onelog.db} the commands use and
+   * which also holds each run's output files. Use with {@code @RegisterExtension}.
+   */
+  @Override
+  public void beforeEach(ExtensionContext context) throws IOException {
+    dir = Files.createTempDirectory("onelog-cli-test");
+    file = dir.resolve("onelog.db");
+    runs = 0;
+    brokenOnPurpose = false;
+  }
+
+  /** After each test that passed: the log's invariants hold; then the directory goes. */
+  @Override
+  public void afterEach(ExtensionContext context) throws IOException {
+    try {
+      if (context.getExecutionException().isEmpty()) {
+        checkInvariants();
+      }
+    } finally {
+      try (var walk = Files.walk(dir)) {
+        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  Path dir() {
+    return dir;
   }
 
   Path file() {
@@ -44,7 +73,7 @@ final class OneLogProcess {
     brokenOnPurpose = true;
   }
 
-  /** After each test: when the log file exists, its offsets, counters and CRCs are sound. */
+  /** When the log file exists, its offsets, counters and CRCs are sound. */
   void checkInvariants() {
     if (!brokenOnPurpose && Files.exists(file)) {
       LogInvariants.check(file);

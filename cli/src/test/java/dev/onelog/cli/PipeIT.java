@@ -2,26 +2,12 @@ package dev.onelog.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Real shell pipes into and out of the command, as in {@code seq 100000 | onelog produce t}. */
 class PipeIT {
-  @TempDir Path dir;
-  OneLogProcess onelog;
-
-  @BeforeEach
-  void setUp() {
-    onelog = new OneLogProcess(dir);
-  }
-
-  @AfterEach
-  void checkInvariants() {
-    onelog.checkInvariants();
-  }
+  @RegisterExtension final OneLogProcess onelog = new OneLogProcess();
 
   @Test
   void pipeInThenPipeOut() {

@@ -5,29 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ProduceCommandIT {
   static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir Path dir;
-  OneLogProcess onelog;
-
-  @BeforeEach
-  void setUp() {
-    onelog = new OneLogProcess(dir);
-  }
-
-  @AfterEach
-  void checkInvariants() {
-    onelog.checkInvariants();
-  }
+  @RegisterExtension final OneLogProcess onelog = new OneLogProcess();
 
   List<JsonNode> records(String topic, String... more) throws Exception {
     List<String> args = new ArrayList<>(List.of("consume", topic, "--from-beginning", "--format", "json"));

@@ -6,29 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class StatsAndVerifyIT {
-  @TempDir Path dir;
-  OneLogProcess onelog;
-
-  @BeforeEach
-  void setUp() {
-    onelog = new OneLogProcess(dir);
-  }
-
-  @AfterEach
-  void checkInvariants() {
-    onelog.checkInvariants();
-  }
+  @RegisterExtension final OneLogProcess onelog = new OneLogProcess();
 
   @Test
   void statsJsonCountsEveryPartition() throws Exception {

@@ -5,24 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TopicsCommandIT {
-  @TempDir Path dir;
-  OneLogProcess onelog;
-
-  @BeforeEach
-  void setUp() {
-    onelog = new OneLogProcess(dir);
-  }
-
-  @AfterEach
-  void checkInvariants() {
-    onelog.checkInvariants();
-  }
+  @RegisterExtension final OneLogProcess onelog = new OneLogProcess();
 
   @Test
   void createListDescribeDelete() {
@@ -54,7 +41,7 @@ class TopicsCommandIT {
 
   @Test
   void globalOptionsMayFollowTheCommand() {
-    Path other = dir.resolve("other.db");
+    Path other = onelog.dir().resolve("other.db");
     onelog.run("topics", "create", "t", "--file", other.toString(), "--durability", "normal").ok();
     assertEquals(List.of("t"), onelog.run("--file", other.toString(), "topics", "list").ok().lines());
   }
