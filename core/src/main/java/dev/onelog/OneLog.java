@@ -72,13 +72,18 @@ public final class OneLog implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile boolean closed;
 
+  /** Null when the log was opened read-only. */
   private OneLog(LogOptions options, Connection writerConnection) {
     this.options = options;
     this.encoder = new RecordEncoder(options.clock(), options.maxRecordSizeBytes());
     this.readers = new ReadPool(options.path(), options.busyTimeout());
     this.sessions = new ReaderSessions(readers, catalog, options);
-    this.writer = new Writer(options, writerConnection, signal, catalog::evict);
-    this.writer.start();
+    if (writerConnection == null) {
+      this.writer = null;
+    } else {
+      this.writer = new Writer(options, writerConnection, signal, catalog::evict);
+      this.writer.start();
+    }
   }
 
   /** Opens the log at {@code path} with the default settings, creating the file when missing. */
@@ -110,7 +115,7 @@ public final class OneLog implements AutoCloseable {
     Objects.requireNonNull(spec, "spec");
     ensureOpen();
     TopicNames.validate(spec.name());
-    await(writer.admin(c -> TopicCatalog.create(c, spec, options.clock().millis()), "creating topic " + spec.name()));
+    await(writer().admin(c -> TopicCatalog.create(c, spec, options.clock().millis()), "creating topic " + spec.name()));
     return describeTopic(spec.name());
   }
 
@@ -147,7 +152,7 @@ public final class OneLog implements AutoCloseable {
   public void deleteTopic(String name) {
     ensureOpen();
     try {
-      await(writer.admin(c -> {
+      await(writer().admin(c -> {
         catalog.delete(c, name);
         return null;
       }, "deleting topic " + name));
@@ -171,7 +176,8 @@ public final class OneLog implements AutoCloseable {
   public CompletableFuture<RecordMetadata> send(ProducerRecord record) {
     Objects.requireNonNull(record, "record");
     ensureOpen();
-    return writer.append(encoder.encode(record, topic(record.topic())));
+    Writer w = writer();
+    return w.append(encoder.encode(record, topic(record.topic())));
   }
 
   /**
@@ -182,6 +188,7 @@ public final class OneLog implements AutoCloseable {
   public CompletableFuture<List<RecordMetadata>> send(List<ProducerRecord> records) {
     Objects.requireNonNull(records, "records");
     ensureOpen();
+    Writer w = writer();
     if (records.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
@@ -190,7 +197,7 @@ public final class OneLog implements AutoCloseable {
       ProducerRecord record = records.get(i);
       encoded[i] = encoder.encode(record, topic(record.topic()));
     }
-    return writer.append(encoded);
+    return w.append(encoded);
   }
 
   /** Appends a record and waits until it is committed with the log's durability. */
@@ -206,7 +213,7 @@ public final class OneLog implements AutoCloseable {
   /** Waits until every record sent before this call has been committed or has failed. */
   public void flush() {
     ensureOpen();
-    await(writer.barrier());
+    await(writer().barrier());
   }
 
   // ---- Reads ----
@@ -309,7 +316,9 @@ public final class OneLog implements AutoCloseable {
     } catch (SQLException e) {
       throw SqliteErrors.translate(e, options.path(), options.busyTimeout(), "closing readers");
     } finally {
-      writer.close();
+      if (writer != null) {
+        writer.close();
+      }
     }
   }
 
@@ -353,6 +362,18 @@ public final class OneLog implements AutoCloseable {
   }
 
   // ---- Internals ----
+
+  /**
+   * @throws FileAccessException when the log was opened read-only
+   */
+  private Writer writer() {
+    ensureOpen();
+    if (writer == null) {
+      throw new FileAccessException("the log " + options.path() + " was opened read-only; open it without"
+          + " readOnly() to append or change topics");
+    }
+    return writer;
+  }
 
   private TopicMeta topic(String name) {
     TopicMeta meta = catalog.cached(name);
@@ -399,6 +420,7 @@ public final class OneLog implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private long maxFileSizeBytes;
     private int maxQueuedBytes = 8 << 20;
+    private boolean readOnly;
 
     private Builder(Path path) {
       this.path = Objects.requireNonNull(path, "path").toAbsolutePath().normalize();
@@ -461,7 +483,23 @@ public final class OneLog implements AutoCloseable {
     }
 
     /**
-     * Opens the log, creating the file when missing.
+     * Opens an existing log for reading only, as a file you may not or must not write (a
+     * backup, a read-only mount): no writer thread, no write lock, nothing ever written; reads
+     * and consumers work as usual and see other processes' commits. Appending or changing
+     * topics throws {@link FileAccessException}. A missing file is an error, not created.
+     *
+     * <p>A read-only connection cannot checkpoint: when a read-only log is the last to close the
+     * file, committed records stay in the {@code -wal} file beside it (safe, and read by every
+     * opener) until a writer opens and closes the file again. Copy all three files, or open
+     * read-write, when the file must stand alone.
+     */
+    public Builder readOnly() {
+      this.readOnly = true;
+      return this;
+    }
+
+    /**
+     * Opens the log, creating the file when missing (unless {@link #readOnly()}).
      *
      * @throws FileAccessException when the directory is missing or the file is read-only
      * @throws NotAOneLogFileException when the file is another SQLite database or not SQLite
@@ -469,7 +507,11 @@ public final class OneLog implements AutoCloseable {
      */
     public OneLog open() {
       LogOptions options = new LogOptions(
-          path, durability, maxRecordSizeBytes, busyTimeout, clock, maxFileSizeBytes, maxQueuedBytes);
+          path, durability, maxRecordSizeBytes, busyTimeout, clock, maxFileSizeBytes, maxQueuedBytes, readOnly);
+      if (readOnly) {
+        FileOpener.checkReadable(options);
+        return new OneLog(options, null);
+      }
       Connection connection = FileOpener.openWriter(options);
       try {
         return new OneLog(options, connection);

@@ -98,7 +98,7 @@ final class ConsumeCommand extends LogCommand {
     out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), OUTPUT_BUFFER_BYTES);
     long limit = max == null ? Long.MAX_VALUE : max;
     long printed;
-    try (OneLog log = openExistingLog();
+    try (OneLog log = openForReading();
         Consumer consumer = consumer(log)) {
       position(consumer);
       printed = follow ? follow(consumer, limit) : readToEnd(log, consumer, limit);

@@ -20,7 +20,7 @@ final class DescribeTopicCommand extends LogCommand {
   @Override
   public Integer call() {
     TopicDescription topic;
-    try (OneLog log = openExistingLog()) {
+    try (OneLog log = openForReading()) {
       topic = log.describeTopic(name);
     }
     TopicSpec config = topic.spec();

@@ -10,7 +10,7 @@ final class ListTopicsCommand extends LogCommand {
   @Override
   public Integer call() {
     PrintWriter out = out();
-    try (OneLog log = openExistingLog()) {
+    try (OneLog log = openForReading()) {
       for (String topic : log.topics()) {
         out.println(topic);
       }

@@ -1,5 +1,6 @@
 package dev.onelog.cli;
 
+import dev.onelog.FileAccessException;
 import dev.onelog.OneLog;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -25,6 +26,27 @@ abstract class LogCommand implements Callable<Integer> {
 
   /** Opens the log, failing with a clear message when the file does not exist. */
   final OneLog openExistingLog() {
+    requireExisting();
+    return openLog();
+  }
+
+  /**
+   * Opens an existing log for a command that only reads: read-write when the file may be
+   * written, so that whoever closes the file last checkpoints the WAL back into it, and
+   * read-only otherwise (a backup, a read-only mount), where nothing can be written anyway.
+   */
+  final OneLog openForReading() {
+    requireExisting();
+    try {
+      return openLog();
+    } catch (FileAccessException readOnlyFile) {
+      OneLogCommand root = root();
+      Path file = root.file.toAbsolutePath().normalize();
+      return root.shutdown.track(OneLog.builder(file).readOnly().open());
+    }
+  }
+
+  private void requireExisting() {
     Path file = root().file.toAbsolutePath();
     if (!Files.exists(file)) {
       Path directory = file.getParent();
@@ -34,7 +56,6 @@ abstract class LogCommand implements Callable<Integer> {
       throw new CliException(file + " does not exist; create a log with 'onelog topics create NAME' or 'onelog produce TOPIC',"
           + " or choose an existing one with --file or ONELOG_FILE");
     }
-    return openLog();
   }
 
   final boolean stopRequested() {

@@ -33,7 +33,7 @@ final class StatsCommand extends LogCommand {
     List<TopicDescription> topics = new ArrayList<>();
     String file;
     long fileSizeBytes;
-    try (OneLog log = openExistingLog()) {
+    try (OneLog log = openForReading()) {
       file = log.path().toString();
       for (String name : log.topics()) {
         topics.add(log.describeTopic(name));

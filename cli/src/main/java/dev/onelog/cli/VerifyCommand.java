@@ -22,7 +22,7 @@ final class VerifyCommand extends LogCommand {
     int topics;
     long partitions = 0;
     String file;
-    try (OneLog log = openExistingLog()) {
+    try (OneLog log = openForReading()) {
       file = log.path().toString();
       topics = log.topics().size();
       for (String topic : log.topics()) {

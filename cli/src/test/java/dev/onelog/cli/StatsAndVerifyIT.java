@@ -55,6 +55,22 @@ class StatsAndVerifyIT {
   }
 
   @Test
+  void statsAndVerifyWorkOnAFileThatMayNotBeWritten() throws Exception {
+    onelog.runWithInput("a\nb\n", "produce", "t").ok();
+    java.nio.file.Files.setPosixFilePermissions(onelog.file(),
+        java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+    try {
+      assertTrue(onelog.run("stats").ok().stdout().contains("t"));
+      onelog.run("verify").ok();
+      assertEquals("a\nb\n", onelog.run("consume", "t", "--from-beginning").ok().stdout());
+      assertEquals(1, onelog.runWithInput("c\n", "produce", "t").exitCode());
+    } finally {
+      java.nio.file.Files.setPosixFilePermissions(onelog.file(),
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    }
+  }
+
+  @Test
   void verifyPassesOnAGoodFile() {
     onelog.runWithInput("a\nb\nc\n", "produce", "t").ok();
     OneLogProcess.Result result = onelog.run("verify").ok();

@@ -7,7 +7,7 @@ import java.time.Duration;
 
 /**
  * The settings of one open log, validated by {@link dev.onelog.OneLog.Builder}. {@code
- * maxFileSizeBytes} of 0 means no limit beyond the disk's.
+ * maxFileSizeBytes} of 0 means no limit beyond the disk's; a {@code readOnly} log has no writer.
  */
 public record LogOptions(
     Path path,
@@ -16,4 +16,5 @@ public record LogOptions(
     Duration busyTimeout,
     Clock clock,
     long maxFileSizeBytes,
-    int maxQueuedBytes) {}
+    int maxQueuedBytes,
+    boolean readOnly) {}

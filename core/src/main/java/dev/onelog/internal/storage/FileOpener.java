@@ -49,6 +49,22 @@ public final class FileOpener {
     }
   }
 
+  /**
+   * Checks, without writing anything, that an existing file is a onelog file of a format this
+   * code reads: for a log opened read-only, which has no writer connection.
+   */
+  public static void checkReadable(LogOptions options) {
+    Path path = options.path().toAbsolutePath();
+    if (!Files.isRegularFile(path)) {
+      throw new FileAccessException(path + " does not exist; a log opened read-only must exist already"
+          + " (open it without readOnly() to create it)");
+    }
+    if (sizeOf(path) == 0) {
+      throw new NotAOneLogFileException(path + " is empty, so not yet a onelog file; open it without readOnly() to create the log");
+    }
+    inspectExisting(path, options);
+  }
+
   private static void checkAccess(Path path) {
     Path directory = path.getParent();
     if (directory == null || !Files.isDirectory(directory)) {
