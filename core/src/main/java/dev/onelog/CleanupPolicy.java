@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * What a topic does with old records, as Kafka's {@code cleanup.policy}: delete them by
- * retention time and size, keep only the newest record of each key, or both. Stored with the
- * topic; enforced by the retention and compaction work that runs after commits.
+ * What a topic does with old records, as Kafka's {@code cleanup.policy}: delete them by retention
+ * time and size, keep only the newest record of each key, or both. Stored with the topic; enforced
+ * by the retention and compaction work that runs after commits.
  */
 public enum CleanupPolicy {
   DELETE("delete"),
@@ -19,7 +19,10 @@ public enum CleanupPolicy {
     this.configValue = configValue;
   }
 
-  /** The value as Kafka and the file spell it: {@code delete}, {@code compact} or {@code compact,delete}. */
+  /**
+   * The value as Kafka and the file spell it: {@code delete}, {@code compact} or {@code
+   * compact,delete}.
+   */
   public String configValue() {
     return configValue;
   }
@@ -40,7 +43,9 @@ public enum CleanupPolicy {
       }
     }
     throw new IllegalArgumentException(
-        "cleanup policy '" + text + "' is not one of "
+        "cleanup policy '"
+            + text
+            + "' is not one of "
             + Arrays.stream(values()).map(CleanupPolicy::configValue).toList());
   }
 }

@@ -56,7 +56,10 @@ public final class Consumer implements AutoCloseable {
     return this;
   }
 
-  /** The most bytes of keys, values and headers one poll returns (at least one record); default 4 MiB. */
+  /**
+   * The most bytes of keys, values and headers one poll returns (at least one record); default 4
+   * MiB.
+   */
   public Consumer maxPollBytes(long bytes) {
     if (bytes < 1) {
       throw new IllegalArgumentException("maxPollBytes < 1: " + bytes);
@@ -73,7 +76,8 @@ public final class Consumer implements AutoCloseable {
   public long position(TopicPartition partition) {
     Long position = positions.get(partition);
     if (position == null) {
-      throw new IllegalArgumentException(partition + " is not assigned to this consumer; assigned: " + positions.keySet());
+      throw new IllegalArgumentException(
+          partition + " is not assigned to this consumer; assigned: " + positions.keySet());
     }
     return position;
   }
@@ -102,7 +106,8 @@ public final class Consumer implements AutoCloseable {
   /** Positions each partition at its first record at or after {@code time}, or at its end. */
   public void seekToTimestamp(Instant time) {
     for (TopicPartition partition : order) {
-      positions.put(partition, log.offsetForTimestamp(partition, time).orElse(log.nextOffset(partition)));
+      positions.put(
+          partition, log.offsetForTimestamp(partition, time).orElse(log.nextOffset(partition)));
     }
   }
 
@@ -157,8 +162,11 @@ public final class Consumer implements AutoCloseable {
     for (int i = 0; i < order.size() && out.size() < maxPollRecords && bytes < maxPollBytes; i++) {
       TopicPartition partition = order.get((nextPartition + i) % order.size());
       TopicMeta topic = log.partitionTopic(partition, reader);
-      ReadLimit limit = new ReadLimit(maxPollRecords - out.size(), Math.max(1, maxPollBytes - bytes));
-      List<LogRecord> records = PartitionReader.read(reader, topic, partition.partition(), positions.get(partition), limit);
+      ReadLimit limit =
+          new ReadLimit(maxPollRecords - out.size(), Math.max(1, maxPollBytes - bytes));
+      List<LogRecord> records =
+          PartitionReader.read(
+              reader, topic, partition.partition(), positions.get(partition), limit);
       if (!records.isEmpty()) {
         positions.put(partition, records.get(records.size() - 1).offset() + 1);
         for (LogRecord record : records) {
@@ -216,7 +224,8 @@ public final class Consumer implements AutoCloseable {
       try {
         session.close();
       } catch (SQLException e) {
-        throw SqliteErrors.translate(e, log.path(), log.options().busyTimeout(), "closing a consumer");
+        throw SqliteErrors.translate(
+            e, log.path(), log.options().busyTimeout(), "closing a consumer");
       }
     }
   }

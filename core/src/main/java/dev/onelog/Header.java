@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * One record header, as in Kafka: a name and a value of bytes (which may be null). A record's
- * headers are ordered and may repeat a name. The value array is not copied: do not change it
- * after the record is sent.
+ * headers are ordered and may repeat a name. The value array is not copied: do not change it after
+ * the record is sent.
  */
 public record Header(String name, byte[] value) {
   public Header {

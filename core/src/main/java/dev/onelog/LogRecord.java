@@ -34,6 +34,14 @@ public record LogRecord(
 
   @Override
   public String toString() {
-    return topic + "-" + partition + "@" + offset + " key=" + keyAsString() + " value=" + valueAsString();
+    return topic
+        + "-"
+        + partition
+        + "@"
+        + offset
+        + " key="
+        + keyAsString()
+        + " value="
+        + valueAsString();
   }
 }

@@ -1,6 +1,9 @@
 package dev.onelog;
 
-/** The file is a onelog file of a newer format than this version of onelog reads. It was not modified. */
+/**
+ * The file is a onelog file of a newer format than this version of onelog reads. It was not
+ * modified.
+ */
 public class NewerFormatException extends OneLogException {
   private static final long serialVersionUID = 1L;
   private final int fileFormatVersion;

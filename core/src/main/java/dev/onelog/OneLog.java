@@ -34,9 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 
 /**
- * An event log in one SQLite file: topics of partitions of records, each record at an offset
- * that is never reused. Open one with {@link #open(Path)} or {@link #builder(Path)}; it creates
- * the file when missing.
+ * An event log in one SQLite file: topics of partitions of records, each record at an offset that
+ * is never reused. Open one with {@link #open(Path)} or {@link #builder(Path)}; it creates the file
+ * when missing.
  *
  * <pre>{@code
  * try (OneLog log = OneLog.open(Path.of("events.db"))) {
@@ -48,15 +48,14 @@ import java.util.concurrent.ExecutionException;
  * }
  * }</pre>
  *
- * <p>Thread-safe: any thread may send, read and administer. Appends from every thread go
- * through one writer thread that commits everything queued in one transaction (group commit);
- * {@link #send} returns at once with a future, {@link #append} waits for the commit. Several
- * processes may open the same file: SQLite's lock serialises their writers, and readers see
- * every process's commits. An acknowledged append survives what its {@link Durability}
- * promises.
+ * <p>Thread-safe: any thread may send, read and administer. Appends from every thread go through
+ * one writer thread that commits everything queued in one transaction (group commit); {@link #send}
+ * returns at once with a future, {@link #append} waits for the commit. Several processes may open
+ * the same file: SQLite's lock serialises their writers, and readers see every process's commits.
+ * An acknowledged append survives what its {@link Durability} promises.
  *
- * <p>{@link #close()} commits what was sent, closes every consumer and checkpoints the WAL into
- * the file; it is idempotent. Every method but {@code close} throws {@link LogClosedException}
+ * <p>{@link #close()} commits what was sent, closes every consumer and checkpoints the WAL into the
+ * file; it is idempotent. Every method but {@code close} throws {@link LogClosedException}
  * afterwards.
  */
 public final class OneLog implements AutoCloseable {
@@ -68,8 +67,11 @@ public final class OneLog implements AutoCloseable {
   private final ReaderSessions sessions;
   private final Writer writer;
   private final Set<Consumer> consumers = ConcurrentHashMap.newKeySet();
+
   /** Set once, by the first close(); later calls return at once. */
-  private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean closing =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   private volatile boolean closed;
 
   /** Null when the log was opened read-only. */
@@ -115,33 +117,46 @@ public final class OneLog implements AutoCloseable {
     Objects.requireNonNull(spec, "spec");
     ensureOpen();
     TopicNames.validate(spec.name());
-    await(writer().admin(c -> TopicCatalog.create(c, spec, options.clock().millis()), "creating topic " + spec.name()));
+    await(
+        writer()
+            .admin(
+                c -> TopicCatalog.create(c, spec, options.clock().millis()),
+                "creating topic " + spec.name()));
     return describeTopic(spec.name());
   }
 
   /** The names of every topic, sorted. */
   public List<String> topics() {
-    return withReader("listing topics", session -> catalog.list(session.connection()).stream().map(TopicMeta::name).toList());
+    return withReader(
+        "listing topics",
+        session -> catalog.list(session.connection()).stream().map(TopicMeta::name).toList());
   }
 
   /**
-   * The topic's configuration and per partition its earliest and next offset, record count,
-   * bytes and newest timestamp.
+   * The topic's configuration and per partition its earliest and next offset, record count, bytes
+   * and newest timestamp.
    *
    * @throws UnknownTopicException listing the known topics
    */
   public TopicDescription describeTopic(String name) {
-    return withReader("describing topic " + name, session -> {
-      TopicMeta topic = catalog.require(name, session.connection());
-      List<PartitionDescription> partitions = new ArrayList<>(topic.partitions());
-      for (int p = 0; p < topic.partitions(); p++) {
-        PartitionState state = PartitionReader.state(session, topic, p);
-        partitions.add(new PartitionDescription(
-            p, state.logStartOffset(), state.nextOffset(), state.recordCount(), state.sizeBytes(),
-            PartitionReader.lastTimestampMs(session, topic, p)));
-      }
-      return new TopicDescription(topic.spec(), topic.createdAtMs(), List.copyOf(partitions));
-    });
+    return withReader(
+        "describing topic " + name,
+        session -> {
+          TopicMeta topic = catalog.require(name, session.connection());
+          List<PartitionDescription> partitions = new ArrayList<>(topic.partitions());
+          for (int p = 0; p < topic.partitions(); p++) {
+            PartitionState state = PartitionReader.state(session, topic, p);
+            partitions.add(
+                new PartitionDescription(
+                    p,
+                    state.logStartOffset(),
+                    state.nextOffset(),
+                    state.recordCount(),
+                    state.sizeBytes(),
+                    PartitionReader.lastTimestampMs(session, topic, p)));
+          }
+          return new TopicDescription(topic.spec(), topic.createdAtMs(), List.copyOf(partitions));
+        });
   }
 
   /**
@@ -152,10 +167,14 @@ public final class OneLog implements AutoCloseable {
   public void deleteTopic(String name) {
     ensureOpen();
     try {
-      await(writer().admin(c -> {
-        catalog.delete(c, name);
-        return null;
-      }, "deleting topic " + name));
+      await(
+          writer()
+              .admin(
+                  c -> {
+                    catalog.delete(c, name);
+                    return null;
+                  },
+                  "deleting topic " + name));
     } finally {
       catalog.evict(name);
     }
@@ -164,9 +183,9 @@ public final class OneLog implements AutoCloseable {
   // ---- Appends ----
 
   /**
-   * Queues a record and returns at once with a future of where it was stored. Blocks only while
-   * the write queue is full (back-pressure). The future fails with {@link DiskFullException},
-   * {@link BusyTimeoutException} or {@link LogClosedException} when the commit does.
+   * Queues a record and returns at once with a future of where it was stored. Blocks only while the
+   * write queue is full (back-pressure). The future fails with {@link DiskFullException}, {@link
+   * BusyTimeoutException} or {@link LogClosedException} when the commit does.
    *
    * @throws UnknownTopicException listing the known topics
    * @throws UnknownPartitionException when the record names a partition the topic lacks
@@ -182,8 +201,8 @@ public final class OneLog implements AutoCloseable {
 
   /**
    * Queues records that commit together, in one transaction, or not at all: a reader never sees
-   * some of them without the others. Throws as {@link #send(ProducerRecord)} does, before
-   * queueing any of them.
+   * some of them without the others. Throws as {@link #send(ProducerRecord)} does, before queueing
+   * any of them.
    */
   public CompletableFuture<List<RecordMetadata>> send(List<ProducerRecord> records) {
     Objects.requireNonNull(records, "records");
@@ -227,32 +246,55 @@ public final class OneLog implements AutoCloseable {
    */
   public List<LogRecord> read(TopicPartition partition, long fromOffset, ReadLimit limit) {
     Objects.requireNonNull(limit, "limit");
-    return withReader("reading " + partition, session ->
-        PartitionReader.read(session, partitionTopic(partition, session), partition.partition(), fromOffset, limit));
+    return withReader(
+        "reading " + partition,
+        session ->
+            PartitionReader.read(
+                session,
+                partitionTopic(partition, session),
+                partition.partition(),
+                fromOffset,
+                limit));
   }
 
   /** The first offset still stored in the partition (equal to the next offset when it is empty). */
   public long earliestOffset(TopicPartition partition) {
-    return withReader("reading " + partition, session ->
-        PartitionReader.state(session, partitionTopic(partition, session), partition.partition()).logStartOffset());
+    return withReader(
+        "reading " + partition,
+        session ->
+            PartitionReader.state(
+                    session, partitionTopic(partition, session), partition.partition())
+                .logStartOffset());
   }
 
   /** The offset the next record appended to the partition will get: the high-water mark. */
   public long nextOffset(TopicPartition partition) {
-    return withReader("reading " + partition, session ->
-        PartitionReader.state(session, partitionTopic(partition, session), partition.partition()).nextOffset());
+    return withReader(
+        "reading " + partition,
+        session ->
+            PartitionReader.state(
+                    session, partitionTopic(partition, session), partition.partition())
+                .nextOffset());
   }
 
   /** The first offset whose record's timestamp is at or after {@code time}; empty when none is. */
   public OptionalLong offsetForTimestamp(TopicPartition partition, Instant time) {
-    return withReader("searching " + partition + " by time", session ->
-        PartitionReader.offsetForTimestamp(
-            session, partitionTopic(partition, session), partition.partition(), time.toEpochMilli()));
+    return withReader(
+        "searching " + partition + " by time",
+        session ->
+            PartitionReader.offsetForTimestamp(
+                session,
+                partitionTopic(partition, session),
+                partition.partition(),
+                time.toEpochMilli()));
   }
 
   /** A consumer of every partition of the topic, positioned at each partition's earliest offset. */
   public Consumer consumer(String topic) {
-    int partitions = withReader("opening a consumer", session -> catalog.require(topic, session.connection()).partitions());
+    int partitions =
+        withReader(
+            "opening a consumer",
+            session -> catalog.require(topic, session.connection()).partitions());
     List<TopicPartition> assignment = new ArrayList<>(partitions);
     for (int p = 0; p < partitions; p++) {
       assignment.add(new TopicPartition(topic, p));
@@ -285,22 +327,27 @@ public final class OneLog implements AutoCloseable {
    * integrity_check, in one consistent snapshot taken without blocking writers.
    */
   public VerifyReport verify() {
-    return withReader("verifying", session -> Verifier.verify(session, catalog.list(session.connection())));
+    return withReader(
+        "verifying", session -> Verifier.verify(session, catalog.list(session.connection())));
   }
 
   /** The size of the database in bytes (pages in use and free), excluding the -wal file. */
   public long fileSizeBytes() {
-    return withReader("measuring the file", session -> {
-      try (Statement s = session.connection().createStatement();
-          ResultSet rs = s.executeQuery("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size")) {
-        return rs.next() ? rs.getLong(1) : 0L;
-      }
-    });
+    return withReader(
+        "measuring the file",
+        session -> {
+          try (Statement s = session.connection().createStatement();
+              ResultSet rs =
+                  s.executeQuery(
+                      "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size")) {
+            return rs.next() ? rs.getLong(1) : 0L;
+          }
+        });
   }
 
   /**
-   * Commits everything sent, closes every consumer of this log, checkpoints the WAL into the
-   * file and releases it. Idempotent.
+   * Commits everything sent, closes every consumer of this log, checkpoints the WAL into the file
+   * and releases it. Idempotent.
    */
   @Override
   public void close() {
@@ -351,7 +398,8 @@ public final class OneLog implements AutoCloseable {
   }
 
   LogClosedException closedException() {
-    return new LogClosedException("the log " + options.path() + " is closed; open it again to use it");
+    return new LogClosedException(
+        "the log " + options.path() + " is closed; open it again to use it");
   }
 
   /** The topic of a partition, checking that the partition exists. */
@@ -369,8 +417,11 @@ public final class OneLog implements AutoCloseable {
   private Writer writer() {
     ensureOpen();
     if (writer == null) {
-      throw new FileAccessException("the log " + options.path() + " was opened read-only; open it without"
-          + " readOnly() to append or change topics");
+      throw new FileAccessException(
+          "the log "
+              + options.path()
+              + " was opened read-only; open it without"
+              + " readOnly() to append or change topics");
     }
     return writer;
   }
@@ -380,7 +431,8 @@ public final class OneLog implements AutoCloseable {
     if (meta != null) {
       return meta;
     }
-    return withReader("looking up topic " + name, session -> catalog.require(name, session.connection()));
+    return withReader(
+        "looking up topic " + name, session -> catalog.require(name, session.connection()));
   }
 
   /** Runs {@code work} on a pooled read connection, translating SQLite's errors. */
@@ -409,8 +461,7 @@ public final class OneLog implements AutoCloseable {
   }
 
   /**
-   * Settings for opening a log. Each setter checks its value at once and names what is
-   * accepted.
+   * Settings for opening a log. Each setter checks its value at once and names what is accepted.
    */
   public static final class Builder {
     private final Path path;
@@ -469,10 +520,10 @@ public final class OneLog implements AutoCloseable {
     }
 
     /**
-     * How many bytes of records may wait for the writer before {@code send} blocks; default 8
-     * MiB, about three full group commits of small records. Measured: a 64 MiB queue kept so
-     * many records alive that young collections copied them over and over, and cost more CPU
-     * per record than the writer thread (docs/BENCHMARKS.md).
+     * How many bytes of records may wait for the writer before {@code send} blocks; default 8 MiB,
+     * about three full group commits of small records. Measured: a 64 MiB queue kept so many
+     * records alive that young collections copied them over and over, and cost more CPU per record
+     * than the writer thread (docs/BENCHMARKS.md).
      */
     public Builder maxQueuedBytes(int bytes) {
       if (bytes < 1024) {
@@ -483,10 +534,10 @@ public final class OneLog implements AutoCloseable {
     }
 
     /**
-     * Opens an existing log for reading only, as a file you may not or must not write (a
-     * backup, a read-only mount): no writer thread, no write lock, nothing ever written; reads
-     * and consumers work as usual and see other processes' commits. Appending or changing
-     * topics throws {@link FileAccessException}. A missing file is an error, not created.
+     * Opens an existing log for reading only, as a file you may not or must not write (a backup, a
+     * read-only mount): no writer thread, no write lock, nothing ever written; reads and consumers
+     * work as usual and see other processes' commits. Appending or changing topics throws {@link
+     * FileAccessException}. A missing file is an error, not created.
      *
      * <p>A read-only connection cannot checkpoint: when a read-only log is the last to close the
      * file, committed records stay in the {@code -wal} file beside it (safe, and read by every
@@ -506,8 +557,16 @@ public final class OneLog implements AutoCloseable {
      * @throws NewerFormatException when the file is of a newer format than this code reads
      */
     public OneLog open() {
-      LogOptions options = new LogOptions(
-          path, durability, maxRecordSizeBytes, busyTimeout, clock, maxFileSizeBytes, maxQueuedBytes, readOnly);
+      LogOptions options =
+          new LogOptions(
+              path,
+              durability,
+              maxRecordSizeBytes,
+              busyTimeout,
+              clock,
+              maxFileSizeBytes,
+              maxQueuedBytes,
+              readOnly);
       if (readOnly) {
         FileOpener.checkReadable(options);
         return new OneLog(options, null);

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A record to append. Key and value are bytes and may be null (a null value is a tombstone for
- * key compaction). Headers are ordered name/value pairs and may repeat a name.
+ * A record to append. Key and value are bytes and may be null (a null value is a tombstone for key
+ * compaction). Headers are ordered name/value pairs and may repeat a name.
  *
  * <p>{@code partition} and {@code timestampMs} are optional (null): without a partition, a keyed
  * record goes where Kafka's default partitioner puts it (murmur2 of the key modulo the partition
@@ -16,7 +16,12 @@ import java.util.Objects;
  * stamps it when it is sent. Arrays are not copied: do not change them after {@code send}.
  */
 public record ProducerRecord(
-    String topic, Integer partition, Long timestampMs, byte[] key, byte[] value, List<Header> headers) {
+    String topic,
+    Integer partition,
+    Long timestampMs,
+    byte[] key,
+    byte[] value,
+    List<Header> headers) {
 
   public ProducerRecord {
     Objects.requireNonNull(topic, "topic");

@@ -1,9 +1,9 @@
 package dev.onelog;
 
 /**
- * How much one read may return: at most {@code maxRecords} records and, past the first record,
- * at most {@code maxBytes} of keys, values and headers. A read always returns at least one
- * record when one exists, however large, so a consumer never stalls on a big record.
+ * How much one read may return: at most {@code maxRecords} records and, past the first record, at
+ * most {@code maxBytes} of keys, values and headers. A read always returns at least one record when
+ * one exists, however large, so a consumer never stalls on a big record.
  */
 public record ReadLimit(int maxRecords, long maxBytes) {
   /** 1000 records or 4 MiB, whichever comes first. */

@@ -8,11 +8,10 @@ import dev.onelog.internal.storage.TopicCatalog;
 import java.sql.SQLException;
 
 /**
- * Runs a log's one-off reads on pooled read connections: borrows a session, gives it back when
- * the work succeeded, closes it when the work failed (its statements may be unusable), and
- * turns SQLite's errors into onelog's. A table that vanished means another process deleted a
- * topic: the catalog is reloaded and the caller gets {@link UnknownTopicException}.
- * Thread-safe.
+ * Runs a log's one-off reads on pooled read connections: borrows a session, gives it back when the
+ * work succeeded, closes it when the work failed (its statements may be unusable), and turns
+ * SQLite's errors into onelog's. A table that vanished means another process deleted a topic: the
+ * catalog is reloaded and the caller gets {@link UnknownTopicException}. Thread-safe.
  */
 final class ReaderSessions {
   @FunctionalInterface
@@ -54,12 +53,15 @@ final class ReaderSessions {
   }
 
   private UnknownTopicException topicGone(String doing, SQLException cause) {
-    run("reloading topics", session -> {
-      catalog.reload(session.connection());
-      return null;
-    });
-    UnknownTopicException e = new UnknownTopicException(
-        "a topic was deleted while " + doing + "; known topics: " + catalog.knownNames());
+    run(
+        "reloading topics",
+        session -> {
+          catalog.reload(session.connection());
+          return null;
+        });
+    UnknownTopicException e =
+        new UnknownTopicException(
+            "a topic was deleted while " + doing + "; known topics: " + catalog.knownNames());
     e.initCause(cause);
     return e;
   }

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What to create: a topic's name, partition count, cleanup policy and retention. Retention by
- * time and by bytes (per partition, as in Kafka) are optional; null means unlimited.
+ * What to create: a topic's name, partition count, cleanup policy and retention. Retention by time
+ * and by bytes (per partition, as in Kafka) are optional; null means unlimited.
  *
  * <pre>{@code
  * log.createTopic(TopicSpec.named("orders").withPartitions(6).withRetention(Duration.ofDays(7)));

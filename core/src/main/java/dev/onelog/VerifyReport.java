@@ -12,7 +12,9 @@ public record VerifyReport(long recordsChecked, List<Problem> problems) {
   public record Problem(String topic, int partition, long offset, String description) {
     @Override
     public String toString() {
-      return topic == null ? description : topic + "-" + partition + "@" + offset + ": " + description;
+      return topic == null
+          ? description
+          : topic + "-" + partition + "@" + offset + ": " + description;
     }
   }
 

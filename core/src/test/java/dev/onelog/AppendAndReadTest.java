@@ -58,10 +58,20 @@ class AppendAndReadTest {
   void headersKeepOrderDuplicatesAndNullValues() {
     OneLog log = logs.open();
     log.createTopic(TopicSpec.named("t"));
-    log.append(ProducerRecord.of("t", null, "v")
-        .withHeader("a", "1").withHeader("b", (byte[]) null).withHeader("a", "2").withHeader("é", ""));
+    log.append(
+        ProducerRecord.of("t", null, "v")
+            .withHeader("a", "1")
+            .withHeader("b", (byte[]) null)
+            .withHeader("a", "2")
+            .withHeader("é", ""));
     List<Header> headers = log.read(T0, 0, ReadLimit.DEFAULT).get(0).headers();
-    assertEquals(List.of(Header.of("a", "1"), Header.of("b", (byte[]) null), Header.of("a", "2"), Header.of("é", "")), headers);
+    assertEquals(
+        List.of(
+            Header.of("a", "1"),
+            Header.of("b", (byte[]) null),
+            Header.of("a", "2"),
+            Header.of("é", "")),
+        headers);
   }
 
   @Test
@@ -70,7 +80,8 @@ class AppendAndReadTest {
     OneLog log = logs.open(logs.builder().clock(clock));
     log.createTopic(TopicSpec.named("t"));
     assertEquals(clock.millis(), log.append(ProducerRecord.of("t", null, "a")).timestampMs());
-    assertEquals(42, log.append(ProducerRecord.of("t", null, "b").withTimestampMs(42)).timestampMs());
+    assertEquals(
+        42, log.append(ProducerRecord.of("t", null, "b").withTimestampMs(42)).timestampMs());
     assertEquals(42, log.read(T0, 1, ReadLimit.DEFAULT).get(0).timestampMs());
   }
 
@@ -80,7 +91,10 @@ class AppendAndReadTest {
     log.createTopic(TopicSpec.named("t").withPartitions(6));
     for (int i = 0; i < 100; i++) {
       byte[] key = ("key-" + i).getBytes(UTF_8);
-      int expected = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key)) % 6;
+      int expected =
+          org.apache.kafka.common.utils.Utils.toPositive(
+                  org.apache.kafka.common.utils.Utils.murmur2(key))
+              % 6;
       assertEquals(expected, log.append(ProducerRecord.of("t", key, key)).partition(), "key-" + i);
     }
   }
@@ -102,10 +116,12 @@ class AppendAndReadTest {
   void aListCommitsAtomicallyAcrossPartitions() {
     OneLog log = logs.open();
     log.createTopic(TopicSpec.named("t").withPartitions(2));
-    List<RecordMetadata> stored = log.append(List.of(
-        ProducerRecord.of("t", null, "a").withPartition(0),
-        ProducerRecord.of("t", null, "b").withPartition(1),
-        ProducerRecord.of("t", null, "c").withPartition(0)));
+    List<RecordMetadata> stored =
+        log.append(
+            List.of(
+                ProducerRecord.of("t", null, "a").withPartition(0),
+                ProducerRecord.of("t", null, "b").withPartition(1),
+                ProducerRecord.of("t", null, "c").withPartition(0)));
     assertEquals(List.of(0L, 0L, 1L), stored.stream().map(RecordMetadata::offset).toList());
   }
 
@@ -113,9 +129,12 @@ class AppendAndReadTest {
   void aListWithOneBadRecordQueuesNothing() {
     OneLog log = logs.open();
     log.createTopic(TopicSpec.named("t"));
-    List<ProducerRecord> records = List.of(
-        ProducerRecord.of("t", null, "ok"), ProducerRecord.of("t", null, "bad").withPartition(3));
-    UnknownPartitionException e = assertThrows(UnknownPartitionException.class, () -> log.append(records));
+    List<ProducerRecord> records =
+        List.of(
+            ProducerRecord.of("t", null, "ok"),
+            ProducerRecord.of("t", null, "bad").withPartition(3));
+    UnknownPartitionException e =
+        assertThrows(UnknownPartitionException.class, () -> log.append(records));
     assertEquals("topic 't' has no partition 3; its partitions are 0..0", e.getMessage());
     log.flush();
     assertEquals(0, log.nextOffset(T0));
@@ -158,14 +177,16 @@ class AppendAndReadTest {
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
       List<CompletableFuture<RecordMetadata>> mine = new ArrayList<>();
-      Thread thread = new Thread(() -> {
-        for (int i = 0; i < 5000; i++) {
-          mine.add(log.send(ProducerRecord.of("t", null, "x")));
-        }
-        synchronized (futures) {
-          futures.addAll(mine);
-        }
-      });
+      Thread thread =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 5000; i++) {
+                  mine.add(log.send(ProducerRecord.of("t", null, "x")));
+                }
+                synchronized (futures) {
+                  futures.addAll(mine);
+                }
+              });
       threads.add(thread);
       thread.start();
     }

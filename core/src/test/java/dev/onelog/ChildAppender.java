@@ -23,9 +23,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A second process for the multi-process tests, run in its own JVM with this JVM's class path.
- * It speaks one line per event on stdout, printed only after the event happened, so the parent
- * may trust every complete line it reads even when this process is killed mid-write.
+ * A second process for the multi-process tests, run in its own JVM with this JVM's class path. It
+ * speaks one line per event on stdout, printed only after the event happened, so the parent may
+ * trust every complete line it reads even when this process is killed mid-write.
  *
  * <pre>
  * ChildAppender FILE TOPIC COUNT [--partitions K] [--prefix S] [--window W]
@@ -51,9 +51,13 @@ public final class ChildAppender {
   private ChildAppender() {}
 
   public static void main(String[] args) throws Exception {
-    PrintStream out = new PrintStream(
-        new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false, StandardCharsets.US_ASCII);
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+    PrintStream out =
+        new PrintStream(
+            new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
+            false,
+            StandardCharsets.US_ASCII);
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
     try {
       if (args.length == 3 && args[0].equals("--hold-write-lock")) {
         holdWriteLock(Path.of(args[1]), Long.parseLong(args[2]), in, out);
@@ -62,8 +66,9 @@ public final class ChildAppender {
       } else if (args.length >= 3 && !args[0].startsWith("--")) {
         append(Options.parse(args), in, out);
       } else {
-        System.err.println("usage: ChildAppender FILE TOPIC COUNT [options] | --recreate-topic FILE TOPIC PARTITIONS"
-            + " | --hold-write-lock FILE MAX_MILLIS");
+        System.err.println(
+            "usage: ChildAppender FILE TOPIC COUNT [options] | --recreate-topic FILE TOPIC PARTITIONS"
+                + " | --hold-write-lock FILE MAX_MILLIS");
         System.exit(2);
       }
     } catch (RuntimeException | SQLException | IOException e) {
@@ -76,7 +81,13 @@ public final class ChildAppender {
   }
 
   private record Options(
-      Path file, String topic, int count, int partitions, String prefix, int window, Durability durability,
+      Path file,
+      String topic,
+      int count,
+      int partitions,
+      String prefix,
+      int window,
+      Durability durability,
       boolean awaitGo) {
     static Options parse(String[] args) {
       int partitions = 1;
@@ -94,11 +105,20 @@ public final class ChildAppender {
           default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
       }
-      return new Options(Path.of(args[0]), args[1], Integer.parseInt(args[2]), partitions, prefix, window, durability, awaitGo);
+      return new Options(
+          Path.of(args[0]),
+          args[1],
+          Integer.parseInt(args[2]),
+          partitions,
+          prefix,
+          window,
+          durability,
+          awaitGo);
     }
   }
 
-  private static void append(Options options, BufferedReader in, PrintStream out) throws IOException {
+  private static void append(Options options, BufferedReader in, PrintStream out)
+      throws IOException {
     try (OneLog log = OneLog.builder(options.file()).durability(options.durability()).open()) {
       out.println("READY");
       out.flush();
@@ -109,8 +129,9 @@ public final class ChildAppender {
       ArrayDeque<String> values = new ArrayDeque<>();
       for (int i = 0; i < options.count(); i++) {
         String value = options.prefix() + "-" + i;
-        ProducerRecord record = ProducerRecord.of(options.topic(), options.prefix() + "-k" + i, value)
-            .withPartition(i % options.partitions());
+        ProducerRecord record =
+            ProducerRecord.of(options.topic(), options.prefix() + "-k" + i, value)
+                .withPartition(i % options.partitions());
         inFlight.add(log.send(record));
         values.add(value);
         if (inFlight.size() >= options.window()) {
@@ -126,7 +147,10 @@ public final class ChildAppender {
   }
 
   /** Waits for the oldest send and prints it; flushes when nothing else has completed yet. */
-  private static void acknowledge(ArrayDeque<CompletableFuture<RecordMetadata>> inFlight, ArrayDeque<String> values, PrintStream out) {
+  private static void acknowledge(
+      ArrayDeque<CompletableFuture<RecordMetadata>> inFlight,
+      ArrayDeque<String> values,
+      PrintStream out) {
     RecordMetadata stored = inFlight.peekFirst().join();
     inFlight.removeFirst();
     out.println("ACK " + stored.partition() + " " + stored.offset() + " " + values.removeFirst());
@@ -146,16 +170,19 @@ public final class ChildAppender {
 
   private static void holdWriteLock(Path file, long maxMillis, BufferedReader in, PrintStream out)
       throws SQLException, InterruptedException {
-    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    try (Connection connection =
+            DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
         Statement s = connection.createStatement()) {
       s.execute("BEGIN IMMEDIATE");
       out.println("LOCKED");
       out.flush();
-      ExecutorService stdin = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "stdin");
-        thread.setDaemon(true);
-        return thread;
-      });
+      ExecutorService stdin =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread thread = new Thread(r, "stdin");
+                thread.setDaemon(true);
+                return thread;
+              });
       Future<String> line = stdin.submit(in::readLine);
       try {
         line.get(maxMillis, TimeUnit.MILLISECONDS);

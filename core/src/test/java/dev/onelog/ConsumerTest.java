@@ -21,10 +21,12 @@ class ConsumerTest {
     OneLog log = logs.open();
     log.createTopic(TopicSpec.named("t"));
     try (Consumer consumer = log.consumer("t")) {
-      CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> {
-        sleep(200);
-        log.append(ProducerRecord.of("t", null, "hello"));
-      });
+      CompletableFuture<Void> producer =
+          CompletableFuture.runAsync(
+              () -> {
+                sleep(200);
+                log.append(ProducerRecord.of("t", null, "hello"));
+              });
       long start = System.nanoTime();
       List<LogRecord> records = consumer.poll(Duration.ofSeconds(30));
       long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -62,7 +64,8 @@ class ConsumerTest {
       assertEquals(List.of(), consumer.poll(Duration.ZERO));
       for (int p = 0; p < 3; p++) {
         int partition = p;
-        List<Long> offsets = all.stream().filter(r -> r.partition() == partition).map(LogRecord::offset).toList();
+        List<Long> offsets =
+            all.stream().filter(r -> r.partition() == partition).map(LogRecord::offset).toList();
         assertEquals(1000, offsets.size());
         for (int i = 0; i < 1000; i++) {
           assertEquals(i, offsets.get(i));
@@ -96,8 +99,9 @@ class ConsumerTest {
     OneLog log = logs.open();
     log.createTopic(TopicSpec.named("t").withPartitions(2));
     try (Consumer consumer = log.consumer(List.of(TopicPartition.of("t", 0)))) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> consumer.seek(TopicPartition.of("t", 1), 0));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> consumer.seek(TopicPartition.of("t", 1), 0));
       assertEquals("t-1 is not assigned to this consumer; assigned: [t-0]", e.getMessage());
     }
   }

@@ -1,7 +1,6 @@
 package dev.onelog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -28,10 +27,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * docs/FORMAT.md is enough for another language: {@code src/test/python/format_interop.py},
- * written from that page with Python's standard library alone, reads exactly what Java wrote
- * (every CRC checked, every header decoded), and Java reads what it appended, whether the Java
- * log was closed or open at the time. Needs {@code python3} on the PATH.
+ * docs/FORMAT.md is enough for another language: {@code src/test/python/format_interop.py}, written
+ * from that page with Python's standard library alone, reads exactly what Java wrote (every CRC
+ * checked, every header decoded), and Java reads what it appended, whether the Java log was closed
+ * or open at the time. Needs {@code python3} on the PATH.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FormatInteropIT {
@@ -49,7 +48,13 @@ class FormatInteropIT {
   }
 
   /** One record as Java wrote it, with the offset it was given. */
-  private record Written(int partition, long offset, long timestampMs, byte[] key, byte[] value, List<Header> headers) {}
+  private record Written(
+      int partition,
+      long offset,
+      long timestampMs,
+      byte[] key,
+      byte[] value,
+      List<Header> headers) {}
 
   @Test
   void pythonReadsExactlyWhatJavaWroteAndJavaReadsWhatPythonAppended() throws Exception {
@@ -66,40 +71,86 @@ class FormatInteropIT {
       Random random = new Random(42);
       byte[] binaryValue = new byte[300];
       random.nextBytes(binaryValue);
-      List<ProducerRecord> records = new ArrayList<>(List.of(
-          new ProducerRecord("interop", 0, 1_000L, utf8("k0"), utf8("v0"),
-              List.of(Header.of("h", "first"), Header.of("h", "second"))),
-          new ProducerRecord("interop", 0, 0L, null, utf8("no key"), List.of()),
-          new ProducerRecord("interop", 0, 1_700_000_000_000L, utf8("tomb"), null, List.of(Header.of("n", (byte[]) null))),
-          new ProducerRecord("interop", 1, Long.MAX_VALUE, new byte[] {0, -1, 127, -128, '"', '\\'}, binaryValue,
-              List.of(Header.of("ünïcødé ✓ \"q\" \\ \t 😀", new byte[0]))),
-          new ProducerRecord("interop", 1, 5L, new byte[0], new byte[0], List.of()),
-          new ProducerRecord("interop", 1, 6L, null, null, List.of())));
+      List<ProducerRecord> records =
+          new ArrayList<>(
+              List.of(
+                  new ProducerRecord(
+                      "interop",
+                      0,
+                      1_000L,
+                      utf8("k0"),
+                      utf8("v0"),
+                      List.of(Header.of("h", "first"), Header.of("h", "second"))),
+                  new ProducerRecord("interop", 0, 0L, null, utf8("no key"), List.of()),
+                  new ProducerRecord(
+                      "interop",
+                      0,
+                      1_700_000_000_000L,
+                      utf8("tomb"),
+                      null,
+                      List.of(Header.of("n", (byte[]) null))),
+                  new ProducerRecord(
+                      "interop",
+                      1,
+                      Long.MAX_VALUE,
+                      new byte[] {0, -1, 127, -128, '"', '\\'},
+                      binaryValue,
+                      List.of(Header.of("ünïcødé ✓ \"q\" \\ \t 😀", new byte[0]))),
+                  new ProducerRecord("interop", 1, 5L, new byte[0], new byte[0], List.of()),
+                  new ProducerRecord("interop", 1, 6L, null, null, List.of())));
       for (int i = 0; i < 2500; i++) { // more than one of the reader's 1000-record batches
-        records.add(new ProducerRecord("interop", 2, 10_000L + i, utf8("key-" + i % 7), utf8("value-" + i),
-            i % 3 == 0 ? List.of(Header.of("i", Integer.toString(i))) : List.of()));
+        records.add(
+            new ProducerRecord(
+                "interop",
+                2,
+                10_000L + i,
+                utf8("key-" + i % 7),
+                utf8("value-" + i),
+                i % 3 == 0 ? List.of(Header.of("i", Integer.toString(i))) : List.of()));
       }
       List<RecordMetadata> stored = log.append(records);
       for (int i = 0; i < records.size(); i++) {
         ProducerRecord r = records.get(i);
-        written.add(new Written(r.partition(), stored.get(i).offset(), r.timestampMs(), r.key(), r.value(), r.headers()));
+        written.add(
+            new Written(
+                r.partition(),
+                stored.get(i).offset(),
+                r.timestampMs(),
+                r.key(),
+                r.value(),
+                r.headers()));
       }
     }
 
-    PythonRun python = python(file.toString(), "interop", "--partition", "1", "--key", "py-key",
-        "--value", "py-value ✓", "--timestamp-ms", "1234567");
+    PythonRun python =
+        python(
+            file.toString(),
+            "interop",
+            "--partition",
+            "1",
+            "--key",
+            "py-key",
+            "--value",
+            "py-value ✓",
+            "--timestamp-ms",
+            "1234567");
     assertEquals(0, python.exitStatus(), python::describe);
     List<String> expected = new ArrayList<>();
     written.stream()
-        .sorted((a, b) -> a.partition() != b.partition() ? Integer.compare(a.partition(), b.partition()) : Long.compare(a.offset(), b.offset()))
+        .sorted(
+            (a, b) ->
+                a.partition() != b.partition()
+                    ? Integer.compare(a.partition(), b.partition())
+                    : Long.compare(a.offset(), b.offset()))
         .forEach(w -> expected.add(json("interop", w)));
     assertEquals(expected.size() + 1, python.stdout().size(), python::describe);
     for (int i = 0; i < expected.size(); i++) {
       assertEquals(expected.get(i), python.stdout().get(i), "line " + i + " of Python's output");
     }
-    Matcher appended = Pattern.compile(
-            "\\{\"appended\":\\{\"topic\":\"interop\",\"partition\":1,\"offset\":(\\d+),\"timestamp_ms\":1234567,\"crc\":(\\d+)}}")
-        .matcher(python.stdout().get(expected.size()));
+    Matcher appended =
+        Pattern.compile(
+                "\\{\"appended\":\\{\"topic\":\"interop\",\"partition\":1,\"offset\":(\\d+),\"timestamp_ms\":1234567,\"crc\":(\\d+)}}")
+            .matcher(python.stdout().get(expected.size()));
     assertTrue(appended.matches(), python::describe);
     long pythonOffset = Long.parseLong(appended.group(1));
     long pythonCrc = Long.parseLong(appended.group(2));
@@ -107,20 +158,30 @@ class FormatInteropIT {
 
     try (OneLog log = OneLog.open(file)) {
       TopicPartition partition1 = TopicPartition.of("interop", 1);
-      List<LogRecord> records = log.read(partition1, pythonOffset, ReadLimit.DEFAULT); // checks the CRC
+      List<LogRecord> records =
+          log.read(partition1, pythonOffset, ReadLimit.DEFAULT); // checks the CRC
       assertEquals(1, records.size());
       assertPythonRecord(records.get(0), pythonOffset, 1_234_567L, "py-value ✓");
       byte[] encodedHeaders = RecordCodec.encodeHeaders(PYTHON_HEADERS);
-      assertEquals(LogInvariants.crc(1_234_567L, utf8("py-key"), utf8("py-value ✓"), encodedHeaders), pythonCrc,
+      assertEquals(
+          LogInvariants.crc(1_234_567L, utf8("py-key"), utf8("py-value ✓"), encodedHeaders),
+          pythonCrc,
           "Python's CRC32C is Java's");
       assertEquals(pythonOffset + 1, log.nextOffset(partition1));
       PartitionDescription described = log.describeTopic("interop").partitions().get(1);
       assertEquals(4, described.recordCount());
-      assertEquals(RecordCodec.sizeInBytes(utf8("py-key"), utf8("py-value ✓"), encodedHeaders)
-              + 6 + 300 + RecordCodec.encodeHeaders(written.get(3).headers()).length,
-          described.sizeInBytes(), "size_bytes counts key, value and headers, as Java counts them");
-      assertEquals(pythonOffset + 1, log.append(ProducerRecord.of("interop", "j", "java again").withPartition(1)).offset());
-      assertEquals(0, log.nextOffset(TopicPartition.of("other", 1)), "Python touched no other partition");
+      assertEquals(
+          RecordCodec.sizeInBytes(utf8("py-key"), utf8("py-value ✓"), encodedHeaders)
+              + 6
+              + 300
+              + RecordCodec.encodeHeaders(written.get(3).headers()).length,
+          described.sizeInBytes(),
+          "size_bytes counts key, value and headers, as Java counts them");
+      assertEquals(
+          pythonOffset + 1,
+          log.append(ProducerRecord.of("interop", "j", "java again").withPartition(1)).offset());
+      assertEquals(
+          0, log.nextOffset(TopicPartition.of("other", 1)), "Python touched no other partition");
       assertEquals(1, log.nextOffset(TopicPartition.of("other", 0)));
       VerifyReport report = log.verify();
       assertTrue(report.ok(), report.problems()::toString);
@@ -139,13 +200,31 @@ class FormatInteropIT {
         assertEquals(2, consumer.poll(Duration.ofSeconds(1)).size());
 
         // Python appends while this consumer waits in poll: another process's commit must wake it.
-        PythonProcess process = pythonProcess(file.toString(), "live", "--append-only", "--partition", "0",
-            "--key", "py-key", "--value", "from python", "--timestamp-ms", "42");
+        PythonProcess process =
+            pythonProcess(
+                file.toString(),
+                "live",
+                "--append-only",
+                "--partition",
+                "0",
+                "--key",
+                "py-key",
+                "--value",
+                "from python",
+                "--timestamp-ms",
+                "42");
         List<LogRecord> polled = consumer.poll(Duration.ofSeconds(15));
         PythonRun python = finish(process);
         assertEquals(0, python.exitStatus(), python::describe);
-        assertEquals(List.of("{\"appended\":{\"topic\":\"live\",\"partition\":0,\"offset\":2,\"timestamp_ms\":42,\"crc\":"
-                + LogInvariants.crc(42, utf8("py-key"), utf8("from python"), RecordCodec.encodeHeaders(PYTHON_HEADERS)) + "}}"),
+        assertEquals(
+            List.of(
+                "{\"appended\":{\"topic\":\"live\",\"partition\":0,\"offset\":2,\"timestamp_ms\":42,\"crc\":"
+                    + LogInvariants.crc(
+                        42,
+                        utf8("py-key"),
+                        utf8("from python"),
+                        RecordCodec.encodeHeaders(PYTHON_HEADERS))
+                    + "}}"),
             python.stdout());
         assertEquals(1, polled.size(), "the poll returned Python's record");
         assertPythonRecord(polled.get(0), 2, 42, "from python");
@@ -156,7 +235,8 @@ class FormatInteropIT {
         assertEquals(3, log.nextOffset(partition0));
 
         // Java's writer takes the next offset from the file, not from what it last wrote.
-        assertEquals(3, log.append(ProducerRecord.of("live", "c", "java-2").withPartition(0)).offset());
+        assertEquals(
+            3, log.append(ProducerRecord.of("live", "c", "java-2").withPartition(0)).offset());
         assertEquals("java-2", consumer.poll(Duration.ofSeconds(5)).get(0).valueAsString());
       }
       LogInvariants.check(file);
@@ -165,7 +245,9 @@ class FormatInteropIT {
       PythonRun reread = python(file.toString(), "live", "--read-only");
       assertEquals(0, reread.exitStatus(), reread::describe);
       assertEquals(4, reread.stdout().size(), reread::describe);
-      assertTrue(reread.stdout().get(3).startsWith("{\"topic\":\"live\",\"partition\":0,\"offset\":3,"), reread::describe);
+      assertTrue(
+          reread.stdout().get(3).startsWith("{\"topic\":\"live\",\"partition\":0,\"offset\":3,"),
+          reread::describe);
     }
   }
 
@@ -181,7 +263,10 @@ class FormatInteropIT {
     PythonRun python = python(file.toString(), "t", "--read-only");
     assertEquals(1, python.exitStatus(), python::describe);
     assertTrue(python.stderr().contains("t-0@1 does not match its CRC32C"), python::describe);
-    assertEquals(List.of(), python.stdout().subList(1, python.stdout().size()), "nothing printed past the bad record");
+    assertEquals(
+        List.of(),
+        python.stdout().subList(1, python.stdout().size()),
+        "nothing printed past the bad record");
     flipLowestCrcBit(file, "log_1_0", 1); // repaired, for the invariant check after the test
   }
 
@@ -190,7 +275,10 @@ class FormatInteropIT {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement s = c.createStatement()) {
       // SQLite has no XOR operator: (a | b) - (a & b) is a XOR b.
-      assertEquals(1, s.executeUpdate("UPDATE " + table + " SET crc = (crc | 1) - (crc & 1) WHERE offset = " + offset));
+      assertEquals(
+          1,
+          s.executeUpdate(
+              "UPDATE " + table + " SET crc = (crc | 1) - (crc & 1) WHERE offset = " + offset));
     }
   }
 
@@ -215,29 +303,39 @@ class FormatInteropIT {
    */
   private PythonProcess pythonProcess(String... args) throws IOException {
     // failsafe runs with the module's directory as the working directory and sets basedir
-    Path script = Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("src/test/python/format_interop.py");
+    Path script =
+        Path.of(System.getProperty("basedir", ""))
+            .toAbsolutePath()
+            .resolve("src/test/python/format_interop.py");
     assertTrue(Files.isRegularFile(script), "the script " + script + " exists");
     List<String> command = new ArrayList<>(List.of("python3", script.toString()));
     command.addAll(List.of(args));
     Path out = Files.createTempFile(dir, "python", ".out");
     Path err = Files.createTempFile(dir, "python", ".err");
     try {
-      Process process = new ProcessBuilder(command)
-          .redirectOutput(out.toFile())
-          .redirectError(err.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .start();
+      Process process =
+          new ProcessBuilder(command)
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .start();
       return new PythonProcess(process, out, err);
     } catch (IOException e) {
-      throw new AssertionError("cannot run python3 (" + e.getMessage() + "); this test needs python3 on the PATH:"
-          + " apt-get install -y python3", e);
+      throw new AssertionError(
+          "cannot run python3 ("
+              + e.getMessage()
+              + "); this test needs python3 on the PATH:"
+              + " apt-get install -y python3",
+          e);
     }
   }
 
   private static PythonRun finish(PythonProcess python) throws IOException, InterruptedException {
     if (!python.process().waitFor(30, TimeUnit.SECONDS)) {
       python.process().destroyForcibly();
-      fail("format_interop.py did not finish within 30 s; stderr: " + Files.readString(python.stderr()));
+      fail(
+          "format_interop.py did not finish within 30 s; stderr: "
+              + Files.readString(python.stderr()));
     }
     return new PythonRun(
         python.process().exitValue(),
@@ -248,20 +346,35 @@ class FormatInteropIT {
   // ---- Expected output, as Python's json.dumps(separators=(",", ":")) writes it ----
 
   private static String json(String topic, Written w) {
-    StringBuilder s = new StringBuilder()
-        .append("{\"topic\":").append(string(topic))
-        .append(",\"partition\":").append(w.partition())
-        .append(",\"offset\":").append(w.offset())
-        .append(",\"timestamp_ms\":").append(w.timestampMs())
-        .append(",\"key\":").append(hex(w.key()))
-        .append(",\"value\":").append(hex(w.value()))
-        .append(",\"headers\":[");
+    StringBuilder s =
+        new StringBuilder()
+            .append("{\"topic\":")
+            .append(string(topic))
+            .append(",\"partition\":")
+            .append(w.partition())
+            .append(",\"offset\":")
+            .append(w.offset())
+            .append(",\"timestamp_ms\":")
+            .append(w.timestampMs())
+            .append(",\"key\":")
+            .append(hex(w.key()))
+            .append(",\"value\":")
+            .append(hex(w.value()))
+            .append(",\"headers\":[");
     for (int i = 0; i < w.headers().size(); i++) {
       Header header = w.headers().get(i);
-      s.append(i == 0 ? "" : ",").append('[').append(string(header.name())).append(',').append(hex(header.value())).append(']');
+      s.append(i == 0 ? "" : ",")
+          .append('[')
+          .append(string(header.name()))
+          .append(',')
+          .append(hex(header.value()))
+          .append(']');
     }
     byte[] headers = RecordCodec.encodeHeaders(w.headers());
-    return s.append("],\"crc\":").append(LogInvariants.crc(w.timestampMs(), w.key(), w.value(), headers)).append('}').toString();
+    return s.append("],\"crc\":")
+        .append(LogInvariants.crc(w.timestampMs(), w.key(), w.value(), headers))
+        .append('}')
+        .toString();
   }
 
   private static String hex(byte[] bytes) {
@@ -299,7 +412,8 @@ class FormatInteropIT {
     return s.append('"').toString();
   }
 
-  private static void assertPythonRecord(LogRecord record, long offset, long timestampMs, String value) {
+  private static void assertPythonRecord(
+      LogRecord record, long offset, long timestampMs, String value) {
     assertEquals(offset, record.offset());
     assertEquals(timestampMs, record.timestampMs());
     assertEquals("py-key", record.keyAsString());

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Opens logs in a fresh temporary directory per test; after each test closes them and checks
- * every file's invariants ({@link LogInvariants}). Use with {@code @RegisterExtension}.
+ * Opens logs in a fresh temporary directory per test; after each test closes them and checks every
+ * file's invariants ({@link LogInvariants}). Use with {@code @RegisterExtension}.
  */
 final class LogFixture implements BeforeEachCallback, AfterEachCallback {
   private Path dir;
@@ -77,14 +77,16 @@ final class LogFixture implements BeforeEachCallback, AfterEachCallback {
 
   private static void deleteRecursively(Path path) {
     try (var walk = Files.walk(path)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-        try {
-          p.toFile().setWritable(true);
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      walk.sorted(java.util.Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  p.toFile().setWritable(true);
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

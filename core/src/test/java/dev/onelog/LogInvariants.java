@@ -15,11 +15,11 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * Checks a log file's invariants with plain SQL, independently of the library's own code: the
- * file is onelog's, SQLite's integrity check passes, every partition's stored offsets lie in
+ * Checks a log file's invariants with plain SQL, independently of the library's own code: the file
+ * is onelog's, SQLite's integrity check passes, every partition's stored offsets lie in
  * [log_start_offset, next_offset), its counters match its rows, and every CRC32C is valid
- * (recomputed here from docs/FORMAT.md's definition). Call after every storage test, with the
- * log closed or open.
+ * (recomputed here from docs/FORMAT.md's definition). Call after every storage test, with the log
+ * closed or open.
  */
 public final class LogInvariants {
   private LogInvariants() {}
@@ -30,11 +30,20 @@ public final class LogInvariants {
       assertEquals(0x314C4F47, intQuery(s, "PRAGMA application_id"), "application_id of " + file);
       assertEquals("ok", stringQuery(s, "PRAGMA integrity_check"), "integrity_check of " + file);
       List<long[]> partitions = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery(
-          "SELECT p.topic_id, p.partition, p.log_start_offset, p.next_offset, p.record_count, p.size_bytes"
-              + " FROM partitions p JOIN topics t ON t.id = p.topic_id")) {
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT p.topic_id, p.partition, p.log_start_offset, p.next_offset, p.record_count, p.size_bytes"
+                  + " FROM partitions p JOIN topics t ON t.id = p.topic_id")) {
         while (rs.next()) {
-          partitions.add(new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)});
+          partitions.add(
+              new long[] {
+                rs.getLong(1),
+                rs.getLong(2),
+                rs.getLong(3),
+                rs.getLong(4),
+                rs.getLong(5),
+                rs.getLong(6)
+              });
         }
       }
       for (long[] p : partitions) {
@@ -42,17 +51,24 @@ public final class LogInvariants {
         long count = 0;
         long bytes = 0;
         long previous = -1;
-        try (ResultSet rs = s.executeQuery(
-            "SELECT offset, timestamp_ms, key, value, headers, crc FROM " + table + " ORDER BY offset")) {
+        try (ResultSet rs =
+            s.executeQuery(
+                "SELECT offset, timestamp_ms, key, value, headers, crc FROM "
+                    + table
+                    + " ORDER BY offset")) {
           while (rs.next()) {
             long offset = rs.getLong(1);
             byte[] key = rs.getBytes(3);
             byte[] value = rs.getBytes(4);
             byte[] headers = rs.getBytes(5);
             assertTrue(offset > previous, table + ": offsets increase");
-            assertTrue(offset >= p[2], table + ": offset " + offset + " >= log_start_offset " + p[2]);
+            assertTrue(
+                offset >= p[2], table + ": offset " + offset + " >= log_start_offset " + p[2]);
             assertTrue(offset < p[3], table + ": offset " + offset + " < next_offset " + p[3]);
-            assertEquals(crc(rs.getLong(2), key, value, headers), rs.getLong(6), table + "@" + offset + ": CRC32C");
+            assertEquals(
+                crc(rs.getLong(2), key, value, headers),
+                rs.getLong(6),
+                table + "@" + offset + ": CRC32C");
             previous = offset;
             count++;
             bytes += len(key) + len(value) + len(headers);

@@ -15,10 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -32,9 +32,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Several processes on one file: a second JVM ({@link ChildAppender}) appends while this one
- * reads, appends alongside it, waits on its write lock, or kills it with SIGKILL mid-append.
- * Every test ends with {@link LogInvariants#check}.
+ * Several processes on one file: a second JVM ({@link ChildAppender}) appends while this one reads,
+ * appends alongside it, waits on its write lock, or kills it with SIGKILL mid-append. Every test
+ * ends with {@link LogInvariants#check}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MultiProcessIT {
@@ -62,7 +62,8 @@ class MultiProcessIT {
     try (OneLog log = OneLog.open(file)) {
       log.createTopic(TopicSpec.named("events").withPartitions(2));
       try (Consumer consumer = log.consumer("events")) {
-        Child child = appender("events", count, "--partitions", "2", "--prefix", "a", "--window", "4");
+        Child child =
+            appender("events", count, "--partitions", "2", "--prefix", "a", "--window", "4");
         Map<Integer, List<LogRecord>> received = Map.of(0, new ArrayList<>(), 1, new ArrayList<>());
         int total = 0;
         long deadline = System.nanoTime() + CHILD_DEADLINE.toNanos();
@@ -72,8 +73,10 @@ class MultiProcessIT {
             total++;
           }
         }
-        assertEquals(count, total, "records received before the deadline; child said " + child.describe());
-        assertTrue(consumer.poll(Duration.ofMillis(300)).isEmpty(), "nothing after the last record");
+        assertEquals(
+            count, total, "records received before the deadline; child said " + child.describe());
+        assertTrue(
+            consumer.poll(Duration.ofMillis(300)).isEmpty(), "nothing after the last record");
         child.awaitSuccess("DONE");
 
         for (int p = 0; p < 2; p++) {
@@ -141,9 +144,14 @@ class MultiProcessIT {
         assertEquals(perWriter, acks.size(), "acknowledgements of one writer");
         long previous = -1;
         for (Ack ack : acks) {
-          assertTrue(acknowledged.add(ack.offset()), "offset " + ack.offset() + " acknowledged twice");
-          assertEquals(ack.value(), byOffset.get(ack.offset()), "value at acknowledged offset " + ack.offset());
-          assertTrue(ack.offset() > previous, "one writer's offsets increase in send order: " + ack);
+          assertTrue(
+              acknowledged.add(ack.offset()), "offset " + ack.offset() + " acknowledged twice");
+          assertEquals(
+              ack.value(),
+              byOffset.get(ack.offset()),
+              "value at acknowledged offset " + ack.offset());
+          assertTrue(
+              ack.offset() > previous, "one writer's offsets increase in send order: " + ack);
           previous = ack.offset();
         }
       }
@@ -166,17 +174,23 @@ class MultiProcessIT {
       holder.awaitLine("LOCKED");
 
       long started = System.nanoTime();
-      BusyTimeoutException e = assertThrows(
-          BusyTimeoutException.class, () -> log.append(ProducerRecord.of("locked", "k", "refused").withPartition(0)));
+      BusyTimeoutException e =
+          assertThrows(
+              BusyTimeoutException.class,
+              () -> log.append(ProducerRecord.of("locked", "k", "refused").withPartition(0)));
       long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
       assertTrue(waitedMs >= 250, "waited about the busy timeout, not " + waitedMs + " ms");
       assertTrue(waitedMs < 5000, "gave up after about the busy timeout, not " + waitedMs + " ms");
-      assertTrue(e.getMessage().contains(file.toAbsolutePath().toString()), "names the file: " + e.getMessage());
+      assertTrue(
+          e.getMessage().contains(file.toAbsolutePath().toString()),
+          "names the file: " + e.getMessage());
       assertTrue(e.getMessage().contains("300 ms"), "names the timeout: " + e.getMessage());
 
       assertEquals(3, log.nextOffset(partition), "next offset unchanged");
       List<LogRecord> records = log.read(partition, 0, ReadLimit.DEFAULT);
-      assertEquals(List.of("before-0", "before-1", "before-2"), records.stream().map(LogRecord::valueAsString).toList());
+      assertEquals(
+          List.of("before-0", "before-1", "before-2"),
+          records.stream().map(LogRecord::valueAsString).toList());
       LogInvariants.check(file);
 
       holder.send("release");
@@ -190,13 +204,24 @@ class MultiProcessIT {
 
   @ParameterizedTest
   @EnumSource(Durability.class)
-  void everyAcknowledgedAppendSurvivesKillDashNineOfTheAppender(Durability durability) throws Exception {
+  void everyAcknowledgedAppendSurvivesKillDashNineOfTheAppender(Durability durability)
+      throws Exception {
     file = dir.resolve("d-" + durability + ".db");
     try (OneLog log = OneLog.open(file)) {
       log.createTopic(TopicSpec.named("crash").withPartitions(2));
     }
-    Child child = appender("crash", 10_000_000, "--partitions", "2", "--prefix", "d", "--window", "16",
-        "--durability", durability.name());
+    Child child =
+        appender(
+            "crash",
+            10_000_000,
+            "--partitions",
+            "2",
+            "--prefix",
+            "d",
+            "--window",
+            "16",
+            "--durability",
+            durability.name());
     child.awaitAcks(500);
     child.process.destroyForcibly(); // SIGKILL: no shutdown hook, no close, mid-commit
     assertTrue(child.process.waitFor(10, TimeUnit.SECONDS), "killed child exits");
@@ -214,14 +239,19 @@ class MultiProcessIT {
           assertEquals(n, stored.get(n).offset(), partition + ": offsets with no gap");
           byOffset.put(stored.get(n).offset(), stored.get(n).valueAsString());
         }
-        assertEquals(stored.size(), log.nextOffset(partition), partition + ": next offset after the last record");
+        assertEquals(
+            stored.size(),
+            log.nextOffset(partition),
+            partition + ": next offset after the last record");
         for (Ack ack : acks) {
           if (ack.partition() == p) {
-            assertEquals(ack.value(), byOffset.get(ack.offset()), "acknowledged " + ack + " survives");
+            assertEquals(
+                ack.value(), byOffset.get(ack.offset()), "acknowledged " + ack + " survives");
           }
         }
       }
-      RecordMetadata next = log.append(ProducerRecord.of("crash", "k", "after the crash").withPartition(0));
+      RecordMetadata next =
+          log.append(ProducerRecord.of("crash", "k", "after the crash").withPartition(0));
       assertEquals(readAll(log, TopicPartition.of("crash", 0)).size() - 1, next.offset());
       assertTrue(log.verify().ok(), () -> log.verify().problems().toString());
     }
@@ -230,8 +260,8 @@ class MultiProcessIT {
   /**
    * Fails today: OneLog caches each topic's id, and after another process deletes and re-creates
    * the topic, every append is sent with the old id, which has no partitions row any more, and
-   * fails with "was deleted ... create it again and resend", however often it is resent. The
-   * first append after the re-creation may fail that way; a resend must succeed.
+   * fails with "was deleted ... create it again and resend", however often it is resent. The first
+   * append after the re-creation may fail that way; a resend must succeed.
    */
   @Test
   void appendSucceedsAfterAnotherProcessRecreatedTheTopic() throws Exception {
@@ -239,7 +269,8 @@ class MultiProcessIT {
     try (OneLog log = OneLog.open(file)) {
       log.createTopic(TopicSpec.named("reborn"));
       TopicPartition partition = TopicPartition.of("reborn", 0);
-      assertEquals(0, log.append(ProducerRecord.of("reborn", "k", "old topic").withPartition(0)).offset());
+      assertEquals(
+          0, log.append(ProducerRecord.of("reborn", "k", "old topic").withPartition(0)).offset());
       Child child = start(List.of("--recreate-topic", file.toString(), "reborn", "1"));
       child.awaitSuccess("RECREATED");
 
@@ -267,11 +298,15 @@ class MultiProcessIT {
   }
 
   private Child start(List<String> args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-        ChildAppender.class.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Xshare:auto",
+                "-XX:TieredStopAtLevel=1",
+                ChildAppender.class.getName()));
     command.addAll(args);
     Child child = new Child(new ProcessBuilder(command).start());
     children.add(child);
@@ -297,21 +332,29 @@ class MultiProcessIT {
    */
   private static final class Child {
     final Process process;
+
     /** Lines other than ACK not yet awaited. */
     final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
     /** Every line other than ACK. */
     final List<String> allLines = Collections.synchronizedList(new ArrayList<>());
+
     /** Guarded by itself. */
     private final List<Ack> acks = new ArrayList<>();
+
     private final StringBuffer stderr = new StringBuffer();
     private final Thread stdoutReader;
 
     Child(Process process) {
       this.process = process;
-      this.stdoutReader = new Thread(() -> readLines(process.getInputStream(), this::onLine), "child-stdout");
+      this.stdoutReader =
+          new Thread(() -> readLines(process.getInputStream(), this::onLine), "child-stdout");
       this.stdoutReader.setDaemon(true);
       this.stdoutReader.start();
-      Thread stderrReader = new Thread(() -> readLines(process.getErrorStream(), line -> stderr.append(line).append('\n')), "child-stderr");
+      Thread stderrReader =
+          new Thread(
+              () -> readLines(process.getErrorStream(), line -> stderr.append(line).append('\n')),
+              "child-stderr");
       stderrReader.setDaemon(true);
       stderrReader.start();
     }
@@ -397,11 +440,19 @@ class MultiProcessIT {
       }
       awaitEndOfOutput();
       assertEquals(0, process.exitValue(), () -> "child's exit status; " + describe());
-      assertTrue(allLines.contains(lastLine), () -> "child printed " + lastLine + "; " + describe());
+      assertTrue(
+          allLines.contains(lastLine), () -> "child printed " + lastLine + "; " + describe());
     }
 
     String describe() {
-      return "alive " + process.isAlive() + ", " + acks().size() + " acks, lines " + lines + ", stderr: " + stderr;
+      return "alive "
+          + process.isAlive()
+          + ", "
+          + acks().size()
+          + " acks, lines "
+          + lines
+          + ", stderr: "
+          + stderr;
     }
   }
 }

@@ -33,7 +33,8 @@ class OpenAndCloseTest {
     assertTrue(Files.notExists(Path.of(file + "-wal")), "close checkpoints the WAL away");
     try (OneLog log = OneLog.open(file)) {
       assertEquals(List.of("t"), log.topics());
-      assertEquals("a", log.read(TopicPartition.of("t", 2), 0, ReadLimit.DEFAULT).get(0).valueAsString());
+      assertEquals(
+          "a", log.read(TopicPartition.of("t", 2), 0, ReadLimit.DEFAULT).get(0).valueAsString());
       assertEquals(1, log.append(ProducerRecord.of("t", null, "b").withPartition(2)).offset());
     }
   }
@@ -90,8 +91,10 @@ class OpenAndCloseTest {
       s.execute("INSERT INTO customers (name) VALUES ('ada')");
     }
     Snapshot before = Snapshot.of(file);
-    NotAOneLogFileException e = assertThrows(NotAOneLogFileException.class, () -> OneLog.open(file));
-    assertTrue(e.getMessage().contains("is an SQLite database but not a onelog file"), e.getMessage());
+    NotAOneLogFileException e =
+        assertThrows(NotAOneLogFileException.class, () -> OneLog.open(file));
+    assertTrue(
+        e.getMessage().contains("is an SQLite database but not a onelog file"), e.getMessage());
     assertTrue(e.getMessage().contains("[customers]"), e.getMessage());
     assertEquals(before, Snapshot.of(file));
   }
@@ -101,7 +104,8 @@ class OpenAndCloseTest {
     Path file = logs.dir().resolve("notes.txt");
     Files.writeString(file, "these are not the pages you are looking for\n".repeat(200));
     Snapshot before = Snapshot.of(file);
-    NotAOneLogFileException e = assertThrows(NotAOneLogFileException.class, () -> OneLog.open(file));
+    NotAOneLogFileException e =
+        assertThrows(NotAOneLogFileException.class, () -> OneLog.open(file));
     assertTrue(e.getMessage().contains("is not an SQLite database"), e.getMessage());
     assertEquals(before, Snapshot.of(file));
   }
@@ -125,7 +129,9 @@ class OpenAndCloseTest {
   void aMissingDirectoryIsAClearError() {
     Path file = logs.dir().resolve("no/such/dir/log.db");
     FileAccessException e = assertThrows(FileAccessException.class, () -> OneLog.open(file));
-    assertTrue(e.getMessage().startsWith("directory " + file.getParent() + " does not exist"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("directory " + file.getParent() + " does not exist"),
+        e.getMessage());
     assertTrue(Files.notExists(file.getParent()));
   }
 
@@ -144,8 +150,10 @@ class OpenAndCloseTest {
   @Test
   void builderRejectsBadSettingsAtOnce() {
     OneLog.Builder builder = OneLog.builder(logs.file("x.db"));
-    assertEquals("maxRecordSizeBytes < 1: 0",
-        assertThrows(IllegalArgumentException.class, () -> builder.maxRecordSizeBytes(0)).getMessage());
+    assertEquals(
+        "maxRecordSizeBytes < 1: 0",
+        assertThrows(IllegalArgumentException.class, () -> builder.maxRecordSizeBytes(0))
+            .getMessage());
     assertThrows(IllegalArgumentException.class, () -> builder.busyTimeout(Duration.ofMillis(-1)));
     assertThrows(IllegalArgumentException.class, () -> builder.maxFileSizeBytes(-1));
     assertThrows(IllegalArgumentException.class, () -> builder.maxQueuedBytes(10));
@@ -159,8 +167,10 @@ class OpenAndCloseTest {
     try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + log.path());
         Statement s = other.createStatement()) {
       s.execute("BEGIN IMMEDIATE");
-      BusyTimeoutException e = assertThrows(BusyTimeoutException.class,
-          () -> log.append(ProducerRecord.of("t", null, "blocked")));
+      BusyTimeoutException e =
+          assertThrows(
+              BusyTimeoutException.class,
+              () -> log.append(ProducerRecord.of("t", null, "blocked")));
       assertTrue(e.getMessage().contains("busy timeout of 200 ms"), e.getMessage());
       assertTrue(e.getMessage().contains(log.path().toString()), e.getMessage());
       s.execute("ROLLBACK");
@@ -177,7 +187,9 @@ class OpenAndCloseTest {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Snapshot s && java.util.Arrays.equals(bytes, s.bytes) && modified.equals(s.modified);
+      return o instanceof Snapshot s
+          && java.util.Arrays.equals(bytes, s.bytes)
+          && modified.equals(s.modified);
     }
 
     @Override

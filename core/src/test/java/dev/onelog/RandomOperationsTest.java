@@ -21,10 +21,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Several threads send, append and read at random, seeded; the result is checked against an
  * in-memory model built from what was acknowledged: every acknowledged record is stored exactly
- * once with its bytes, offsets are 0..n-1 in each partition, each thread's records to a
- * partition keep their order, an atomic list's records to a partition are consecutive, and a
- * concurrent consumer saw exactly the stored records, in order. Run with
- * {@code -Donelog.seed=N} to repeat a run.
+ * once with its bytes, offsets are 0..n-1 in each partition, each thread's records to a partition
+ * keep their order, an atomic list's records to a partition are consecutive, and a concurrent
+ * consumer saw exactly the stored records, in order. Run with {@code -Donelog.seed=N} to repeat a
+ * run.
  */
 class RandomOperationsTest {
   @RegisterExtension final LogFixture logs = new LogFixture();
@@ -46,7 +46,8 @@ class RandomOperationsTest {
 
     Map<TopicPartition, List<LogRecord>> consumed = new ConcurrentHashMap<>();
     AtomicBoolean producing = new AtomicBoolean(true);
-    CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> consume(log, consumed, producing));
+    CompletableFuture<Void> reader =
+        CompletableFuture.runAsync(() -> consume(log, consumed, producing));
 
     List<List<Sent>> perThread = Collections.synchronizedList(new ArrayList<>());
     List<Thread> threads = new ArrayList<>();
@@ -65,11 +66,14 @@ class RandomOperationsTest {
     reader.get();
 
     String context = " (seed " + seed + ", " + durability + ")";
-    Map<TopicPartition, TreeMap<Long, Sent>> model = new TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString));
+    Map<TopicPartition, TreeMap<Long, Sent>> model =
+        new TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString));
     for (List<Sent> sents : perThread) {
       for (Sent sent : sents) {
-        Sent previous = model.computeIfAbsent(sent.stored().topicPartition(), tp -> new TreeMap<>())
-            .put(sent.stored().offset(), sent);
+        Sent previous =
+            model
+                .computeIfAbsent(sent.stored().topicPartition(), tp -> new TreeMap<>())
+                .put(sent.stored().offset(), sent);
         assertEquals(null, previous, "offset given twice: " + sent.stored() + context);
       }
     }
@@ -77,7 +81,9 @@ class RandomOperationsTest {
       Map<TopicPartition, Long> lastOffset = new ConcurrentHashMap<>();
       for (Sent sent : sents) {
         Long last = lastOffset.put(sent.stored().topicPartition(), sent.stored().offset());
-        assertTrue(last == null || last < sent.stored().offset(), "thread order kept in " + sent.stored() + context);
+        assertTrue(
+            last == null || last < sent.stored().offset(),
+            "thread order kept in " + sent.stored() + context);
       }
     }
     for (var entry : model.entrySet()) {
@@ -121,15 +127,18 @@ class RandomOperationsTest {
         }
         CompletableFuture<List<RecordMetadata>> future = log.send(batch);
         pending.add(future);
-        onDone.add(() -> {
-          List<RecordMetadata> stored = future.join();
-          Map<TopicPartition, Long> previous = new ConcurrentHashMap<>();
-          for (int i = 0; i < batch.size(); i++) {
-            Long before = previous.put(stored.get(i).topicPartition(), stored.get(i).offset());
-            assertTrue(before == null || before + 1 == stored.get(i).offset(), "a list's records are consecutive");
-            sent.add(new Sent(batch.get(i), stored.get(i)));
-          }
-        });
+        onDone.add(
+            () -> {
+              List<RecordMetadata> stored = future.join();
+              Map<TopicPartition, Long> previous = new ConcurrentHashMap<>();
+              for (int i = 0; i < batch.size(); i++) {
+                Long before = previous.put(stored.get(i).topicPartition(), stored.get(i).offset());
+                assertTrue(
+                    before == null || before + 1 == stored.get(i).offset(),
+                    "a list's records are consecutive");
+                sent.add(new Sent(batch.get(i), stored.get(i)));
+              }
+            });
       } else if (kind < 9) {
         ProducerRecord record = randomRecord(random, thread, sequence++);
         RecordMetadata stored = log.append(record);
@@ -140,9 +149,13 @@ class RandomOperationsTest {
         pending.clear();
         sent.add(new Sent(record, stored));
       } else {
-        TopicPartition tp = random.nextBoolean() ? TopicPartition.of("one", 0) : TopicPartition.of("three", random.nextInt(3));
+        TopicPartition tp =
+            random.nextBoolean()
+                ? TopicPartition.of("one", 0)
+                : TopicPartition.of("three", random.nextInt(3));
         long next = log.nextOffset(tp);
-        List<LogRecord> read = log.read(tp, random.nextLong(next + 1), ReadLimit.records(1 + random.nextInt(50)));
+        List<LogRecord> read =
+            log.read(tp, random.nextLong(next + 1), ReadLimit.records(1 + random.nextInt(50)));
         for (int i = 1; i < read.size(); i++) {
           assertEquals(read.get(i - 1).offset() + 1, read.get(i).offset());
         }
@@ -156,7 +169,10 @@ class RandomOperationsTest {
 
   private static ProducerRecord randomRecord(Random random, int thread, long sequence) {
     String topic = random.nextInt(3) == 0 ? "one" : "three";
-    byte[] key = random.nextInt(4) == 0 ? null : ("k" + random.nextInt(20)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] key =
+        random.nextInt(4) == 0
+            ? null
+            : ("k" + random.nextInt(20)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] value = random.nextInt(10) == 0 ? null : new byte[random.nextInt(300)];
     if (value != null) {
       random.nextBytes(value);
@@ -166,7 +182,10 @@ class RandomOperationsTest {
       record = record.withPartition(random.nextInt(3));
     }
     if (random.nextInt(4) == 0) {
-      record = record.withHeader("thread", Integer.toString(thread)).withHeader("seq", Long.toString(sequence));
+      record =
+          record
+              .withHeader("thread", Integer.toString(thread))
+              .withHeader("seq", Long.toString(sequence));
     }
     if (random.nextInt(4) == 0) {
       record = record.withTimestampMs(random.nextInt(1_000_000));
@@ -174,15 +193,23 @@ class RandomOperationsTest {
     return record;
   }
 
-  private static void consume(OneLog log, Map<TopicPartition, List<LogRecord>> consumed, AtomicBoolean producing) {
-    List<TopicPartition> all = List.of(
-        TopicPartition.of("one", 0), TopicPartition.of("three", 0), TopicPartition.of("three", 1), TopicPartition.of("three", 2));
+  private static void consume(
+      OneLog log, Map<TopicPartition, List<LogRecord>> consumed, AtomicBoolean producing) {
+    List<TopicPartition> all =
+        List.of(
+            TopicPartition.of("one", 0),
+            TopicPartition.of("three", 0),
+            TopicPartition.of("three", 1),
+            TopicPartition.of("three", 2));
     try (Consumer consumer = log.consumer(all).maxPollRecords(200)) {
       while (true) {
         boolean last = !producing.get();
         List<LogRecord> batch = consumer.poll(Duration.ofMillis(20));
         for (LogRecord record : batch) {
-          consumed.computeIfAbsent(record.topicPartition(), tp -> Collections.synchronizedList(new ArrayList<>())).add(record);
+          consumed
+              .computeIfAbsent(
+                  record.topicPartition(), tp -> Collections.synchronizedList(new ArrayList<>()))
+              .add(record);
         }
         if (last && batch.isEmpty()) {
           return;

@@ -47,10 +47,16 @@ class ReadOnlyTest {
   void writingToAReadOnlyLogIsAClearError() {
     Path file = writeLog();
     try (OneLog log = OneLog.builder(file).readOnly().open()) {
-      FileAccessException e = assertThrows(FileAccessException.class, () -> log.send(ProducerRecord.of("t", null, "x")));
-      assertEquals("the log " + file + " was opened read-only; open it without readOnly() to append or change topics",
+      FileAccessException e =
+          assertThrows(
+              FileAccessException.class, () -> log.send(ProducerRecord.of("t", null, "x")));
+      assertEquals(
+          "the log "
+              + file
+              + " was opened read-only; open it without readOnly() to append or change topics",
           e.getMessage());
-      assertThrows(FileAccessException.class, () -> log.append(List.of(ProducerRecord.of("t", null, "x"))));
+      assertThrows(
+          FileAccessException.class, () -> log.append(List.of(ProducerRecord.of("t", null, "x"))));
       assertThrows(FileAccessException.class, () -> log.createTopic(TopicSpec.named("u")));
       assertThrows(FileAccessException.class, () -> log.deleteTopic("t"));
       assertThrows(FileAccessException.class, log::flush);
@@ -60,8 +66,11 @@ class ReadOnlyTest {
   @Test
   void aReadOnlyLogMustExist() {
     Path missing = logs.dir().resolve("missing.db");
-    FileAccessException e = assertThrows(FileAccessException.class, () -> OneLog.builder(missing).readOnly().open());
-    assertTrue(e.getMessage().startsWith(missing + " does not exist; a log opened read-only must exist already"),
+    FileAccessException e =
+        assertThrows(FileAccessException.class, () -> OneLog.builder(missing).readOnly().open());
+    assertTrue(
+        e.getMessage()
+            .startsWith(missing + " does not exist; a log opened read-only must exist already"),
         e.getMessage());
     assertTrue(Files.notExists(missing));
   }

@@ -23,13 +23,21 @@ class ReadmeQuickStartTest {
       log.createTopic(TopicSpec.named("orders").withPartitions(3));
 
       // send() returns at once; append() waits for the durable commit.
-      CompletableFuture<RecordMetadata> pending = log.send(ProducerRecord.of("orders", "alice", "created"));
-      RecordMetadata stored = log.append(ProducerRecord.of("orders", "bob", "paid").withHeader("source", "web"));
+      CompletableFuture<RecordMetadata> pending =
+          log.send(ProducerRecord.of("orders", "alice", "created"));
+      RecordMetadata stored =
+          log.append(ProducerRecord.of("orders", "bob", "paid").withHeader("source", "web"));
 
-      try (Consumer consumer = log.consumer("orders")) {       // every partition, from the start
+      try (Consumer consumer = log.consumer("orders")) { // every partition, from the start
         for (LogRecord record : consumer.poll(Duration.ofSeconds(1))) {
-          printed.add(record.partition() + "@" + record.offset() + " " + record.keyAsString()
-              + " = " + record.valueAsString());
+          printed.add(
+              record.partition()
+                  + "@"
+                  + record.offset()
+                  + " "
+                  + record.keyAsString()
+                  + " = "
+                  + record.valueAsString());
         }
       }
       assertEquals(true, pending.isDone(), "append commits after the send queued before it");

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A real full disk: the log lives on an 8 MiB tmpfs mounted for the test (root only; skipped
- * with the reason elsewhere), next to a filler file that takes most of the space. Appends fail
- * with {@link DiskFullException} and acknowledge nothing they did not commit; once the filler
- * is deleted, appends work again without reopening the log.
+ * A real full disk: the log lives on an 8 MiB tmpfs mounted for the test (root only; skipped with
+ * the reason elsewhere), next to a filler file that takes most of the space. Appends fail with
+ * {@link DiskFullException} and acknowledge nothing they did not commit; once the filler is
+ * deleted, appends work again without reopening the log.
  */
 class RealDiskFullIT {
   private Path mountPoint;
@@ -30,8 +30,10 @@ class RealDiskFullIT {
   void mountTmpfs() throws Exception {
     mountPoint = Files.createTempDirectory("onelog-full");
     mounted = run("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", mountPoint.toString()) == 0;
-    Assumptions.assumeTrue(mounted, "cannot mount a tmpfs here (needs root): the simulated full disk of"
-        + " WriteFailuresTest still runs");
+    Assumptions.assumeTrue(
+        mounted,
+        "cannot mount a tmpfs here (needs root): the simulated full disk of"
+            + " WriteFailuresTest still runs");
   }
 
   @AfterEach

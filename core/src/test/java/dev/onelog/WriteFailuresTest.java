@@ -20,11 +20,15 @@ class WriteFailuresTest {
   void aRecordOverTheLimitIsRefusedBeforeAnythingIsWritten() {
     OneLog log = logs.open(logs.builder().maxRecordSizeBytes(1000));
     log.createTopic(TopicSpec.named("t"));
-    RecordTooLargeException e = assertThrows(RecordTooLargeException.class,
-        () -> log.send(ProducerRecord.of("t", new byte[10], new byte[991])));
+    RecordTooLargeException e =
+        assertThrows(
+            RecordTooLargeException.class,
+            () -> log.send(ProducerRecord.of("t", new byte[10], new byte[991])));
     assertEquals(1001, e.recordSizeBytes());
-    assertEquals("record for t-0 is 1001 bytes (key, value and headers); the log's maximum record size is 1000"
-        + " bytes. Split the value, or open the log with a larger maxRecordSizeBytes", e.getMessage());
+    assertEquals(
+        "record for t-0 is 1001 bytes (key, value and headers); the log's maximum record size is 1000"
+            + " bytes. Split the value, or open the log with a larger maxRecordSizeBytes",
+        e.getMessage());
     log.append(ProducerRecord.of("t", new byte[10], new byte[990]));
     assertEquals(1, log.nextOffset(T0));
   }
@@ -34,7 +38,9 @@ class WriteFailuresTest {
     OneLog log = logs.open();
     log.createTopic(TopicSpec.named("t"));
     log.append(ProducerRecord.of("t", null, new byte[1 << 20]));
-    assertThrows(RecordTooLargeException.class, () -> log.append(ProducerRecord.of("t", null, new byte[(1 << 20) + 1])));
+    assertThrows(
+        RecordTooLargeException.class,
+        () -> log.append(ProducerRecord.of("t", null, new byte[(1 << 20) + 1])));
   }
 
   /**
@@ -64,20 +70,26 @@ class WriteFailuresTest {
     }
     assertTrue(full != null, "the file cap was never reached");
     assertTrue(full.getMessage().startsWith("disk full while appending"), full.getMessage());
-    assertTrue(full.getMessage().contains("nothing of this write was committed"), full.getMessage());
+    assertTrue(
+        full.getMessage().contains("nothing of this write was committed"), full.getMessage());
     for (int i = 0; i < 3; i++) {
       // Still full: each further commit fails the same way (sqlite-jdbc finalized the failed
       // statement; the writer must not reuse it).
-      CompletableFuture<RecordMetadata> again = log.send(ProducerRecord.of("t", null, new byte[200_000]));
+      CompletableFuture<RecordMetadata> again =
+          log.send(ProducerRecord.of("t", null, new byte[200_000]));
       CompletionException e = assertThrows(CompletionException.class, again::join);
       assertTrue(e.getCause() instanceof DiskFullException, e.getCause().toString());
     }
-    long acknowledgedInT = futures.stream()
-        .filter(f -> !f.isCompletedExceptionally())
-        .map(CompletableFuture::join)
-        .filter(m -> m.topic().equals("t"))
-        .count();
-    assertEquals(acknowledgedInT, log.nextOffset(T0), "every acknowledged record, and nothing else, is stored");
+    long acknowledgedInT =
+        futures.stream()
+            .filter(f -> !f.isCompletedExceptionally())
+            .map(CompletableFuture::join)
+            .filter(m -> m.topic().equals("t"))
+            .count();
+    assertEquals(
+        acknowledgedInT,
+        log.nextOffset(T0),
+        "every acknowledged record, and nothing else, is stored");
     assertEquals(acknowledgedInT, log.read(T0, 0, ReadLimit.records(10_000)).size());
 
     log.deleteTopic("filler");
@@ -106,8 +118,10 @@ class WriteFailuresTest {
     assertEquals(1, problem.partition());
     assertEquals(3, problem.offset());
     assertTrue(problem.description().startsWith("CRC32C mismatch"), problem.description());
-    CorruptRecordException e = assertThrows(CorruptRecordException.class,
-        () -> log.read(TopicPartition.of("t", 1), 0, ReadLimit.DEFAULT));
+    CorruptRecordException e =
+        assertThrows(
+            CorruptRecordException.class,
+            () -> log.read(TopicPartition.of("t", 1), 0, ReadLimit.DEFAULT));
     assertTrue(e.getMessage().startsWith("record t-1@3 does not match its CRC32C"), e.getMessage());
   }
 
@@ -121,9 +135,12 @@ class WriteFailuresTest {
         var s = c.createStatement()) {
       s.execute("UPDATE partitions SET record_count = 7, next_offset = 0");
     }
-    List<String> problems = log.verify().problems().stream().map(VerifyReport.Problem::toString).toList();
-    assertEquals(List.of(
-        "t-0@0: offset outside [log start offset 0, next offset 0)",
-        "t-0@-1: partitions.record_count is 7 but 1 records are stored"), problems);
+    List<String> problems =
+        log.verify().problems().stream().map(VerifyReport.Problem::toString).toList();
+    assertEquals(
+        List.of(
+            "t-0@0: offset outside [log start offset 0, next offset 0)",
+            "t-0@-1: partitions.record_count is 7 but 1 records are stored"),
+        problems);
   }
 }

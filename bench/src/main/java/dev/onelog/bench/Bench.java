@@ -13,16 +13,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code onelog bench}: the standard workload, every scenario in a JVM of its own, repeated
- * {@code --runs} times; prints a table of medians for people and, as its last line, one JSON
- * object for tools.
+ * {@code onelog bench}: the standard workload, every scenario in a JVM of its own, repeated {@code
+ * --runs} times; prints a table of medians for people and, as its last line, one JSON object for
+ * tools.
  */
 @Command(
     name = "onelog bench",
     mixinStandardHelpOptions = true,
-    description = "Measures onelog's append, scan and latency against plain sqlite-jdbc and, with --with-kafka, a real Kafka broker.")
+    description =
+        "Measures onelog's append, scan and latency against plain sqlite-jdbc and, with --with-kafka, a real Kafka broker.")
 public final class Bench implements Callable<Integer> {
-  @Option(names = "--records", description = "Records per throughput run (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--records",
+      description = "Records per throughput run (default ${DEFAULT-VALUE}).")
   long records = 2_000_000;
 
   @Option(names = "--key-bytes", description = "Key size (default ${DEFAULT-VALUE}).")
@@ -31,40 +34,63 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--value-bytes", description = "Value size (default ${DEFAULT-VALUE}).")
   int valueBytes = 100;
 
-  @Option(names = "--partitions", description = "Partitions of the topic (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--partitions",
+      description = "Partitions of the topic (default ${DEFAULT-VALUE}).")
   int partitions = 1;
 
-  @Option(names = "--producers", description = "Producer threads of the async run (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--producers",
+      description = "Producer threads of the async run (default ${DEFAULT-VALUE}).")
   int producers = 4;
 
-  @Option(names = "--sync-callers", description = "Concurrent callers of the sync run (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--sync-callers",
+      description = "Concurrent callers of the sync run (default ${DEFAULT-VALUE}).")
   int syncCallers = 64;
 
-  @Option(names = "--sync-seconds", description = "Measured seconds of each sync run (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--sync-seconds",
+      description = "Measured seconds of each sync run (default ${DEFAULT-VALUE}).")
   int syncSeconds = 5;
 
   @Option(names = "--durability", description = "fsync, normal or both (default ${DEFAULT-VALUE}).")
   String durability = "both";
 
-  @Option(names = "--latency-rate", description = "Records per second of the latency run (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--latency-rate",
+      description = "Records per second of the latency run (default ${DEFAULT-VALUE}).")
   int latencyRate = 10_000;
 
-  @Option(names = "--latency-seconds", description = "Seconds of the latency run, 2 of them warm-up (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--latency-seconds",
+      description = "Seconds of the latency run, 2 of them warm-up (default ${DEFAULT-VALUE}).")
   int latencySeconds = 20;
 
-  @Option(names = "--runs", description = "Times each scenario runs; figures are medians (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--runs",
+      description = "Times each scenario runs; figures are medians (default ${DEFAULT-VALUE}).")
   int runs = 3;
 
-  @Option(names = "--only", split = ",", description = "Run only these groups: append, sync, scan, latency, baseline, fsync, kafka.")
+  @Option(
+      names = "--only",
+      split = ",",
+      description = "Run only these groups: append, sync, scan, latency, baseline, fsync, kafka.")
   List<String> only = new ArrayList<>();
 
-  @Option(names = "--with-kafka", description = "Also run the workload against a real single-node Kafka broker.")
+  @Option(
+      names = "--with-kafka",
+      description = "Also run the workload against a real single-node Kafka broker.")
   boolean withKafka;
 
-  @Option(names = "--heap", description = "Maximum heap of each onelog scenario JVM (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--heap",
+      description = "Maximum heap of each onelog scenario JVM (default ${DEFAULT-VALUE}).")
   String heap = "256m";
 
-  @Option(names = "--work-dir", description = "Where scenario files go (default: a temporary directory).")
+  @Option(
+      names = "--work-dir",
+      description = "Where scenario files go (default: a temporary directory).")
   Path workDir;
 
   public static void main(String[] args) {
@@ -77,8 +103,17 @@ public final class Bench implements Callable<Integer> {
       workDir = Files.createTempDirectory("onelog-bench");
     }
     Files.createDirectories(workDir);
-    BenchOptions base = new BenchOptions(
-        records, keyBytes, valueBytes, partitions, producers, "FSYNC", latencyRate, latencySeconds, Map.of());
+    BenchOptions base =
+        new BenchOptions(
+            records,
+            keyBytes,
+            valueBytes,
+            partitions,
+            producers,
+            "FSYNC",
+            latencyRate,
+            latencySeconds,
+            Map.of());
     Results results = new Results();
     ScenarioRunner runner = new ScenarioRunner(workDir, heap);
     long started = System.nanoTime();
@@ -91,12 +126,18 @@ public final class Bench implements Callable<Integer> {
     }
     Report report = new Report(results, base, syncCallers);
     report.print(System.out);
-    System.out.printf(Locale.ROOT, "%ntotal %.0f s, %d run(s), work dir %s%n", (System.nanoTime() - started) / 1e9, runs, workDir);
+    System.out.printf(
+        Locale.ROOT,
+        "%ntotal %.0f s, %d run(s), work dir %s%n",
+        (System.nanoTime() - started) / 1e9,
+        runs,
+        workDir);
     System.out.println(Json.write(report.summary()));
     return 0;
   }
 
-  private void runOneLog(ScenarioRunner runner, BenchOptions base, Results results) throws Exception {
+  private void runOneLog(ScenarioRunner runner, BenchOptions base, Results results)
+      throws Exception {
     if (wanted("fsync")) {
       results.add("fsync-rate", runner.run("fsync-rate", base));
     }
@@ -112,14 +153,18 @@ public final class Bench implements Callable<Integer> {
       if (wanted("sync")) {
         BenchOptions sync = options.with("seconds", Integer.toString(syncSeconds));
         results.add("sync-1-" + mode, runner.run("onelog-sync", sync.withProducers(1)));
-        results.add("sync-" + syncCallers + "-" + mode, runner.run("onelog-sync", sync.withProducers(syncCallers)));
+        results.add(
+            "sync-" + syncCallers + "-" + mode,
+            runner.run("onelog-sync", sync.withProducers(syncCallers)));
       }
       if (wanted("scan")) {
         results.add("scan-" + mode, runner.run("onelog-scan", options));
       }
       if (wanted("latency")) {
         results.add("latency-inprocess-" + mode, runner.run("onelog-latency", options));
-        results.add("latency-crossprocess-" + mode, runner.run("onelog-latency", options.with("consumerProcess", "true")));
+        results.add(
+            "latency-crossprocess-" + mode,
+            runner.run("onelog-latency", options.with("consumerProcess", "true")));
       }
     }
   }
@@ -129,8 +174,10 @@ public final class Bench implements Callable<Integer> {
       case "fsync" -> List.of("FSYNC");
       case "normal" -> List.of("NORMAL");
       case "both" -> List.of("FSYNC", "NORMAL");
-      default -> throw new CommandLine.ParameterException(
-          new CommandLine(this), "--durability must be fsync, normal or both, was '" + durability + "'");
+      default ->
+          throw new CommandLine.ParameterException(
+              new CommandLine(this),
+              "--durability must be fsync, normal or both, was '" + durability + "'");
     };
   }
 
@@ -153,12 +200,13 @@ public final class Bench implements Callable<Integer> {
       if (runs == null) {
         return Double.NaN;
       }
-      double[] values = runs.stream()
-          .map(r -> r.get(field))
-          .filter(v -> v instanceof Number)
-          .mapToDouble(v -> ((Number) v).doubleValue())
-          .sorted()
-          .toArray();
+      double[] values =
+          runs.stream()
+              .map(r -> r.get(field))
+              .filter(v -> v instanceof Number)
+              .mapToDouble(v -> ((Number) v).doubleValue())
+              .sorted()
+              .toArray();
       if (values.length == 0) {
         return Double.NaN;
       }

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The workload every scenario runs, passed from the benchmark to each scenario's JVM as
- * {@code name=value} arguments. {@code durability} is {@code FSYNC} or {@code NORMAL}; {@code
- * producers} is the number of sending threads (or concurrent callers for sync appends); {@code
- * extra} carries scenario-specific settings such as {@code bootstrap} for Kafka.
+ * The workload every scenario runs, passed from the benchmark to each scenario's JVM as {@code
+ * name=value} arguments. {@code durability} is {@code FSYNC} or {@code NORMAL}; {@code producers}
+ * is the number of sending threads (or concurrent callers for sync appends); {@code extra} carries
+ * scenario-specific settings such as {@code bootstrap} for Kafka.
  */
 public record BenchOptions(
     long records,
@@ -27,21 +27,57 @@ public record BenchOptions(
   }
 
   public BenchOptions withProducers(int count) {
-    return new BenchOptions(records, keyBytes, valueBytes, partitions, count, durability, latencyRatePerSec, latencySeconds, extra);
+    return new BenchOptions(
+        records,
+        keyBytes,
+        valueBytes,
+        partitions,
+        count,
+        durability,
+        latencyRatePerSec,
+        latencySeconds,
+        extra);
   }
 
   public BenchOptions withRecords(long count) {
-    return new BenchOptions(count, keyBytes, valueBytes, partitions, producers, durability, latencyRatePerSec, latencySeconds, extra);
+    return new BenchOptions(
+        count,
+        keyBytes,
+        valueBytes,
+        partitions,
+        producers,
+        durability,
+        latencyRatePerSec,
+        latencySeconds,
+        extra);
   }
 
   public BenchOptions withDurability(String mode) {
-    return new BenchOptions(records, keyBytes, valueBytes, partitions, producers, mode, latencyRatePerSec, latencySeconds, extra);
+    return new BenchOptions(
+        records,
+        keyBytes,
+        valueBytes,
+        partitions,
+        producers,
+        mode,
+        latencyRatePerSec,
+        latencySeconds,
+        extra);
   }
 
   public BenchOptions with(String key, String value) {
     Map<String, String> more = new LinkedHashMap<>(extra);
     more.put(key, value);
-    return new BenchOptions(records, keyBytes, valueBytes, partitions, producers, durability, latencyRatePerSec, latencySeconds, Map.copyOf(more));
+    return new BenchOptions(
+        records,
+        keyBytes,
+        valueBytes,
+        partitions,
+        producers,
+        durability,
+        latencyRatePerSec,
+        latencySeconds,
+        Map.copyOf(more));
   }
 
   public String extra(String key, String fallback) {
@@ -53,10 +89,17 @@ public record BenchOptions(
   }
 
   List<String> toArgs() {
-    List<String> args = new ArrayList<>(List.of(
-        "records=" + records, "keyBytes=" + keyBytes, "valueBytes=" + valueBytes, "partitions=" + partitions,
-        "producers=" + producers, "durability=" + durability, "latencyRatePerSec=" + latencyRatePerSec,
-        "latencySeconds=" + latencySeconds));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "records=" + records,
+                "keyBytes=" + keyBytes,
+                "valueBytes=" + valueBytes,
+                "partitions=" + partitions,
+                "producers=" + producers,
+                "durability=" + durability,
+                "latencyRatePerSec=" + latencyRatePerSec,
+                "latencySeconds=" + latencySeconds));
     extra.forEach((k, v) -> args.add("x." + k + "=" + v));
     return args;
   }

@@ -16,7 +16,8 @@ public final class Json {
       out.append(quote(field.getKey())).append(':');
       Object value = field.getValue();
       if (value instanceof Double d) {
-        out.append(d.isNaN() || d.isInfinite() ? "null" : String.format(java.util.Locale.ROOT, "%.3f", d));
+        out.append(
+            d.isNaN() || d.isInfinite() ? "null" : String.format(java.util.Locale.ROOT, "%.3f", d));
       } else if (value instanceof Number || value instanceof Boolean) {
         out.append(value);
       } else if (value == null) {
@@ -58,7 +59,10 @@ public final class Json {
           end++;
         }
         String token = json.substring(i, end).trim();
-        value = token.equals("null") ? null : token.equals("true") || token.equals("false") ? token : Double.valueOf(token);
+        value =
+            token.equals("null")
+                ? null
+                : token.equals("true") || token.equals("false") ? token : Double.valueOf(token);
         i = end;
       }
       fields.put(key, value);

@@ -8,9 +8,9 @@ import org.HdrHistogram.Histogram;
 /**
  * Send-to-poll latency. The producer paces records on a fixed schedule and writes each record's
  * intended send time ({@link System#nanoTime()}, which on Linux is CLOCK_MONOTONIC and so
- * comparable between processes on one machine) into the first 8 bytes of its value; the
- * consumer records now minus that time when poll returns the record. Using the intended time,
- * not the actual one, keeps a stalled producer from hiding latency (coordinated omission).
+ * comparable between processes on one machine) into the first 8 bytes of its value; the consumer
+ * records now minus that time when poll returns the record. Using the intended time, not the actual
+ * one, keeps a stalled producer from hiding latency (coordinated omission).
  */
 public final class LatencyRecorder {
   private final Histogram histogram = new Histogram(60_000_000_000L, 3);

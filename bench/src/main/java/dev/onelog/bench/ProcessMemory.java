@@ -11,7 +11,10 @@ import java.nio.file.Path;
 public final class ProcessMemory {
   private ProcessMemory() {}
 
-  /** The sum of each heap pool's peak use since the JVM started, in MiB: an upper bound of the peak heap. */
+  /**
+   * The sum of each heap pool's peak use since the JVM started, in MiB: an upper bound of the peak
+   * heap.
+   */
   public static double peakHeapMiB() {
     long bytes = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {

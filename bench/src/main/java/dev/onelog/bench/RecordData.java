@@ -3,9 +3,9 @@ package dev.onelog.bench;
 import java.util.Random;
 
 /**
- * The workload's keys and values: random bytes from a fixed seed, drawn from a pool of 4096 so
- * that generating them costs neither time nor heap during a measurement. Key i and value i are
- * the same for every scenario and system.
+ * The workload's keys and values: random bytes from a fixed seed, drawn from a pool of 4096 so that
+ * generating them costs neither time nor heap during a measurement. Key i and value i are the same
+ * for every scenario and system.
  */
 public final class RecordData {
   private static final int POOL = 4096;

@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns the runs' figures into the table people read (medians, every run's value beside them),
- * the ratios the targets are stated in, and the summary JSON object.
+ * Turns the runs' figures into the table people read (medians, every run's value beside them), the
+ * ratios the targets are stated in, and the summary JSON object.
  */
 final class Report {
   private final Bench.Results results;
@@ -24,24 +24,41 @@ final class Report {
   }
 
   void print(PrintStream out) {
-    out.printf(Locale.ROOT, "%nonelog bench: %,d records, %d-byte keys, %d-byte values, %d partition(s); medians of %s%n%n",
-        options.records(), options.keyBytes(), options.valueBytes(), options.partitions(), runsText());
+    out.printf(
+        Locale.ROOT,
+        "%nonelog bench: %,d records, %d-byte keys, %d-byte values, %d partition(s); medians of %s%n%n",
+        options.records(),
+        options.keyBytes(),
+        options.valueBytes(),
+        options.partitions(),
+        runsText());
     out.printf(Locale.ROOT, "%-34s %-16s %14s   %s%n", "scenario", "figure", "median", "runs");
     for (Map.Entry<String, List<Map<String, Object>>> entry : results.byLabel.entrySet()) {
       String label = entry.getKey();
       for (String field : entry.getValue().get(0).keySet()) {
-        if (!(entry.getValue().get(0).get(field) instanceof Number) || field.equals("peakRssMiB") && !label.startsWith("async")) {
+        if (!(entry.getValue().get(0).get(field) instanceof Number)
+            || field.equals("peakRssMiB") && !label.startsWith("async")) {
           continue;
         }
-        out.printf(Locale.ROOT, "%-34s %-16s %14s   %s%n", label, field, format(results.median(label, field)),
+        out.printf(
+            Locale.ROOT,
+            "%-34s %-16s %14s   %s%n",
+            label,
+            field,
+            format(results.median(label, field)),
             results.all(label, field).stream().map(Report::format).toList());
       }
     }
     out.println();
     out.println("ratios and targets (same runs):");
     for (Target target : targets()) {
-      out.printf(Locale.ROOT, "  %-62s %10s  target %-8s %s%n", target.name, format(target.value),
-          target.comparison + format(target.threshold), Double.isNaN(target.value) ? "not run" : target.met() ? "met" : "MISSED");
+      out.printf(
+          Locale.ROOT,
+          "  %-62s %10s  target %-8s %s%n",
+          target.name,
+          format(target.value),
+          target.comparison + format(target.threshold),
+          Double.isNaN(target.value) ? "not run" : target.met() ? "met" : "MISSED");
     }
   }
 
@@ -60,16 +77,60 @@ final class Report {
     double asyncFsync = results.median(async + "FSYNC", "recordsPerSec");
     double asyncNormal = results.median(async + "NORMAL", "recordsPerSec");
     return List.of(
-        new Target("async " + options.producers() + " producers FSYNC / sqlite-jdbc baseline", asyncFsync / results.median("sqlite-baseline", "recordsPerSec"), ">=", 1.3),
-        new Target("async FSYNC / Kafka flush.messages=1", asyncFsync / results.median("kafka-produce-flush1", "produceRecordsPerSec"), ">=", 1.3),
-        new Target("async NORMAL / Kafka acks=all", asyncNormal / results.median("kafka-produce-acksall", "produceRecordsPerSec"), ">=", 1.2),
-        new Target("sync " + sync.replace("sync-", "").replace("-", "") + " callers FSYNC, records/s", results.median(sync + "FSYNC", "recordsPerSec"), ">=", 100_000),
-        new Target("sync 1 caller FSYNC / disk fsyncs per second", results.median("sync-1-FSYNC", "recordsPerSec") / results.median("fsync-rate", "fsyncsPerSec"), ">=", 1.0),
-        new Target("scan FSYNC, records/s", results.median("scan-FSYNC", "recordsPerSec"), ">=", 1_000_000),
-        new Target("scan / Kafka consumer", results.median("scan-FSYNC", "recordsPerSec") / results.median("kafka-produce-acksall", "consumeRecordsPerSec"), ">=", 2.0),
-        new Target("p99 in-process FSYNC / Kafka in-process", results.median("latency-inprocess-FSYNC", "latencyP99Ms") / results.median("kafka-latency-inprocess", "latencyP99Ms"), "<=", 0.25),
-        new Target("p99 cross-process FSYNC / Kafka cross-process", results.median("latency-crossprocess-FSYNC", "latencyP99Ms") / results.median("kafka-latency-crossprocess", "latencyP99Ms"), "<=", 0.5),
-        new Target("peak heap of the " + options.records() + "-record async run, MiB", results.median(async + "FSYNC", "peakHeapMiB"), "<=", 256));
+        new Target(
+            "async " + options.producers() + " producers FSYNC / sqlite-jdbc baseline",
+            asyncFsync / results.median("sqlite-baseline", "recordsPerSec"),
+            ">=",
+            1.3),
+        new Target(
+            "async FSYNC / Kafka flush.messages=1",
+            asyncFsync / results.median("kafka-produce-flush1", "produceRecordsPerSec"),
+            ">=",
+            1.3),
+        new Target(
+            "async NORMAL / Kafka acks=all",
+            asyncNormal / results.median("kafka-produce-acksall", "produceRecordsPerSec"),
+            ">=",
+            1.2),
+        new Target(
+            "sync " + sync.replace("sync-", "").replace("-", "") + " callers FSYNC, records/s",
+            results.median(sync + "FSYNC", "recordsPerSec"),
+            ">=",
+            100_000),
+        new Target(
+            "sync 1 caller FSYNC / disk fsyncs per second",
+            results.median("sync-1-FSYNC", "recordsPerSec")
+                / results.median("fsync-rate", "fsyncsPerSec"),
+            ">=",
+            1.0),
+        new Target(
+            "scan FSYNC, records/s",
+            results.median("scan-FSYNC", "recordsPerSec"),
+            ">=",
+            1_000_000),
+        new Target(
+            "scan / Kafka consumer",
+            results.median("scan-FSYNC", "recordsPerSec")
+                / results.median("kafka-produce-acksall", "consumeRecordsPerSec"),
+            ">=",
+            2.0),
+        new Target(
+            "p99 in-process FSYNC / Kafka in-process",
+            results.median("latency-inprocess-FSYNC", "latencyP99Ms")
+                / results.median("kafka-latency-inprocess", "latencyP99Ms"),
+            "<=",
+            0.25),
+        new Target(
+            "p99 cross-process FSYNC / Kafka cross-process",
+            results.median("latency-crossprocess-FSYNC", "latencyP99Ms")
+                / results.median("kafka-latency-crossprocess", "latencyP99Ms"),
+            "<=",
+            0.5),
+        new Target(
+            "peak heap of the " + options.records() + "-record async run, MiB",
+            results.median(async + "FSYNC", "peakHeapMiB"),
+            "<=",
+            256));
   }
 
   Map<String, Object> summary() {
@@ -89,13 +150,23 @@ final class Report {
     s.put("syncAppendSingleCallerRecordsPerSec", results.median("sync-1-FSYNC", "recordsPerSec"));
     s.put("fsyncsPerSec", results.median("fsync-rate", "fsyncsPerSec"));
     s.put("fdatasyncsPerSec", results.median("fsync-rate", "fdatasyncsPerSec"));
-    s.put("kafkaAcksAllRecordsPerSec", results.median("kafka-produce-acksall", "produceRecordsPerSec"));
-    s.put("kafkaFlushEachRecordsPerSec", results.median("kafka-produce-flush1", "produceRecordsPerSec"));
-    s.put("kafkaConsumeRecordsPerSec", results.median("kafka-produce-acksall", "consumeRecordsPerSec"));
+    s.put(
+        "kafkaAcksAllRecordsPerSec",
+        results.median("kafka-produce-acksall", "produceRecordsPerSec"));
+    s.put(
+        "kafkaFlushEachRecordsPerSec",
+        results.median("kafka-produce-flush1", "produceRecordsPerSec"));
+    s.put(
+        "kafkaConsumeRecordsPerSec",
+        results.median("kafka-produce-acksall", "consumeRecordsPerSec"));
     s.put("kafkaLatencyP99Ms", results.median("kafka-latency-inprocess", "latencyP99Ms"));
-    s.put("kafkaCrossProcessLatencyP99Ms", results.median("kafka-latency-crossprocess", "latencyP99Ms"));
+    s.put(
+        "kafkaCrossProcessLatencyP99Ms",
+        results.median("kafka-latency-crossprocess", "latencyP99Ms"));
     for (Target target : targets()) {
-      s.put("target: " + target.name, Double.isNaN(target.value) ? "not run" : target.met() ? "met" : "missed");
+      s.put(
+          "target: " + target.name,
+          Double.isNaN(target.value) ? "not run" : target.met() ? "met" : "missed");
     }
     return s;
   }

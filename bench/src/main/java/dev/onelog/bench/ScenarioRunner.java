@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a scenario in a child JVM with this JVM's class path and a fixed maximum heap, and
- * returns the figures it printed. The child's other output goes to this process's standard
- * error, so the benchmark's standard output stays the table and the JSON line.
+ * Runs a scenario in a child JVM with this JVM's class path and a fixed maximum heap, and returns
+ * the figures it printed. The child's other output goes to this process's standard error, so the
+ * benchmark's standard output stays the table and the JSON line.
  */
 public final class ScenarioRunner {
   private final Path baseDir;
@@ -26,16 +26,20 @@ public final class ScenarioRunner {
     this.maxHeap = maxHeap;
   }
 
-  public Map<String, Object> run(String scenario, BenchOptions options) throws IOException, InterruptedException {
+  public Map<String, Object> run(String scenario, BenchOptions options)
+      throws IOException, InterruptedException {
     Path workDir = Files.createTempDirectory(baseDir, scenario + "-");
     try {
       List<String> command = javaCommand(maxHeap, ScenarioMain.class.getName());
       command.add(scenario);
       command.add(workDir.toString());
       command.addAll(options.toArgs());
-      Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      Process process =
+          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       Map<String, Object> result = null;
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = out.readLine()) != null; ) {
           if (line.startsWith(ScenarioMain.RESULT_PREFIX)) {
             result = Json.parse(line.substring(ScenarioMain.RESULT_PREFIX.length()));
@@ -46,7 +50,12 @@ public final class ScenarioRunner {
       }
       if (!process.waitFor(1, TimeUnit.HOURS) || process.exitValue() != 0 || result == null) {
         process.destroyForcibly();
-        throw new IllegalStateException("scenario " + scenario + " failed (exit " + process.exitValue() + "); see its output above");
+        throw new IllegalStateException(
+            "scenario "
+                + scenario
+                + " failed (exit "
+                + process.exitValue()
+                + "); see its output above");
       }
       return result;
     } finally {

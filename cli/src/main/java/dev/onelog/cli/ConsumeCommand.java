@@ -20,19 +20,23 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code onelog consume TOPIC}: prints records, one a line. It starts at the end of each
- * partition, as Kafka's console consumer does, unless told where to start; without {@code
- * --follow} it stops at the end offsets that existed when it started (or after {@code --max}
- * records), so it always terminates. Output goes through one buffer as raw bytes and is flushed
- * at the end, or after each poll that returned records when following.
+ * {@code onelog consume TOPIC}: prints records, one a line. It starts at the end of each partition,
+ * as Kafka's console consumer does, unless told where to start; without {@code --follow} it stops
+ * at the end offsets that existed when it started (or after {@code --max} records), so it always
+ * terminates. Output goes through one buffer as raw bytes and is flushed at the end, or after each
+ * poll that returned records when following.
  *
- * <p>A reader that closes the pipe early ({@code | head -1}) ends the command quietly with
- * status 0, as it would end {@code cat}.
+ * <p>A reader that closes the pipe early ({@code | head -1}) ends the command quietly with status
+ * 0, as it would end {@code cat}.
  */
-@Command(name = "consume", sortOptions = false, description = "Print a topic's records, one a line.")
+@Command(
+    name = "consume",
+    sortOptions = false,
+    description = "Print a topic's records, one a line.")
 final class ConsumeCommand extends LogCommand {
   /** Large polls keep the per-poll cost (a read transaction per partition) out of the way. */
   static final int MAX_POLL_RECORDS = 10_000;
+
   static final long MAX_POLL_BYTES = 16L << 20;
   static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
   static final int OUTPUT_BUFFER_BYTES = 1 << 16;
@@ -44,40 +48,50 @@ final class ConsumeCommand extends LogCommand {
   Start start;
 
   static final class Start {
-    @Option(names = "--from-beginning", description = "Start at the earliest record of each partition.")
+    @Option(
+        names = "--from-beginning",
+        description = "Start at the earliest record of each partition.")
     boolean fromBeginning;
 
     @Option(
         names = "--offset",
         paramLabel = "N",
-        description = "Start at offset N in each partition read (every partition, or the one --partition names);"
-            + " below a partition's earliest offset means its earliest.")
+        description =
+            "Start at offset N in each partition read (every partition, or the one --partition names);"
+                + " below a partition's earliest offset means its earliest.")
     Long offset;
 
     @Option(
         names = "--from-time",
         paramLabel = "TIME",
         converter = InstantConverter.class,
-        description = "Start at the first record stamped at or after TIME, in each partition:"
-            + " 2024-05-01T12:00:00Z or 2024-05-01T14:00:00+02:00.")
+        description =
+            "Start at the first record stamped at or after TIME, in each partition:"
+                + " 2024-05-01T12:00:00Z or 2024-05-01T14:00:00+02:00.")
     Instant fromTime;
   }
 
-  @Option(names = "--partition", paramLabel = "P", description = "Read only partition P (default: every partition).")
+  @Option(
+      names = "--partition",
+      paramLabel = "P",
+      description = "Read only partition P (default: every partition).")
   Integer partition;
 
   @Option(names = "--max", paramLabel = "N", description = "Stop after N records.")
   Long max;
 
-  @Option(names = "--follow", description = "Keep waiting for new records until interrupted (Ctrl-C).")
+  @Option(
+      names = "--follow",
+      description = "Keep waiting for new records until interrupted (Ctrl-C).")
   boolean follow;
 
   @Option(
       names = "--format",
       paramLabel = "FORMAT",
       defaultValue = "value",
-      description = "value (the default): the value; kv: key, separator, value;"
-          + " json: an object with topic, partition, offset, timestamp, key, value and headers.")
+      description =
+          "value (the default): the value; kv: key, separator, value;"
+              + " json: an object with topic, partition, offset, timestamp, key, value and headers.")
   RecordFormat format;
 
   @Option(
@@ -111,8 +125,10 @@ final class ConsumeCommand extends LogCommand {
       throw new CliException("cannot write to standard output: " + e.getMessage(), e);
     }
     if (printed == 0 && start == null && !follow) {
-      err().println("onelog: nothing printed: consume starts at the end of the topic; add --from-beginning,"
-          + " --offset N or --from-time TIME to print stored records, or --follow to wait for new ones");
+      err()
+          .println(
+              "onelog: nothing printed: consume starts at the end of the topic; add --from-beginning,"
+                  + " --offset N or --from-time TIME to print stored records, or --follow to wait for new ones");
     }
     return 0;
   }
@@ -122,17 +138,20 @@ final class ConsumeCommand extends LogCommand {
       throw new ParameterException(spec.commandLine(), "--max must be at least 1, was " + max);
     }
     if (start != null && start.offset != null && start.offset < 0) {
-      throw new ParameterException(spec.commandLine(), "--offset must be at least 0, was " + start.offset);
+      throw new ParameterException(
+          spec.commandLine(), "--offset must be at least 0, was " + start.offset);
     }
     if (partition != null && partition < 0) {
-      throw new ParameterException(spec.commandLine(), "--partition must be at least 0, was " + partition);
+      throw new ParameterException(
+          spec.commandLine(), "--partition must be at least 0, was " + partition);
     }
   }
 
   private Consumer consumer(OneLog log) {
-    Consumer consumer = partition == null
-        ? log.consumer(topic)
-        : log.consumer(List.of(TopicPartition.of(topic, partition)));
+    Consumer consumer =
+        partition == null
+            ? log.consumer(topic)
+            : log.consumer(List.of(TopicPartition.of(topic, partition)));
     return consumer.maxPollRecords(MAX_POLL_RECORDS).maxPollBytes(MAX_POLL_BYTES);
   }
 
@@ -156,12 +175,15 @@ final class ConsumeCommand extends LogCommand {
    */
   private long readToEnd(OneLog log, Consumer consumer, long limit) throws IOException {
     List<TopicPartition> partitions = List.copyOf(consumer.assignment());
-    long[] endOffsets = new long[partitions.stream().mapToInt(TopicPartition::partition).max().orElse(0) + 1];
+    long[] endOffsets =
+        new long[partitions.stream().mapToInt(TopicPartition::partition).max().orElse(0) + 1];
     for (TopicPartition p : partitions) {
       endOffsets[p.partition()] = log.nextOffset(p);
     }
     long printed = 0;
-    while (printed < limit && !stopRequested() && !reachedEnd(log, consumer, partitions, endOffsets, false)) {
+    while (printed < limit
+        && !stopRequested()
+        && !reachedEnd(log, consumer, partitions, endOffsets, false)) {
       List<LogRecord> records = consumer.poll(POLL_TIMEOUT);
       for (int i = 0; i < records.size() && printed < limit; i++) {
         LogRecord record = records.get(i);
@@ -182,7 +204,11 @@ final class ConsumeCommand extends LogCommand {
    * retention deleted what was left to read (the earliest offset passed the end offset).
    */
   private static boolean reachedEnd(
-      OneLog log, Consumer consumer, List<TopicPartition> partitions, long[] endOffsets, boolean afterEmptyPoll) {
+      OneLog log,
+      Consumer consumer,
+      List<TopicPartition> partitions,
+      long[] endOffsets,
+      boolean afterEmptyPoll) {
     for (TopicPartition p : partitions) {
       long end = endOffsets[p.partition()];
       if (consumer.position(p) < end && !(afterEmptyPoll && log.earliestOffset(p) >= end)) {

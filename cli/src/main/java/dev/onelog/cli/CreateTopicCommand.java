@@ -12,12 +12,19 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.TypeConversionException;
 
 /** {@code onelog topics create NAME}: creates a topic, and the file when it is missing. */
-@Command(name = "create", sortOptions = false, description = "Create a topic (and the log file when it is missing).")
+@Command(
+    name = "create",
+    sortOptions = false,
+    description = "Create a topic (and the log file when it is missing).")
 final class CreateTopicCommand extends LogCommand {
   @Parameters(paramLabel = "NAME", description = "1 to 249 characters of [a-zA-Z0-9._-].")
   String name;
 
-  @Option(names = "--partitions", paramLabel = "N", defaultValue = "1", description = "Number of partitions (default 1).")
+  @Option(
+      names = "--partitions",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Number of partitions (default 1).")
   int partitions;
 
   @Option(
@@ -32,15 +39,17 @@ final class CreateTopicCommand extends LogCommand {
       names = "--retention",
       paramLabel = "DURATION",
       converter = DurationConverter.class,
-      description = "Delete records older than this: 7d, 12h, 30m, 45s, 500ms or ISO-8601 (PT1H). Default: keep forever.")
+      description =
+          "Delete records older than this: 7d, 12h, 30m, 45s, 500ms or ISO-8601 (PT1H). Default: keep forever.")
   Duration retention;
 
   @Option(
       names = "--retention-bytes",
       paramLabel = "SIZE",
       converter = SizeConverter.class,
-      description = "Keep at most this many bytes per partition: 1024, 10KiB, 5MiB, 1GiB (powers of 1024)"
-          + " or 10KB, 5MB, 1GB (powers of 1000). Default: unlimited.")
+      description =
+          "Keep at most this many bytes per partition: 1024, 10KiB, 5MiB, 1GiB (powers of 1024)"
+              + " or 10KB, 5MB, 1GB (powers of 1000). Default: unlimited.")
   Long retentionBytes;
 
   @Override
@@ -56,9 +65,14 @@ final class CreateTopicCommand extends LogCommand {
   private TopicSpec topicSpec() {
     if (partitions < 1 || partitions > TopicSpec.MAX_PARTITIONS) {
       throw new ParameterException(
-          spec.commandLine(), "--partitions must be 1.." + TopicSpec.MAX_PARTITIONS + ", was " + partitions);
+          spec.commandLine(),
+          "--partitions must be 1.." + TopicSpec.MAX_PARTITIONS + ", was " + partitions);
     }
-    TopicSpec topic = TopicSpec.named(name).withPartitions(partitions).withCleanupPolicy(cleanup).withRetention(retention);
+    TopicSpec topic =
+        TopicSpec.named(name)
+            .withPartitions(partitions)
+            .withCleanupPolicy(cleanup)
+            .withRetention(retention);
     return retentionBytes == null ? topic : topic.withRetentionBytes(retentionBytes);
   }
 

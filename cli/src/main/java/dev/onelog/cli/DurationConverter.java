@@ -9,12 +9,13 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Parses a positive duration: a whole number with a unit ({@code 500ms}, {@code 45s}, {@code
- * 30m}, {@code 12h}, {@code 7d}) or ISO-8601 ({@code PT1H}, {@code P7D}). A day is 24 hours,
- * as in Kafka's {@code retention.ms}.
+ * Parses a positive duration: a whole number with a unit ({@code 500ms}, {@code 45s}, {@code 30m},
+ * {@code 12h}, {@code 7d}) or ISO-8601 ({@code PT1H}, {@code P7D}). A day is 24 hours, as in
+ * Kafka's {@code retention.ms}.
  */
 final class DurationConverter implements ITypeConverter<Duration> {
-  static final String FORMS = "a whole number with a unit (500ms, 45s, 30m, 12h, 7d) or ISO-8601 (PT1H, P7D)";
+  static final String FORMS =
+      "a whole number with a unit (500ms, 45s, 30m, 12h, 7d) or ISO-8601 (PT1H, P7D)";
 
   private static final Pattern NUMBER_WITH_UNIT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
@@ -23,12 +24,17 @@ final class DurationConverter implements ITypeConverter<Duration> {
     return parse(text);
   }
 
-  /** @throws TypeConversionException naming the accepted forms */
+  /**
+   * @throws TypeConversionException naming the accepted forms
+   */
   static Duration parse(String text) {
     String trimmed = text.trim();
     Duration duration;
     try {
-      duration = trimmed.toUpperCase(Locale.ROOT).startsWith("P") ? Duration.parse(trimmed) : withUnit(trimmed);
+      duration =
+          trimmed.toUpperCase(Locale.ROOT).startsWith("P")
+              ? Duration.parse(trimmed)
+              : withUnit(trimmed);
     } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
       duration = null;
     }
@@ -41,7 +47,10 @@ final class DurationConverter implements ITypeConverter<Duration> {
     return duration;
   }
 
-  /** The shortest exact form: {@code 7d} rather than {@code 168h}, {@code 1500ms} rather than {@code PT1.5S}. */
+  /**
+   * The shortest exact form: {@code 7d} rather than {@code 168h}, {@code 1500ms} rather than {@code
+   * PT1.5S}.
+   */
   static String format(Duration duration) {
     long ms = duration.toMillis();
     if (!Duration.ofMillis(ms).equals(duration)) {

@@ -12,10 +12,10 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * Prints every error as one line on standard error, {@code onelog: <message>}, and picks the
- * exit status: 2 for usage errors, 1 for everything else. A stack trace follows only with
- * {@code --verbose}. onelog's exceptions already say what was wrong and what would be right, so
- * their message is printed as it is; an unexpected exception is printed with its class name.
+ * Prints every error as one line on standard error, {@code onelog: <message>}, and picks the exit
+ * status: 2 for usage errors, 1 for everything else. A stack trace follows only with {@code
+ * --verbose}. onelog's exceptions already say what was wrong and what would be right, so their
+ * message is printed as it is; an unexpected exception is printed with its class name.
  */
 final class ErrorReporter implements IParameterExceptionHandler, IExecutionExceptionHandler {
   static final int ERROR = 1;

@@ -8,8 +8,8 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * Parses an ISO-8601 instant ({@code 2024-05-01T12:00:00Z}) or date-time with an offset ({@code
- * 2024-05-01T14:00:00+02:00}). A time without a zone is refused rather than read in the
- * machine's zone, which would make a script's meaning depend on where it runs.
+ * 2024-05-01T14:00:00+02:00}). A time without a zone is refused rather than read in the machine's
+ * zone, which would make a script's meaning depend on where it runs.
  */
 final class InstantConverter implements ITypeConverter<Instant> {
   @Override
@@ -21,8 +21,11 @@ final class InstantConverter implements ITypeConverter<Instant> {
     try {
       return OffsetDateTime.parse(text.trim()).toInstant();
     } catch (DateTimeParseException e) {
-      throw new TypeConversionException("'" + text + "' is not an ISO-8601 time with a zone;"
-          + " use an instant such as 2024-05-01T12:00:00Z or an offset date-time such as 2024-05-01T14:00:00+02:00");
+      throw new TypeConversionException(
+          "'"
+              + text
+              + "' is not an ISO-8601 time with a zone;"
+              + " use an instant such as 2024-05-01T12:00:00Z or an offset date-time such as 2024-05-01T14:00:00+02:00");
     }
   }
 }

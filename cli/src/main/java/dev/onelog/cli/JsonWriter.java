@@ -3,10 +3,10 @@ package dev.onelog.cli;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes JSON (RFC 8259) into a {@link LineBuffer}, placing commas itself. Strings are written
- * as UTF-8; {@code "}, {@code \} and control characters are escaped, everything else (non-ASCII
- * included) is written as it is. Byte arrays that are not valid UTF-8 are decoded with U+FFFD
- * in place of each malformed sequence, so the output is always valid JSON. Not thread-safe.
+ * Writes JSON (RFC 8259) into a {@link LineBuffer}, placing commas itself. Strings are written as
+ * UTF-8; {@code "}, {@code \} and control characters are escaped, everything else (non-ASCII
+ * included) is written as it is. Byte arrays that are not valid UTF-8 are decoded with U+FFFD in
+ * place of each malformed sequence, so the output is always valid JSON. Not thread-safe.
  *
  * <pre>{@code
  * json.beginObject().name("offset").value(42).name("key").value((byte[]) null).endObject();
@@ -18,8 +18,10 @@ final class JsonWriter {
   private static final int MAX_DEPTH = 64;
 
   private final LineBuffer out;
+
   /** Per nesting level: whether a value was written there, so the next one needs a comma. */
   private final boolean[] hasValue = new boolean[MAX_DEPTH];
+
   private int depth;
   private boolean afterName;
 

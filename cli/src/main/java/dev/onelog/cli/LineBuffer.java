@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The bytes of one line of output, built up without locks and then written with one call.
- * {@code BufferedOutputStream}'s methods are synchronized, so writing a record byte by byte
- * would take a lock per byte; a line takes one. Not thread-safe.
+ * The bytes of one line of output, built up without locks and then written with one call. {@code
+ * BufferedOutputStream}'s methods are synchronized, so writing a record byte by byte would take a
+ * lock per byte; a line takes one. Not thread-safe.
  */
 final class LineBuffer {
   private byte[] bytes = new byte[256];

@@ -15,8 +15,10 @@ import java.util.Arrays;
 final class LineReader {
   private final InputStream in;
   private byte[] buffer;
+
   /** Bytes [position, limit) of the buffer are read but not yet returned. */
   private int position;
+
   private int limit;
   private int lineStart;
   private int lineEnd;

@@ -11,8 +11,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * A command that works on the log named by the global options. Commands that only read refuse a
- * missing file instead of creating an empty log: {@code onelog stats} in the wrong directory
- * should say so, not leave a new file behind. Not thread-safe: one command runs once.
+ * missing file instead of creating an empty log: {@code onelog stats} in the wrong directory should
+ * say so, not leave a new file behind. Not thread-safe: one command runs once.
  */
 abstract class LogCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -31,9 +31,9 @@ abstract class LogCommand implements Callable<Integer> {
   }
 
   /**
-   * Opens an existing log for a command that only reads: read-write when the file may be
-   * written, so that whoever closes the file last checkpoints the WAL back into it, and
-   * read-only otherwise (a backup, a read-only mount), where nothing can be written anyway.
+   * Opens an existing log for a command that only reads: read-write when the file may be written,
+   * so that whoever closes the file last checkpoints the WAL back into it, and read-only otherwise
+   * (a backup, a read-only mount), where nothing can be written anyway.
    */
   final OneLog openForReading() {
     requireExisting();
@@ -51,10 +51,15 @@ abstract class LogCommand implements Callable<Integer> {
     if (!Files.exists(file)) {
       Path directory = file.getParent();
       if (directory != null && !Files.isDirectory(directory)) {
-        throw new CliException("directory " + directory + " does not exist; choose an existing log with --file or ONELOG_FILE");
+        throw new CliException(
+            "directory "
+                + directory
+                + " does not exist; choose an existing log with --file or ONELOG_FILE");
       }
-      throw new CliException(file + " does not exist; create a log with 'onelog topics create NAME' or 'onelog produce TOPIC',"
-          + " or choose an existing one with --file or ONELOG_FILE");
+      throw new CliException(
+          file
+              + " does not exist; create a log with 'onelog topics create NAME' or 'onelog produce TOPIC',"
+              + " or choose an existing one with --file or ONELOG_FILE");
     }
   }
 

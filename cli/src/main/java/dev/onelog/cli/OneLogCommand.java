@@ -11,8 +11,8 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The root command: holds the global options, which may be given before or after the
- * subcommand's name ({@code onelog --file x.db stats} or {@code onelog stats --file x.db}).
+ * The root command: holds the global options, which may be given before or after the subcommand's
+ * name ({@code onelog --file x.db stats} or {@code onelog stats --file x.db}).
  */
 @Command(
     name = "onelog",
@@ -20,8 +20,17 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = OneLogCommand.Version.class,
     description = "Kafka in one file: topics, partitions and records in one SQLite file.",
-    subcommands = {TopicsCommand.class, ProduceCommand.class, ConsumeCommand.class, StatsCommand.class, VerifyCommand.class},
-    footer = {"", "Exit status: 0 success; 1 an error, or verify found a problem; 2 a usage error."})
+    subcommands = {
+      TopicsCommand.class,
+      ProduceCommand.class,
+      ConsumeCommand.class,
+      StatsCommand.class,
+      VerifyCommand.class
+    },
+    footer = {
+      "",
+      "Exit status: 0 success; 1 an error, or verify found a problem; 2 a usage error."
+    })
 final class OneLogCommand implements Runnable {
   @Option(
       names = "--file",
@@ -36,11 +45,15 @@ final class OneLogCommand implements Runnable {
       paramLabel = "MODE",
       scope = ScopeType.INHERIT,
       defaultValue = "fsync",
-      description = "fsync (an acknowledged record survives power loss; the default) or normal"
-          + " (it survives a crash of the process).")
+      description =
+          "fsync (an acknowledged record survives power loss; the default) or normal"
+              + " (it survives a crash of the process).")
   Durability durability;
 
-  @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
+  @Option(
+      names = "--verbose",
+      scope = ScopeType.INHERIT,
+      description = "Print stack traces of errors.")
   boolean verbose;
 
   @Spec CommandSpec spec;
@@ -53,7 +66,8 @@ final class OneLogCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "missing command: choose one of " + spec.subcommands().keySet());
+    throw new ParameterException(
+        spec.commandLine(), "missing command: choose one of " + spec.subcommands().keySet());
   }
 
   /** The version in the jar's manifest, written by the build. */

@@ -8,11 +8,18 @@ import java.time.Instant;
 /** The per-partition table that {@code topics describe} and {@code stats} print. */
 final class PartitionTable {
   private final TextTable table =
-      new TextTable("TOPIC", "PARTITION", "EARLIEST", "NEXT", "RECORDS", "BYTES", "NEWEST TIMESTAMP");
+      new TextTable(
+          "TOPIC", "PARTITION", "EARLIEST", "NEXT", "RECORDS", "BYTES", "NEWEST TIMESTAMP");
 
   PartitionTable add(TopicDescription topic) {
     for (PartitionDescription p : topic.partitions()) {
-      table.row(topic.name(), p.partition(), p.earliestOffset(), p.nextOffset(), p.recordCount(), p.sizeInBytes(),
+      table.row(
+          topic.name(),
+          p.partition(),
+          p.earliestOffset(),
+          p.nextOffset(),
+          p.recordCount(),
+          p.sizeInBytes(),
           newestTimestamp(p));
     }
     return this;
@@ -24,6 +31,8 @@ final class PartitionTable {
 
   /** The newest record's time as an ISO-8601 instant, or "-" for an empty partition. */
   static String newestTimestamp(PartitionDescription partition) {
-    return partition.lastTimestampMs() < 0 ? "-" : Instant.ofEpochMilli(partition.lastTimestampMs()).toString();
+    return partition.lastTimestampMs() < 0
+        ? "-"
+        : Instant.ofEpochMilli(partition.lastTimestampMs()).toString();
   }
 }

@@ -21,38 +21,55 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code onelog produce TOPIC}: appends one record per line of standard input, or the one
- * {@code --value}. Records are sent without waiting (the log's write queue applies
- * back-pressure and commits in large groups); the command keeps no future per record, only the
- * first failure, and waits for every commit with {@code flush()} at the end. On a failure it
- * stops reading and exits with status 1; the records before the failing one are stored.
+ * {@code onelog produce TOPIC}: appends one record per line of standard input, or the one {@code
+ * --value}. Records are sent without waiting (the log's write queue applies back-pressure and
+ * commits in large groups); the command keeps no future per record, only the first failure, and
+ * waits for every commit with {@code flush()} at the end. On a failure it stops reading and exits
+ * with status 1; the records before the failing one are stored.
  */
-@Command(name = "produce", sortOptions = false, description = {
-    "Append records to a topic: one per line of standard input, or the one --value.",
-    "A missing topic is created with one partition. An empty line is a record with an empty value;"
-        + " a \\r before the \\n is dropped."})
+@Command(
+    name = "produce",
+    sortOptions = false,
+    description = {
+      "Append records to a topic: one per line of standard input, or the one --value.",
+      "A missing topic is created with one partition. An empty line is a record with an empty value;"
+          + " a \\r before the \\n is dropped."
+    })
 final class ProduceCommand extends LogCommand {
   static final int INPUT_BUFFER_BYTES = 1 << 20;
 
   @Parameters(paramLabel = "TOPIC", description = "The topic to append to.")
   String topic;
 
-  @Option(names = "--value", paramLabel = "V", description = "Append one record with this value instead of reading standard input.")
+  @Option(
+      names = "--value",
+      paramLabel = "V",
+      description = "Append one record with this value instead of reading standard input.")
   String value;
 
-  @Option(names = "--key", paramLabel = "K", description = "The key of every record (default: no key).")
+  @Option(
+      names = "--key",
+      paramLabel = "K",
+      description = "The key of every record (default: no key).")
   String key;
 
   @Option(
       names = "--key-separator",
       paramLabel = "SEP",
-      description = "Each line is KEY SEP VALUE, split at the first SEP; a line without SEP is an error.")
+      description =
+          "Each line is KEY SEP VALUE, split at the first SEP; a line without SEP is an error.")
   String keySeparator;
 
-  @Option(names = "--partition", paramLabel = "P", description = "Append to partition P (default: by key, as Kafka's partitioner).")
+  @Option(
+      names = "--partition",
+      paramLabel = "P",
+      description = "Append to partition P (default: by key, as Kafka's partitioner).")
   Integer partition;
 
-  @Option(names = "--header", paramLabel = "NAME=VALUE", description = "Add this header to every record (repeatable).")
+  @Option(
+      names = "--header",
+      paramLabel = "NAME=VALUE",
+      description = "Add this header to every record (repeatable).")
   List<String> headerArguments = new ArrayList<>();
 
   /** Where the first failed record came from and why; set by whichever thread sees it first. */
@@ -68,7 +85,11 @@ final class ProduceCommand extends LogCommand {
     try (OneLog log = openLog()) {
       createTopicIfMissing(log);
       if (value != null) {
-        send(log, new ProducerRecord(topic, partition, null, keyBytes, value.getBytes(StandardCharsets.UTF_8), headers), "the record");
+        send(
+            log,
+            new ProducerRecord(
+                topic, partition, null, keyBytes, value.getBytes(StandardCharsets.UTF_8), headers),
+            "the record");
       } else {
         try {
           sendLines(log, keyBytes, headers);
@@ -80,7 +101,9 @@ final class ProduceCommand extends LogCommand {
     }
     Failure failure = firstFailure.get();
     if (failure != null) {
-      throw new CliException(failure.source() + " was not stored: " + ErrorReporter.message(failure.error()), failure.error());
+      throw new CliException(
+          failure.source() + " was not stored: " + ErrorReporter.message(failure.error()),
+          failure.error());
     }
     return 0;
   }
@@ -96,25 +119,36 @@ final class ProduceCommand extends LogCommand {
       if (separator != null) {
         int at = indexOf(buffer, start, end, separator);
         if (at < 0) {
-          throw new CliException("line " + lines.lineNumber() + " has no key separator '" + keySeparator
-              + "'; write KEY" + keySeparator + "VALUE on every line (the lines before it were stored)");
+          throw new CliException(
+              "line "
+                  + lines.lineNumber()
+                  + " has no key separator '"
+                  + keySeparator
+                  + "'; write KEY"
+                  + keySeparator
+                  + "VALUE on every line (the lines before it were stored)");
         }
         lineKey = Arrays.copyOfRange(buffer, start, at);
         start = at + separator.length;
       }
       byte[] lineValue = Arrays.copyOfRange(buffer, start, end);
-      send(log, new ProducerRecord(topic, partition, null, lineKey, lineValue, headers), "line " + lines.lineNumber());
+      send(
+          log,
+          new ProducerRecord(topic, partition, null, lineKey, lineValue, headers),
+          "line " + lines.lineNumber());
     }
   }
 
   /** Sends without waiting; records the first failure, whether thrown now or by the commit. */
   private void send(OneLog log, ProducerRecord record, String source) {
     try {
-      log.send(record).whenComplete((stored, error) -> {
-        if (error != null) {
-          firstFailure.compareAndSet(null, new Failure(source, unwrap(error)));
-        }
-      });
+      log.send(record)
+          .whenComplete(
+              (stored, error) -> {
+                if (error != null) {
+                  firstFailure.compareAndSet(null, new Failure(source, unwrap(error)));
+                }
+              });
     } catch (OneLogException e) {
       firstFailure.compareAndSet(null, new Failure(source, e));
     }
@@ -134,14 +168,17 @@ final class ProduceCommand extends LogCommand {
 
   private void validate() {
     if (keySeparator != null && (key != null || value != null)) {
-      throw new ParameterException(spec.commandLine(),
-          "--key-separator reads keys from the input lines; it cannot be combined with " + (key != null ? "--key" : "--value"));
+      throw new ParameterException(
+          spec.commandLine(),
+          "--key-separator reads keys from the input lines; it cannot be combined with "
+              + (key != null ? "--key" : "--value"));
     }
     if (keySeparator != null && keySeparator.isEmpty()) {
       throw new ParameterException(spec.commandLine(), "--key-separator must not be empty");
     }
     if (partition != null && partition < 0) {
-      throw new ParameterException(spec.commandLine(), "--partition must be at least 0, was " + partition);
+      throw new ParameterException(
+          spec.commandLine(), "--partition must be at least 0, was " + partition);
     }
   }
 
@@ -150,8 +187,11 @@ final class ProduceCommand extends LogCommand {
     for (String argument : headerArguments) {
       int equals = argument.indexOf('=');
       if (equals <= 0) {
-        throw new ParameterException(spec.commandLine(),
-            "--header '" + argument + "' is not NAME=VALUE; write for example --header source=billing");
+        throw new ParameterException(
+            spec.commandLine(),
+            "--header '"
+                + argument
+                + "' is not NAME=VALUE; write for example --header source=billing");
       }
       headers.add(Header.of(argument.substring(0, equals), argument.substring(equals + 1)));
     }
@@ -159,7 +199,9 @@ final class ProduceCommand extends LogCommand {
   }
 
   private static Throwable unwrap(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return error instanceof CompletionException && error.getCause() != null
+        ? error.getCause()
+        : error;
   }
 
   /** The first index of {@code separator} in {@code bytes[from .. to)}, or -1. */

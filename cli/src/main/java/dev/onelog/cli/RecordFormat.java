@@ -4,9 +4,9 @@ import dev.onelog.Header;
 import dev.onelog.LogRecord;
 
 /**
- * How {@code consume} prints a record, one line each. {@code value} and {@code kv} print raw
- * bytes, with a null key or value as nothing; {@code json} tells null from empty and escapes
- * newlines, so use it for values that may contain them.
+ * How {@code consume} prints a record, one line each. {@code value} and {@code kv} print raw bytes,
+ * with a null key or value as nothing; {@code json} tells null from empty and escapes newlines, so
+ * use it for values that may contain them.
  */
 enum RecordFormat {
   /** The value. */
@@ -27,22 +27,36 @@ enum RecordFormat {
   },
   /**
    * One JSON object: {@code {"topic":"t","partition":0,"offset":7,"timestamp":1714564800000,
-   * "key":null,"value":"v","headers":[{"name":"h","value":"x"}]}}; timestamp in milliseconds
-   * since the epoch.
+   * "key":null,"value":"v","headers":[{"name":"h","value":"x"}]}}; timestamp in milliseconds since
+   * the epoch.
    */
   JSON {
     @Override
     void append(LogRecord record, byte[] keySeparator, LineBuffer line) {
-      JsonWriter json = new JsonWriter(line).beginObject()
-          .name("topic").value(record.topic())
-          .name("partition").value(record.partition())
-          .name("offset").value(record.offset())
-          .name("timestamp").value(record.timestampMs())
-          .name("key").value(record.key())
-          .name("value").value(record.value())
-          .name("headers").beginArray();
+      JsonWriter json =
+          new JsonWriter(line)
+              .beginObject()
+              .name("topic")
+              .value(record.topic())
+              .name("partition")
+              .value(record.partition())
+              .name("offset")
+              .value(record.offset())
+              .name("timestamp")
+              .value(record.timestampMs())
+              .name("key")
+              .value(record.key())
+              .name("value")
+              .value(record.value())
+              .name("headers")
+              .beginArray();
       for (Header header : record.headers()) {
-        json.beginObject().name("name").value(header.name()).name("value").value(header.value()).endObject();
+        json.beginObject()
+            .name("name")
+            .value(header.name())
+            .name("value")
+            .value(header.value())
+            .endObject();
       }
       json.endArray().endObject();
     }

@@ -7,13 +7,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ends a command cleanly on SIGINT or SIGTERM (Ctrl-C on {@code consume --follow}, or on a
- * {@code produce} typing lines): the JVM's shutdown hook interrupts the command's thread, gives
- * it {@link #GRACE_MS} ms to return and close its log itself, and otherwise closes the logs the
- * command opened, which commits every record already sent and checkpoints the WAL.
+ * Ends a command cleanly on SIGINT or SIGTERM (Ctrl-C on {@code consume --follow}, or on a {@code
+ * produce} typing lines): the JVM's shutdown hook interrupts the command's thread, gives it {@link
+ * #GRACE_MS} ms to return and close its log itself, and otherwise closes the logs the command
+ * opened, which commits every record already sent and checkpoints the WAL.
  *
- * <p>Waiting on a latch rather than on the command thread's death matters: that thread is the
- * one that calls {@code System.exit}, which blocks while hooks run.
+ * <p>Waiting on a latch rather than on the command thread's death matters: that thread is the one
+ * that calls {@code System.exit}, which blocks while hooks run.
  *
  * <p>Thread-safe: the command thread and the hook thread share it.
  */

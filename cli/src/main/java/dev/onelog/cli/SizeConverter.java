@@ -7,13 +7,14 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Parses a positive size in bytes: a whole number, optionally with a unit. The IEC units are
- * powers of 1024 (KiB, MiB, GiB, TiB); the SI units are powers of 1000 (KB, MB, GB, TB), as
- * their names say. Units are case-insensitive and a trailing B alone means bytes.
+ * Parses a positive size in bytes: a whole number, optionally with a unit. The IEC units are powers
+ * of 1024 (KiB, MiB, GiB, TiB); the SI units are powers of 1000 (KB, MB, GB, TB), as their names
+ * say. Units are case-insensitive and a trailing B alone means bytes.
  */
 final class SizeConverter implements ITypeConverter<Long> {
-  static final String FORMS = "a whole number of bytes, optionally with a unit: 1024, 10KiB or 10KB, 5MiB or 5MB, 1GiB or 1GB"
-      + " (KiB, MiB, GiB are powers of 1024; KB, MB, GB powers of 1000)";
+  static final String FORMS =
+      "a whole number of bytes, optionally with a unit: 1024, 10KiB or 10KB, 5MiB or 5MB, 1GiB or 1GB"
+          + " (KiB, MiB, GiB are powers of 1024; KB, MB, GB powers of 1000)";
 
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|kb|mib|mb|gib|gb|tib|tb)?");
 
@@ -22,7 +23,9 @@ final class SizeConverter implements ITypeConverter<Long> {
     return parse(text);
   }
 
-  /** @throws TypeConversionException naming the accepted forms */
+  /**
+   * @throws TypeConversionException naming the accepted forms
+   */
   static long parse(String text) {
     Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
@@ -32,7 +35,8 @@ final class SizeConverter implements ITypeConverter<Long> {
     try {
       bytes = Math.multiplyExact(Long.parseLong(m.group(1)), multiplier(m.group(2)));
     } catch (NumberFormatException | ArithmeticException e) {
-      throw new TypeConversionException("size '" + text + "' is too large; the limit is " + Long.MAX_VALUE + " bytes");
+      throw new TypeConversionException(
+          "size '" + text + "' is too large; the limit is " + Long.MAX_VALUE + " bytes");
     }
     if (bytes == 0) {
       throw new TypeConversionException("size '" + text + "' must be positive; use " + FORMS);

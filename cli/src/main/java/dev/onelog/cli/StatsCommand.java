@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code onelog stats}: per topic and partition the record count, bytes, earliest and next
- * offset and newest timestamp, and the file's size; a table, or with {@code --json} one object:
+ * {@code onelog stats}: per topic and partition the record count, bytes, earliest and next offset
+ * and newest timestamp, and the file's size; a table, or with {@code --json} one object:
  *
  * <pre>{@code
  * {"file":"/data/onelog.db","fileSizeBytes":40960,"topicCount":1,"recordCount":3,"sizeInBytes":18,
@@ -23,7 +23,10 @@ import picocli.CommandLine.Option;
  *
  * {@code newestTimestampMs} is null for an empty partition. Sizes count keys, values and headers.
  */
-@Command(name = "stats", description = "Print per topic and partition the records, bytes, offsets and newest timestamp, and the file's size.")
+@Command(
+    name = "stats",
+    description =
+        "Print per topic and partition the records, bytes, offsets and newest timestamp, and the file's size.")
 final class StatsCommand extends LogCommand {
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
@@ -48,13 +51,22 @@ final class StatsCommand extends LogCommand {
     return 0;
   }
 
-  private static void printTable(PrintWriter out, String file, long fileSizeBytes, List<TopicDescription> topics) {
+  private static void printTable(
+      PrintWriter out, String file, long fileSizeBytes, List<TopicDescription> topics) {
     long records = topics.stream().mapToLong(TopicDescription::recordCount).sum();
     long bytes = topics.stream().mapToLong(TopicDescription::sizeInBytes).sum();
     int partitions = topics.stream().mapToInt(t -> t.partitions().size()).sum();
     out.println("file:    " + file + ", " + SizeConverter.describe(fileSizeBytes));
-    out.println("topics:  " + topics.size() + " with " + count(partitions, "partition") + ", "
-        + count(records, "record") + ", " + bytes + " bytes of keys, values and headers");
+    out.println(
+        "topics:  "
+            + topics.size()
+            + " with "
+            + count(partitions, "partition")
+            + ", "
+            + count(records, "record")
+            + ", "
+            + bytes
+            + " bytes of keys, values and headers");
     if (!topics.isEmpty()) {
       out.println();
       PartitionTable table = new PartitionTable();
@@ -63,20 +75,32 @@ final class StatsCommand extends LogCommand {
     }
   }
 
-  private static void printJson(PrintWriter out, String file, long fileSizeBytes, List<TopicDescription> topics) {
+  private static void printJson(
+      PrintWriter out, String file, long fileSizeBytes, List<TopicDescription> topics) {
     LineBuffer buffer = new LineBuffer();
-    JsonWriter json = new JsonWriter(buffer).beginObject()
-        .name("file").value(file)
-        .name("fileSizeBytes").value(fileSizeBytes)
-        .name("topicCount").value(topics.size())
-        .name("recordCount").value(topics.stream().mapToLong(TopicDescription::recordCount).sum())
-        .name("sizeInBytes").value(topics.stream().mapToLong(TopicDescription::sizeInBytes).sum())
-        .name("topics").beginArray();
+    JsonWriter json =
+        new JsonWriter(buffer)
+            .beginObject()
+            .name("file")
+            .value(file)
+            .name("fileSizeBytes")
+            .value(fileSizeBytes)
+            .name("topicCount")
+            .value(topics.size())
+            .name("recordCount")
+            .value(topics.stream().mapToLong(TopicDescription::recordCount).sum())
+            .name("sizeInBytes")
+            .value(topics.stream().mapToLong(TopicDescription::sizeInBytes).sum())
+            .name("topics")
+            .beginArray();
     for (TopicDescription topic : topics) {
       json.beginObject()
-          .name("name").value(topic.name())
-          .name("partitionCount").value(topic.partitions().size())
-          .name("cleanupPolicy").value(topic.spec().cleanupPolicy().configValue())
+          .name("name")
+          .value(topic.name())
+          .name("partitionCount")
+          .value(topic.partitions().size())
+          .name("cleanupPolicy")
+          .value(topic.spec().cleanupPolicy().configValue())
           .name("retentionMs");
       if (topic.spec().retention() == null) {
         json.nullValue();
@@ -89,17 +113,26 @@ final class StatsCommand extends LogCommand {
       } else {
         json.value(topic.spec().retentionBytes());
       }
-      json.name("createdAtMs").value(topic.createdAtMs())
-          .name("recordCount").value(topic.recordCount())
-          .name("sizeInBytes").value(topic.sizeInBytes())
-          .name("partitions").beginArray();
+      json.name("createdAtMs")
+          .value(topic.createdAtMs())
+          .name("recordCount")
+          .value(topic.recordCount())
+          .name("sizeInBytes")
+          .value(topic.sizeInBytes())
+          .name("partitions")
+          .beginArray();
       for (PartitionDescription p : topic.partitions()) {
         json.beginObject()
-            .name("partition").value(p.partition())
-            .name("earliestOffset").value(p.earliestOffset())
-            .name("nextOffset").value(p.nextOffset())
-            .name("recordCount").value(p.recordCount())
-            .name("sizeInBytes").value(p.sizeInBytes())
+            .name("partition")
+            .value(p.partition())
+            .name("earliestOffset")
+            .value(p.earliestOffset())
+            .name("nextOffset")
+            .value(p.nextOffset())
+            .name("recordCount")
+            .value(p.recordCount())
+            .name("sizeInBytes")
+            .value(p.sizeInBytes())
             .name("newestTimestampMs");
         if (p.lastTimestampMs() < 0) {
           json.nullValue();

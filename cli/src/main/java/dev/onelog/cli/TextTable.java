@@ -22,7 +22,8 @@ final class TextTable {
   /** Adds a row of one cell per header; {@code Number} cells are right-aligned. */
   TextTable row(Object... cells) {
     if (cells.length != headers.size()) {
-      throw new IllegalArgumentException("row has " + cells.length + " cells for " + headers.size() + " headers");
+      throw new IllegalArgumentException(
+          "row has " + cells.length + " cells for " + headers.size() + " headers");
     }
     rows.add(cells.clone());
     return this;

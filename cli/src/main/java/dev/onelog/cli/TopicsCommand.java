@@ -9,12 +9,18 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "topics",
     description = "Create, list, describe and delete topics.",
-    subcommands = {CreateTopicCommand.class, ListTopicsCommand.class, DescribeTopicCommand.class, DeleteTopicCommand.class})
+    subcommands = {
+      CreateTopicCommand.class,
+      ListTopicsCommand.class,
+      DescribeTopicCommand.class,
+      DeleteTopicCommand.class
+    })
 final class TopicsCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "missing command: choose one of " + spec.subcommands().keySet());
+    throw new ParameterException(
+        spec.commandLine(), "missing command: choose one of " + spec.subcommands().keySet());
   }
 }

@@ -36,9 +36,15 @@ class ConsumeCommandIT {
   void kvFormatPrintsKeyTabValueOrTheGivenSeparator() {
     onelog.runWithInput("k1=v1\nk2=v2\n", "produce", "t", "--key-separator", "=").ok();
     onelog.runWithInput("unkeyed\n", "produce", "t").ok();
-    assertEquals("k1\tv1\nk2\tv2\n\tunkeyed\n", onelog.run("consume", "t", "--from-beginning", "--format", "kv").ok().stdout());
-    assertEquals("k1 -> v1\nk2 -> v2\n -> unkeyed\n",
-        onelog.run("consume", "t", "--from-beginning", "--format", "kv", "--key-separator", " -> ").ok().stdout());
+    assertEquals(
+        "k1\tv1\nk2\tv2\n\tunkeyed\n",
+        onelog.run("consume", "t", "--from-beginning", "--format", "kv").ok().stdout());
+    assertEquals(
+        "k1 -> v1\nk2 -> v2\n -> unkeyed\n",
+        onelog
+            .run("consume", "t", "--from-beginning", "--format", "kv", "--key-separator", " -> ")
+            .ok()
+            .stdout());
   }
 
   @Test
@@ -46,19 +52,26 @@ class ConsumeCommandIT {
     onelog.run("topics", "create", "t", "--partitions", "2").ok();
     String tricky = "quote \" backslash \\ tab \t bell \u0007 unicode é 😀";
     long before = System.currentTimeMillis();
-    onelog.runWithInput(tricky + "|k\n", "produce", "t", "--partition", "1", "--header", "h=x\"y").ok();
+    onelog
+        .runWithInput(tricky + "|k\n", "produce", "t", "--partition", "1", "--header", "h=x\"y")
+        .ok();
     onelog.runWithInput("plain\n", "produce", "t", "--partition", "1").ok();
     long after = System.currentTimeMillis();
 
-    List<String> lines = onelog.run("consume", "t", "--from-beginning", "--format", "json").ok().lines();
+    List<String> lines =
+        onelog.run("consume", "t", "--from-beginning", "--format", "json").ok().lines();
     assertEquals(2, lines.size());
     JsonNode first = JSON.readTree(lines.get(0));
-    assertEquals(List.of("topic", "partition", "offset", "timestamp", "key", "value", "headers"), fieldNames(first));
+    assertEquals(
+        List.of("topic", "partition", "offset", "timestamp", "key", "value", "headers"),
+        fieldNames(first));
     assertEquals("t", first.get("topic").asText());
     assertEquals(1, first.get("partition").asInt());
     assertEquals(0, first.get("offset").asLong());
     long timestamp = first.get("timestamp").asLong();
-    assertTrue(timestamp >= before && timestamp <= after, "timestamp " + timestamp + " in [" + before + ", " + after + "]");
+    assertTrue(
+        timestamp >= before && timestamp <= after,
+        "timestamp " + timestamp + " in [" + before + ", " + after + "]");
     assertTrue(first.get("key").isNull());
     assertEquals(tricky + "|k", first.get("value").asText());
     assertEquals(1, first.get("headers").size());
@@ -86,7 +99,9 @@ class ConsumeCommandIT {
   @Test
   void maxStopsAfterThatManyRecords() {
     onelog.runWithInput("1\n2\n3\n4\n5\n", "produce", "t").ok();
-    assertEquals(List.of("1", "2", "3"), onelog.run("consume", "t", "--from-beginning", "--max", "3").ok().lines());
+    assertEquals(
+        List.of("1", "2", "3"),
+        onelog.run("consume", "t", "--from-beginning", "--max", "3").ok().lines());
   }
 
   @Test
@@ -96,8 +111,12 @@ class ConsumeCommandIT {
     onelog.runWithInput("p1-0\np1-1\n", "produce", "t", "--partition", "1").ok();
     Set<String> fromOne = new HashSet<>(onelog.run("consume", "t", "--offset", "1").ok().lines());
     assertEquals(Set.of("p0-1", "p0-2", "p1-1"), fromOne);
-    assertEquals(List.of("p0-2"), onelog.run("consume", "t", "--offset", "2", "--partition", "0").ok().lines());
-    assertEquals(List.of("p1-0", "p1-1"), onelog.run("consume", "t", "--from-beginning", "--partition", "1").ok().lines());
+    assertEquals(
+        List.of("p0-2"),
+        onelog.run("consume", "t", "--offset", "2", "--partition", "0").ok().lines());
+    assertEquals(
+        List.of("p1-0", "p1-1"),
+        onelog.run("consume", "t", "--from-beginning", "--partition", "1").ok().lines());
   }
 
   @Test
@@ -107,10 +126,15 @@ class ConsumeCommandIT {
     Instant between = Instant.now();
     Thread.sleep(20);
     onelog.runWithInput("new-1\nnew-2\n", "produce", "t").ok();
-    assertEquals(List.of("new-1", "new-2"), onelog.run("consume", "t", "--from-time", between.toString()).ok().lines());
+    assertEquals(
+        List.of("new-1", "new-2"),
+        onelog.run("consume", "t", "--from-time", between.toString()).ok().lines());
     String withOffset = between.atOffset(ZoneOffset.ofHours(2)).toString();
-    assertEquals(List.of("new-1", "new-2"), onelog.run("consume", "t", "--from-time", withOffset).ok().lines());
-    assertEquals(4, onelog.run("consume", "t", "--from-time", "2000-01-01T00:00:00Z").ok().lines().size());
+    assertEquals(
+        List.of("new-1", "new-2"),
+        onelog.run("consume", "t", "--from-time", withOffset).ok().lines());
+    assertEquals(
+        4, onelog.run("consume", "t", "--from-time", "2000-01-01T00:00:00Z").ok().lines().size());
   }
 
   @Test
@@ -131,7 +155,9 @@ class ConsumeCommandIT {
   void followPrintsRecordsAsAnotherProcessAppendsThem() throws Exception {
     onelog.runWithInput("before\n", "produce", "t").ok();
     Process follower = onelog.start("consume", "t", "--from-beginning", "--follow");
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(follower.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(follower.getInputStream(), StandardCharsets.UTF_8))) {
       assertEquals("before", readLine(out));
       onelog.run("produce", "t", "--value", "after").ok();
       assertEquals("after", readLine(out));
@@ -140,23 +166,28 @@ class ConsumeCommandIT {
       follower.destroy();
       assertTrue(follower.waitFor(10, TimeUnit.SECONDS), "ends on SIGTERM");
     }
-    assertTrue(!onelog.dir().resolve("onelog.db-wal").toFile().exists(), "closed cleanly: the WAL was checkpointed away");
+    assertTrue(
+        !onelog.dir().resolve("onelog.db-wal").toFile().exists(),
+        "closed cleanly: the WAL was checkpointed away");
   }
 
   private static String readLine(BufferedReader reader) throws Exception {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return reader.readLine();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }).get(30, TimeUnit.SECONDS);
+    return CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return reader.readLine();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            })
+        .get(30, TimeUnit.SECONDS);
   }
 
   @Test
   void unknownTopicListsKnownTopics() {
     onelog.run("topics", "create", "orders").ok();
-    assertEquals("onelog: topic 'ordrs' does not exist; known topics: [orders]",
+    assertEquals(
+        "onelog: topic 'ordrs' does not exist; known topics: [orders]",
         onelog.run("consume", "ordrs", "--from-beginning").failsWith(1));
   }
 }

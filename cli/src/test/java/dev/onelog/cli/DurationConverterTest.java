@@ -29,16 +29,31 @@ class DurationConverterTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "7", "d", "7 days", "7y", "1.5h", "-1h", "PT", "P1Y", "99999999999999999999d", "106751991167301d"})
+  @ValueSource(
+      strings = {
+        "",
+        "7",
+        "d",
+        "7 days",
+        "7y",
+        "1.5h",
+        "-1h",
+        "PT",
+        "P1Y",
+        "99999999999999999999d",
+        "106751991167301d"
+      })
   void rejectsOtherFormsNamingTheAcceptedOnes(String text) {
-    TypeConversionException e = assertThrows(TypeConversionException.class, () -> DurationConverter.parse(text));
+    TypeConversionException e =
+        assertThrows(TypeConversionException.class, () -> DurationConverter.parse(text));
     assertTrue(e.getMessage().contains(DurationConverter.FORMS), e.getMessage());
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"0s", "0ms", "PT0S", "PT-1H"})
   void rejectsZeroAndNegative(String text) {
-    TypeConversionException e = assertThrows(TypeConversionException.class, () -> DurationConverter.parse(text));
+    TypeConversionException e =
+        assertThrows(TypeConversionException.class, () -> DurationConverter.parse(text));
     assertTrue(e.getMessage().contains("must be positive"), e.getMessage());
   }
 

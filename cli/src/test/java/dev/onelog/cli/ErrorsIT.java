@@ -47,7 +47,8 @@ class ErrorsIT {
 
   @Test
   void missingFileIsNotCreatedByReadingCommands() {
-    for (String[] command : new String[][] {{"stats"}, {"verify"}, {"consume", "t"}, {"topics", "describe", "t"}}) {
+    for (String[] command :
+        new String[][] {{"stats"}, {"verify"}, {"consume", "t"}, {"topics", "describe", "t"}}) {
       String message = onelog.run(command).failsWith(1);
       assertTrue(message.contains(onelog.file() + " does not exist"), message);
     }
@@ -57,7 +58,9 @@ class ErrorsIT {
   @Test
   void unknownOptionIsAUsageErrorWithAPointerToHelp() {
     String message = onelog.run("consume", "t", "--form-beginning").failsWith(2);
-    assertTrue(message.contains("'--form-beginning'") && message.contains("(see 'onelog consume --help')"), message);
+    assertTrue(
+        message.contains("'--form-beginning'") && message.contains("(see 'onelog consume --help')"),
+        message);
   }
 
   @Test
@@ -78,7 +81,9 @@ class ErrorsIT {
     OneLogProcess.Result result = onelog.run("--verbose", "consume", "ordrs");
     assertEquals(1, result.exitCode());
     assertTrue(result.stderr().startsWith("onelog: topic 'ordrs' does not exist"), result.stderr());
-    assertTrue(result.stderr().contains("UnknownTopicException") && result.stderr().contains("\tat "), result.stderr());
+    assertTrue(
+        result.stderr().contains("UnknownTopicException") && result.stderr().contains("\tat "),
+        result.stderr());
   }
 
   @Test

@@ -22,7 +22,9 @@ class JsonWriterTest {
 
   @Test
   void escapesQuoteBackslashAndControlCharacters() {
-    assertEquals("\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0000\\u001f\"", write(j -> j.value("a\"b\\c\n\r\t\b\f\u0000\u001f")));
+    assertEquals(
+        "\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0000\\u001f\"",
+        write(j -> j.value("a\"b\\c\n\r\t\b\f\u0000\u001f")));
   }
 
   @Test
@@ -33,13 +35,33 @@ class JsonWriterTest {
 
   @Test
   void nullsAreJsonNull() {
-    assertEquals("[null,null,null]", write(j -> j.beginArray().value((String) null).value((byte[]) null).nullValue().endArray()));
+    assertEquals(
+        "[null,null,null]",
+        write(
+            j -> j.beginArray().value((String) null).value((byte[]) null).nullValue().endArray()));
   }
 
   @Test
   void placesCommasInNestedObjectsAndArrays() {
-    String json = write(j -> j.beginObject().name("a").value(1).name("b").beginArray().beginObject().name("x").value("y")
-        .endObject().beginObject().endObject().endArray().name("c").beginArray().endArray().endObject());
+    String json =
+        write(
+            j ->
+                j.beginObject()
+                    .name("a")
+                    .value(1)
+                    .name("b")
+                    .beginArray()
+                    .beginObject()
+                    .name("x")
+                    .value("y")
+                    .endObject()
+                    .beginObject()
+                    .endObject()
+                    .endArray()
+                    .name("c")
+                    .beginArray()
+                    .endArray()
+                    .endObject());
     assertEquals("{\"a\":1,\"b\":[{\"x\":\"y\"},{}],\"c\":[]}", json);
   }
 
@@ -50,9 +72,26 @@ class JsonWriterTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "plain", "\"", "\\", "\u0001", "line\nbreak", "tab\there", "mixed \"é\" \\ 😀\u0000"})
+  @ValueSource(
+      strings = {
+        "",
+        "plain",
+        "\"",
+        "\\",
+        "\u0001",
+        "line\nbreak",
+        "tab\there",
+        "mixed \"é\" \\ 😀\u0000"
+      })
   void jacksonReadsBackTheSameString(String text) throws Exception {
-    JsonNode node = JACKSON.readTree(write(j -> j.beginObject().name(text).value(text.getBytes(StandardCharsets.UTF_8)).endObject()));
+    JsonNode node =
+        JACKSON.readTree(
+            write(
+                j ->
+                    j.beginObject()
+                        .name(text)
+                        .value(text.getBytes(StandardCharsets.UTF_8))
+                        .endObject()));
     assertEquals(text, node.get(text).asText());
   }
 
@@ -64,8 +103,12 @@ class JsonWriterTest {
       StringBuilder text = new StringBuilder();
       for (int n = random.nextInt(20); n > 0; n--) {
         int kind = random.nextInt(4);
-        text.appendCodePoint(kind == 0 ? random.nextInt(0x20) : kind == 1 ? 0x20 + random.nextInt(0x60)
-            : kind == 2 ? 0xa0 + random.nextInt(0xd000) : 0x10000 + random.nextInt(0x1000));
+        text.appendCodePoint(
+            kind == 0
+                ? random.nextInt(0x20)
+                : kind == 1
+                    ? 0x20 + random.nextInt(0x60)
+                    : kind == 2 ? 0xa0 + random.nextInt(0xd000) : 0x10000 + random.nextInt(0x1000));
       }
       String json = write(j -> j.value(text.toString().getBytes(StandardCharsets.UTF_8)));
       assertEquals(text.toString(), JACKSON.readTree(json).asText(), "seed " + seed + ": " + json);

@@ -21,7 +21,10 @@ class LineReaderTest {
     List<String> lines = new ArrayList<>();
     while (reader.next()) {
       assertEquals(lines.size() + 1, reader.lineNumber());
-      lines.add(new String(Arrays.copyOfRange(reader.buffer(), reader.start(), reader.end()), StandardCharsets.UTF_8));
+      lines.add(
+          new String(
+              Arrays.copyOfRange(reader.buffer(), reader.start(), reader.end()),
+              StandardCharsets.UTF_8));
     }
     return lines;
   }
@@ -50,18 +53,20 @@ class LineReaderTest {
   @Test
   void linesLongerThanTheBufferGrowIt() throws IOException {
     String longLine = "x".repeat(100);
-    assertEquals(List.of("a", longLine, "b", longLine), lines("a\n" + longLine + "\nb\n" + longLine, 4));
+    assertEquals(
+        List.of("a", longLine, "b", longLine), lines("a\n" + longLine + "\nb\n" + longLine, 4));
   }
 
   @Test
   void shortReadsSplitLinesAnywhere() throws IOException {
     byte[] input = "first line\nsecond\n\nthird one here\n".getBytes(StandardCharsets.UTF_8);
-    InputStream oneByteAtATime = new ByteArrayInputStream(input) {
-      @Override
-      public synchronized int read(byte[] b, int off, int len) {
-        return super.read(b, off, Math.min(len, 1));
-      }
-    };
+    InputStream oneByteAtATime =
+        new ByteArrayInputStream(input) {
+          @Override
+          public synchronized int read(byte[] b, int off, int len) {
+            return super.read(b, off, Math.min(len, 1));
+          }
+        };
     assertEquals(List.of("first line", "second", "", "third one here"), lines(oneByteAtATime, 8));
   }
 }

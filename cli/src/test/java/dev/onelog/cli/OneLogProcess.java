@@ -23,7 +23,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * file, as a user would. Output goes to files, so a child never blocks on a full pipe.
  */
 final class OneLogProcess implements BeforeEachCallback, AfterEachCallback {
-  static final Path JAR = Path.of(System.getProperty("onelog.jar", "target/onelog.jar")).toAbsolutePath();
+  static final Path JAR =
+      Path.of(System.getProperty("onelog.jar", "target/onelog.jar")).toAbsolutePath();
   static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
   private static final long TIMEOUT_SECONDS = 60;
 
@@ -109,13 +110,15 @@ final class OneLogProcess implements BeforeEachCallback, AfterEachCallback {
 
   /** Starts a long-running command (consume --follow); the caller destroys it. */
   Process start(String... args) throws IOException {
-    return new ProcessBuilder(command(args)).directory(dir.toFile())
+    return new ProcessBuilder(command(args))
+        .directory(dir.toFile())
         .redirectError(ProcessBuilder.Redirect.INHERIT)
         .start();
   }
 
   private List<String> command(String... args) {
-    List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString(), "--file", file.toString()));
+    List<String> command =
+        new ArrayList<>(List.of(JAVA, "-jar", JAR.toString(), "--file", file.toString()));
     command.addAll(List.of(args));
     return command;
   }
@@ -126,10 +129,12 @@ final class OneLogProcess implements BeforeEachCallback, AfterEachCallback {
     Path stdout = dir.resolve("run-" + run + ".out");
     Path stderr = dir.resolve("run-" + run + ".err");
     try {
-      Process process = new ProcessBuilder(command).directory(dir.toFile())
-          .redirectOutput(stdout.toFile())
-          .redirectError(stderr.toFile())
-          .start();
+      Process process =
+          new ProcessBuilder(command)
+              .directory(dir.toFile())
+              .redirectOutput(stdout.toFile())
+              .redirectError(stderr.toFile())
+              .start();
       try (OutputStream in = process.getOutputStream()) {
         in.write(input);
       } catch (IOException e) {
@@ -165,14 +170,17 @@ final class OneLogProcess implements BeforeEachCallback, AfterEachCallback {
     }
 
     /**
-     * Asserts that the run failed with {@code status} and printed exactly one line, {@code
-     * onelog: ...}, on standard error and no stack trace; returns the message.
+     * Asserts that the run failed with {@code status} and printed exactly one line, {@code onelog:
+     * ...}, on standard error and no stack trace; returns the message.
      */
     String failsWith(int status) {
-      assertEquals(status, exitCode, () -> "exit status; stdout: " + stdout() + "; stderr: " + stderr);
+      assertEquals(
+          status, exitCode, () -> "exit status; stdout: " + stdout() + "; stderr: " + stderr);
       assertTrue(stderr.startsWith("onelog: "), () -> "stderr starts with 'onelog: ': " + stderr);
       assertEquals(1, stderr.lines().count(), () -> "one line on stderr: " + stderr);
-      assertFalse(stderr.contains("Exception") || stderr.contains("\tat "), () -> "no stack trace: " + stderr);
+      assertFalse(
+          stderr.contains("Exception") || stderr.contains("\tat "),
+          () -> "no stack trace: " + stderr);
       return stderr.strip();
     }
   }

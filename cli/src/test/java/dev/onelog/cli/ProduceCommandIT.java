@@ -16,7 +16,8 @@ class ProduceCommandIT {
   @RegisterExtension final OneLogProcess onelog = new OneLogProcess();
 
   List<JsonNode> records(String topic, String... more) throws Exception {
-    List<String> args = new ArrayList<>(List.of("consume", topic, "--from-beginning", "--format", "json"));
+    List<String> args =
+        new ArrayList<>(List.of("consume", topic, "--from-beginning", "--format", "json"));
     args.addAll(List.of(more));
     List<JsonNode> records = new ArrayList<>();
     for (String line : onelog.run(args.toArray(String[]::new)).ok().lines()) {
@@ -28,31 +29,52 @@ class ProduceCommandIT {
   @Test
   void missingTopicIsCreatedWithOnePartitionAndSaysSo() throws Exception {
     OneLogProcess.Result result = onelog.runWithInput("one\ntwo\n", "produce", "events").ok();
-    assertEquals("onelog: topic 'events' did not exist; created it with 1 partition\n", result.stderr());
+    assertEquals(
+        "onelog: topic 'events' did not exist; created it with 1 partition\n", result.stderr());
     assertEquals("", result.stdout());
-    assertTrue(onelog.run("topics", "describe", "events").ok().stdout().contains("partitions:      1"));
-    assertEquals(List.of("one", "two"), records("events").stream().map(r -> r.get("value").asText()).toList());
+    assertTrue(
+        onelog.run("topics", "describe", "events").ok().stdout().contains("partitions:      1"));
+    assertEquals(
+        List.of("one", "two"),
+        records("events").stream().map(r -> r.get("value").asText()).toList());
   }
 
   @Test
   void emptyLinesAreEmptyValuesAndCrLfEndsALine() throws Exception {
     onelog.runWithInput("a\n\nb\r\nlast-without-newline", "produce", "t").ok();
-    assertEquals(List.of("a", "", "b", "last-without-newline"),
+    assertEquals(
+        List.of("a", "", "b", "last-without-newline"),
         records("t").stream().map(r -> r.get("value").asText()).toList());
   }
 
   @Test
   void keySeparatorSplitsAtTheFirstSeparatorAndHeadersApplyToEveryRecord() throws Exception {
     onelog.run("topics", "create", "t", "--partitions", "2").ok();
-    onelog.runWithInput("k1::v1\nk2::v::2\n::no-key\n", "produce", "t", "--key-separator", "::", "--partition", "1",
-        "--header", "source=billing", "--header", "formula=a=b").ok();
+    onelog
+        .runWithInput(
+            "k1::v1\nk2::v::2\n::no-key\n",
+            "produce",
+            "t",
+            "--key-separator",
+            "::",
+            "--partition",
+            "1",
+            "--header",
+            "source=billing",
+            "--header",
+            "formula=a=b")
+        .ok();
     List<JsonNode> records = records("t");
     assertEquals(3, records.size());
-    assertEquals(List.of("k1", "k2", ""), records.stream().map(r -> r.get("key").asText()).toList());
-    assertEquals(List.of("v1", "v::2", "no-key"), records.stream().map(r -> r.get("value").asText()).toList());
+    assertEquals(
+        List.of("k1", "k2", ""), records.stream().map(r -> r.get("key").asText()).toList());
+    assertEquals(
+        List.of("v1", "v::2", "no-key"),
+        records.stream().map(r -> r.get("value").asText()).toList());
     for (JsonNode record : records) {
       assertEquals(1, record.get("partition").asInt());
-      assertEquals("[{\"name\":\"source\",\"value\":\"billing\"},{\"name\":\"formula\",\"value\":\"a=b\"}]",
+      assertEquals(
+          "[{\"name\":\"source\",\"value\":\"billing\"},{\"name\":\"formula\",\"value\":\"a=b\"}]",
           record.get("headers").toString());
     }
   }
@@ -60,7 +82,8 @@ class ProduceCommandIT {
   @Test
   void keyOptionKeysEveryLine() throws Exception {
     onelog.runWithInput("x\ny\n", "produce", "t", "--key", "same").ok();
-    assertEquals(List.of("same", "same"), records("t").stream().map(r -> r.get("key").asText()).toList());
+    assertEquals(
+        List.of("same", "same"), records("t").stream().map(r -> r.get("key").asText()).toList());
   }
 
   @Test
@@ -75,16 +98,21 @@ class ProduceCommandIT {
   @Test
   void lineWithoutSeparatorFailsNamingItsNumberAndKeepsEarlierLines() throws Exception {
     onelog.run("topics", "create", "t").ok();
-    String message = onelog.runWithInput("a:1\nb:2\nnone\nc:3\n", "produce", "t", "--key-separator", ":").failsWith(1);
+    String message =
+        onelog
+            .runWithInput("a:1\nb:2\nnone\nc:3\n", "produce", "t", "--key-separator", ":")
+            .failsWith(1);
     assertTrue(message.contains("line 3 has no key separator ':'"), message);
-    assertEquals(List.of("1", "2"), records("t").stream().map(r -> r.get("value").asText()).toList());
+    assertEquals(
+        List.of("1", "2"), records("t").stream().map(r -> r.get("value").asText()).toList());
   }
 
   @Test
   void unknownPartitionFailsClearly() {
     onelog.run("topics", "create", "t", "--partitions", "2").ok();
     String message = onelog.runWithInput("a\n", "produce", "t", "--partition", "5").failsWith(1);
-    assertTrue(message.contains("line 1 was not stored") && message.contains("partition 5"), message);
+    assertTrue(
+        message.contains("line 1 was not stored") && message.contains("partition 5"), message);
   }
 
   @Test

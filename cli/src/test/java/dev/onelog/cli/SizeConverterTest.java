@@ -36,15 +36,26 @@ class SizeConverterTest {
   @ParameterizedTest
   @ValueSource(strings = {"", "KiB", "1.5MiB", "-1", "10XB", "10 parsecs", "10K"})
   void rejectsOtherFormsNamingTheAcceptedOnes(String text) {
-    TypeConversionException e = assertThrows(TypeConversionException.class, () -> SizeConverter.parse(text));
+    TypeConversionException e =
+        assertThrows(TypeConversionException.class, () -> SizeConverter.parse(text));
     assertTrue(e.getMessage().contains(SizeConverter.FORMS), e.getMessage());
   }
 
   @Test
   void rejectsZeroAndOverflow() {
-    assertTrue(assertThrows(TypeConversionException.class, () -> SizeConverter.parse("0")).getMessage().contains("positive"));
-    assertTrue(assertThrows(TypeConversionException.class, () -> SizeConverter.parse("9000000TiB")).getMessage().contains("too large"));
-    assertTrue(assertThrows(TypeConversionException.class, () -> SizeConverter.parse("99999999999999999999")).getMessage().contains("too large"));
+    assertTrue(
+        assertThrows(TypeConversionException.class, () -> SizeConverter.parse("0"))
+            .getMessage()
+            .contains("positive"));
+    assertTrue(
+        assertThrows(TypeConversionException.class, () -> SizeConverter.parse("9000000TiB"))
+            .getMessage()
+            .contains("too large"));
+    assertTrue(
+        assertThrows(
+                TypeConversionException.class, () -> SizeConverter.parse("99999999999999999999"))
+            .getMessage()
+            .contains("too large"));
   }
 
   @Test

@@ -24,7 +24,10 @@ class StatsAndVerifyIT {
 
     JsonNode stats = new ObjectMapper().readTree(onelog.run("stats", "--json").ok().stdout());
     assertEquals(onelog.file().toString(), stats.get("file").asText());
-    assertEquals(Files.size(onelog.file()), stats.get("fileSizeBytes").asLong(), "closed, so the file holds every page");
+    assertEquals(
+        Files.size(onelog.file()),
+        stats.get("fileSizeBytes").asLong(),
+        "closed, so the file holds every page");
     assertEquals(2, stats.get("topicCount").asInt());
     assertEquals(3, stats.get("recordCount").asLong());
     assertEquals(6, stats.get("sizeInBytes").asLong());
@@ -57,16 +60,16 @@ class StatsAndVerifyIT {
   @Test
   void statsAndVerifyWorkOnAFileThatMayNotBeWritten() throws Exception {
     onelog.runWithInput("a\nb\n", "produce", "t").ok();
-    java.nio.file.Files.setPosixFilePermissions(onelog.file(),
-        java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+    java.nio.file.Files.setPosixFilePermissions(
+        onelog.file(), java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
     try {
       assertTrue(onelog.run("stats").ok().stdout().contains("t"));
       onelog.run("verify").ok();
       assertEquals("a\nb\n", onelog.run("consume", "t", "--from-beginning").ok().stdout());
       assertEquals(1, onelog.runWithInput("c\n", "produce", "t").exitCode());
     } finally {
-      java.nio.file.Files.setPosixFilePermissions(onelog.file(),
-          java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      java.nio.file.Files.setPosixFilePermissions(
+          onelog.file(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     }
   }
 
@@ -89,7 +92,8 @@ class StatsAndVerifyIT {
         assertTrue(rs.next());
         topicId = rs.getLong(1);
       }
-      assertEquals(1, s.executeUpdate("UPDATE log_" + topicId + "_0 SET value = X'62' WHERE offset = 2"));
+      assertEquals(
+          1, s.executeUpdate("UPDATE log_" + topicId + "_0 SET value = X'62' WHERE offset = 2"));
     }
     OneLogProcess.Result result = onelog.run("verify");
     assertEquals(1, result.exitCode(), result.stdout() + result.stderr());

@@ -13,9 +13,23 @@ class TopicsCommandIT {
 
   @Test
   void createListDescribeDelete() {
-    assertEquals("created topic 'orders' with 3 partitions\n",
-        onelog.run("topics", "create", "orders", "--partitions", "3", "--cleanup", "compact,delete",
-            "--retention", "7d", "--retention-bytes", "10MiB").ok().stdout());
+    assertEquals(
+        "created topic 'orders' with 3 partitions\n",
+        onelog
+            .run(
+                "topics",
+                "create",
+                "orders",
+                "--partitions",
+                "3",
+                "--cleanup",
+                "compact,delete",
+                "--retention",
+                "7d",
+                "--retention-bytes",
+                "10MiB")
+            .ok()
+            .stdout());
     onelog.run("topics", "create", "audit").ok();
     assertEquals(List.of("audit", "orders"), onelog.run("topics", "list").ok().lines());
 
@@ -24,10 +38,13 @@ class TopicsCommandIT {
     assertTrue(described.contains("partitions:      3"), described);
     assertTrue(described.contains("cleanup policy:  compact,delete"), described);
     assertTrue(described.contains("retention:       7d"), described);
-    assertTrue(described.contains("retention bytes: 10485760 bytes (10MiB) per partition"), described);
+    assertTrue(
+        described.contains("retention bytes: 10485760 bytes (10MiB) per partition"), described);
     assertTrue(described.contains("records:         2 (2 bytes)"), described);
     List<String> rows = described.lines().dropWhile(l -> !l.startsWith("TOPIC")).toList();
-    assertEquals(List.of("TOPIC", "PARTITION", "EARLIEST", "NEXT", "RECORDS", "BYTES", "NEWEST", "TIMESTAMP"),
+    assertEquals(
+        List.of(
+            "TOPIC", "PARTITION", "EARLIEST", "NEXT", "RECORDS", "BYTES", "NEWEST", "TIMESTAMP"),
         List.of(rows.get(0).split(" +")));
     assertEquals(4, rows.size(), described);
     assertEquals(List.of("orders", "0", "0", "0", "0", "0", "-"), List.of(rows.get(1).split(" +")));
@@ -35,7 +52,8 @@ class TopicsCommandIT {
     assertEquals(List.of("orders", "2", "0", "2", "2", "2"), List.of(partition2).subList(0, 6));
     assertTrue(partition2[6].matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), partition2[6]);
 
-    assertEquals("deleted topic 'orders'\n", onelog.run("topics", "delete", "orders").ok().stdout());
+    assertEquals(
+        "deleted topic 'orders'\n", onelog.run("topics", "delete", "orders").ok().stdout());
     assertEquals(List.of("audit"), onelog.run("topics", "list").ok().lines());
   }
 
@@ -43,7 +61,8 @@ class TopicsCommandIT {
   void globalOptionsMayFollowTheCommand() {
     Path other = onelog.dir().resolve("other.db");
     onelog.run("topics", "create", "t", "--file", other.toString(), "--durability", "normal").ok();
-    assertEquals(List.of("t"), onelog.run("--file", other.toString(), "topics", "list").ok().lines());
+    assertEquals(
+        List.of("t"), onelog.run("--file", other.toString(), "topics", "list").ok().lines());
   }
 
   @Test
@@ -67,7 +86,8 @@ class TopicsCommandIT {
 
   @Test
   void badSizeNamesTheAcceptedForms() {
-    String message = onelog.run("topics", "create", "t", "--retention-bytes", "10 parsecs").failsWith(2);
+    String message =
+        onelog.run("topics", "create", "t", "--retention-bytes", "10 parsecs").failsWith(2);
     assertTrue(message.contains("10KiB") && message.contains("powers of 1024"), message);
   }
 

@@ -16,8 +16,8 @@ import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * A topic of its own for one scenario run: created with a unique name and replication factor 1,
- * deleted on close, so that runs against one broker neither see each other's records nor fill
- * its disk. Not thread-safe; its name and partitions may be shared once created.
+ * deleted on close, so that runs against one broker neither see each other's records nor fill its
+ * disk. Not thread-safe; its name and partitions may be shared once created.
  */
 final class BenchTopic implements AutoCloseable {
   private final Admin admin;

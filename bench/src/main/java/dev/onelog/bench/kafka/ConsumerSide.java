@@ -20,16 +20,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Where {@code kafka-latency}'s {@link LatencyConsumer} runs: a thread of the scenario's JVM, or
- * a JVM of its own. Either way the factory returns once the consumer is positioned at the end of
- * the topic; {@link #go} lets it start polling; {@link #figures} waits for its result. Used by
- * the scenario's one thread.
+ * Where {@code kafka-latency}'s {@link LatencyConsumer} runs: a thread of the scenario's JVM, or a
+ * JVM of its own. Either way the factory returns once the consumer is positioned at the end of the
+ * topic; {@link #go} lets it start polling; {@link #figures} waits for its result. Used by the
+ * scenario's one thread.
  */
 sealed interface ConsumerSide extends AutoCloseable {
-  /** Lets the consumer start: latencies of records stamped before {@code warmUpEndNanos} are not recorded. */
+  /**
+   * Lets the consumer start: latencies of records stamped before {@code warmUpEndNanos} are not
+   * recorded.
+   */
   void go(long warmUpEndNanos, long deadlineNanos) throws IOException;
 
-  /** Waits for the consumer to receive every record and returns its {@link LatencyConsumer#consume} figures. */
+  /**
+   * Waits for the consumer to receive every record and returns its {@link LatencyConsumer#consume}
+   * figures.
+   */
   Map<String, Object> figures() throws IOException, InterruptedException, ExecutionException;
 
   /** Stops the consumer if it is still running, and waits for it to end. */
@@ -41,7 +47,8 @@ sealed interface ConsumerSide extends AutoCloseable {
     return OnThread.start(bootstrap, topic, records);
   }
 
-  static ConsumerSide inChildJvm(String bootstrap, BenchTopic topic, long records) throws IOException {
+  static ConsumerSide inChildJvm(String bootstrap, BenchTopic topic, long records)
+      throws IOException {
     return InChildJvm.start(bootstrap, topic, records);
   }
 
@@ -54,7 +61,10 @@ sealed interface ConsumerSide extends AutoCloseable {
     private final CompletableFuture<long[]> go;
     private final CompletableFuture<Map<String, Object>> result;
 
-    private OnThread(Thread thread, AtomicReference<LatencyConsumer> consumer, CompletableFuture<long[]> go,
+    private OnThread(
+        Thread thread,
+        AtomicReference<LatencyConsumer> consumer,
+        CompletableFuture<long[]> go,
         CompletableFuture<Map<String, Object>> result) {
       this.thread = thread;
       this.consumer = consumer;
@@ -69,17 +79,21 @@ sealed interface ConsumerSide extends AutoCloseable {
       CompletableFuture<long[]> go = new CompletableFuture<>();
       CompletableFuture<Map<String, Object>> result = new CompletableFuture<>();
       int partitions = topic.partitions().size();
-      Thread thread = new Thread(() -> {
-        try (LatencyConsumer opened = LatencyConsumer.openAtEnd(bootstrap, topic.name(), partitions)) {
-          consumer.set(opened);
-          ready.complete(null);
-          long[] times = go.get();
-          result.complete(opened.consume(records, times[0], times[1]));
-        } catch (Exception | Error e) {
-          ready.completeExceptionally(e);
-          result.completeExceptionally(e);
-        }
-      }, "kafka-latency-consumer");
+      Thread thread =
+          new Thread(
+              () -> {
+                try (LatencyConsumer opened =
+                    LatencyConsumer.openAtEnd(bootstrap, topic.name(), partitions)) {
+                  consumer.set(opened);
+                  ready.complete(null);
+                  long[] times = go.get();
+                  result.complete(opened.consume(records, times[0], times[1]));
+                } catch (Exception | Error e) {
+                  ready.completeExceptionally(e);
+                  result.completeExceptionally(e);
+                }
+              },
+              "kafka-latency-consumer");
       thread.setDaemon(true);
       thread.start();
       OnThread side = new OnThread(thread, consumer, go, result);
@@ -117,7 +131,10 @@ sealed interface ConsumerSide extends AutoCloseable {
     }
   }
 
-  /** The consumer in a child JVM running {@link LatencyConsumer#main}; its standard error is this JVM's. */
+  /**
+   * The consumer in a child JVM running {@link LatencyConsumer#main}; its standard error is this
+   * JVM's.
+   */
   final class InChildJvm implements ConsumerSide {
     private static final String HEAP = "256m";
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
@@ -127,13 +144,22 @@ sealed interface ConsumerSide extends AutoCloseable {
 
     private InChildJvm(Process process) {
       this.process = process;
-      this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      this.out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 
     static InChildJvm start(String bootstrap, BenchTopic topic, long records) throws IOException {
-      List<String> command = new ArrayList<>(ScenarioRunner.javaCommand(HEAP, LatencyConsumer.class.getName()));
-      command.addAll(List.of(bootstrap, topic.name(), Integer.toString(topic.partitions().size()), Long.toString(records)));
-      Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      List<String> command =
+          new ArrayList<>(ScenarioRunner.javaCommand(HEAP, LatencyConsumer.class.getName()));
+      command.addAll(
+          List.of(
+              bootstrap,
+              topic.name(),
+              Integer.toString(topic.partitions().size()),
+              Long.toString(records)));
+      Process process =
+          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       InChildJvm side = new InChildJvm(process);
       try {
         side.readUntil(LatencyConsumer.READY);
@@ -154,16 +180,22 @@ sealed interface ConsumerSide extends AutoCloseable {
     @Override
     public Map<String, Object> figures() throws IOException, InterruptedException {
       String line = readUntil(ScenarioMain.RESULT_PREFIX);
-      Map<String, Object> figures = new LinkedHashMap<>(Json.parse(line.substring(ScenarioMain.RESULT_PREFIX.length())));
+      Map<String, Object> figures =
+          new LinkedHashMap<>(Json.parse(line.substring(ScenarioMain.RESULT_PREFIX.length())));
       // Json reads every number as a double; a count reads better whole.
       figures.computeIfPresent("latencyCount", (key, count) -> Math.round((Double) count));
-      if (!process.waitFor(EXIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || process.exitValue() != 0) {
-        throw new IllegalStateException("the consumer JVM printed its figures but did not exit cleanly");
+      if (!process.waitFor(EXIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+          || process.exitValue() != 0) {
+        throw new IllegalStateException(
+            "the consumer JVM printed its figures but did not exit cleanly");
       }
       return figures;
     }
 
-    /** Returns the first line starting with {@code prefix}; passes the lines before it to standard error. */
+    /**
+     * Returns the first line starting with {@code prefix}; passes the lines before it to standard
+     * error.
+     */
     private String readUntil(String prefix) throws IOException {
       for (String line; (line = out.readLine()) != null; ) {
         if (line.startsWith(prefix)) {
@@ -171,8 +203,12 @@ sealed interface ConsumerSide extends AutoCloseable {
         }
         System.err.println("  [latency consumer] " + line);
       }
-      throw new IllegalStateException("the consumer JVM ended without printing '" + prefix.trim()
-          + "' (exit " + exitValueAfterEnd() + "); see its output above");
+      throw new IllegalStateException(
+          "the consumer JVM ended without printing '"
+              + prefix.trim()
+              + "' (exit "
+              + exitValueAfterEnd()
+              + "); see its output above");
     }
 
     private int exitValueAfterEnd() {

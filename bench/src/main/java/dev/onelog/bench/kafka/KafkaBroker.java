@@ -27,15 +27,15 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
 
 /**
- * A real single-node Kafka broker in KRaft mode (one process that is both broker and
- * controller), run as a child JVM with the benchmark's class path, listening on 127.0.0.1 only.
- * Thread-safe: {@link #bootstrap()} from any thread, {@link #close()} once or more from any.
+ * A real single-node Kafka broker in KRaft mode (one process that is both broker and controller),
+ * run as a child JVM with the benchmark's class path, listening on 127.0.0.1 only. Thread-safe:
+ * {@link #bootstrap()} from any thread, {@link #close()} once or more from any.
  *
  * <p>{@link #start} does what an operator following Kafka's quickstart does: writes a {@code
- * server.properties}, formats the storage with {@code kafka.tools.StorageTool format
- * --standalone} (what {@code kafka-storage.sh} runs), then starts {@code kafka.Kafka} with the
- * JVM options of {@code kafka-server-start.sh} (1 GiB heap, G1 with a 20 ms pause goal). It
- * returns once an admin client sees the broker in the cluster.
+ * server.properties}, formats the storage with {@code kafka.tools.StorageTool format --standalone}
+ * (what {@code kafka-storage.sh} runs), then starts {@code kafka.Kafka} with the JVM options of
+ * {@code kafka-server-start.sh} (1 GiB heap, G1 with a 20 ms pause goal). It returns once an admin
+ * client sees the broker in the cluster.
  *
  * <p>Everything lives in one temporary folder under the caller's directory, deleted on close:
  *
@@ -47,9 +47,9 @@ import org.apache.kafka.common.Uuid;
  * </pre>
  *
  * <p>The broker logs through slf4j-simple, which {@code mvn package} copies into {@code
- * target/broker-lib/} and only the broker's JVM sees: every other benchmark JVM keeps slf4j-nop,
- * so that no client library prints into a measurement. A startup failure quotes the tail of
- * {@code broker.log}.
+ * target/broker-lib/} and only the broker's JVM sees: every other benchmark JVM keeps slf4j-nop, so
+ * that no client library prints into a measurement. A startup failure quotes the tail of {@code
+ * broker.log}.
  */
 public final class KafkaBroker implements AutoCloseable {
   /** When the broker forces appended records to disk. */
@@ -70,7 +70,9 @@ public final class KafkaBroker implements AutoCloseable {
       return switch (durability) {
         case "FSYNC" -> EVERY_MESSAGE;
         case "NORMAL" -> PAGE_CACHE;
-        default -> throw new IllegalArgumentException("durability '" + durability + "' is neither FSYNC nor NORMAL");
+        default ->
+            throw new IllegalArgumentException(
+                "durability '" + durability + "' is neither FSYNC nor NORMAL");
       };
     }
   }
@@ -101,12 +103,13 @@ public final class KafkaBroker implements AutoCloseable {
    * Formats and starts a broker in a new folder under {@code parentDir} (put it on the disk the
    * benchmark measures), and waits until it serves clients.
    *
-   * @throws IllegalStateException if formatting fails, or the broker exits or does not serve
-   *     within 90 s; the message quotes the end of its log, since the folder holding it is
-   *     deleted: nothing is left behind
+   * @throws IllegalStateException if formatting fails, or the broker exits or does not serve within
+   *     90 s; the message quotes the end of its log, since the folder holding it is deleted:
+   *     nothing is left behind
    * @throws IOException if the folder, the configuration or a process cannot be created
    */
-  public static KafkaBroker start(Path parentDir, Flush flush) throws IOException, InterruptedException {
+  public static KafkaBroker start(Path parentDir, Flush flush)
+      throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory(parentDir, "kafka-");
     Process process = null;
     Thread killOnExit = null;
@@ -118,9 +121,11 @@ public final class KafkaBroker implements AutoCloseable {
       writeConfig(config, dir.resolve("data"), brokerAddress, controllerAddress, flush);
       Path log = dir.resolve("broker.log");
       Optional<Path> logger = brokerLogger();
-      Files.writeString(log, logger.isPresent()
-          ? "# broker output; Kafka logs through " + logger.get() + "\n"
-          : "# broker output; Kafka's own logging is off: no slf4j-simple jar in target/broker-lib (run mvn package)\n",
+      Files.writeString(
+          log,
+          logger.isPresent()
+              ? "# broker output; Kafka logs through " + logger.get() + "\n"
+              : "# broker output; Kafka's own logging is off: no slf4j-simple jar in target/broker-lib (run mvn package)\n",
           StandardCharsets.UTF_8);
 
       formatStorage(config, log, logger);
@@ -129,10 +134,11 @@ public final class KafkaBroker implements AutoCloseable {
       // kafka-server-start.sh fixes the heap: -Xms equal to -Xmx.
       command.add(1, "-Xms" + HEAP);
       command.add(config.toString());
-      process = new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .start();
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
       Process started = process;
       // A benchmark stopped with Ctrl-C must not leave a broker holding ports and disk behind.
       killOnExit = new Thread(() -> destroyTree(started), "kafka-broker-kill-on-exit");
@@ -150,7 +156,10 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  /** {@code 127.0.0.1:port}, for {@code bootstrap.servers} and the scenarios' {@code bootstrap} extra. */
+  /**
+   * {@code 127.0.0.1:port}, for {@code bootstrap.servers} and the scenarios' {@code bootstrap}
+   * extra.
+   */
   public String bootstrap() {
     return bootstrap;
   }
@@ -160,8 +169,8 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   /**
-   * Stops the broker (SIGTERM, then SIGKILL after 30 s), waits for it and its descendants to
-   * end, and deletes its folder. Idempotent.
+   * Stops the broker (SIGTERM, then SIGKILL after 30 s), waits for it and its descendants to end,
+   * and deletes its folder. Idempotent.
    *
    * @throws UncheckedIOException if the folder cannot be deleted
    */
@@ -182,18 +191,30 @@ public final class KafkaBroker implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "KafkaBroker{" + bootstrap + ", flush=" + flush + ", dir=" + dir + ", alive=" + process.isAlive() + "}";
+    return "KafkaBroker{"
+        + bootstrap
+        + ", flush="
+        + flush
+        + ", dir="
+        + dir
+        + ", alive="
+        + process.isAlive()
+        + "}";
   }
 
-  private static void writeConfig(Path config, Path dataDir, String brokerAddress, String controllerAddress, Flush flush)
+  private static void writeConfig(
+      Path config, Path dataDir, String brokerAddress, String controllerAddress, Flush flush)
       throws IOException {
     Map<String, String> settings = new LinkedHashMap<>();
     // One process is the whole cluster: broker, and the only controller voter.
     settings.put("process.roles", "broker,controller");
     settings.put("node.id", Integer.toString(NODE_ID));
     settings.put("controller.quorum.bootstrap.servers", controllerAddress);
-    settings.put("listeners", "PLAINTEXT://" + brokerAddress + ",CONTROLLER://" + controllerAddress);
-    settings.put("advertised.listeners", "PLAINTEXT://" + brokerAddress + ",CONTROLLER://" + controllerAddress);
+    settings.put(
+        "listeners", "PLAINTEXT://" + brokerAddress + ",CONTROLLER://" + controllerAddress);
+    settings.put(
+        "advertised.listeners",
+        "PLAINTEXT://" + brokerAddress + ",CONTROLLER://" + controllerAddress);
     settings.put("inter.broker.listener.name", "PLAINTEXT");
     settings.put("controller.listener.names", "CONTROLLER");
     settings.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
@@ -210,47 +231,78 @@ public final class KafkaBroker implements AutoCloseable {
     if (flush == Flush.EVERY_MESSAGE) {
       settings.put("log.flush.interval.messages", "1");
     }
-    StringBuilder text = new StringBuilder("# Written by onelog's benchmark (KafkaBroker); the rest is Kafka's defaults.\n");
+    StringBuilder text =
+        new StringBuilder(
+            "# Written by onelog's benchmark (KafkaBroker); the rest is Kafka's defaults.\n");
     settings.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
     Files.writeString(config, text, StandardCharsets.UTF_8);
   }
 
   /** What {@code kafka-storage.sh format --standalone} does: meta.properties and the voter set. */
-  private static void formatStorage(Path config, Path log, Optional<Path> logger) throws IOException, InterruptedException {
+  private static void formatStorage(Path config, Path log, Optional<Path> logger)
+      throws IOException, InterruptedException {
     List<String> command = javaCommand("256m", "kafka.tools.StorageTool", logger);
-    command.addAll(List.of("format", "--standalone", "--cluster-id", Uuid.randomUuid().toString(), "--config", config.toString()));
-    Process format = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
+    command.addAll(
+        List.of(
+            "format",
+            "--standalone",
+            "--cluster-id",
+            Uuid.randomUuid().toString(),
+            "--config",
+            config.toString()));
+    Process format =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
     if (!format.waitFor(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
       destroyTree(format);
-      throw new IllegalStateException("Kafka's storage tool did not finish within " + STARTUP_TIMEOUT.toSeconds()
-          + " s; the end of its log:\n" + tail(log));
+      throw new IllegalStateException(
+          "Kafka's storage tool did not finish within "
+              + STARTUP_TIMEOUT.toSeconds()
+              + " s; the end of its log:\n"
+              + tail(log));
     }
     if (format.exitValue() != 0) {
-      throw new IllegalStateException("Kafka's storage tool failed (exit " + format.exitValue()
-          + "); the end of its log:\n" + tail(log));
+      throw new IllegalStateException(
+          "Kafka's storage tool failed (exit "
+              + format.exitValue()
+              + "); the end of its log:\n"
+              + tail(log));
     }
   }
 
-  /** Polls the broker with an admin client until it lists a node, the process dies, or time is up. */
-  private static void awaitServing(Process process, String brokerAddress, Path log) throws InterruptedException {
+  /**
+   * Polls the broker with an admin client until it lists a node, the process dies, or time is up.
+   */
+  private static void awaitServing(Process process, String brokerAddress, Path log)
+      throws InterruptedException {
     long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-    Map<String, Object> config = Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokerAddress,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000);
+    Map<String, Object> config =
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokerAddress,
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000);
     Exception lastError = null;
     try (Admin admin = Admin.create(config)) {
       while (true) {
         if (!process.isAlive()) {
-          throw new IllegalStateException("the Kafka broker exited (exit " + process.exitValue()
-              + ") before it served clients; the end of its log:\n" + tail(log));
+          throw new IllegalStateException(
+              "the Kafka broker exited (exit "
+                  + process.exitValue()
+                  + ") before it served clients; the end of its log:\n"
+                  + tail(log));
         }
         if (System.nanoTime() - deadline > 0) {
-          throw new IllegalStateException("the Kafka broker did not serve clients on " + brokerAddress + " within "
-              + STARTUP_TIMEOUT.toSeconds() + " s (last error: " + lastError + "); the end of its log:\n" + tail(log));
+          throw new IllegalStateException(
+              "the Kafka broker did not serve clients on "
+                  + brokerAddress
+                  + " within "
+                  + STARTUP_TIMEOUT.toSeconds()
+                  + " s (last error: "
+                  + lastError
+                  + "); the end of its log:\n"
+                  + tail(log));
         }
         try {
           Collection<Node> nodes = admin.describeCluster().nodes().get(2, TimeUnit.SECONDS);
@@ -272,9 +324,14 @@ public final class KafkaBroker implements AutoCloseable {
    */
   private static List<String> javaCommand(String maxHeap, String mainClass, Optional<Path> logger) {
     List<String> command = ScenarioRunner.javaCommand(maxHeap, mainClass);
-    List<String> options = new ArrayList<>(List.of(
-        "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35",
-        "-XX:+ExplicitGCInvokesConcurrent", "-Djava.awt.headless=true"));
+    List<String> options =
+        new ArrayList<>(
+            List.of(
+                "-XX:+UseG1GC",
+                "-XX:MaxGCPauseMillis=20",
+                "-XX:InitiatingHeapOccupancyPercent=35",
+                "-XX:+ExplicitGCInvokesConcurrent",
+                "-Djava.awt.headless=true"));
     if (logger.isPresent()) {
       int classPath = command.indexOf("-cp") + 1;
       command.set(classPath, command.get(classPath) + File.pathSeparator + logger.get());
@@ -293,7 +350,8 @@ public final class KafkaBroker implements AutoCloseable {
   private static Optional<Path> brokerLogger() throws IOException {
     Path codeSource;
     try {
-      codeSource = Path.of(KafkaBroker.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      codeSource =
+          Path.of(KafkaBroker.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (URISyntaxException | RuntimeException e) {
       return Optional.empty();
     }
@@ -302,7 +360,9 @@ public final class KafkaBroker implements AutoCloseable {
       return Optional.empty();
     }
     try (Stream<Path> files = Files.list(libDir)) {
-      return files.filter(p -> p.getFileName().toString().matches("slf4j-simple-.*\\.jar")).findFirst();
+      return files
+          .filter(p -> p.getFileName().toString().matches("slf4j-simple-.*\\.jar"))
+          .findFirst();
     }
   }
 
@@ -367,7 +427,8 @@ public final class KafkaBroker implements AutoCloseable {
   private static String tail(Path log) {
     try {
       List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+      return String.join(
+          "\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
     } catch (IOException e) {
       return "(could not read " + log + ": " + e + ")";
     }

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The scenarios that measure a real Kafka broker, by name. Each reads the broker's address from
- * the extra {@code bootstrap}; the benchmark starts the broker, once for all of them:
+ * The scenarios that measure a real Kafka broker, by name. Each reads the broker's address from the
+ * extra {@code bootstrap}; the benchmark starts the broker, once for all of them:
  *
  * <pre>{@code
  * try (KafkaBroker broker = KafkaBroker.start(baseDir, KafkaBroker.Flush.forDurability(options.durability()))) {
@@ -21,18 +21,26 @@ public final class KafkaScenarios {
   /** The extra that carries {@link KafkaBroker#bootstrap()}. */
   public static final String BOOTSTRAP = "bootstrap";
 
-  /** The extra that, set to {@code true}, runs {@code kafka-latency}'s consumer in a JVM of its own. */
+  /**
+   * The extra that, set to {@code true}, runs {@code kafka-latency}'s consumer in a JVM of its own.
+   */
   public static final String CONSUMER_PROCESS = "consumerProcess";
 
-  public static final Map<String, Supplier<Scenario>> ALL = Map.of(
-      ProduceConsumeScenario.NAME, ProduceConsumeScenario::new,
-      LatencyScenario.NAME, LatencyScenario::new);
+  public static final Map<String, Supplier<Scenario>> ALL =
+      Map.of(
+          ProduceConsumeScenario.NAME, ProduceConsumeScenario::new,
+          LatencyScenario.NAME, LatencyScenario::new);
 
   static String bootstrap(BenchOptions options) {
     String bootstrap = options.extra(BOOTSTRAP, "");
     if (bootstrap.isEmpty()) {
-      throw new IllegalArgumentException("extra '" + BOOTSTRAP + "' is missing: start a KafkaBroker and pass "
-          + "options.with(\"" + BOOTSTRAP + "\", broker.bootstrap())");
+      throw new IllegalArgumentException(
+          "extra '"
+              + BOOTSTRAP
+              + "' is missing: start a KafkaBroker and pass "
+              + "options.with(\""
+              + BOOTSTRAP
+              + "\", broker.bootstrap())");
     }
     return bootstrap;
   }

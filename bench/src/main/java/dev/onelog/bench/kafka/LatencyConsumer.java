@@ -20,9 +20,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * The consuming half of {@code kafka-latency}: a consumer assigned to every partition of the
- * topic and positioned at its end before the producer starts, which records each record's
- * send-to-poll latency in a {@link LatencyRecorder}. Not thread-safe, except {@link #stop()}.
+ * The consuming half of {@code kafka-latency}: a consumer assigned to every partition of the topic
+ * and positioned at its end before the producer starts, which records each record's send-to-poll
+ * latency in a {@link LatencyRecorder}. Not thread-safe, except {@link #stop()}.
  *
  * <p>Its {@link #main} is the consumer's own JVM when the scenario runs with {@code
  * consumerProcess=true}. It talks to the scenario by lines:
@@ -33,8 +33,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *   consumer JVM -> scenario   RESULT {...}                       its figures, then it exits
  * </pre>
  *
- * Both times are {@link System#nanoTime()} values, which on Linux share one clock between
- * processes (see {@link LatencyRecorder}).
+ * Both times are {@link System#nanoTime()} values, which on Linux share one clock between processes
+ * (see {@link LatencyRecorder}).
  */
 final class LatencyConsumer implements AutoCloseable {
   static final String READY = "READY";
@@ -55,10 +55,14 @@ final class LatencyConsumer implements AutoCloseable {
     // Kafka's defaults, with what a latency-minded user states: fetch.min.bytes=1 (the default)
     // answers a fetch as soon as one record is there, so fetch.max.wait.ms (500) only bounds an
     // idle fetch. No group: the partitions are assigned, nothing is committed.
-    Map<String, Object> config = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1,
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ConsumerConfig.FETCH_MIN_BYTES_CONFIG,
+            1,
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false);
     KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     try {
@@ -78,8 +82,8 @@ final class LatencyConsumer implements AutoCloseable {
   }
 
   /**
-   * Polls until {@code records} records have arrived, recording the latency of those stamped at
-   * or after {@code warmUpEndNanos}, and returns {@link LatencyRecorder#figures()}.
+   * Polls until {@code records} records have arrived, recording the latency of those stamped at or
+   * after {@code warmUpEndNanos}, and returns {@link LatencyRecorder#figures()}.
    *
    * @throws IllegalStateException if {@code deadlineNanos} passes or {@link #stop()} is called
    *     first
@@ -88,10 +92,12 @@ final class LatencyConsumer implements AutoCloseable {
     long received = 0;
     while (received < records) {
       if (stopped) {
-        throw new IllegalStateException("stopped after " + received + " of " + records + " records");
+        throw new IllegalStateException(
+            "stopped after " + received + " of " + records + " records");
       }
       if (System.nanoTime() - deadlineNanos > 0) {
-        throw new IllegalStateException("received " + received + " of " + records + " records by the deadline");
+        throw new IllegalStateException(
+            "received " + received + " of " + records + " records by the deadline");
       }
       ConsumerRecords<byte[], byte[]> batch = consumer.poll(POLL_TIMEOUT);
       long now = System.nanoTime();
@@ -128,18 +134,25 @@ final class LatencyConsumer implements AutoCloseable {
 
   private static void runChild(String[] args) throws Exception {
     if (args.length != 4) {
-      throw new IllegalArgumentException("expected <bootstrap> <topic> <partitions> <records>, got " + List.of(args));
+      throw new IllegalArgumentException(
+          "expected <bootstrap> <topic> <partitions> <records>, got " + List.of(args));
     }
     try (LatencyConsumer consumer = openAtEnd(args[0], args[1], Integer.parseInt(args[2]))) {
       System.out.println(READY);
       System.out.flush();
-      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       String line = in.readLine();
       String[] go = line == null ? new String[0] : line.split(" ");
       if (go.length != 3 || !go[0].equals(GO)) {
-        throw new IllegalStateException("expected '" + GO + " <warmUpEndNanos> <deadlineNanos>' on standard input, got " + line);
+        throw new IllegalStateException(
+            "expected '"
+                + GO
+                + " <warmUpEndNanos> <deadlineNanos>' on standard input, got "
+                + line);
       }
-      Map<String, Object> figures = consumer.consume(Long.parseLong(args[3]), Long.parseLong(go[1]), Long.parseLong(go[2]));
+      Map<String, Object> figures =
+          consumer.consume(Long.parseLong(args[3]), Long.parseLong(go[1]), Long.parseLong(go[2]));
       figures.put("consumerPeakRssMiB", ProcessMemory.peakRssMiB());
       System.out.println(ScenarioMain.RESULT_PREFIX + Json.write(figures));
       System.out.flush();

@@ -22,22 +22,23 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * {@code kafka-produce-consume}: sends {@code records} records from {@code producers} threads that
- * share one {@link KafkaProducer} (asynchronous sends, acks=all), then reads them all back from
- * the beginning with a fresh consumer. One scenario rather than two, so the topic never has to be
- * handed from one JVM to the next. Runs on the scenario JVM's main thread plus the sending
- * threads it starts and joins.
+ * share one {@link KafkaProducer} (asynchronous sends, acks=all), then reads them all back from the
+ * beginning with a fresh consumer. One scenario rather than two, so the topic never has to be
+ * handed from one JVM to the next. Runs on the scenario JVM's main thread plus the sending threads
+ * it starts and joins.
  *
- * <p>Figures: {@code produceRecordsPerSec} (records over the time from the first send until
- * {@code flush()} returns, that is until the last acknowledgement), {@code consumeRecordsPerSec}
- * (records over the time from the first poll until the last record arrives), their {@code
- * produceSeconds} and {@code consumeSeconds}, {@code records}, and {@code kafkaFlush}, how the
- * broker flushed the topic.
+ * <p>Figures: {@code produceRecordsPerSec} (records over the time from the first send until {@code
+ * flush()} returns, that is until the last acknowledgement), {@code consumeRecordsPerSec} (records
+ * over the time from the first poll until the last record arrives), their {@code produceSeconds}
+ * and {@code consumeSeconds}, {@code records}, and {@code kafkaFlush}, how the broker flushed the
+ * topic.
  */
 final class ProduceConsumeScenario implements Scenario {
   static final String NAME = "kafka-produce-consume";
 
   /** How long the consumer may go without a record before the run is declared failed. */
   private static final Duration STALL_TIMEOUT = Duration.ofSeconds(30);
+
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
 
   @Override
@@ -48,7 +49,8 @@ final class ProduceConsumeScenario implements Scenario {
     String bootstrap = KafkaScenarios.bootstrap(options);
     RecordData data = new RecordData(options.keyBytes(), options.valueBytes());
     try (BenchTopic topic = BenchTopic.create(bootstrap, NAME, options.partitions())) {
-      double produceSeconds = produce(bootstrap, topic, data, options.records(), options.producers());
+      double produceSeconds =
+          produce(bootstrap, topic, data, options.records(), options.producers());
       double consumeSeconds = consume(bootstrap, topic, options.records());
       Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("produceRecordsPerSec", options.records() / produceSeconds);
@@ -62,20 +64,28 @@ final class ProduceConsumeScenario implements Scenario {
   }
 
   /** Returns the seconds from the first send to the last acknowledgement. */
-  private static double produce(String bootstrap, BenchTopic topic, RecordData data, long records, int threads)
+  private static double produce(
+      String bootstrap, BenchTopic topic, RecordData data, long records, int threads)
       throws Exception {
-    Map<String, Object> config = Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.LINGER_MS_CONFIG, 5,
-        ProducerConfig.BATCH_SIZE_CONFIG, 262_144,
-        ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+    Map<String, Object> config =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.LINGER_MS_CONFIG,
+            5,
+            ProducerConfig.BATCH_SIZE_CONFIG,
+            262_144,
+            ProducerConfig.COMPRESSION_TYPE_CONFIG,
+            "none");
     AtomicReference<Exception> firstError = new AtomicReference<>();
-    Callback onAck = (metadata, error) -> {
-      if (error != null) {
-        firstError.compareAndSet(null, error);
-      }
-    };
+    Callback onAck =
+        (metadata, error) -> {
+          if (error != null) {
+            firstError.compareAndSet(null, error);
+          }
+        };
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
       // Fetch the topic's metadata before the clock starts, as a long-running producer has it.
@@ -84,14 +94,20 @@ final class ProduceConsumeScenario implements Scenario {
       long start = System.nanoTime();
       for (int t = 0; t < threads; t++) {
         long first = t;
-        Thread sender = new Thread(() -> {
-          // Thread t sends records t, t + threads, t + 2 * threads, ...
-          for (long i = first; i < records && firstError.get() == null; i += threads) {
-            producer.send(new ProducerRecord<>(topic.name(), data.key(i), data.value(i)), onAck);
-          }
-        }, "kafka-sender-" + t);
-        sender.setUncaughtExceptionHandler((thread, error) ->
-            firstError.compareAndSet(null, new IllegalStateException(thread.getName() + " failed", error)));
+        Thread sender =
+            new Thread(
+                () -> {
+                  // Thread t sends records t, t + threads, t + 2 * threads, ...
+                  for (long i = first; i < records && firstError.get() == null; i += threads) {
+                    producer.send(
+                        new ProducerRecord<>(topic.name(), data.key(i), data.value(i)), onAck);
+                  }
+                },
+                "kafka-sender-" + t);
+        sender.setUncaughtExceptionHandler(
+            (thread, error) ->
+                firstError.compareAndSet(
+                    null, new IllegalStateException(thread.getName() + " failed", error)));
         senders.add(sender);
         sender.start();
       }
@@ -109,12 +125,18 @@ final class ProduceConsumeScenario implements Scenario {
 
   /** Returns the seconds from the first poll to the arrival of the last record. */
   private static double consume(String bootstrap, BenchTopic topic, long records) {
-    Map<String, Object> config = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000,
-        ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 << 20,
-        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20,
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+            10_000,
+            ConsumerConfig.FETCH_MAX_BYTES_CONFIG,
+            64 << 20,
+            ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+            16 << 20,
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false);
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.assign(topic.partitions());
@@ -128,8 +150,16 @@ final class ProduceConsumeScenario implements Scenario {
         long now = System.nanoTime();
         if (batch.isEmpty()) {
           if (now - lastProgress > STALL_TIMEOUT.toNanos()) {
-            throw new IllegalStateException("consumer of " + topic.name() + " received nothing for "
-                + STALL_TIMEOUT.toSeconds() + " s, after " + received + " of " + records + " records");
+            throw new IllegalStateException(
+                "consumer of "
+                    + topic.name()
+                    + " received nothing for "
+                    + STALL_TIMEOUT.toSeconds()
+                    + " s, after "
+                    + received
+                    + " of "
+                    + records
+                    + " records");
           }
           continue;
         }
@@ -138,8 +168,14 @@ final class ProduceConsumeScenario implements Scenario {
         lastProgress = now;
       }
       if (received != records) {
-        throw new IllegalStateException("consumer of " + topic.name() + " received " + received
-            + " records; " + records + " were sent");
+        throw new IllegalStateException(
+            "consumer of "
+                + topic.name()
+                + " received "
+                + received
+                + " records; "
+                + records
+                + " were sent");
       }
       return (end - start) / 1e9;
     }

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code options.producers()} threads each {@code send} their share of the records without
- * waiting; the clock stops when {@code flush} returns, i.e. when the last record is durable.
+ * {@code options.producers()} threads each {@code send} their share of the records without waiting;
+ * the clock stops when {@code flush} returns, i.e. when the last record is durable.
  */
 final class AsyncAppendScenario implements Scenario {
   @Override
@@ -27,11 +27,14 @@ final class AsyncAppendScenario implements Scenario {
       long start = System.nanoTime();
       for (int t = 0; t < producers; t++) {
         long first = t;
-        Thread thread = new Thread(() -> {
-          for (long i = first; i < records; i += producers) {
-            log.send(BenchLog.record(data, i));
-          }
-        }, "producer-" + t);
+        Thread thread =
+            new Thread(
+                () -> {
+                  for (long i = first; i < records; i += producers) {
+                    log.send(BenchLog.record(data, i));
+                  }
+                },
+                "producer-" + t);
         threads.add(thread);
         thread.start();
       }
@@ -40,11 +43,20 @@ final class AsyncAppendScenario implements Scenario {
       }
       log.flush();
       long nanos = System.nanoTime() - start;
-      double writerCpuNs = (CpuTime.threadsNanos("onelog-writer") - writerCpuBefore) / (double) records;
+      double writerCpuNs =
+          (CpuTime.threadsNanos("onelog-writer") - writerCpuBefore) / (double) records;
       double processCpuNs = (CpuTime.processNanos() - processCpuBefore) / (double) records;
-      return Map.of("recordsPerSec", BenchLog.perSecond(records, nanos), "seconds", nanos / 1e9,
-          "writerCpuNsPerRecord", writerCpuNs, "processCpuNsPerRecord", processCpuNs,
-          "fileMiB", log.fileSizeBytes() / (1024.0 * 1024.0));
+      return Map.of(
+          "recordsPerSec",
+          BenchLog.perSecond(records, nanos),
+          "seconds",
+          nanos / 1e9,
+          "writerCpuNsPerRecord",
+          writerCpuNs,
+          "processCpuNsPerRecord",
+          processCpuNs,
+          "fileMiB",
+          log.fileSizeBytes() / (1024.0 * 1024.0));
     }
   }
 }

@@ -19,7 +19,9 @@ final class BenchLog {
   }
 
   static OneLog open(BenchOptions options, Path workDir) {
-    return OneLog.builder(file(workDir)).durability(Durability.valueOf(options.durability())).open();
+    return OneLog.builder(file(workDir))
+        .durability(Durability.valueOf(options.durability()))
+        .open();
   }
 
   static OneLog openWithTopic(BenchOptions options, Path workDir) {

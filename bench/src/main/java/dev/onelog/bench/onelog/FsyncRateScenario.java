@@ -9,12 +9,12 @@ import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
 /**
- * The disk's fsync rate: write 4 KiB and sync it, over and over for two seconds each, on a
- * scratch file (never the log's: see docs/CONCURRENCY.md rule 5). {@code fsyncsPerSec} uses
- * {@code fsync} ({@code force(true)}), the call SQLite makes at each commit in FSYNC mode (the
- * sqlite-jdbc build has no fdatasync); {@code fdatasyncsPerSec} uses {@code fdatasync}, which
- * skips the file's times and is the fastest sync the disk offers. A synchronous caller waits
- * for at least one of SQLite's syncs per commit.
+ * The disk's fsync rate: write 4 KiB and sync it, over and over for two seconds each, on a scratch
+ * file (never the log's: see docs/CONCURRENCY.md rule 5). {@code fsyncsPerSec} uses {@code fsync}
+ * ({@code force(true)}), the call SQLite makes at each commit in FSYNC mode (the sqlite-jdbc build
+ * has no fdatasync); {@code fdatasyncsPerSec} uses {@code fdatasync}, which skips the file's times
+ * and is the fastest sync the disk offers. A synchronous caller waits for at least one of SQLite's
+ * syncs per commit.
  */
 final class FsyncRateScenario implements Scenario {
   @Override
@@ -27,7 +27,8 @@ final class FsyncRateScenario implements Scenario {
   private static double rate(Path file, boolean metadata) throws java.io.IOException {
     ByteBuffer block = ByteBuffer.allocate(4096);
     long count = 0;
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+    try (FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       long start = System.nanoTime();
       long end = start + 2_000_000_000L;
       while (System.nanoTime() < end) {

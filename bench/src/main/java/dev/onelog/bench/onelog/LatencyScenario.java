@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
  * Send-to-poll latency at a steady rate: one producer thread sends {@code latencyRatePerSec}
  * records a second for {@code latencySeconds} (the first 2 s are warm-up, not counted) while a
  * consumer polls them, on a thread of this JVM or, with {@code extra consumerProcess=true}, in
- * another JVM that opens the same file. The consumer records now minus each record's intended
- * send time.
+ * another JVM that opens the same file. The consumer records now minus each record's intended send
+ * time.
  */
 final class LatencyScenario implements Scenario {
   static final int WARMUP_SECONDS = 2;
@@ -41,10 +41,17 @@ final class LatencyScenario implements Scenario {
       CompletableFuture<Map<String, Object>> consumed;
       Process child = null;
       if (otherProcess) {
-        List<String> command = ScenarioRunner.javaCommand("256m", LatencyConsumerMain.class.getName());
-        command.addAll(List.of(BenchLog.file(workDir).toString(), Long.toString(expected), Long.toString(warmupRecords)));
+        List<String> command =
+            ScenarioRunner.javaCommand("256m", LatencyConsumerMain.class.getName());
+        command.addAll(
+            List.of(
+                BenchLog.file(workDir).toString(),
+                Long.toString(expected),
+                Long.toString(warmupRecords)));
         child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader out =
+            new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         String ready = out.readLine();
         if (!"READY".equals(ready)) {
           throw new IllegalStateException("latency consumer process did not start: " + ready);
@@ -53,18 +60,22 @@ final class LatencyScenario implements Scenario {
       } else {
         Consumer consumer = log.consumer(BenchLog.TOPIC);
         consumer.seekToEnd();
-        consumed = CompletableFuture.supplyAsync(() -> {
-          try (consumer) {
-            return consume(consumer, expected, warmupRecords);
-          }
-        });
+        consumed =
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try (consumer) {
+                    return consume(consumer, expected, warmupRecords);
+                  }
+                });
       }
       long start = System.nanoTime() + 100_000_000L;
       long intervalNanos = 1_000_000_000L / options.latencyRatePerSec();
       for (long i = 0; i < expected; i++) {
         long intended = start + i * intervalNanos;
         LatencyRecorder.sleepUntil(intended);
-        log.send(ProducerRecord.of(BenchLog.TOPIC, data.key(i), LatencyRecorder.stamp(data.value(i), intended)));
+        log.send(
+            ProducerRecord.of(
+                BenchLog.TOPIC, data.key(i), LatencyRecorder.stamp(data.value(i), intended)));
       }
       log.flush();
       Map<String, Object> figures = consumed.get(60, TimeUnit.SECONDS);
@@ -75,7 +86,10 @@ final class LatencyScenario implements Scenario {
     }
   }
 
-  /** Polls until {@code expected} records came; records the latency of all but the first {@code skip}. */
+  /**
+   * Polls until {@code expected} records came; records the latency of all but the first {@code
+   * skip}.
+   */
   static Map<String, Object> consume(Consumer consumer, long expected, long skip) {
     LatencyRecorder recorder = new LatencyRecorder();
     long received = 0;
@@ -117,7 +131,8 @@ final class LatencyScenario implements Scenario {
         consumer.seekToEnd();
         System.out.println("READY");
         System.out.flush();
-        System.out.println(ScenarioMain.RESULT_PREFIX + Json.write(consume(consumer, expected, skip)));
+        System.out.println(
+            ScenarioMain.RESULT_PREFIX + Json.write(consume(consumer, expected, skip)));
       }
     }
   }

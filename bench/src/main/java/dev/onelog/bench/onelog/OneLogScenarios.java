@@ -8,11 +8,12 @@ import java.util.function.Supplier;
 public final class OneLogScenarios {
   private OneLogScenarios() {}
 
-  public static final Map<String, Supplier<Scenario>> ALL = Map.of(
-      "onelog-async", AsyncAppendScenario::new,
-      "onelog-sync", SyncAppendScenario::new,
-      "onelog-scan", ScanScenario::new,
-      "onelog-latency", LatencyScenario::new,
-      "sqlite-baseline", SqliteBaselineScenario::new,
-      "fsync-rate", FsyncRateScenario::new);
+  public static final Map<String, Supplier<Scenario>> ALL =
+      Map.of(
+          "onelog-async", AsyncAppendScenario::new,
+          "onelog-sync", SyncAppendScenario::new,
+          "onelog-scan", ScanScenario::new,
+          "onelog-latency", LatencyScenario::new,
+          "sqlite-baseline", SqliteBaselineScenario::new,
+          "fsync-rate", FsyncRateScenario::new);
 }

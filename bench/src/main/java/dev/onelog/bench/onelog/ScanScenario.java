@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes the records (not timed), then reads the whole topic from offset 0 with a consumer,
- * as a replaying subscriber would: every record decoded and its CRC checked.
+ * Writes the records (not timed), then reads the whole topic from offset 0 with a consumer, as a
+ * replaying subscriber would: every record decoded and its CRC checked.
  */
 final class ScanScenario implements Scenario {
   @Override
@@ -26,14 +26,16 @@ final class ScanScenario implements Scenario {
       log.flush();
     }
     try (OneLog log = BenchLog.open(options, workDir);
-        Consumer consumer = log.consumer(BenchLog.TOPIC).maxPollRecords(10_000).maxPollBytes(64L << 20)) {
+        Consumer consumer =
+            log.consumer(BenchLog.TOPIC).maxPollRecords(10_000).maxPollBytes(64L << 20)) {
       long start = System.nanoTime();
       long read = 0;
       long checksum = 0;
       while (read < options.records()) {
         List<LogRecord> records = consumer.poll(Duration.ofSeconds(10));
         if (records.isEmpty()) {
-          throw new IllegalStateException("scan stalled after " + read + " of " + options.records() + " records");
+          throw new IllegalStateException(
+              "scan stalled after " + read + " of " + options.records() + " records");
         }
         for (LogRecord record : records) {
           checksum += record.value().length;

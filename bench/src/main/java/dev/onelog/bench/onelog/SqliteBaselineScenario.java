@@ -15,8 +15,8 @@ import java.util.zip.CRC32C;
 /**
  * The baseline onelog must beat: what a developer writes first with sqlite-jdbc. One thread, a
  * prepared statement, {@code executeBatch}, one transaction per 10,000 rows, {@code
- * synchronous=FULL} and otherwise SQLite's default pragmas (rollback journal, 4 KiB pages),
- * into the same table shape as a onelog partition, with the same records and CRCs.
+ * synchronous=FULL} and otherwise SQLite's default pragmas (rollback journal, 4 KiB pages), into
+ * the same table shape as a onelog partition, with the same records and CRCs.
  */
 final class SqliteBaselineScenario implements Scenario {
   static final int ROWS_PER_TRANSACTION = 10_000;
@@ -24,16 +24,19 @@ final class SqliteBaselineScenario implements Scenario {
   @Override
   public Map<String, Object> run(BenchOptions options, Path workDir) throws Exception {
     RecordData data = new RecordData(options.keyBytes(), options.valueBytes());
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + workDir.resolve("baseline.db"))) {
+    try (Connection c =
+        DriverManager.getConnection("jdbc:sqlite:" + workDir.resolve("baseline.db"))) {
       try (Statement s = c.createStatement()) {
         s.execute("PRAGMA synchronous=FULL");
-        s.execute("CREATE TABLE log (offset INTEGER PRIMARY KEY, timestamp_ms INTEGER NOT NULL, key BLOB,"
-            + " value BLOB, headers BLOB, crc INTEGER NOT NULL)");
+        s.execute(
+            "CREATE TABLE log (offset INTEGER PRIMARY KEY, timestamp_ms INTEGER NOT NULL, key BLOB,"
+                + " value BLOB, headers BLOB, crc INTEGER NOT NULL)");
       }
       c.setAutoCommit(false);
       long start = System.nanoTime();
-      try (PreparedStatement insert = c.prepareStatement(
-          "INSERT INTO log (offset, timestamp_ms, key, value, headers, crc) VALUES (?, ?, ?, ?, ?, ?)")) {
+      try (PreparedStatement insert =
+          c.prepareStatement(
+              "INSERT INTO log (offset, timestamp_ms, key, value, headers, crc) VALUES (?, ?, ?, ?, ?, ?)")) {
         CRC32C crc = new CRC32C();
         ByteBuffer scratch = ByteBuffer.allocate(8);
         for (long i = 0; i < options.records(); i++) {

@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code options.producers()} callers each {@code append} one record at a time, waiting for its
- * commit before the next, for {@code extra seconds} (default 5) after a one-second warm-up:
- * every caller waits for its own durable commit, and group commit lets them share fsyncs.
+ * commit before the next, for {@code extra seconds} (default 5) after a one-second warm-up: every
+ * caller waits for its own durable commit, and group commit lets them share fsyncs.
  */
 final class SyncAppendScenario implements Scenario {
   @Override
@@ -27,16 +27,19 @@ final class SyncAppendScenario implements Scenario {
       List<Thread> threads = new ArrayList<>();
       for (int t = 0; t < options.producers(); t++) {
         long first = t;
-        Thread thread = new Thread(() -> {
-          long i = first;
-          long now;
-          while ((now = System.nanoTime()) < end) {
-            log.append(BenchLog.record(data, i++));
-            if (now >= warmupEnd) {
-              counted.incrementAndGet();
-            }
-          }
-        }, "caller-" + t);
+        Thread thread =
+            new Thread(
+                () -> {
+                  long i = first;
+                  long now;
+                  while ((now = System.nanoTime()) < end) {
+                    log.append(BenchLog.record(data, i++));
+                    if (now >= warmupEnd) {
+                      counted.incrementAndGet();
+                    }
+                  }
+                },
+                "caller-" + t);
         threads.add(thread);
         thread.start();
       }

@@ -21,7 +21,8 @@ public final class PartitionReader {
   private PartitionReader() {}
 
   /** One partition's row of the partitions table. */
-  public record PartitionState(long logStartOffset, long nextOffset, long recordCount, long sizeBytes) {}
+  public record PartitionState(
+      long logStartOffset, long nextOffset, long recordCount, long sizeBytes) {}
 
   /**
    * Records from {@code fromOffset} on, within the limit; at least one record when one exists.
@@ -30,10 +31,13 @@ public final class PartitionReader {
    * @throws CorruptRecordException naming the first record whose CRC does not match
    */
   public static List<LogRecord> read(
-      StatementCache session, TopicMeta topic, int partition, long fromOffset, ReadLimit limit) throws SQLException {
-    PreparedStatement select = session.get(
-        "SELECT offset, timestamp_ms, key, value, headers, crc FROM " + topic.logTable(partition)
-            + " WHERE offset >= ? ORDER BY offset LIMIT ?");
+      StatementCache session, TopicMeta topic, int partition, long fromOffset, ReadLimit limit)
+      throws SQLException {
+    PreparedStatement select =
+        session.get(
+            "SELECT offset, timestamp_ms, key, value, headers, crc FROM "
+                + topic.logTable(partition)
+                + " WHERE offset >= ? ORDER BY offset LIMIT ?");
     select.setLong(1, fromOffset);
     select.setInt(2, limit.maxRecords());
     List<LogRecord> records = new ArrayList<>(Math.min(limit.maxRecords(), 1024));
@@ -48,52 +52,76 @@ public final class PartitionReader {
         long crc = rs.getLong(6);
         if (RecordCodec.crc(timestampMs, key, value, headers) != crc) {
           throw new CorruptRecordException(
-              "record " + topic.name() + "-" + partition + "@" + offset + " does not match its CRC32C;"
+              "record "
+                  + topic.name()
+                  + "-"
+                  + partition
+                  + "@"
+                  + offset
+                  + " does not match its CRC32C;"
                   + " the file was damaged or edited. Run 'onelog verify' to list every damaged record");
         }
         bytes += RecordCodec.sizeInBytes(key, value, headers);
         if (!records.isEmpty() && bytes > limit.maxBytes()) {
           break;
         }
-        records.add(new LogRecord(
-            topic.name(), partition, offset, timestampMs, key, value, RecordCodec.decodeHeaders(headers)));
+        records.add(
+            new LogRecord(
+                topic.name(),
+                partition,
+                offset,
+                timestampMs,
+                key,
+                value,
+                RecordCodec.decodeHeaders(headers)));
       }
     }
     return records;
   }
 
-  public static PartitionState state(StatementCache session, TopicMeta topic, int partition) throws SQLException {
-    PreparedStatement select = session.get(
-        "SELECT log_start_offset, next_offset, record_count, size_bytes FROM partitions"
-            + " WHERE topic_id = ? AND partition = ?");
+  public static PartitionState state(StatementCache session, TopicMeta topic, int partition)
+      throws SQLException {
+    PreparedStatement select =
+        session.get(
+            "SELECT log_start_offset, next_offset, record_count, size_bytes FROM partitions"
+                + " WHERE topic_id = ? AND partition = ?");
     select.setLong(1, topic.id());
     select.setInt(2, partition);
     try (ResultSet rs = select.executeQuery()) {
       if (!rs.next()) {
-        throw new SQLException("no such table: partitions row of " + topic.name() + "-" + partition);
+        throw new SQLException(
+            "no such table: partitions row of " + topic.name() + "-" + partition);
       }
       return new PartitionState(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
     }
   }
 
   /** The timestamp of the newest record, or -1 when the partition holds none. */
-  public static long lastTimestampMs(StatementCache session, TopicMeta topic, int partition) throws SQLException {
-    PreparedStatement select = session.get(
-        "SELECT timestamp_ms FROM " + topic.logTable(partition) + " ORDER BY offset DESC LIMIT 1");
+  public static long lastTimestampMs(StatementCache session, TopicMeta topic, int partition)
+      throws SQLException {
+    PreparedStatement select =
+        session.get(
+            "SELECT timestamp_ms FROM "
+                + topic.logTable(partition)
+                + " ORDER BY offset DESC LIMIT 1");
     try (ResultSet rs = select.executeQuery()) {
       return rs.next() ? rs.getLong(1) : -1;
     }
   }
 
   /**
-   * The first offset whose timestamp is at or after {@code timestampMs}, as Kafka's
-   * ListOffsets. Scans forward from the start of the partition and stops at the first match:
-   * there is no timestamp index, so this costs a scan of the records before the match.
+   * The first offset whose timestamp is at or after {@code timestampMs}, as Kafka's ListOffsets.
+   * Scans forward from the start of the partition and stops at the first match: there is no
+   * timestamp index, so this costs a scan of the records before the match.
    */
   public static OptionalLong offsetForTimestamp(
-      StatementCache session, TopicMeta topic, int partition, long timestampMs) throws SQLException {
-    PreparedStatement select = session.get(
-        "SELECT offset FROM " + topic.logTable(partition) + " WHERE timestamp_ms >= ? ORDER BY offset LIMIT 1");
+      StatementCache session, TopicMeta topic, int partition, long timestampMs)
+      throws SQLException {
+    PreparedStatement select =
+        session.get(
+            "SELECT offset FROM "
+                + topic.logTable(partition)
+                + " WHERE timestamp_ms >= ? ORDER BY offset LIMIT 1");
     select.setLong(1, timestampMs);
     try (ResultSet rs = select.executeQuery()) {
       return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();

@@ -10,16 +10,18 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 
 /**
- * Read-only connections lent to one thread at a time, each with its own prepared statements.
- * WAL readers never block the writer nor each other. Thread-safe; guarded by this.
+ * Read-only connections lent to one thread at a time, each with its own prepared statements. WAL
+ * readers never block the writer nor each other. Thread-safe; guarded by this.
  */
 public final class ReadPool implements AutoCloseable {
   private static final int MAX_IDLE = 8;
 
   private final Path path;
   private final Duration busyTimeout;
+
   /** Guarded by this. */
   private final ArrayDeque<StatementCache> idle = new ArrayDeque<>();
+
   /** Guarded by this. */
   private boolean closed;
 

@@ -13,24 +13,24 @@ import org.sqlite.SQLiteConfig;
 /**
  * Opens SQLite connections to a log file with the pragmas each role needs. Every connection runs
  * with autocommit on, so that transactions are begun explicitly with {@code BEGIN IMMEDIATE}: a
- * deferred {@code BEGIN} that later upgrades to a write fails at once with SQLITE_BUSY when
- * another process writes, instead of waiting for the lock.
+ * deferred {@code BEGIN} that later upgrades to a write fails at once with SQLITE_BUSY when another
+ * process writes, instead of waiting for the lock.
  */
 public final class Connections {
   private Connections() {}
 
   /**
-   * WAL size after a checkpoint is truncated back to this, so that a log that never stops
-   * writing keeps a bounded -wal file.
+   * WAL size after a checkpoint is truncated back to this, so that a log that never stops writing
+   * keeps a bounded -wal file.
    */
   static final long JOURNAL_SIZE_LIMIT_BYTES = 64L << 20;
 
   /**
-   * Pages of WAL after which a commit checkpoints: 128 pages of 16 KiB, 2 MiB, instead of
-   * SQLite's 1000. Small commits rewrite whole 16 KiB pages, so at 10,000 records/s in NORMAL
-   * mode 1000 pages filled in a tenth of a second, and the checkpoint's fsync of those 16 MiB
-   * stalled the commit: p99 send-to-poll latency 10 ms, 2 ms with 128 pages. Bulk appends
-   * measured the same either way (docs/BENCHMARKS.md).
+   * Pages of WAL after which a commit checkpoints: 128 pages of 16 KiB, 2 MiB, instead of SQLite's
+   * 1000. Small commits rewrite whole 16 KiB pages, so at 10,000 records/s in NORMAL mode 1000
+   * pages filled in a tenth of a second, and the checkpoint's fsync of those 16 MiB stalled the
+   * commit: p99 send-to-poll latency 10 ms, 2 ms with 128 pages. Bulk appends measured the same
+   * either way (docs/BENCHMARKS.md).
    */
   static final int WAL_AUTOCHECKPOINT_PAGES = 128;
 
@@ -41,13 +41,16 @@ public final class Connections {
   public static Connection openWriter(LogOptions options) throws SQLException {
     Connection connection = open(options.path(), options.busyTimeout(), false);
     try (Statement s = connection.createStatement()) {
-      s.execute("PRAGMA synchronous=" + (options.durability() == Durability.FSYNC ? "FULL" : "NORMAL"));
+      s.execute(
+          "PRAGMA synchronous=" + (options.durability() == Durability.FSYNC ? "FULL" : "NORMAL"));
       s.execute("PRAGMA cache_size=-" + WRITER_CACHE_KIB);
       s.execute("PRAGMA journal_size_limit=" + JOURNAL_SIZE_LIMIT_BYTES);
       s.execute("PRAGMA temp_store=MEMORY");
       s.execute("PRAGMA wal_autocheckpoint=" + WAL_AUTOCHECKPOINT_PAGES);
       if (options.maxFileSizeBytes() > 0) {
-        s.execute("PRAGMA max_page_count=" + Math.max(1, options.maxFileSizeBytes() / FileFormat.PAGE_SIZE_BYTES));
+        s.execute(
+            "PRAGMA max_page_count="
+                + Math.max(1, options.maxFileSizeBytes() / FileFormat.PAGE_SIZE_BYTES));
       }
     } catch (SQLException e) {
       closeQuietly(connection, e);
@@ -69,7 +72,8 @@ public final class Connections {
     return open(path, busyTimeout, false);
   }
 
-  private static Connection open(Path path, Duration busyTimeout, boolean readOnly) throws SQLException {
+  private static Connection open(Path path, Duration busyTimeout, boolean readOnly)
+      throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
     if (readOnly) {

@@ -3,8 +3,8 @@ package dev.onelog.internal.storage;
 import java.util.List;
 
 /**
- * The file format's constants and schema; docs/FORMAT.md is the contract and this class must
- * agree with it.
+ * The file format's constants and schema; docs/FORMAT.md is the contract and this class must agree
+ * with it.
  *
  * <pre>
  * topics      id (never reused), name, partitions, cleanup_policy, retention_ms, retention_bytes,
@@ -14,10 +14,10 @@ import java.util.List;
  *             offset INTEGER PRIMARY KEY, timestamp_ms, key, value, headers, crc
  * </pre>
  *
- * The offset is the rowid, so an append is an insert at the right edge of the b-tree and a read
- * is a rowid range scan; no secondary index is maintained. {@code next_offset} lives in
- * {@code partitions} rather than being derived from {@code max(offset)} so that offsets are never
- * reused, not even after every record was deleted.
+ * The offset is the rowid, so an append is an insert at the right edge of the b-tree and a read is
+ * a rowid range scan; no secondary index is maintained. {@code next_offset} lives in {@code
+ * partitions} rather than being derived from {@code max(offset)} so that offsets are never reused,
+ * not even after every record was deleted.
  */
 public final class FileFormat {
   private FileFormat() {}
@@ -28,7 +28,9 @@ public final class FileFormat {
   /** {@code PRAGMA user_version}: the format version this code writes and reads. */
   public static final int FORMAT_VERSION = 1;
 
-  /** Set before the first table; 16 KiB pages measured faster for appends than the 4 KiB default. */
+  /**
+   * Set before the first table; 16 KiB pages measured faster for appends than the 4 KiB default.
+   */
   public static final int PAGE_SIZE_BYTES = 16384;
 
   /** The tables every onelog file has, created in one transaction with the pragmas above. */

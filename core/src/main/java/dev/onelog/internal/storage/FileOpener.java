@@ -17,10 +17,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Opens a log file for writing: checks that an existing file is a onelog file of a format this
- * code reads (without modifying anything when it is not), or creates the schema in a new or
- * empty file. Safe when several processes open the same new path at once: the schema is created
- * inside {@code BEGIN IMMEDIATE} after checking again that nobody created it first.
+ * Opens a log file for writing: checks that an existing file is a onelog file of a format this code
+ * reads (without modifying anything when it is not), or creates the schema in a new or empty file.
+ * Safe when several processes open the same new path at once: the schema is created inside {@code
+ * BEGIN IMMEDIATE} after checking again that nobody created it first.
  *
  * <p>Never reads the file with Java I/O: closing a plain file handle would drop the POSIX locks
  * SQLite holds on it in this process. Only {@code stat}-like calls (exists, size, permissions).
@@ -50,17 +50,21 @@ public final class FileOpener {
   }
 
   /**
-   * Checks, without writing anything, that an existing file is a onelog file of a format this
-   * code reads: for a log opened read-only, which has no writer connection.
+   * Checks, without writing anything, that an existing file is a onelog file of a format this code
+   * reads: for a log opened read-only, which has no writer connection.
    */
   public static void checkReadable(LogOptions options) {
     Path path = options.path().toAbsolutePath();
     if (!Files.isRegularFile(path)) {
-      throw new FileAccessException(path + " does not exist; a log opened read-only must exist already"
-          + " (open it without readOnly() to create it)");
+      throw new FileAccessException(
+          path
+              + " does not exist; a log opened read-only must exist already"
+              + " (open it without readOnly() to create it)");
     }
     if (sizeOf(path) == 0) {
-      throw new NotAOneLogFileException(path + " is empty, so not yet a onelog file; open it without readOnly() to create the log");
+      throw new NotAOneLogFileException(
+          path
+              + " is empty, so not yet a onelog file; open it without readOnly() to create the log");
     }
     inspectExisting(path, options);
   }
@@ -69,17 +73,26 @@ public final class FileOpener {
     Path directory = path.getParent();
     if (directory == null || !Files.isDirectory(directory)) {
       throw new FileAccessException(
-          "directory " + directory + " does not exist; create it first, or choose a path in an existing directory");
+          "directory "
+              + directory
+              + " does not exist; create it first, or choose a path in an existing directory");
     }
     if (Files.isDirectory(path)) {
-      throw new FileAccessException(path + " is a directory; a log is a file: choose a file path such as " + path.resolve("onelog.db"));
+      throw new FileAccessException(
+          path
+              + " is a directory; a log is a file: choose a file path such as "
+              + path.resolve("onelog.db"));
     }
     if (Files.exists(path) && isReadOnly(path)) {
       throw new FileAccessException(
-          path + " is read-only; a log is opened for appending: make it writable (chmod u+w " + path + ")");
+          path
+              + " is read-only; a log is opened for appending: make it writable (chmod u+w "
+              + path
+              + ")");
     }
     if (!Files.exists(path) && !Files.isWritable(directory)) {
-      throw new FileAccessException("directory " + directory + " is read-only; cannot create " + path);
+      throw new FileAccessException(
+          "directory " + directory + " is read-only; cannot create " + path);
     }
   }
 
@@ -117,14 +130,23 @@ public final class FileOpener {
       int version = intPragma(s, "user_version");
       if (applicationId != FileFormat.APPLICATION_ID) {
         throw new NotAOneLogFileException(
-            path + " is an SQLite database but not a onelog file (application_id " + applicationId
-                + ", tables " + tables(s) + "; a onelog file has application_id "
-                + FileFormat.APPLICATION_ID + "); it was not modified. Choose another path");
+            path
+                + " is an SQLite database but not a onelog file (application_id "
+                + applicationId
+                + ", tables "
+                + tables(s)
+                + "; a onelog file has application_id "
+                + FileFormat.APPLICATION_ID
+                + "); it was not modified. Choose another path");
       }
       if (version > FileFormat.FORMAT_VERSION) {
         throw new NewerFormatException(
-            path + " is a onelog file of format " + version + ", newer than format "
-                + FileFormat.FORMAT_VERSION + " that this version of onelog reads; it was not"
+            path
+                + " is a onelog file of format "
+                + version
+                + ", newer than format "
+                + FileFormat.FORMAT_VERSION
+                + " that this version of onelog reads; it was not"
                 + " modified. Upgrade onelog to open it",
             version,
             FileFormat.FORMAT_VERSION);
@@ -155,7 +177,10 @@ public final class FileOpener {
         if (applicationId != 0 || !tables.isEmpty()) {
           throw new NotAOneLogFileException(
               "the file became an SQLite database of another application (application_id "
-                  + applicationId + ", tables " + tables + ") while onelog opened it; it was not modified");
+                  + applicationId
+                  + ", tables "
+                  + tables
+                  + ") while onelog opened it; it was not modified");
         }
         for (String ddl : FileFormat.SCHEMA) {
           s.execute(ddl);
@@ -188,7 +213,9 @@ public final class FileOpener {
 
   private static List<String> tables(Statement s) throws SQLException {
     List<String> names = new ArrayList<>();
-    try (ResultSet rs = s.executeQuery("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name LIMIT 10")) {
+    try (ResultSet rs =
+        s.executeQuery(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name LIMIT 10")) {
       while (rs.next()) {
         names.add(rs.getString(1));
       }

@@ -21,8 +21,8 @@ import java.util.zip.CRC32C;
  *   | int32 value length (-1 = NULL) | value | int32 headers length (-1 = NULL) | headers
  * </pre>
  *
- * All integers are big-endian. The offset is not covered: records are encoded on the sending
- * thread before the writer assigns offsets, and the offset is the b-tree's own key.
+ * All integers are big-endian. The offset is not covered: records are encoded on the sending thread
+ * before the writer assigns offsets, and the offset is the b-tree's own key.
  */
 public final class RecordCodec {
   private RecordCodec() {}
@@ -67,7 +67,8 @@ public final class RecordCodec {
       ByteBuffer in = ByteBuffer.wrap(encoded);
       int count = in.getInt();
       if (count < 0 || count > encoded.length / 8) {
-        throw new IllegalArgumentException("header count " + count + " does not fit " + encoded.length + " bytes");
+        throw new IllegalArgumentException(
+            "header count " + count + " does not fit " + encoded.length + " bytes");
       }
       List<Header> headers = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
@@ -82,7 +83,8 @@ public final class RecordCodec {
         headers.add(new Header(new String(name, StandardCharsets.UTF_8), value));
       }
       if (in.hasRemaining()) {
-        throw new IllegalArgumentException(in.remaining() + " bytes left after " + count + " headers");
+        throw new IllegalArgumentException(
+            in.remaining() + " bytes left after " + count + " headers");
       }
       return Collections.unmodifiableList(headers);
     } catch (RuntimeException e) {
@@ -134,7 +136,9 @@ public final class RecordCodec {
         bytes += 1;
       } else if (c < 0x800) {
         bytes += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         bytes += 4;
         i++;
       } else {

@@ -22,6 +22,7 @@ public final class SqliteErrors {
 
   /** SQLite's primary result codes (the low byte of an extended code). */
   private static final int SQLITE_BUSY = 5;
+
   private static final int SQLITE_LOCKED = 6;
   private static final int SQLITE_READONLY = 8;
   private static final int SQLITE_FULL = 13;
@@ -33,34 +34,61 @@ public final class SqliteErrors {
    * @param busyTimeout the timeout that was in force, for the busy message
    * @param doing what was being done, as "while ..." completes it: "appending to orders-0"
    */
-  public static OneLogException translate(SQLException e, Path path, Duration busyTimeout, String doing) {
+  public static OneLogException translate(
+      SQLException e, Path path, Duration busyTimeout, String doing) {
     int code = primaryCode(e);
     return switch (code) {
-      case SQLITE_FULL -> new DiskFullException(
-          "disk full while " + doing + " in " + path
-              + " (or the log's maxFileSize was reached): nothing of this write was committed;"
-              + " free space and retry",
-          e);
-      case SQLITE_BUSY, SQLITE_LOCKED -> new BusyTimeoutException(
-          "another connection held the write lock on " + path + " for longer than the busy timeout of "
-              + busyTimeout.toMillis() + " ms while " + doing
-              + "; nothing was committed. Retry, or raise busyTimeout if writers hold the lock this long",
-          e);
-      case SQLITE_READONLY -> new FileAccessException(
-          path + " is read-only (" + e.getMessage() + ") while " + doing
-              + "; make the file and its directory writable",
-          e);
-      case SQLITE_CANTOPEN -> new FileAccessException(
-          "cannot open " + path + " while " + doing + " (" + e.getMessage()
-              + "); check that the directory exists and is writable",
-          e);
-      case SQLITE_NOTADB -> new NotAOneLogFileException(
-          path + " is not an SQLite database, so not a onelog file; choose another path", e);
-      default -> new StorageException("SQLite failed while " + doing + " in " + path + ": " + e.getMessage(), e);
+      case SQLITE_FULL ->
+          new DiskFullException(
+              "disk full while "
+                  + doing
+                  + " in "
+                  + path
+                  + " (or the log's maxFileSize was reached): nothing of this write was committed;"
+                  + " free space and retry",
+              e);
+      case SQLITE_BUSY, SQLITE_LOCKED ->
+          new BusyTimeoutException(
+              "another connection held the write lock on "
+                  + path
+                  + " for longer than the busy timeout of "
+                  + busyTimeout.toMillis()
+                  + " ms while "
+                  + doing
+                  + "; nothing was committed. Retry, or raise busyTimeout if writers hold the lock this long",
+              e);
+      case SQLITE_READONLY ->
+          new FileAccessException(
+              path
+                  + " is read-only ("
+                  + e.getMessage()
+                  + ") while "
+                  + doing
+                  + "; make the file and its directory writable",
+              e);
+      case SQLITE_CANTOPEN ->
+          new FileAccessException(
+              "cannot open "
+                  + path
+                  + " while "
+                  + doing
+                  + " ("
+                  + e.getMessage()
+                  + "); check that the directory exists and is writable",
+              e);
+      case SQLITE_NOTADB ->
+          new NotAOneLogFileException(
+              path + " is not an SQLite database, so not a onelog file; choose another path", e);
+      default ->
+          new StorageException(
+              "SQLite failed while " + doing + " in " + path + ": " + e.getMessage(), e);
     };
   }
 
-  /** True when the error is SQLite's "no such table", as when a topic was deleted by another process. */
+  /**
+   * True when the error is SQLite's "no such table", as when a topic was deleted by another
+   * process.
+   */
   public static boolean isNoSuchTable(SQLException e) {
     return e.getMessage() != null && e.getMessage().contains("no such table");
   }

@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The topics of a file, cached in memory. Thread-safe: the cache is an immutable map replaced
- * as a whole (a volatile field), reloaded from the file on a miss, because another process may
- * have created a topic since. The SQL that creates and deletes topics runs on the writer
- * thread's connection, inside its transaction.
+ * The topics of a file, cached in memory. Thread-safe: the cache is an immutable map replaced as a
+ * whole (a volatile field), reloaded from the file on a miss, because another process may have
+ * created a topic since. The SQL that creates and deletes topics runs on the writer thread's
+ * connection, inside its transaction.
  */
 public final class TopicCatalog {
   /** Sorted by name. Guarded by being replaced whole; readers never see a half-built map. */
@@ -57,13 +57,18 @@ public final class TopicCatalog {
   public static void requirePartition(TopicMeta meta, int partition) {
     if (partition < 0 || partition >= meta.partitions()) {
       throw new UnknownPartitionException(
-          "topic '" + meta.name() + "' has no partition " + partition + "; its partitions are 0.."
+          "topic '"
+              + meta.name()
+              + "' has no partition "
+              + partition
+              + "; its partitions are 0.."
               + (meta.partitions() - 1));
     }
   }
 
   public UnknownTopicException unknownTopic(String name) {
-    return new UnknownTopicException("topic '" + name + "' does not exist; known topics: " + List.copyOf(topics.keySet()));
+    return new UnknownTopicException(
+        "topic '" + name + "' does not exist; known topics: " + List.copyOf(topics.keySet()));
   }
 
   /** Every topic, read afresh from the file. */
@@ -75,17 +80,19 @@ public final class TopicCatalog {
   public void reload(Connection connection) throws SQLException {
     Map<String, TopicMeta> fresh = new TreeMap<>();
     try (Statement s = connection.createStatement();
-        ResultSet rs = s.executeQuery(
-            "SELECT id, name, partitions, cleanup_policy, retention_ms, retention_bytes, created_at_ms FROM topics")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT id, name, partitions, cleanup_policy, retention_ms, retention_bytes, created_at_ms FROM topics")) {
       while (rs.next()) {
-        TopicMeta meta = new TopicMeta(
-            rs.getLong(1),
-            rs.getString(2),
-            rs.getInt(3),
-            CleanupPolicy.parse(rs.getString(4)),
-            nullableLong(rs, 5),
-            nullableLong(rs, 6),
-            rs.getLong(7));
+        TopicMeta meta =
+            new TopicMeta(
+                rs.getLong(1),
+                rs.getString(2),
+                rs.getInt(3),
+                CleanupPolicy.parse(rs.getString(4)),
+                nullableLong(rs, 5),
+                nullableLong(rs, 6),
+                rs.getLong(7));
         fresh.put(meta.name(), meta);
       }
     }
@@ -100,27 +107,33 @@ public final class TopicCatalog {
   }
 
   /**
-   * Inserts the topic, its partitions and their log tables. Runs inside the writer's
-   * transaction; the cache is updated by the caller after the commit.
+   * Inserts the topic, its partitions and their log tables. Runs inside the writer's transaction;
+   * the cache is updated by the caller after the commit.
    *
    * @throws TopicExistsException when a topic of that name exists
    */
-  public static TopicMeta create(Connection writer, TopicSpec spec, long nowMs) throws SQLException {
+  public static TopicMeta create(Connection writer, TopicSpec spec, long nowMs)
+      throws SQLException {
     TopicNames.validate(spec.name());
-    try (PreparedStatement exists = writer.prepareStatement("SELECT partitions FROM topics WHERE name = ?")) {
+    try (PreparedStatement exists =
+        writer.prepareStatement("SELECT partitions FROM topics WHERE name = ?")) {
       exists.setString(1, spec.name());
       try (ResultSet rs = exists.executeQuery()) {
         if (rs.next()) {
           throw new TopicExistsException(
-              "topic '" + spec.name() + "' exists already, with " + rs.getInt(1)
+              "topic '"
+                  + spec.name()
+                  + "' exists already, with "
+                  + rs.getInt(1)
                   + " partition(s); choose another name or delete it first");
         }
       }
     }
     long id;
-    try (PreparedStatement insert = writer.prepareStatement(
-        "INSERT INTO topics (name, partitions, cleanup_policy, retention_ms, retention_bytes, created_at_ms)"
-            + " VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
+    try (PreparedStatement insert =
+        writer.prepareStatement(
+            "INSERT INTO topics (name, partitions, cleanup_policy, retention_ms, retention_bytes, created_at_ms)"
+                + " VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
       insert.setString(1, spec.name());
       insert.setInt(2, spec.partitions());
       insert.setString(3, spec.cleanupPolicy().configValue());
@@ -132,8 +145,8 @@ public final class TopicCatalog {
         id = rs.getLong(1);
       }
     }
-    try (PreparedStatement partition = writer.prepareStatement(
-            "INSERT INTO partitions (topic_id, partition) VALUES (?, ?)");
+    try (PreparedStatement partition =
+            writer.prepareStatement("INSERT INTO partitions (topic_id, partition) VALUES (?, ?)");
         Statement ddl = writer.createStatement()) {
       for (int p = 0; p < spec.partitions(); p++) {
         partition.setLong(1, id);
@@ -160,7 +173,8 @@ public final class TopicCatalog {
   public void delete(Connection writer, String name) throws SQLException {
     long id;
     int partitions;
-    try (PreparedStatement find = writer.prepareStatement("SELECT id, partitions FROM topics WHERE name = ?")) {
+    try (PreparedStatement find =
+        writer.prepareStatement("SELECT id, partitions FROM topics WHERE name = ?")) {
       find.setString(1, name);
       try (ResultSet rs = find.executeQuery()) {
         if (!rs.next()) {
@@ -185,7 +199,8 @@ public final class TopicCatalog {
     return rs.wasNull() ? null : value;
   }
 
-  private static void setNullableLong(PreparedStatement ps, int index, Long value) throws SQLException {
+  private static void setNullableLong(PreparedStatement ps, int index, Long value)
+      throws SQLException {
     if (value == null) {
       ps.setNull(index, java.sql.Types.INTEGER);
     } else {

@@ -16,7 +16,11 @@ public record TopicMeta(
 
   public TopicSpec spec() {
     return new TopicSpec(
-        name, partitions, cleanupPolicy, retentionMs == null ? null : Duration.ofMillis(retentionMs), retentionBytes);
+        name,
+        partitions,
+        cleanupPolicy,
+        retentionMs == null ? null : Duration.ofMillis(retentionMs),
+        retentionBytes);
   }
 
   public String logTable(int partition) {

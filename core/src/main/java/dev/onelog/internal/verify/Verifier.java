@@ -14,11 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Checks a whole file in one read transaction (one consistent snapshot, never blocking the
- * writer): SQLite's {@code integrity_check}, the format pragmas, and for every partition every
- * record's CRC32C, that every offset lies in [log start offset, next offset), and that the
- * stored record count and byte size match the records. Streams rows; memory does not grow with
- * the file.
+ * Checks a whole file in one read transaction (one consistent snapshot, never blocking the writer):
+ * SQLite's {@code integrity_check}, the format pragmas, and for every partition every record's
+ * CRC32C, that every offset lies in [log start offset, next offset), and that the stored record
+ * count and byte size match the records. Streams rows; memory does not grow with the file.
  */
 public final class Verifier {
   /** Problems beyond this many are counted, not listed, so a ruined file cannot exhaust memory. */
@@ -30,7 +29,8 @@ public final class Verifier {
 
   private Verifier() {}
 
-  public static VerifyReport verify(StatementCache session, List<TopicMeta> topics) throws SQLException {
+  public static VerifyReport verify(StatementCache session, List<TopicMeta> topics)
+      throws SQLException {
     Verifier verifier = new Verifier();
     try (Statement s = session.connection().createStatement()) {
       s.execute("BEGIN");
@@ -46,8 +46,12 @@ public final class Verifier {
       }
     }
     if (verifier.problemCount > verifier.problems.size()) {
-      verifier.problems.add(new Problem(null, -1, -1,
-          (verifier.problemCount - verifier.problems.size()) + " more problems not listed"));
+      verifier.problems.add(
+          new Problem(
+              null,
+              -1,
+              -1,
+              (verifier.problemCount - verifier.problems.size()) + " more problems not listed"));
     }
     return new VerifyReport(verifier.recordsChecked, List.copyOf(verifier.problems));
   }
@@ -70,7 +74,8 @@ public final class Verifier {
     try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
       int version = rs.next() ? rs.getInt(1) : 0;
       if (version != FileFormat.FORMAT_VERSION) {
-        fileProblem("user_version (format) is " + version + ", expected " + FileFormat.FORMAT_VERSION);
+        fileProblem(
+            "user_version (format) is " + version + ", expected " + FileFormat.FORMAT_VERSION);
       }
     }
   }
@@ -87,8 +92,11 @@ public final class Verifier {
     long count = 0;
     long bytes = 0;
     long previous = Long.MIN_VALUE;
-    try (ResultSet rs = s.executeQuery(
-        "SELECT offset, timestamp_ms, key, value, headers, crc FROM " + topic.logTable(partition) + " ORDER BY offset")) {
+    try (ResultSet rs =
+        s.executeQuery(
+            "SELECT offset, timestamp_ms, key, value, headers, crc FROM "
+                + topic.logTable(partition)
+                + " ORDER BY offset")) {
       while (rs.next()) {
         long offset = rs.getLong(1);
         long timestampMs = rs.getLong(2);
@@ -100,12 +108,25 @@ public final class Verifier {
         count++;
         bytes += RecordCodec.sizeInBytes(key, value, headers);
         if (RecordCodec.crc(timestampMs, key, value, headers) != crc) {
-          problem(topic, partition, offset, "CRC32C mismatch: stored " + crc + ", computed "
-              + RecordCodec.crc(timestampMs, key, value, headers));
+          problem(
+              topic,
+              partition,
+              offset,
+              "CRC32C mismatch: stored "
+                  + crc
+                  + ", computed "
+                  + RecordCodec.crc(timestampMs, key, value, headers));
         }
         if (offset < state.logStartOffset() || offset >= state.nextOffset()) {
-          problem(topic, partition, offset, "offset outside [log start offset " + state.logStartOffset()
-              + ", next offset " + state.nextOffset() + ")");
+          problem(
+              topic,
+              partition,
+              offset,
+              "offset outside [log start offset "
+                  + state.logStartOffset()
+                  + ", next offset "
+                  + state.nextOffset()
+                  + ")");
         }
         if (offset <= previous) {
           problem(topic, partition, offset, "offset not above the previous offset " + previous);
@@ -125,10 +146,22 @@ public final class Verifier {
       throw e;
     }
     if (count != state.recordCount()) {
-      problem(topic, partition, -1, "partitions.record_count is " + state.recordCount() + " but " + count + " records are stored");
+      problem(
+          topic,
+          partition,
+          -1,
+          "partitions.record_count is "
+              + state.recordCount()
+              + " but "
+              + count
+              + " records are stored");
     }
     if (bytes != state.sizeBytes()) {
-      problem(topic, partition, -1, "partitions.size_bytes is " + state.sizeBytes() + " but the records hold " + bytes);
+      problem(
+          topic,
+          partition,
+          -1,
+          "partitions.size_bytes is " + state.sizeBytes() + " but the records hold " + bytes);
     }
   }
 

@@ -5,10 +5,10 @@ import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Work that changes the file's structure (create or delete a topic) and runs on the writer
- * thread in a transaction of its own, so that it is ordered with appends and never contends
- * with the writer for the lock. A request without work is a barrier: it completes once
- * everything queued before it has committed.
+ * Work that changes the file's structure (create or delete a topic) and runs on the writer thread
+ * in a transaction of its own, so that it is ordered with appends and never contends with the
+ * writer for the lock. A request without work is a barrier: it completes once everything queued
+ * before it has committed.
  */
 public final class AdminRequest<T> extends WriteRequest {
   /** Runs inside {@code BEGIN IMMEDIATE}; its result completes the future after the commit. */

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Records that commit together, or not at all, and the future that learns their offsets. A
- * single record avoids the list and its future's extra stage: most sends are single.
+ * Records that commit together, or not at all, and the future that learns their offsets. A single
+ * record avoids the list and its future's extra stage: most sends are single.
  */
 public abstract sealed class AppendRequest extends WriteRequest
     permits AppendRequest.Single, AppendRequest.Batch {

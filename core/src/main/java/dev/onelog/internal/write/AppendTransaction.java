@@ -17,18 +17,17 @@ import java.util.Map;
  *
  * <ol>
  *   <li>{@code BEGIN IMMEDIATE} (waits up to the busy timeout for other processes' writers);
- *   <li>for each partition the requests touch, read its row of {@code partitions}: the next
- *       offset comes from the file, never from memory, because another process may have
- *       appended since. A request touching a partition that no longer exists (its topic was
- *       deleted) fails alone, before anything is inserted, so one bad request never fails the
- *       others;
+ *   <li>for each partition the requests touch, read its row of {@code partitions}: the next offset
+ *       comes from the file, never from memory, because another process may have appended since. A
+ *       request touching a partition that no longer exists (its topic was deleted) fails alone,
+ *       before anything is inserted, so one bad request never fails the others;
  *   <li>give offsets in queue order, insert each partition's rows, update its counters;
  *   <li>{@code COMMIT}; only then are futures completed (by the caller, with what this returns).
  * </ol>
  *
- * Rows are grouped by partition with a stable counting sort into one array that lives as long
- * as the writer, so a transaction of 10,000 records allocates no growing lists: the writer
- * thread's CPU per record is what limits appends.
+ * Rows are grouped by partition with a stable counting sort into one array that lives as long as
+ * the writer, so a transaction of 10,000 records allocates no growing lists: the writer thread's
+ * CPU per record is what limits appends.
  *
  * <p>Not thread-safe: the writer thread's alone.
  */
@@ -91,8 +90,12 @@ final class AppendTransaction {
         for (int i = 0; i < request.size(); i++) {
           EncodedRecord record = request.get(i);
           Cursor cursor = cursor(record);
-          metadata[i] = new RecordMetadata(
-              record.topic(), record.partition(), cursor.firstOffset + cursor.count, record.timestampMs());
+          metadata[i] =
+              new RecordMetadata(
+                  record.topic(),
+                  record.partition(),
+                  cursor.firstOffset + cursor.count,
+                  record.timestampMs());
           cursor.count++;
           cursor.sizeBytes += record.sizeInBytes();
         }
@@ -104,10 +107,12 @@ final class AppendTransaction {
         if (cursor.count == 0) {
           continue;
         }
-        RowInserter.insert(statements, cursor.table, rows, cursor.start, cursor.count, cursor.firstOffset);
-        PreparedStatement update = statements.get(
-            "UPDATE partitions SET next_offset = ?, record_count = record_count + ?,"
-                + " size_bytes = size_bytes + ? WHERE topic_id = ? AND partition = ?");
+        RowInserter.insert(
+            statements, cursor.table, rows, cursor.start, cursor.count, cursor.firstOffset);
+        PreparedStatement update =
+            statements.get(
+                "UPDATE partitions SET next_offset = ?, record_count = record_count + ?,"
+                    + " size_bytes = size_bytes + ? WHERE topic_id = ? AND partition = ?");
         update.setLong(1, cursor.firstOffset + cursor.count);
         update.setLong(2, cursor.count);
         update.setLong(3, cursor.sizeBytes);
@@ -168,11 +173,15 @@ final class AppendTransaction {
     return last;
   }
 
-  /** Looks up (once per transaction) every partition the request touches; fails it if one is gone. */
+  /**
+   * Looks up (once per transaction) every partition the request touches; fails it if one is gone.
+   */
   private boolean partitionsExist(AppendRequest request) throws SQLException {
     for (int i = 0; i < request.size(); i++) {
       EncodedRecord record = request.get(i);
-      if (last != null && last.topicId == record.topicId() && last.partition == record.partition()) {
+      if (last != null
+          && last.topicId == record.topicId()
+          && last.partition == record.partition()) {
         continue;
       }
       PartitionKey key = new PartitionKey(record.topicId(), record.partition());
@@ -187,9 +196,12 @@ final class AppendTransaction {
       if (cursor == MISSING) {
         last = null;
         topicGone.accept(record.topic());
-        request.fail(new UnknownTopicException(
-            "topic '" + record.topic() + "' was deleted before its records were committed;"
-                + " create it again and resend"));
+        request.fail(
+            new UnknownTopicException(
+                "topic '"
+                    + record.topic()
+                    + "' was deleted before its records were committed;"
+                    + " create it again and resend"));
         return false;
       }
       last = cursor;
@@ -198,8 +210,8 @@ final class AppendTransaction {
   }
 
   private Cursor load(EncodedRecord record) throws SQLException {
-    PreparedStatement select = statements.get(
-        "SELECT next_offset FROM partitions WHERE topic_id = ? AND partition = ?");
+    PreparedStatement select =
+        statements.get("SELECT next_offset FROM partitions WHERE topic_id = ? AND partition = ?");
     select.setLong(1, record.topicId());
     select.setInt(2, record.partition());
     try (ResultSet rs = select.executeQuery()) {

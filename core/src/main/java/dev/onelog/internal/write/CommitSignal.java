@@ -2,8 +2,8 @@ package dev.onelog.internal.write;
 
 /**
  * Wakes readers of this process when the writer commits. A reader remembers {@link #version()}
- * before it looks for records, and waits only if the version is still the same, so a commit
- * between its look and its wait is never missed. Thread-safe; guarded by its own monitor.
+ * before it looks for records, and waits only if the version is still the same, so a commit between
+ * its look and its wait is never missed. Thread-safe; guarded by its own monitor.
  */
 public final class CommitSignal {
   /** Incremented after every commit. Guarded by this. */
@@ -23,7 +23,8 @@ public final class CommitSignal {
    *
    * @return true when a commit happened
    */
-  public synchronized boolean awaitAfter(long seenVersion, long timeoutNanos) throws InterruptedException {
+  public synchronized boolean awaitAfter(long seenVersion, long timeoutNanos)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeoutNanos;
     while (version == seenVersion) {
       long remaining = deadline - System.nanoTime();

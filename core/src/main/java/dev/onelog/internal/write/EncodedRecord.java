@@ -2,8 +2,8 @@ package dev.onelog.internal.write;
 
 /**
  * A record ready for the writer: partition chosen, timestamp stamped, headers encoded, CRC
- * computed, all on the sending thread so that the writer thread only binds and inserts.
- * {@code topicId} is the id the sender saw; the writer checks it against the file.
+ * computed, all on the sending thread so that the writer thread only binds and inserts. {@code
+ * topicId} is the id the sender saw; the writer checks it against the file.
  */
 public record EncodedRecord(
     String topic,

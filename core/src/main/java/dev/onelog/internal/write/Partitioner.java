@@ -4,9 +4,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Kafka's default partitioner for keyed records, so that a key lands in the same partition here
- * and after a mirror to Kafka: {@code toPositive(murmur2(key)) % partitions}. Records without a
- * key are spread round-robin per topic. Thread-safe.
+ * Kafka's default partitioner for keyed records, so that a key lands in the same partition here and
+ * after a mirror to Kafka: {@code toPositive(murmur2(key)) % partitions}. Records without a key are
+ * spread round-robin per topic. Thread-safe.
  */
 public final class Partitioner {
   private final ConcurrentHashMap<String, AtomicInteger> nextUnkeyed = new ConcurrentHashMap<>();
@@ -34,10 +34,11 @@ public final class Partitioner {
     int blocks = length / 4;
     for (int i = 0; i < blocks; i++) {
       int at = i * 4;
-      int k = (data[at] & 0xff)
-          | ((data[at + 1] & 0xff) << 8)
-          | ((data[at + 2] & 0xff) << 16)
-          | ((data[at + 3] & 0xff) << 24);
+      int k =
+          (data[at] & 0xff)
+              | ((data[at + 1] & 0xff) << 8)
+              | ((data[at + 2] & 0xff) << 16)
+              | ((data[at + 3] & 0xff) << 24);
       k *= m;
       k ^= k >>> r;
       k *= m;

@@ -39,14 +39,29 @@ public final class RecordEncoder {
     long size = RecordCodec.sizeInBytes(record.key(), record.value(), headers);
     if (size > maxRecordSizeBytes) {
       throw new RecordTooLargeException(
-          "record for " + topic.name() + "-" + partition + " is " + size + " bytes (key, value and headers);"
-              + " the log's maximum record size is " + maxRecordSizeBytes
+          "record for "
+              + topic.name()
+              + "-"
+              + partition
+              + " is "
+              + size
+              + " bytes (key, value and headers);"
+              + " the log's maximum record size is "
+              + maxRecordSizeBytes
               + " bytes. Split the value, or open the log with a larger maxRecordSizeBytes",
           size,
           maxRecordSizeBytes);
     }
     long crc = RecordCodec.crc(timestampMs, record.key(), record.value(), headers);
     return new EncodedRecord(
-        topic.name(), topic.id(), partition, timestampMs, record.key(), record.value(), headers, crc, (int) size);
+        topic.name(),
+        topic.id(),
+        partition,
+        timestampMs,
+        record.key(),
+        record.value(),
+        headers,
+        crc,
+        (int) size);
   }
 }

@@ -5,10 +5,10 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 /**
- * Inserts rows into a partition's log table with multi-row {@code INSERT ... VALUES (...),
- * (...)} statements: one statement execution per 100 rows instead of per row cuts the writer
- * thread's JNI and VM work per record. Rows that do not fill a 100-row statement go in 10-row
- * and then 1-row statements, so each table needs at most three prepared statements.
+ * Inserts rows into a partition's log table with multi-row {@code INSERT ... VALUES (...), (...)}
+ * statements: one statement execution per 100 rows instead of per row cuts the writer thread's JNI
+ * and VM work per record. Rows that do not fill a 100-row statement go in 10-row and then 1-row
+ * statements, so each table needs at most three prepared statements.
  *
  * <p>Not thread-safe: the writer thread's alone.
  */
@@ -22,7 +22,12 @@ final class RowInserter {
    * ...}.
    */
   static void insert(
-      StatementCache statements, String table, EncodedRecord[] rows, int start, int count, long firstOffset)
+      StatementCache statements,
+      String table,
+      EncodedRecord[] rows,
+      int start,
+      int count,
+      long firstOffset)
       throws SQLException {
     int at = 0;
     for (int chunk : CHUNK_ROWS) {
@@ -47,9 +52,11 @@ final class RowInserter {
   }
 
   private static String insertSql(String table, int rows) {
-    StringBuilder sql = new StringBuilder(40 + rows * 14)
-        .append("INSERT INTO ").append(table)
-        .append(" (offset, timestamp_ms, key, value, headers, crc) VALUES ");
+    StringBuilder sql =
+        new StringBuilder(40 + rows * 14)
+            .append("INSERT INTO ")
+            .append(table)
+            .append(" (offset, timestamp_ms, key, value, headers, crc) VALUES ");
     for (int i = 0; i < rows; i++) {
       sql.append(i == 0 ? "" : ",").append("(?,?,?,?,?,?)");
     }

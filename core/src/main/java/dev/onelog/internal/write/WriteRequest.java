@@ -1,11 +1,12 @@
 package dev.onelog.internal.write;
 
 /**
- * What the writer thread takes from its queue, in order: appends (grouped into one transaction
- * with the appends queued next to them), admin work (one transaction of its own), and the
- * shutdown marker. {@code weightBytes} is what the request holds of the queue's byte budget.
+ * What the writer thread takes from its queue, in order: appends (grouped into one transaction with
+ * the appends queued next to them), admin work (one transaction of its own), and the shutdown
+ * marker. {@code weightBytes} is what the request holds of the queue's byte budget.
  */
-public abstract sealed class WriteRequest permits AppendRequest, AdminRequest, WriteRequest.Shutdown {
+public abstract sealed class WriteRequest
+    permits AppendRequest, AdminRequest, WriteRequest.Shutdown {
   final int weightBytes;
 
   WriteRequest(int weightBytes) {

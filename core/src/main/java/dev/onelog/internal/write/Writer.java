@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * writes it in one transaction and then completes the futures, so an fsync is shared by every
  * request queued at the time.
  *
- * <p>Thread-safe. Back-pressure: a sender blocks while the queued requests hold more than
- * {@code maxQueuedBytes} of keys, values and headers; memory is bounded, never the caller's
- * count of sends. The connection and its statements belong to the writer thread alone.
+ * <p>Thread-safe. Back-pressure: a sender blocks while the queued requests hold more than {@code
+ * maxQueuedBytes} of keys, values and headers; memory is bounded, never the caller's count of
+ * sends. The connection and its statements belong to the writer thread alone.
  *
  * <pre>
  * OPEN --close()--> CLOSING (Shutdown queued: everything before it still commits)
@@ -35,7 +35,10 @@ import org.slf4j.LoggerFactory;
 public final class Writer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Writer.class);
 
-  /** A transaction holds at most this many requests; measured: 10,000-row commits amortise the fsync. */
+  /**
+   * A transaction holds at most this many requests; measured: 10,000-row commits amortise the
+   * fsync.
+   */
   static final int MAX_REQUESTS_PER_COMMIT = 10_000;
 
   private final LogOptions options;
@@ -49,6 +52,7 @@ public final class Writer implements AutoCloseable {
 
   /** Set by the writer thread when it stops taking requests. */
   private volatile boolean stopped;
+
   /** Set by close(); guarded by this. */
   private boolean closing;
 
@@ -56,7 +60,11 @@ public final class Writer implements AutoCloseable {
    * @param topicGone told the name of a topic whose partitions vanished from the file (another
    *     process deleted it), before the requests for it fail, so that a resend looks it up afresh
    */
-  public Writer(LogOptions options, Connection connection, CommitSignal signal, java.util.function.Consumer<String> topicGone) {
+  public Writer(
+      LogOptions options,
+      Connection connection,
+      CommitSignal signal,
+      java.util.function.Consumer<String> topicGone) {
     this.options = options;
     this.connection = connection;
     this.statements = new StatementCache(connection, 256);
@@ -105,7 +113,8 @@ public final class Writer implements AutoCloseable {
       budget.acquire(permits);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new OneLogException("interrupted while waiting for room in the write queue of " + options.path(), e);
+      throw new OneLogException(
+          "interrupted while waiting for room in the write queue of " + options.path(), e);
     }
     queue.add(request);
     if (stopped) {
@@ -119,7 +128,8 @@ public final class Writer implements AutoCloseable {
   }
 
   private LogClosedException closed() {
-    return new LogClosedException("the log " + options.path() + " is closed; open it again to append");
+    return new LogClosedException(
+        "the log " + options.path() + " is closed; open it again to append");
   }
 
   private void run() {
@@ -172,8 +182,12 @@ public final class Writer implements AutoCloseable {
     try {
       completions = transaction.run(appends);
     } catch (SQLException e) {
-      OneLogException failure = SqliteErrors.translate(
-          e, options.path(), options.busyTimeout(), "appending " + appends.size() + " request(s)");
+      OneLogException failure =
+          SqliteErrors.translate(
+              e,
+              options.path(),
+              options.busyTimeout(),
+              "appending " + appends.size() + " request(s)");
       appends.forEach(request -> request.fail(failure));
       appends.clear();
       return;
@@ -211,7 +225,8 @@ public final class Writer implements AutoCloseable {
         throw e;
       }
     } catch (SQLException e) {
-      request.fail(SqliteErrors.translate(e, options.path(), options.busyTimeout(), request.description));
+      request.fail(
+          SqliteErrors.translate(e, options.path(), options.busyTimeout(), request.description));
       return;
     } catch (RuntimeException e) {
       request.fail(e);
@@ -227,8 +242,8 @@ public final class Writer implements AutoCloseable {
   }
 
   /**
-   * Commits everything queued, stops the thread, checkpoints the WAL into the file and closes
-   * the connection. Idempotent.
+   * Commits everything queued, stops the thread, checkpoints the WAL into the file and closes the
+   * connection. Idempotent.
    */
   @Override
   public void close() {
