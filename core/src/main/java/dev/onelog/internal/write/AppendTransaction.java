@@ -122,7 +122,7 @@ final class AppendTransaction {
       }
       statements.get("COMMIT").execute();
       return completions;
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException | RuntimeException | Error e) {
       rollback(e);
       statements.invalidate(e);
       throw e;

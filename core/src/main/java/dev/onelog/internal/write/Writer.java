@@ -53,6 +53,9 @@ public final class Writer implements AutoCloseable {
   /** Set by the writer thread when it stops taking requests. */
   private volatile boolean stopped;
 
+  /** Why the writer thread stopped, when an Error stopped it; written before {@code stopped}. */
+  private volatile Error failure;
+
   /** Set by close(); guarded by this. */
   private boolean closing;
 
@@ -106,7 +109,7 @@ public final class Writer implements AutoCloseable {
 
   private void submit(WriteRequest request) {
     if (stopped) {
-      throw closed();
+      throw failure == null ? closed() : writerFailed();
     }
     int permits = permits(request);
     try {
@@ -136,41 +139,74 @@ public final class Writer implements AutoCloseable {
     List<WriteRequest> drained = new ArrayList<>();
     List<AppendRequest> appends = new ArrayList<>();
     boolean shutdown = false;
-    while (!shutdown) {
-      try {
-        drained.add(queue.take());
-      } catch (InterruptedException e) {
-        continue; // only close() stops the writer, through the Shutdown request
+    try {
+      while (!shutdown) {
+        try {
+          drained.add(queue.take());
+        } catch (InterruptedException e) {
+          continue; // only close() stops the writer, through the Shutdown request
+        }
+        queue.drainTo(drained, MAX_REQUESTS_PER_COMMIT - 1);
+        try {
+          shutdown = process(drained, appends);
+        } catch (Error e) {
+          failure = e;
+          drained.forEach(request -> request.fail(writerFailed()));
+          throw e;
+        } finally {
+          long released = 0;
+          for (WriteRequest request : drained) {
+            released += permits(request);
+          }
+          budget.release((int) released);
+          drained.clear();
+          appends.clear();
+        }
       }
-      queue.drainTo(drained, MAX_REQUESTS_PER_COMMIT - 1);
-      for (WriteRequest request : drained) {
-        if (request instanceof AppendRequest append) {
-          appends.add(append);
-          continue;
-        }
-        commitAppends(appends);
-        if (request instanceof AdminRequest<?> admin) {
-          runAdmin(admin);
-        } else {
-          shutdown = true;
-        }
+    } catch (Error e) {
+      // Out of memory or worse: the requests in hand were failed above; none may wait for a
+      // writer that is gone, so the ones still queued are failed below.
+      log.error("the writer of {} stopped", options.path(), e);
+    } finally {
+      stopped = true;
+      budget.release(
+          Integer.MAX_VALUE / 2); // wake senders blocked on a full queue; they fail below
+      failRemaining();
+    }
+  }
+
+  /** Runs what was drained, in order; true when it held the Shutdown request. */
+  private boolean process(List<WriteRequest> drained, List<AppendRequest> appends) {
+    boolean shutdown = false;
+    for (WriteRequest request : drained) {
+      if (request instanceof AppendRequest append) {
+        appends.add(append);
+        continue;
       }
       commitAppends(appends);
-      long released = 0;
-      for (WriteRequest request : drained) {
-        released += permits(request);
+      if (request instanceof AdminRequest<?> admin) {
+        runAdmin(admin);
+      } else {
+        shutdown = true;
       }
-      budget.release((int) released);
-      drained.clear();
     }
-    stopped = true;
-    budget.release(Integer.MAX_VALUE / 2); // wake senders blocked on a full queue; they fail below
-    failRemaining();
+    commitAppends(appends);
+    return shutdown;
+  }
+
+  private OneLogException writerFailed() {
+    return new OneLogException(
+        "the writer of "
+            + options.path()
+            + " stopped after "
+            + failure
+            + "; close the log and open it again",
+        failure);
   }
 
   private void failRemaining() {
     for (WriteRequest request; (request = queue.poll()) != null; ) {
-      request.fail(closed());
+      request.fail(failure == null ? closed() : writerFailed());
     }
   }
 
@@ -215,7 +251,7 @@ public final class Writer implements AutoCloseable {
       try {
         result = request.work.run(connection);
         s.execute("COMMIT");
-      } catch (SQLException | RuntimeException e) {
+      } catch (SQLException | RuntimeException | Error e) {
         try {
           s.execute("ROLLBACK");
         } catch (SQLException rollbackFailure) {
@@ -269,9 +305,13 @@ public final class Writer implements AutoCloseable {
         if (!connection.isClosed()) {
           try (Statement s = connection.createStatement()) {
             s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+          } catch (SQLException e) {
+            // Best effort: closing the last connection checkpoints anyway, and the WAL is part
+            // of the database until then.
+            log.warn("checkpoint on close of {} failed", options.path(), e);
           }
-          statements.close();
         }
+        statements.close();
       } catch (SQLException e) {
         throw SqliteErrors.translate(e, options.path(), options.busyTimeout(), "closing the log");
       }
