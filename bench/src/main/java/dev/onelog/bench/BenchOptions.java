@@ -39,19 +39,6 @@ public record BenchOptions(
         extra);
   }
 
-  public BenchOptions withRecords(long count) {
-    return new BenchOptions(
-        count,
-        keyBytes,
-        valueBytes,
-        partitions,
-        producers,
-        durability,
-        latencyRatePerSec,
-        latencySeconds,
-        extra);
-  }
-
   public BenchOptions withDurability(String mode) {
     return new BenchOptions(
         records,
