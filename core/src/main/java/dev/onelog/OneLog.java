@@ -9,7 +9,6 @@ import dev.onelog.internal.storage.SqliteErrors;
 import dev.onelog.internal.storage.StatementCache;
 import dev.onelog.internal.storage.TopicCatalog;
 import dev.onelog.internal.storage.TopicMeta;
-import dev.onelog.internal.storage.TopicNames;
 import dev.onelog.internal.verify.Verifier;
 import dev.onelog.internal.write.CommitSignal;
 import dev.onelog.internal.write.EncodedRecord;
@@ -115,8 +114,6 @@ public final class OneLog implements AutoCloseable {
    */
   public TopicDescription createTopic(TopicSpec spec) {
     Objects.requireNonNull(spec, "spec");
-    ensureOpen();
-    TopicNames.validate(spec.name());
     await(
         writer()
             .admin(
@@ -194,7 +191,6 @@ public final class OneLog implements AutoCloseable {
    */
   public CompletableFuture<RecordMetadata> send(ProducerRecord record) {
     Objects.requireNonNull(record, "record");
-    ensureOpen();
     Writer w = writer();
     return w.append(encoder.encode(record, topic(record.topic())));
   }
@@ -206,7 +202,6 @@ public final class OneLog implements AutoCloseable {
    */
   public CompletableFuture<List<RecordMetadata>> send(List<ProducerRecord> records) {
     Objects.requireNonNull(records, "records");
-    ensureOpen();
     Writer w = writer();
     if (records.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
@@ -231,7 +226,6 @@ public final class OneLog implements AutoCloseable {
 
   /** Waits until every record sent before this call has been committed or has failed. */
   public void flush() {
-    ensureOpen();
     await(writer().barrier());
   }
 
@@ -308,9 +302,14 @@ public final class OneLog implements AutoCloseable {
     if (partitions.isEmpty()) {
       throw new IllegalArgumentException("a consumer needs at least one partition");
     }
-    for (TopicPartition partition : partitions) {
-      withReader("opening a consumer", session -> partitionTopic(partition, session));
-    }
+    withReader(
+        "opening a consumer",
+        session -> {
+          for (TopicPartition partition : partitions) {
+            partitionTopic(partition, session);
+          }
+          return null;
+        });
     Consumer consumer = new Consumer(this, List.copyOf(partitions));
     consumers.add(consumer);
     if (closed) {
