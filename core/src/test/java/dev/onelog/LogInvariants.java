@@ -17,9 +17,9 @@ import java.util.zip.CRC32C;
 /**
  * Checks a log file's invariants with plain SQL, independently of the library's own code: the file
  * is onelog's, SQLite's integrity check passes, every partition's stored offsets lie in
- * [log_start_offset, next_offset), its counters match its rows, and every CRC32C is valid
- * (recomputed here from docs/FORMAT.md's definition). Call after every storage test, with the log
- * closed or open.
+ * [log_start_offset, next_offset), its counters match its rows, and every batch's CRC32C and layout
+ * are valid (recomputed here from docs/FORMAT.md's definition). Call after every storage test, with
+ * the log closed or open.
  */
 public final class LogInvariants {
   private LogInvariants() {}
@@ -53,25 +53,40 @@ public final class LogInvariants {
         long previous = -1;
         try (ResultSet rs =
             s.executeQuery(
-                "SELECT offset, timestamp_ms, key, value, headers, crc FROM "
+                "SELECT last_offset, base_offset, record_count, max_timestamp_ms, records, crc"
+                    + " FROM "
                     + table
-                    + " ORDER BY offset")) {
+                    + " ORDER BY last_offset")) {
           while (rs.next()) {
-            long offset = rs.getLong(1);
-            byte[] key = rs.getBytes(3);
-            byte[] value = rs.getBytes(4);
-            byte[] headers = rs.getBytes(5);
-            assertTrue(offset > previous, table + ": offsets increase");
-            assertTrue(
-                offset >= p[2], table + ": offset " + offset + " >= log_start_offset " + p[2]);
-            assertTrue(offset < p[3], table + ": offset " + offset + " < next_offset " + p[3]);
-            assertEquals(
-                crc(rs.getLong(2), key, value, headers),
-                rs.getLong(6),
-                table + "@" + offset + ": CRC32C");
-            previous = offset;
-            count++;
-            bytes += len(key) + len(value) + len(headers);
+            long lastOffset = rs.getLong(1);
+            long baseOffset = rs.getLong(2);
+            byte[] records = rs.getBytes(5);
+            String batch = table + " batch " + baseOffset + ".." + lastOffset;
+            assertEquals(crc(baseOffset, records), rs.getLong(6), batch + ": CRC32C");
+            ByteBuffer in = ByteBuffer.wrap(records);
+            long offset = -1;
+            long maxTimestamp = Long.MIN_VALUE;
+            long inBatch = 0;
+            while (in.hasRemaining()) {
+              offset = baseOffset + in.getInt();
+              maxTimestamp = Math.max(maxTimestamp, in.getLong());
+              for (int field = 0; field < 3; field++) {
+                int length = in.getInt();
+                if (length > 0) {
+                  in.position(in.position() + length);
+                  bytes += length;
+                }
+              }
+              assertTrue(offset > previous, batch + ": offsets increase at " + offset);
+              assertTrue(offset >= p[2], batch + ": offset " + offset + " >= log_start_offset");
+              assertTrue(offset < p[3], batch + ": offset " + offset + " < next_offset " + p[3]);
+              previous = offset;
+              inBatch++;
+            }
+            assertEquals(lastOffset, offset, batch + ": last_offset is its last record's");
+            assertEquals(rs.getLong(3), inBatch, batch + ": record_count");
+            assertEquals(rs.getLong(4), maxTimestamp, batch + ": max_timestamp_ms");
+            count += inBatch;
           }
         }
         assertEquals(p[4], count, table + ": record_count");
@@ -82,20 +97,11 @@ public final class LogInvariants {
     }
   }
 
-  static long crc(long timestampMs, byte[] key, byte[] value, byte[] headers) {
+  static long crc(long baseOffset, byte[] records) {
     CRC32C crc = new CRC32C();
-    crc.update(ByteBuffer.allocate(8).putLong(0, timestampMs));
-    for (byte[] field : new byte[][] {key, value, headers}) {
-      crc.update(ByteBuffer.allocate(4).putInt(0, field == null ? -1 : field.length));
-      if (field != null) {
-        crc.update(field);
-      }
-    }
+    crc.update(ByteBuffer.allocate(8).putLong(0, baseOffset));
+    crc.update(records);
     return crc.getValue();
-  }
-
-  private static long len(byte[] bytes) {
-    return bytes == null ? 0 : bytes.length;
   }
 
   private static int intQuery(Statement s, String sql) throws SQLException {

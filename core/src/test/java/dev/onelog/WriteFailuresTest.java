@@ -109,7 +109,10 @@ class WriteFailuresTest {
     assertEquals(5, log.verify().recordsChecked());
     try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + log.path());
         var s = c.createStatement()) {
-      s.execute("UPDATE log_1_1 SET value = CAST('vX' AS BLOB) WHERE offset = 3");
+      // each append was its own batch; change the last byte, v3's '3', to 'X'
+      s.execute(
+          "UPDATE log_1_1 SET records = substr(records, 1, length(records) - 1) || X'58'"
+              + " WHERE last_offset = 3");
     }
     VerifyReport report = log.verify();
     assertEquals(1, report.problems().size(), report.toString());
@@ -122,7 +125,9 @@ class WriteFailuresTest {
         assertThrows(
             CorruptRecordException.class,
             () -> log.read(TopicPartition.of("t", 1), 0, ReadLimit.DEFAULT));
-    assertTrue(e.getMessage().startsWith("record t-1@3 does not match its CRC32C"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("the batch of records ending at t-1@3 is damaged"),
+        e.getMessage());
   }
 
   @Test

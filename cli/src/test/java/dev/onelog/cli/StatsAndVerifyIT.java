@@ -92,8 +92,14 @@ class StatsAndVerifyIT {
         assertTrue(rs.next());
         topicId = rs.getLong(1);
       }
+      // the last byte of the batch that ends at offset 2 is c's value: make it a 'b'
       assertEquals(
-          1, s.executeUpdate("UPDATE log_" + topicId + "_0 SET value = X'62' WHERE offset = 2"));
+          1,
+          s.executeUpdate(
+              "UPDATE log_"
+                  + topicId
+                  + "_0 SET records = substr(records, 1, length(records) - 1) || X'62'"
+                  + " WHERE last_offset = 2"));
     }
     OneLogProcess.Result result = onelog.run("verify");
     assertEquals(1, result.exitCode(), result.stdout() + result.stderr());

@@ -3,6 +3,7 @@ package dev.onelog.internal.read;
 import dev.onelog.CorruptRecordException;
 import dev.onelog.LogRecord;
 import dev.onelog.ReadLimit;
+import dev.onelog.internal.storage.RecordBatch;
 import dev.onelog.internal.storage.RecordCodec;
 import dev.onelog.internal.storage.StatementCache;
 import dev.onelog.internal.storage.TopicMeta;
@@ -14,8 +15,8 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * The queries that read one partition: rowid range scans on its log table and its row of the
- * partitions table. Stateless; each call runs on the session it is given (one thread's).
+ * The queries that read one partition: rowid range scans over its log table's batches and its row
+ * of the partitions table. Stateless; each call runs on the session it is given (one thread's).
  */
 public final class PartitionReader {
   private PartitionReader() {}
@@ -26,57 +27,79 @@ public final class PartitionReader {
 
   /**
    * Records from {@code fromOffset} on, within the limit; at least one record when one exists.
-   * Every record's CRC is checked.
+   * Every batch read is checked against its CRC.
    *
-   * @throws CorruptRecordException naming the first record whose CRC does not match
+   * @throws CorruptRecordException naming the first batch that does not match its CRC or does not
+   *     decode
    */
   public static List<LogRecord> read(
       StatementCache session, TopicMeta topic, int partition, long fromOffset, ReadLimit limit)
       throws SQLException {
     PreparedStatement select =
         session.get(
-            "SELECT offset, timestamp_ms, key, value, headers, crc FROM "
+            "SELECT base_offset, records, crc, last_offset FROM "
                 + topic.logTable(partition)
-                + " WHERE offset >= ? ORDER BY offset LIMIT ?");
+                + " WHERE last_offset >= ? ORDER BY last_offset");
     select.setLong(1, fromOffset);
-    select.setInt(2, limit.maxRecords());
     List<LogRecord> records = new ArrayList<>(Math.min(limit.maxRecords(), 1024));
     long bytes = 0;
     try (ResultSet rs = select.executeQuery()) {
       while (rs.next()) {
-        long offset = rs.getLong(1);
-        long timestampMs = rs.getLong(2);
-        byte[] key = rs.getBytes(3);
-        byte[] value = rs.getBytes(4);
-        byte[] headers = rs.getBytes(5);
-        long crc = rs.getLong(6);
-        if (RecordCodec.crc(timestampMs, key, value, headers) != crc) {
-          throw new CorruptRecordException(
-              "record "
-                  + topic.name()
-                  + "-"
-                  + partition
-                  + "@"
-                  + offset
-                  + " does not match its CRC32C;"
-                  + " the file was damaged or edited. Run 'onelog verify' to list every damaged record");
+        RecordBatch.Cursor batch = checkedBatch(rs, topic, partition);
+        try {
+          while (batch.next()) {
+            if (batch.offset() < fromOffset) {
+              continue;
+            }
+            bytes += batch.sizeInBytes();
+            if (!records.isEmpty() && bytes > limit.maxBytes()) {
+              return records;
+            }
+            records.add(
+                new LogRecord(
+                    topic.name(),
+                    partition,
+                    batch.offset(),
+                    batch.timestampMs(),
+                    batch.key(),
+                    batch.value(),
+                    RecordCodec.decodeHeaders(batch.headers())));
+            if (records.size() >= limit.maxRecords()) {
+              return records;
+            }
+          }
+        } catch (IllegalArgumentException e) {
+          throw corrupt(topic, partition, rs.getLong(4), e.getMessage());
         }
-        bytes += RecordCodec.sizeInBytes(key, value, headers);
-        if (!records.isEmpty() && bytes > limit.maxBytes()) {
-          break;
-        }
-        records.add(
-            new LogRecord(
-                topic.name(),
-                partition,
-                offset,
-                timestampMs,
-                key,
-                value,
-                RecordCodec.decodeHeaders(headers)));
       }
     }
     return records;
+  }
+
+  /** The batch in the result set's current row (base_offset, records, crc, last_offset). */
+  private static RecordBatch.Cursor checkedBatch(ResultSet rs, TopicMeta topic, int partition)
+      throws SQLException {
+    long baseOffset = rs.getLong(1);
+    byte[] records = rs.getBytes(2);
+    long crc = rs.getLong(3);
+    if (records == null || RecordBatch.crc(baseOffset, records) != crc) {
+      throw corrupt(topic, partition, rs.getLong(4), "it does not match its CRC32C");
+    }
+    return new RecordBatch.Cursor(baseOffset, records);
+  }
+
+  private static CorruptRecordException corrupt(
+      TopicMeta topic, int partition, long lastOffset, String why) {
+    return new CorruptRecordException(
+        "the batch of records ending at "
+            + topic.name()
+            + "-"
+            + partition
+            + "@"
+            + lastOffset
+            + " is damaged: "
+            + why
+            + ". The file was damaged or edited. Run 'onelog verify' to list every damaged batch");
   }
 
   public static PartitionState state(StatementCache session, TopicMeta topic, int partition)
@@ -101,30 +124,57 @@ public final class PartitionReader {
       throws SQLException {
     PreparedStatement select =
         session.get(
-            "SELECT timestamp_ms FROM "
+            "SELECT base_offset, records, crc, last_offset FROM "
                 + topic.logTable(partition)
-                + " ORDER BY offset DESC LIMIT 1");
+                + " ORDER BY last_offset DESC LIMIT 1");
     try (ResultSet rs = select.executeQuery()) {
-      return rs.next() ? rs.getLong(1) : -1;
+      if (!rs.next()) {
+        return -1;
+      }
+      RecordBatch.Cursor batch = checkedBatch(rs, topic, partition);
+      long timestampMs = -1;
+      try {
+        while (batch.next()) {
+          timestampMs = batch.timestampMs();
+        }
+      } catch (IllegalArgumentException e) {
+        throw corrupt(topic, partition, rs.getLong(4), e.getMessage());
+      }
+      return timestampMs;
     }
   }
 
   /**
    * The first offset whose timestamp is at or after {@code timestampMs}, as Kafka's ListOffsets.
-   * Scans forward from the start of the partition and stops at the first match: there is no
-   * timestamp index, so this costs a scan of the records before the match.
+   * Scans the batches' {@code max_timestamp_ms} from the start of the partition to the first batch
+   * that holds a match, then that batch's records: there is no timestamp index, so this costs a
+   * scan of one row per batch before the match.
    */
   public static OptionalLong offsetForTimestamp(
       StatementCache session, TopicMeta topic, int partition, long timestampMs)
       throws SQLException {
     PreparedStatement select =
         session.get(
-            "SELECT offset FROM "
+            "SELECT base_offset, records, crc, last_offset FROM "
                 + topic.logTable(partition)
-                + " WHERE timestamp_ms >= ? ORDER BY offset LIMIT 1");
+                + " WHERE max_timestamp_ms >= ? ORDER BY last_offset LIMIT 1");
     select.setLong(1, timestampMs);
     try (ResultSet rs = select.executeQuery()) {
-      return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+      if (!rs.next()) {
+        return OptionalLong.empty();
+      }
+      RecordBatch.Cursor batch = checkedBatch(rs, topic, partition);
+      try {
+        while (batch.next()) {
+          if (batch.timestampMs() >= timestampMs) {
+            return OptionalLong.of(batch.offset());
+          }
+        }
+      } catch (IllegalArgumentException e) {
+        throw corrupt(topic, partition, rs.getLong(4), e.getMessage());
+      }
+      throw corrupt(
+          topic, partition, rs.getLong(4), "its max_timestamp_ms is above all its records'");
     }
   }
 

@@ -10,14 +10,19 @@ import java.util.List;
  * topics      id (never reused), name, partitions, cleanup_policy, retention_ms, retention_bytes,
  *             created_at_ms, config
  * partitions  (topic_id, partition) -> log_start_offset, next_offset, record_count, size_bytes
- * log_T_P     one table per partition T = topics.id, P = partition number:
- *             offset INTEGER PRIMARY KEY, timestamp_ms, key, value, headers, crc
+ * log_T_P     one table per partition T = topics.id, P = partition number, one row per batch
+ *             of records (see {@link RecordBatch}):
+ *             last_offset INTEGER PRIMARY KEY, base_offset, record_count, max_timestamp_ms,
+ *             records, crc
  * </pre>
  *
- * The offset is the rowid, so an append is an insert at the right edge of the b-tree and a read is
- * a rowid range scan; no secondary index is maintained. {@code next_offset} lives in {@code
- * partitions} rather than being derived from {@code max(offset)} so that offsets are never reused,
- * not even after every record was deleted.
+ * The batch's last offset is the rowid, so an append is an insert at the right edge of the b-tree
+ * and a read from offset o is a rowid range scan from the first batch whose last offset is at or
+ * above o; no secondary index is maintained. A row per batch rather than per record is format 2's
+ * change: SQLite's cost is per row, and batches of records cut it by the batch size (measured in
+ * docs/BENCHMARKS.md). {@code next_offset} lives in {@code partitions} rather than being derived
+ * from {@code max(offset)} so that offsets are never reused, not even after every record was
+ * deleted.
  */
 public final class FileFormat {
   private FileFormat() {}
@@ -26,7 +31,10 @@ public final class FileFormat {
   public static final int APPLICATION_ID = 0x314C4F47;
 
   /** {@code PRAGMA user_version}: the format version this code writes and reads. */
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
+
+  /** The oldest format this code upgrades from when it opens a file to write. */
+  public static final int OLDEST_UPGRADABLE_VERSION = 1;
 
   /**
    * Set before the first table; 16 KiB pages measured faster for appends than the 4 KiB default.
@@ -67,7 +75,8 @@ public final class FileFormat {
   public static String createLogTable(long topicId, int partition) {
     return "CREATE TABLE "
         + logTable(topicId, partition)
-        + " (offset INTEGER PRIMARY KEY, timestamp_ms INTEGER NOT NULL, key BLOB, value BLOB,"
-        + " headers BLOB, crc INTEGER NOT NULL)";
+        + " (last_offset INTEGER PRIMARY KEY, base_offset INTEGER NOT NULL,"
+        + " record_count INTEGER NOT NULL, max_timestamp_ms INTEGER NOT NULL,"
+        + " records BLOB NOT NULL, crc INTEGER NOT NULL)";
   }
 }

@@ -6,28 +6,23 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.zip.CRC32C;
 
 /**
- * Encodes record headers into the {@code headers} column and computes each record's CRC32C.
- * Stateless and thread-safe.
+ * Encodes a record's headers, as stored in a {@link RecordBatch}, and measures records. Stateless
+ * and thread-safe.
  *
  * <pre>
- * headers column: NULL when a record has no headers, else
+ * headers: absent (length -1) when a record has no headers, else
  *   int32 count, then per header: int32 name length, name (UTF-8),
  *                                 int32 value length (-1 = null value), value
- * crc column: CRC32C (Castagnoli) as an unsigned 32-bit integer over
- *   int64 timestamp_ms | int32 key length (-1 = NULL) | key
- *   | int32 value length (-1 = NULL) | value | int32 headers length (-1 = NULL) | headers
  * </pre>
  *
- * All integers are big-endian. The offset is not covered: records are encoded on the sending thread
- * before the writer assigns offsets, and the offset is the b-tree's own key.
+ * All integers are big-endian.
  */
 public final class RecordCodec {
   private RecordCodec() {}
 
-  /** The headers column value for these headers: null for none. */
+  /** The encoded headers: null for none. */
   public static byte[] encodeHeaders(List<Header> headers) {
     if (headers.isEmpty()) {
       return null;
@@ -55,7 +50,7 @@ public final class RecordCodec {
   }
 
   /**
-   * Decodes the headers column.
+   * Decodes encoded headers; null decodes to no headers.
    *
    * @throws IllegalArgumentException when the bytes are not a valid encoding
    */
@@ -91,28 +86,7 @@ public final class RecordCodec {
       if (e instanceof IllegalArgumentException) {
         throw e;
       }
-      throw new IllegalArgumentException("malformed headers column: " + e, e);
-    }
-  }
-
-  /** The record's CRC32C, as stored in the crc column. */
-  public static long crc(long timestampMs, byte[] key, byte[] value, byte[] headers) {
-    CRC32C crc = new CRC32C();
-    ByteBuffer scratch = ByteBuffer.allocate(8);
-    scratch.putLong(timestampMs).flip();
-    crc.update(scratch);
-    updateField(crc, scratch, key);
-    updateField(crc, scratch, value);
-    updateField(crc, scratch, headers);
-    return crc.getValue();
-  }
-
-  private static void updateField(CRC32C crc, ByteBuffer scratch, byte[] field) {
-    scratch.clear();
-    scratch.putInt(field == null ? -1 : field.length).flip();
-    crc.update(scratch);
-    if (field != null) {
-      crc.update(field, 0, field.length);
+      throw new IllegalArgumentException("malformed headers: " + e, e);
     }
   }
 

@@ -4,6 +4,7 @@ import dev.onelog.VerifyReport;
 import dev.onelog.VerifyReport.Problem;
 import dev.onelog.internal.read.PartitionReader;
 import dev.onelog.internal.storage.FileFormat;
+import dev.onelog.internal.storage.RecordBatch;
 import dev.onelog.internal.storage.RecordCodec;
 import dev.onelog.internal.storage.StatementCache;
 import dev.onelog.internal.storage.TopicMeta;
@@ -15,9 +16,10 @@ import java.util.List;
 
 /**
  * Checks a whole file in one read transaction (one consistent snapshot, never blocking the writer):
- * SQLite's {@code integrity_check}, the format pragmas, and for every partition every record's
- * CRC32C, that every offset lies in [log start offset, next offset), and that the stored record
- * count and byte size match the records. Streams rows; memory does not grow with the file.
+ * SQLite's {@code integrity_check}, the format pragmas, and for every partition every batch's
+ * CRC32C and encoding, that every offset lies in [log start offset, next offset), and that the
+ * stored record count and byte size match the records. Streams rows; memory does not grow with the
+ * file.
  */
 public final class Verifier {
   /** Problems beyond this many are counted, not listed, so a ruined file cannot exhaust memory. */
@@ -94,49 +96,48 @@ public final class Verifier {
     long previous = Long.MIN_VALUE;
     try (ResultSet rs =
         s.executeQuery(
-            "SELECT offset, timestamp_ms, key, value, headers, crc FROM "
+            "SELECT last_offset, base_offset, record_count, max_timestamp_ms, records, crc FROM "
                 + topic.logTable(partition)
-                + " ORDER BY offset")) {
+                + " ORDER BY last_offset")) {
       while (rs.next()) {
-        long offset = rs.getLong(1);
-        long timestampMs = rs.getLong(2);
-        byte[] key = rs.getBytes(3);
-        byte[] value = rs.getBytes(4);
-        byte[] headers = rs.getBytes(5);
+        long lastOffset = rs.getLong(1);
+        long baseOffset = rs.getLong(2);
+        long recordCount = rs.getLong(3);
+        long maxTimestampMs = rs.getLong(4);
+        byte[] records = rs.getBytes(5);
         long crc = rs.getLong(6);
-        recordsChecked++;
-        count++;
-        bytes += RecordCodec.sizeInBytes(key, value, headers);
-        if (RecordCodec.crc(timestampMs, key, value, headers) != crc) {
+        count += recordCount;
+        if (records == null) {
+          problem(topic, partition, lastOffset, "batch has no records column");
+          continue;
+        }
+        bytes += RecordBatch.sizeInBytes(records, recordCount);
+        long computed = RecordBatch.crc(baseOffset, records);
+        if (computed != crc) {
           problem(
               topic,
               partition,
-              offset,
-              "CRC32C mismatch: stored "
+              lastOffset,
+              "CRC32C mismatch in the batch of offsets "
+                  + baseOffset
+                  + ".."
+                  + lastOffset
+                  + ": stored "
                   + crc
                   + ", computed "
-                  + RecordCodec.crc(timestampMs, key, value, headers));
+                  + computed);
+          continue;
         }
-        if (offset < state.logStartOffset() || offset >= state.nextOffset()) {
+        if (baseOffset <= previous) {
           problem(
               topic,
               partition,
-              offset,
-              "offset outside [log start offset "
-                  + state.logStartOffset()
-                  + ", next offset "
-                  + state.nextOffset()
-                  + ")");
+              baseOffset,
+              "batch base offset not above the previous batch's last offset " + previous);
         }
-        if (offset <= previous) {
-          problem(topic, partition, offset, "offset not above the previous offset " + previous);
-        }
-        previous = offset;
-        try {
-          RecordCodec.decodeHeaders(headers);
-        } catch (IllegalArgumentException e) {
-          problem(topic, partition, offset, "headers column does not decode: " + e.getMessage());
-        }
+        previous = lastOffset;
+        checkBatch(
+            topic, partition, state, lastOffset, recordCount, maxTimestampMs, records, baseOffset);
       }
     } catch (SQLException e) {
       if (String.valueOf(e.getMessage()).contains("no such table")) {
@@ -162,6 +163,74 @@ public final class Verifier {
           partition,
           -1,
           "partitions.size_bytes is " + state.sizeBytes() + " but the records hold " + bytes);
+    }
+  }
+
+  /** Decodes a batch whose CRC matched and checks it against its row and the partition. */
+  private void checkBatch(
+      TopicMeta topic,
+      int partition,
+      PartitionReader.PartitionState state,
+      long lastOffset,
+      long recordCount,
+      long maxTimestampMs,
+      byte[] records,
+      long baseOffset) {
+    RecordBatch.Cursor batch = new RecordBatch.Cursor(baseOffset, records);
+    long decoded = 0;
+    long offset = -1;
+    long maxSeen = Long.MIN_VALUE;
+    try {
+      while (batch.next()) {
+        decoded++;
+        offset = batch.offset();
+        maxSeen = Math.max(maxSeen, batch.timestampMs());
+        if (offset < state.logStartOffset() || offset >= state.nextOffset()) {
+          problem(
+              topic,
+              partition,
+              offset,
+              "offset outside [log start offset "
+                  + state.logStartOffset()
+                  + ", next offset "
+                  + state.nextOffset()
+                  + ")");
+        }
+        try {
+          RecordCodec.decodeHeaders(batch.headers());
+        } catch (IllegalArgumentException e) {
+          problem(topic, partition, offset, "headers do not decode: " + e.getMessage());
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      problem(topic, partition, lastOffset, "batch ending here does not decode: " + e.getMessage());
+      recordsChecked += decoded;
+      return;
+    }
+    recordsChecked += decoded;
+    if (decoded != recordCount) {
+      problem(
+          topic,
+          partition,
+          lastOffset,
+          "batch ending here says record_count " + recordCount + " but holds " + decoded);
+    }
+    if (decoded > 0 && offset != lastOffset) {
+      problem(
+          topic,
+          partition,
+          lastOffset,
+          "batch ending here has its last record at offset " + offset);
+    }
+    if (decoded > 0 && maxSeen != maxTimestampMs) {
+      problem(
+          topic,
+          partition,
+          lastOffset,
+          "batch ending here says max_timestamp_ms " + maxTimestampMs + " but holds " + maxSeen);
+    }
+    if (decoded == 0) {
+      problem(topic, partition, lastOffset, "batch ending here holds no records");
     }
   }
 

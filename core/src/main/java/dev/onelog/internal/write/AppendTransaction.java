@@ -29,6 +29,8 @@ import java.util.Map;
  * the writer, so a transaction of 10,000 records allocates no growing lists: the writer thread's
  * CPU per record is what limits appends.
  *
+ * <p>Each partition's records become batches, rows of its log table; see {@link BatchInserter}.
+ *
  * <p>Not thread-safe: the writer thread's alone.
  */
 final class AppendTransaction {
@@ -107,7 +109,7 @@ final class AppendTransaction {
         if (cursor.count == 0) {
           continue;
         }
-        RowInserter.insert(
+        BatchInserter.insert(
             statements, cursor.table, rows, cursor.start, cursor.count, cursor.firstOffset);
         PreparedStatement update =
             statements.get(

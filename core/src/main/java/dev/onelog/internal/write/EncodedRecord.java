@@ -1,8 +1,8 @@
 package dev.onelog.internal.write;
 
 /**
- * A record ready for the writer: partition chosen, timestamp stamped, headers encoded, CRC
- * computed, all on the sending thread so that the writer thread only binds and inserts. {@code
+ * A record ready for the writer: partition chosen, timestamp stamped, headers encoded and size
+ * checked, all on the sending thread, so that the writer thread only batches and inserts. {@code
  * topicId} is the id the sender saw; the writer checks it against the file.
  */
 public record EncodedRecord(
@@ -13,5 +13,4 @@ public record EncodedRecord(
     byte[] key,
     byte[] value,
     byte[] headers,
-    long crc,
     int sizeInBytes) {}

@@ -9,8 +9,8 @@ import java.time.Clock;
 
 /**
  * Turns a {@link ProducerRecord} into an {@link EncodedRecord} on the sending thread: chooses the
- * partition, stamps the time, encodes the headers, computes the CRC and checks the size, so the
- * writer thread's time per record goes to SQLite alone. Thread-safe.
+ * partition, stamps the time, encodes the headers, and checks the size, so the writer thread's time
+ * per record goes to batching and SQLite. Thread-safe.
  */
 public final class RecordEncoder {
   private final Partitioner partitioner = new Partitioner();
@@ -52,7 +52,6 @@ public final class RecordEncoder {
           size,
           maxRecordSizeBytes);
     }
-    long crc = RecordCodec.crc(timestampMs, record.key(), record.value(), headers);
     return new EncodedRecord(
         topic.name(),
         topic.id(),
@@ -61,7 +60,6 @@ public final class RecordEncoder {
         record.key(),
         record.value(),
         headers,
-        crc,
         (int) size);
   }
 }

@@ -51,19 +51,4 @@ class RecordCodecTest {
         e.getMessage().contains("malformed") || e.getMessage().contains("count"),
         e.getMessage());
   }
-
-  @Test
-  void theCrcCoversTimestampKeyValueAndHeaders() {
-    long base = RecordCodec.crc(1, new byte[] {1}, new byte[] {2}, null);
-    assertEquals(base, RecordCodec.crc(1, new byte[] {1}, new byte[] {2}, null));
-    assertNotEquals(base, RecordCodec.crc(2, new byte[] {1}, new byte[] {2}, null));
-    assertNotEquals(base, RecordCodec.crc(1, null, new byte[] {1, 2}, null));
-    assertNotEquals(base, RecordCodec.crc(1, new byte[] {1}, new byte[] {2}, new byte[0]));
-    assertNotEquals(
-        RecordCodec.crc(1, null, null, null), RecordCodec.crc(1, new byte[0], null, null));
-  }
-
-  private static void assertNotEquals(long a, long b) {
-    org.junit.jupiter.api.Assertions.assertNotEquals(a, b);
-  }
 }

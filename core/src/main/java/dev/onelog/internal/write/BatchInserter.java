@@ -1,0 +1,89 @@
+package dev.onelog.internal.write;
+
+import dev.onelog.internal.storage.RecordBatch;
+import dev.onelog.internal.storage.StatementCache;
+import java.nio.ByteBuffer;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/**
+ * Writes a partition's records of one transaction as batches: one row of its log table per up to
+ * {@value #MAX_BATCH_BYTES} bytes of records (a larger record makes a batch of its own). SQLite's
+ * cost is per row, so under load a row carries hundreds of records; a lone record is a batch of
+ * one, so a light load waits for nothing.
+ *
+ * <p>Not thread-safe: the writer thread's alone.
+ */
+final class BatchInserter {
+  /** Where a batch closes; measured in docs/BENCHMARKS.md. */
+  static final int MAX_BATCH_BYTES = 64 * 1024;
+
+  private BatchInserter() {}
+
+  /**
+   * Inserts {@code rows[start .. start + count)} at offsets {@code firstOffset, firstOffset + 1,
+   * ...}.
+   */
+  static void insert(
+      StatementCache statements,
+      String table,
+      EncodedRecord[] rows,
+      int start,
+      int count,
+      long firstOffset)
+      throws SQLException {
+    PreparedStatement insert =
+        statements.get(
+            "INSERT INTO "
+                + table
+                + " (last_offset, base_offset, record_count, max_timestamp_ms, records, crc)"
+                + " VALUES (?, ?, ?, ?, ?, ?)");
+    int at = 0;
+    while (at < count) {
+      long bytes = encodedLength(rows[start + at]);
+      int end = at + 1;
+      while (end < count && bytes + encodedLength(rows[start + end]) <= MAX_BATCH_BYTES) {
+        bytes += encodedLength(rows[start + end]);
+        end++;
+      }
+      long baseOffset = firstOffset + at;
+      byte[] records = new byte[Math.toIntExact(bytes)];
+      long maxTimestampMs = encode(rows, start + at, end - at, records);
+      insert.setLong(1, baseOffset + (end - at) - 1);
+      insert.setLong(2, baseOffset);
+      insert.setInt(3, end - at);
+      insert.setLong(4, maxTimestampMs);
+      insert.setBytes(5, records);
+      insert.setLong(6, RecordBatch.crc(baseOffset, records));
+      insert.executeUpdate();
+      at = end;
+    }
+  }
+
+  private static long encodedLength(EncodedRecord record) {
+    return RecordBatch.RECORD_OVERHEAD_BYTES + (long) record.sizeInBytes();
+  }
+
+  /** Encodes the records into {@code into}, sized exactly; returns their largest timestamp. */
+  private static long encode(EncodedRecord[] rows, int from, int count, byte[] into) {
+    ByteBuffer out = ByteBuffer.wrap(into);
+    long maxTimestampMs = Long.MIN_VALUE;
+    for (int i = 0; i < count; i++) {
+      EncodedRecord record = rows[from + i];
+      out.putInt(i).putLong(record.timestampMs());
+      put(out, record.key());
+      put(out, record.value());
+      put(out, record.headers());
+      maxTimestampMs = Math.max(maxTimestampMs, record.timestampMs());
+    }
+    return maxTimestampMs;
+  }
+
+  private static void put(ByteBuffer out, byte[] field) {
+    if (field == null) {
+      out.putInt(-1);
+    } else {
+      out.putInt(field.length).put(field);
+    }
+  }
+}
