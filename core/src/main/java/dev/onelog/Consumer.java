@@ -116,7 +116,8 @@ public final class Consumer implements AutoCloseable {
    * one; an empty list when none came. Advances the positions past what it returns.
    *
    * @throws LogClosedException when this consumer or its log is closed
-   * @throws CorruptRecordException when a record does not match its CRC
+   * @throws CorruptRecordException when a batch of records does not match its CRC or does not
+   *     decode
    */
   public List<LogRecord> poll(Duration timeout) {
     ensureOpen();

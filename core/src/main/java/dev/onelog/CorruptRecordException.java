@@ -1,8 +1,8 @@
 package dev.onelog;
 
 /**
- * A stored record does not match its CRC32C: the file was damaged or edited by hand. {@code onelog
- * verify} lists every such record.
+ * A stored batch of records does not match its CRC32C or does not decode: the file was damaged or
+ * edited by hand. {@code onelog verify} lists every such batch.
  */
 public class CorruptRecordException extends OneLogException {
   private static final long serialVersionUID = 1L;

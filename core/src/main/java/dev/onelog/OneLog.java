@@ -236,7 +236,8 @@ public final class OneLog implements AutoCloseable {
    * offset below the earliest starts at the earliest; at or past the next offset, the list is
    * empty.
    *
-   * @throws CorruptRecordException when a record does not match its CRC
+   * @throws CorruptRecordException when a batch of records does not match its CRC or does not
+   *     decode
    */
   public List<LogRecord> read(TopicPartition partition, long fromOffset, ReadLimit limit) {
     Objects.requireNonNull(limit, "limit");
@@ -322,7 +323,7 @@ public final class OneLog implements AutoCloseable {
   // ---- The file ----
 
   /**
-   * Checks every record's CRC32C, every partition's offsets and counters, and SQLite's
+   * Checks every batch's CRC32C and layout, every partition's offsets and counters, and SQLite's
    * integrity_check, in one consistent snapshot taken without blocking writers.
    */
   public VerifyReport verify() {

@@ -43,7 +43,9 @@ final class VerifyCommand extends LogCommand {
             + count(partitions, "partition")
             + ": offsets within [earliest, next), increasing; record counts and byte sizes");
     out.println(
-        "checked:  " + count(report.recordsChecked(), "record") + ": CRC32C, headers decode");
+        "checked:  "
+            + count(report.recordsChecked(), "record")
+            + ": batch CRC32C and layout, headers decode");
     for (VerifyReport.Problem problem : report.problems()) {
       out.println("PROBLEM:  " + problem);
     }

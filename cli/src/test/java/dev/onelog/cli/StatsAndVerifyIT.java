@@ -103,7 +103,9 @@ class StatsAndVerifyIT {
     }
     OneLogProcess.Result result = onelog.run("verify");
     assertEquals(1, result.exitCode(), result.stdout() + result.stderr());
-    assertTrue(result.stdout().contains("PROBLEM:  t-0@2: CRC32C mismatch"), result.stdout());
+    assertTrue(
+        result.stdout().contains("PROBLEM:  t-0@2: CRC32C mismatch in the batch of offsets "),
+        result.stdout());
     assertTrue(result.stdout().contains("FAILED: 1 problem"), result.stdout());
     assertEquals("onelog: verify found 1 problem in " + onelog.file() + "\n", result.stderr());
   }
