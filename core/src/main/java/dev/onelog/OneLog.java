@@ -543,6 +543,9 @@ public final class OneLog implements AutoCloseable {
      * file, committed records stay in the {@code -wal} file beside it (safe, and read by every
      * opener) until a writer opens and closes the file again. Copy all three files, or open
      * read-write, when the file must stand alone.
+     *
+     * <p>A file of an older format is refused with {@link OlderFormatException}, since upgrading it
+     * would write: open it once without {@code readOnly()} to upgrade it.
      */
     public Builder readOnly() {
       this.readOnly = true;
@@ -550,11 +553,19 @@ public final class OneLog implements AutoCloseable {
     }
 
     /**
-     * Opens the log, creating the file when missing (unless {@link #readOnly()}).
+     * Opens the log, creating the file when missing (unless {@link #readOnly()}). A file of the
+     * previous format (1) is upgraded in place to the current one, in one transaction that holds
+     * the write lock for as long as it takes to rewrite every record (seconds per GiB) and needs
+     * free disk space about the size of the file until it commits; any failure leaves the file as
+     * it was.
      *
      * @throws FileAccessException when the directory is missing or the file is read-only
      * @throws NotAOneLogFileException when the file is another SQLite database or not SQLite
      * @throws NewerFormatException when the file is of a newer format than this code reads
+     * @throws OlderFormatException when the file is of an older format and opened {@link
+     *     #readOnly()}, which cannot upgrade it
+     * @throws CorruptRecordException when upgrading an older file finds a record that does not
+     *     match its CRC; the file is left as it was
      */
     public OneLog open() {
       LogOptions options =

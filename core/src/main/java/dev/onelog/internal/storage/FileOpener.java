@@ -3,6 +3,7 @@ package dev.onelog.internal.storage;
 import dev.onelog.FileAccessException;
 import dev.onelog.NewerFormatException;
 import dev.onelog.NotAOneLogFileException;
+import dev.onelog.OlderFormatException;
 import dev.onelog.internal.LogOptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,9 +19,10 @@ import java.util.Set;
 
 /**
  * Opens a log file for writing: checks that an existing file is a onelog file of a format this code
- * reads (without modifying anything when it is not), or creates the schema in a new or empty file.
- * Safe when several processes open the same new path at once: the schema is created inside {@code
- * BEGIN IMMEDIATE} after checking again that nobody created it first.
+ * reads or upgrades (without modifying anything when it is not), upgrades an older format ({@link
+ * FormatUpgrade}), or creates the schema in a new or empty file. Safe when several processes open
+ * the same path at once: the schema is created, and an older file upgraded, inside {@code BEGIN
+ * IMMEDIATE} after checking again that nobody did it first.
  *
  * <p>Never reads the file with Java I/O: closing a plain file handle would drop the POSIX locks
  * SQLite holds on it in this process. Only {@code stat}-like calls (exists, size, permissions).
@@ -39,6 +41,7 @@ public final class FileOpener {
     try {
       connection = Connections.openWriter(options);
       initialize(connection);
+      FormatUpgrade.upgradeIfOlder(connection, options);
       return connection;
     } catch (SQLException e) {
       Connections.closeQuietly(connection, e);
@@ -50,8 +53,11 @@ public final class FileOpener {
   }
 
   /**
-   * Checks, without writing anything, that an existing file is a onelog file of a format this code
-   * reads: for a log opened read-only, which has no writer connection.
+   * Checks, without writing anything, that an existing file is a onelog file of the format this
+   * code reads: for a log opened read-only, which has no writer connection and so cannot upgrade an
+   * older format.
+   *
+   * @throws OlderFormatException when the file is of an older format
    */
   public static void checkReadable(LogOptions options) {
     Path path = options.path().toAbsolutePath();
@@ -66,7 +72,21 @@ public final class FileOpener {
           path
               + " is empty, so not yet a onelog file; open it without readOnly() to create the log");
     }
-    inspectExisting(path, options);
+    int version = inspectExisting(path, options);
+    if (version < FileFormat.FORMAT_VERSION) {
+      throw new OlderFormatException(
+          path
+              + " is a onelog file of format "
+              + version
+              + ", older than format "
+              + FileFormat.FORMAT_VERSION
+              + " that this version of onelog reads, and it was opened read-only, so it was not"
+              + " upgraded; it was not modified. Opening it once for writing upgrades it in place,"
+              + " in one transaction: OneLog.open(path) without readOnly(), or 'onelog verify' on"
+              + " a writable copy of the file",
+          version,
+          FileFormat.FORMAT_VERSION);
+    }
   }
 
   private static void checkAccess(Path path) {
@@ -121,9 +141,12 @@ public final class FileOpener {
 
   /**
    * Looks at an existing, non-empty file through a read-only connection, which never writes or
-   * checkpoints, and refuses it unless it is a onelog file of a format this code reads.
+   * checkpoints, and refuses it unless it is a onelog file of a format no newer than this code
+   * reads.
+   *
+   * @return the file's format version, for the caller to refuse or upgrade an older one
    */
-  private static void inspectExisting(Path path, LogOptions options) {
+  private static int inspectExisting(Path path, LogOptions options) {
     try (Connection connection = Connections.openReader(path, options.busyTimeout());
         Statement s = connection.createStatement()) {
       int applicationId = intPragma(s, "application_id");
@@ -151,6 +174,7 @@ public final class FileOpener {
             version,
             FileFormat.FORMAT_VERSION);
       }
+      return version;
     } catch (SQLException e) {
       throw SqliteErrors.translate(e, path, options.busyTimeout(), "checking the file");
     }

@@ -30,6 +30,13 @@ public final class RecordBatch {
   /** The fixed bytes of one record in a batch: delta, timestamp and three lengths. */
   public static final int RECORD_OVERHEAD_BYTES = 24;
 
+  /**
+   * Where a batch closes: a batch's records take at most this many bytes, unless it is a single
+   * larger record. Measured in docs/BENCHMARKS.md. Every writer of batches (appends, the format 1
+   * upgrade) packs records up to this size.
+   */
+  public static final int MAX_BATCH_BYTES = 64 * 1024;
+
   /** The batch's CRC32C, as stored in the crc column. */
   public static long crc(long baseOffset, byte[] records) {
     CRC32C crc = new CRC32C();

@@ -8,16 +8,13 @@ import java.sql.SQLException;
 
 /**
  * Writes a partition's records of one transaction as batches: one row of its log table per up to
- * {@value #MAX_BATCH_BYTES} bytes of records (a larger record makes a batch of its own). SQLite's
- * cost is per row, so under load a row carries hundreds of records; a lone record is a batch of
- * one, so a light load waits for nothing.
+ * {@value RecordBatch#MAX_BATCH_BYTES} bytes of records (a larger record makes a batch of its own).
+ * SQLite's cost is per row, so under load a row carries hundreds of records; a lone record is a
+ * batch of one, so a light load waits for nothing.
  *
  * <p>Not thread-safe: the writer thread's alone.
  */
 final class BatchInserter {
-  /** Where a batch closes; measured in docs/BENCHMARKS.md. */
-  static final int MAX_BATCH_BYTES = 64 * 1024;
-
   private BatchInserter() {}
 
   /**
@@ -42,7 +39,8 @@ final class BatchInserter {
     while (at < count) {
       long bytes = encodedLength(rows[start + at]);
       int end = at + 1;
-      while (end < count && bytes + encodedLength(rows[start + end]) <= MAX_BATCH_BYTES) {
+      while (end < count
+          && bytes + encodedLength(rows[start + end]) <= RecordBatch.MAX_BATCH_BYTES) {
         bytes += encodedLength(rows[start + end]);
         end++;
       }
