@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.onelog.internal.storage.RecordCodec;
-import java.nio.ByteBuffer;
+import dev.onelog.internal.storage.FileFormat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -30,12 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
  * from that page with Python's standard library alone, reads exactly what Java wrote (every batch's
  * CRC checked, every batch decoded, every header decoded), and Java reads the batches it appended,
  * whether the Java log was closed or open at the time. Needs {@code python3} on the PATH.
+ *
+ * <p>And the SQL the page gives for the {@code sqlite3} shell, taken from the page as it stands
+ * ({@link FormatDocSql}), lists what Java reads: run by the SQLite inside sqlite-jdbc, and by the
+ * {@code sqlite3} command when one is installed.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FormatInteropIT {
-  private static final List<Header> PYTHON_HEADERS =
-      List.of(Header.of("origin", "python"), Header.of("nothing", (byte[]) null));
-
   @TempDir Path dir;
   private Path file;
 
@@ -162,20 +161,14 @@ class FormatInteropIT {
             "--timestamp-ms",
             "1234567");
     assertEquals(0, python.exitStatus(), python::describe);
-    List<String> expected = expectedOutput("interop", written, batches, 0);
-    List<Written> fromPython = pythonRecords(1, 3, 3, 1_234_567L, "py-value ✓");
-    byte[] pythonBatch = batchBytes(3, fromPython);
-    long pythonSize = sizeInBytes(fromPython);
-    expected.add(
-        "{\"appended\":{\"topic\":\"interop\",\"partition\":1,\"base_offset\":3,\"last_offset\":5,"
-            + "\"record_count\":3,\"max_timestamp_ms\":1234569,\"size_bytes\":"
-            + pythonSize
-            + ",\"crc\":"
-            + LogInvariants.crc(3, pythonBatch)
-            + "}}");
-    assertLines(expected, python);
+    List<String> expected = new ArrayList<>(PythonOutput.read("interop", written, batches, 0));
+    List<Written> fromPython = PythonOutput.appended(1, 3, 3, 1_234_567L, "py-value ✓");
+    expected.add(PythonOutput.appendedLine("interop", fromPython));
+    PythonOutput.assertPrinted(expected, python);
     assertArrayEquals(
-        pythonBatch, storedBlob("log_2_1", 5), "Python lays out records as FORMAT.md does");
+        DocumentedBatch.records(3, fromPython),
+        storedBlob("log_2_1", 5),
+        "Python lays out records as FORMAT.md does");
 
     try (OneLog log = OneLog.open(file)) {
       TopicPartition partition1 = TopicPartition.of("interop", 1);
@@ -184,7 +177,8 @@ class FormatInteropIT {
       PartitionDescription described = log.describeTopic("interop").partitions().get(1);
       assertEquals(6, described.recordCount());
       assertEquals(
-          pythonSize + 6 + 300 + RecordCodec.encodeHeaders(written.get(3).headers()).length,
+          DocumentedBatch.sizeInBytes(fromPython)
+              + DocumentedBatch.sizeInBytes(written.subList(3, 6)),
           described.sizeInBytes(),
           "size_bytes counts key, value and headers, as Java counts them");
       assertEquals(
@@ -205,7 +199,7 @@ class FormatInteropIT {
         InteropProcess.python(
             dir, file.toString(), "interop", "--read-only", "--from-offset", Long.toString(from));
     assertEquals(0, fromOffset.exitStatus(), fromOffset::describe);
-    assertLines(expectedOutput("interop", written, batches, from), fromOffset);
+    PythonOutput.assertPrinted(PythonOutput.read("interop", written, batches, from), fromOffset);
   }
 
   @Test
@@ -239,16 +233,9 @@ class FormatInteropIT {
         List<LogRecord> polled = consumer.poll(Duration.ofSeconds(15));
         InteropProcess.Result python = process.finish();
         assertEquals(0, python.exitStatus(), python::describe);
-        List<Written> fromPython = pythonRecords(0, 2, 2, 42, "from python");
+        List<Written> fromPython = PythonOutput.appended(0, 2, 2, 42, "from python");
         assertEquals(
-            List.of(
-                "{\"appended\":{\"topic\":\"live\",\"partition\":0,\"base_offset\":2,"
-                    + "\"last_offset\":3,\"record_count\":2,\"max_timestamp_ms\":43,"
-                    + "\"size_bytes\":"
-                    + sizeInBytes(fromPython)
-                    + ",\"crc\":"
-                    + LogInvariants.crc(2, batchBytes(2, fromPython))
-                    + "}}"),
+            List.of(PythonOutput.appendedLine("live", fromPython)),
             python.stdout(),
             python::describe);
         assertRecords(fromPython, polled); // one commit, one batch: the poll returns both
@@ -313,6 +300,185 @@ class FormatInteropIT {
     }
   }
 
+  // ---- The SQL of FORMAT.md section 10 ----
+
+  @Test
+  void theRecordsQueryInFormatMdListsWhatJavaReads() throws Exception {
+    file = dir.resolve("orders.db");
+    try (OneLog log = OneLog.open(file)) {
+      // Partition 0 of topic id 1 is the page's log_1_0. One append of 150 records of 3 KiB or so
+      // makes 64 KiB batches, several of them within the page's offsets 0 to 99; five single
+      // appends follow. Text only, for the sqlite3 command's output.
+      log.createTopic(TopicSpec.named("orders").withPartitions(2));
+      log.createTopic(TopicSpec.named("binary"));
+      List<ProducerRecord> text = new ArrayList<>();
+      for (int i = 0; i < 150; i++) {
+        text.add(
+            new ProducerRecord(
+                "orders",
+                0,
+                1_700_000_000_000L + i * 1000L - i % 3 * 5000L,
+                i % 10 == 3 ? null : utf8(i % 10 == 4 ? "" : "key-" + i),
+                i % 10 == 5
+                    ? null
+                    : utf8(i % 10 == 6 ? "" : "värde " + i + "x".repeat(2500 + 10 * i)),
+                i % 4 == 0 ? List.of(Header.of("h", "v" + i)) : List.of()));
+      }
+      log.append(text);
+      for (int i = 0; i < 5; i++) {
+        log.append(ProducerRecord.of("orders", "single-" + i, "it's " + i).withPartition(0));
+      }
+      log.append(ProducerRecord.of("orders", "p1", "partition one").withPartition(1));
+      // Bytes that are not text, a record larger than a batch, the largest timestamp.
+      byte[] large = new byte[100 * 1024];
+      new Random(7).nextBytes(large);
+      log.append(
+          List.of(
+              new ProducerRecord(
+                  "binary",
+                  0,
+                  Long.MAX_VALUE,
+                  new byte[] {0, -1, 127, -128, '\'', '\n'},
+                  new byte[] {-61, 40},
+                  List.of()),
+              new ProducerRecord(
+                  "binary", 0, 0L, new byte[0], large, List.of(Header.of("h", (byte[]) null))),
+              new ProducerRecord("binary", 0, 1L, null, null, List.of())));
+    }
+    assertTrue(
+        batches("log_1_0").stream().filter(b -> b.baseOffset() <= FormatDocSql.DOC_TO).count() >= 3,
+        "the page's range spans several batches: " + batches("log_1_0"));
+
+    try (OneLog log = OneLog.builder(file).readOnly().open();
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+      List<LogRecord> docRange = javaRecords(log, "orders", 0, 0, 99);
+      assertEquals(100, docRange.size());
+      assertEquals(
+          docRange.stream().map(FormatDocSql::row).toList(),
+          FormatDocSql.records(c, FormatDocSql.recordsQuery()),
+          "the page's query as it stands");
+      for (long[] range :
+          new long[][] {{0, Long.MAX_VALUE}, {37, 140}, {99, 100}, {149, 152}, {155, 1000}}) {
+        assertEquals(
+            javaRecords(log, "orders", 0, range[0], range[1]).stream()
+                .map(FormatDocSql::row)
+                .toList(),
+            FormatDocSql.records(c, FormatDocSql.recordsQuery("log_1_0", range[0], range[1])),
+            "offsets " + range[0] + " to " + range[1]);
+      }
+      assertEquals(
+          javaRecords(log, "orders", 1, 0, Long.MAX_VALUE).stream().map(FormatDocSql::row).toList(),
+          FormatDocSql.records(c, FormatDocSql.recordsQuery("log_1_1", 0, Long.MAX_VALUE)));
+      List<String> binary =
+          javaRecords(log, "binary", 0, 0, Long.MAX_VALUE).stream().map(FormatDocSql::row).toList();
+      String binaryQuery = FormatDocSql.recordsQuery("log_2_0", 0, Long.MAX_VALUE);
+      assertEquals(binary, FormatDocSql.records(c, binaryQuery));
+
+      List<String> counts = FormatDocSql.checkPartitionQueries(c, log);
+      if (InteropProcess.sqlite3Installed()) {
+        // As a user runs them: .read the page's text; quote mode tells NULL from ''.
+        Path recordsSql =
+            Files.writeString(dir.resolve("records.sql"), FormatDocSql.recordsQuery());
+        InteropProcess.Result shell =
+            InteropProcess.sqlite3(dir, file, ".mode quote\n.read '" + recordsSql + "'\n");
+        assertEquals(0, shell.exitStatus(), shell::describe);
+        assertEquals(
+            docRange.stream().map(FormatDocSql::quoteModeRow).toList(),
+            shell.stdout(),
+            "sqlite3 .read records.sql");
+        InteropProcess.Result binaryShell =
+            InteropProcess.sqlite3(dir, file, FormatDocSql.withBlobLiterals(binaryQuery));
+        assertEquals(0, binaryShell.exitStatus(), binaryShell::describe);
+        assertEquals(binary, binaryShell.stdout(), "sqlite3, keys and values as literals");
+        Path countsSql =
+            Files.writeString(dir.resolve("counts.sql"), FormatDocSql.block("partition-queries"));
+        InteropProcess.Result countsShell =
+            InteropProcess.sqlite3(dir, file, ".read '" + countsSql + "'\n");
+        assertEquals(0, countsShell.exitStatus(), countsShell::describe);
+        assertEquals(counts, countsShell.stdout(), "sqlite3 prints what JDBC reads");
+      }
+    }
+  }
+
+  @Test
+  void theRecordsQueryInFormatMdDecodesSignsMissingFieldsAndLargeOffsets() throws Exception {
+    // Not a onelog file (no invariant check after this test): one log table with batches Java
+    // would not write: timestamps below 0 and beyond 32 bits, offsets beyond 32 bits, the largest
+    // offset delta, and a 70,000-byte key, so that byte positions pass 16 bits.
+    Path crafted = dir.resolve("crafted.db");
+    long big = 5_000_000_000L;
+    List<List<Written>> batches =
+        List.of(
+            List.of(
+                new Written(0, 0, Long.MIN_VALUE, null, new byte[0], List.of()),
+                new Written(0, 3, -1, new byte[0], null, List.of(Header.of("a", "b"))),
+                new Written(0, 99, Long.MAX_VALUE, utf8("k"), utf8("é"), List.of())),
+            List.of(
+                new Written(0, 100, 1L << 31, new byte[70_000], new byte[] {-1, 0}, List.of()),
+                new Written(0, 101, -(1L << 31) - 1, utf8("y"), null, List.of())),
+            List.of(
+                new Written(0, big, 5, utf8("big"), utf8("offset"), List.of()),
+                new Written(
+                    0, big + Integer.MAX_VALUE, -5, utf8("max"), utf8("delta"), List.of())));
+    List<String> expected = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + crafted);
+        Statement s = c.createStatement()) {
+      s.execute(FileFormat.createLogTable(1, 0));
+      for (List<Written> batch : batches) {
+        long base = batch.get(0).offset();
+        byte[] records = DocumentedBatch.records(base, batch);
+        try (var insert =
+            c.prepareStatement(
+                "INSERT INTO log_1_0 (last_offset, base_offset, record_count, max_timestamp_ms,"
+                    + " records, crc) VALUES (?, ?, ?, ?, ?, ?)")) {
+          insert.setLong(1, batch.get(batch.size() - 1).offset());
+          insert.setLong(2, base);
+          insert.setInt(3, batch.size());
+          insert.setLong(4, batch.stream().mapToLong(Written::timestampMs).max().orElseThrow());
+          insert.setBytes(5, records);
+          insert.setLong(6, LogInvariants.crc(base, records));
+          insert.executeUpdate();
+        }
+        batch.forEach(
+            w -> expected.add(FormatDocSql.row(w.offset(), w.timestampMs(), w.key(), w.value())));
+      }
+
+      assertEquals(expected.subList(0, 3), FormatDocSql.records(c, FormatDocSql.recordsQuery()));
+      String all = FormatDocSql.recordsQuery("log_1_0", 0, Long.MAX_VALUE);
+      assertEquals(expected, FormatDocSql.records(c, all));
+      assertEquals(
+          expected.subList(1, 6),
+          FormatDocSql.records(c, FormatDocSql.recordsQuery("log_1_0", 3, big)));
+      if (InteropProcess.sqlite3Installed()) {
+        InteropProcess.Result shell =
+            InteropProcess.sqlite3(dir, crafted, FormatDocSql.withBlobLiterals(all));
+        assertEquals(0, shell.exitStatus(), shell::describe);
+        assertEquals(expected, shell.stdout(), "sqlite3");
+      }
+    }
+  }
+
+  /** Java's records of a partition at offsets {@code from} to {@code to}. */
+  private static List<LogRecord> javaRecords(
+      OneLog log, String topic, int partition, long from, long to) {
+    List<LogRecord> records = new ArrayList<>();
+    long position = from;
+    while (true) {
+      List<LogRecord> read =
+          log.read(TopicPartition.of(topic, partition), position, ReadLimit.DEFAULT);
+      for (LogRecord r : read) {
+        if (r.offset() > to) {
+          return records;
+        }
+        records.add(r);
+      }
+      if (read.isEmpty()) {
+        return records;
+      }
+      position = read.get(read.size() - 1).offset() + 1;
+    }
+  }
+
   /** Topic t (id 1), one partition, two batches of one record: offsets 0 and 1, at 1 and 2 ms. */
   private void createTwoBatches() {
     try (OneLog log = OneLog.open(file)) {
@@ -357,66 +523,6 @@ class FormatInteropIT {
     }
   }
 
-  /**
-   * A batch's records blob as FORMAT.md section 3 lays it out, encoded here rather than by the
-   * library's writer: int32 offset delta, int64 timestamp, then key, value and headers each as an
-   * int32 length (-1 for none) and the bytes.
-   */
-  static byte[] batchBytes(long baseOffset, List<Written> records) {
-    List<byte[]> fields = new ArrayList<>();
-    int length = 0;
-    for (Written r : records) {
-      fields.add(
-          ByteBuffer.allocate(12)
-              .putInt((int) (r.offset() - baseOffset))
-              .putLong(r.timestampMs())
-              .array());
-      for (byte[] field :
-          new byte[][] {r.key(), r.value(), RecordCodec.encodeHeaders(r.headers())}) {
-        fields.add(ByteBuffer.allocate(4).putInt(field == null ? -1 : field.length).array());
-        fields.add(field == null ? new byte[0] : field);
-      }
-    }
-    for (byte[] field : fields) {
-      length += field.length;
-    }
-    ByteBuffer out = ByteBuffer.allocate(length);
-    fields.forEach(out::put);
-    return out.array();
-  }
-
-  // ---- What Python appends and prints ----
-
-  /**
-   * The records format_interop.py appends with {@code --count}: record 0 has the key, the value and
-   * two headers; record i >= 1 no key, no headers and the value "VALUE i", or none when i is even;
-   * timestamps fall from the given one + count - 1 to the given one.
-   */
-  private static List<Written> pythonRecords(
-      int partition, long baseOffset, int count, long timestampMs, String value) {
-    List<Written> records = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      records.add(
-          new Written(
-              partition,
-              baseOffset + i,
-              timestampMs + count - 1 - i,
-              i == 0 ? utf8("py-key") : null,
-              i == 0 ? utf8(value) : i % 2 == 0 ? null : utf8(value + " " + i),
-              i == 0 ? PYTHON_HEADERS : List.of()));
-    }
-    return records;
-  }
-
-  /** The records' size as FORMAT.md counts it: key, value and encoded headers. */
-  private static long sizeInBytes(List<Written> records) {
-    return records.stream()
-        .mapToLong(
-            w ->
-                RecordCodec.sizeInBytes(w.key(), w.value(), RecordCodec.encodeHeaders(w.headers())))
-        .sum();
-  }
-
   private static void assertRecords(List<Written> expected, List<LogRecord> actual) {
     assertEquals(expected.size(), actual.size(), actual::toString);
     for (int i = 0; i < expected.size(); i++) {
@@ -427,43 +533,6 @@ class FormatInteropIT {
       assertArrayEquals(w.key(), r.key(), "key at " + r.offset());
       assertArrayEquals(w.value(), r.value(), "value at " + r.offset());
       assertEquals(w.headers(), r.headers());
-    }
-  }
-
-  /**
-   * What format_interop.py prints reading the topic from {@code fromOffset}: per partition its
-   * records at or above it, then how many batches it read and records it printed.
-   */
-  private static List<String> expectedOutput(
-      String topic, List<Written> written, List<List<Batch>> batches, long fromOffset) {
-    List<String> lines = new ArrayList<>();
-    for (int partition = 0; partition < batches.size(); partition++) {
-      int p = partition;
-      List<Written> records =
-          written.stream()
-              .filter(w -> w.partition() == p && w.offset() >= fromOffset)
-              .sorted(Comparator.comparingLong(Written::offset))
-              .toList();
-      records.forEach(w -> lines.add(InteropJson.record(topic, w)));
-      long batchesRead = batches.get(p).stream().filter(b -> b.lastOffset() >= fromOffset).count();
-      lines.add(
-          "{\"partition_read\":{\"topic\":"
-              + InteropJson.string(topic)
-              + ",\"partition\":"
-              + p
-              + ",\"batches\":"
-              + batchesRead
-              + ",\"records\":"
-              + records.size()
-              + "}}");
-    }
-    return lines;
-  }
-
-  private static void assertLines(List<String> expected, InteropProcess.Result python) {
-    assertEquals(expected.size(), python.stdout().size(), python::describe);
-    for (int i = 0; i < expected.size(); i++) {
-      assertEquals(expected.get(i), python.stdout().get(i), "line " + i + " of Python's output");
     }
   }
 
