@@ -2,26 +2,35 @@
 """Reads and appends to a onelog file the way docs/FORMAT.md says, with Python's standard
 library alone: the proof that the format page is enough for another language.
 
-usage: format_interop.py FILE TOPIC [--read-only | --append-only] [--partition P]
-                         [--key TEXT] [--value TEXT] [--timestamp-ms N] [--busy-timeout-ms N]
+usage: format_interop.py FILE TOPIC [--read-only | --append-only] [--from-offset N]
+                         [--partition P] [--count N] [--key TEXT] [--value TEXT]
+                         [--timestamp-ms N] [--busy-timeout-ms N]
 
 1. Read (unless --append-only): every record of every partition of TOPIC, in one read
-   transaction, partition by partition in offset order, in batches of
-   "WHERE offset >= ? ORDER BY offset LIMIT ?". Each record's CRC32C is recomputed and its
-   headers decoded, and the partition's invariants are checked (offsets increasing and in
-   [log_start_offset, next_offset), record_count and size_bytes matching the rows). Each
-   record is printed as one JSON line:
+   transaction, partition by partition in offset order, a few batches at a time with
+   "WHERE last_offset >= ? ORDER BY last_offset LIMIT ?" (FORMAT.md section 6). Each batch's
+   CRC32C is recomputed and its records decoded and checked against the row and the
+   partition (FORMAT.md section 4) before any of them is printed, and every header is decoded.
+   Reading from the start, the partition's record_count and size_bytes are checked too.
+   With --from-offset N, each partition is read from the batch holding offset N and records
+   below N are skipped. Each record is printed as one JSON line:
      {"topic":..,"partition":..,"offset":..,"timestamp_ms":..,"key":HEX|null,
-      "value":HEX|null,"headers":[[NAME,HEX|null],...],"crc":..}
-   Bytes are lower-case hex; header names are text.
-2. Append (unless --read-only): one record to partition P (default 0) with the given key,
-   value and timestamp and two headers, ("origin", "python") and ("nothing", null),
-   following FORMAT.md section 7, then print
-     {"appended":{"topic":..,"partition":..,"offset":..,"timestamp_ms":..,"crc":..}}
+      "value":HEX|null,"headers":[[NAME,HEX|null],...]}
+   Bytes are lower-case hex; header names are text. After each partition, the number of
+   batches read and of records printed:
+     {"partition_read":{"topic":..,"partition":..,"batches":..,"records":..}}
+2. Append (unless --read-only): one batch of --count records (default 1) to partition P
+   (default 0), following FORMAT.md section 7. Record 0 has key KEY, value VALUE and two
+   headers, ("origin", "python") and ("nothing", null); record i >= 1 has no key, no headers
+   and the value "VALUE i", or none (a tombstone) when i is even. Record i's timestamp is
+   TIMESTAMP + count - 1 - i: falling, so the batch's max_timestamp_ms is its first record's.
+   Then prints
+     {"appended":{"topic":..,"partition":..,"base_offset":..,"last_offset":..,
+      "record_count":..,"max_timestamp_ms":..,"size_bytes":..,"crc":..}}
 
-Exit status: 0 done; 1 the file breaks the format (bad CRC, headers, invariants); 2 bad
-usage, not a onelog file, newer format, unknown topic or partition; 3 the write lock stayed
-busy for longer than the busy timeout.
+Exit status: 0 done; 1 the file breaks the format (bad CRC, batch, headers, invariants); 2
+bad usage, not a onelog file, another format, unknown topic or partition; 3 the write lock
+stayed busy for longer than the busy timeout.
 """
 
 import json
@@ -31,8 +40,9 @@ import sys
 import time
 
 APPLICATION_ID = 0x314C4F47  # "1LOG"
-FORMAT_VERSION = 1
-READ_BATCH_RECORDS = 1000
+FORMAT_VERSION = 2
+READ_BATCHES_PER_QUERY = 4  # small, so that reading a partition takes several queries
+RECORD_OVERHEAD_BYTES = 24  # int32 delta, int64 timestamp, three int32 lengths
 APPENDED_HEADERS = [("origin", b"python"), ("nothing", None)]
 
 
@@ -68,26 +78,19 @@ def crc32c_update(crc, data):
     return crc ^ 0xFFFFFFFF
 
 
-def record_crc(timestamp_ms, key, value, headers):
-    """FORMAT.md section 3: int64 timestamp, then for key, value and headers an int32 length
-    (-1 for NULL) followed by the bytes; all big-endian."""
-    crc = crc32c_update(0, struct.pack(">q", timestamp_ms))
-    for field in (key, value, headers):
-        if field is None:
-            crc = crc32c_update(crc, struct.pack(">i", -1))
-        else:
-            crc = crc32c_update(crc, struct.pack(">i", len(field)))
-            crc = crc32c_update(crc, field)
-    return crc
+def batch_crc(base_offset, records):
+    """FORMAT.md section 3: CRC32C over int64 base_offset, then the records blob."""
+    return crc32c_update(crc32c_update(0, struct.pack(">q", base_offset)), records)
 
 
 assert crc32c_update(0, b"123456789") == 0xE3069283
+assert crc32c_update(crc32c_update(0, b"1234"), b"56789") == 0xE3069283
 
 
 # ---- Headers ----
 
 def encode_headers(headers):
-    """NULL (None) for no headers; else int32 count, then per header int32 name length, UTF-8
+    """None for no headers; else int32 count, then per header int32 name length, UTF-8
     name, int32 value length (-1 for a null value), value."""
     if not headers:
         return None
@@ -105,7 +108,7 @@ def encode_headers(headers):
 
 
 def decode_headers(blob):
-    """The list of (name, value-or-None) pairs; raises FormatError on a malformed blob."""
+    """The list of (name, value-or-None) pairs; raises FormatError on a malformed encoding."""
     if blob is None:
         return []
     at = 0
@@ -123,7 +126,7 @@ def decode_headers(blob):
 
     count = take_int32()
     if count < 1:
-        raise FormatError("headers: count %d; no headers is a NULL column, not a count of 0" % count)
+        raise FormatError("headers: count %d; no headers is a length of -1, not a count of 0" % count)
     headers = []
     for _ in range(count):
         name_length = take_int32()
@@ -139,7 +142,71 @@ def decode_headers(blob):
     return headers
 
 
+# ---- Batches: FORMAT.md section 3 ----
+
+def encode_batch(records):
+    """records: a list of (offset_delta, timestamp_ms, key, value, encoded_headers), each of
+    the last three bytes or None. Returns the records blob."""
+    out = []
+    for delta, timestamp_ms, key, value, headers in records:
+        out.append(struct.pack(">iq", delta, timestamp_ms))
+        for field in (key, value, headers):
+            if field is None:
+                out.append(struct.pack(">i", -1))
+            else:
+                out.append(struct.pack(">i", len(field)))
+                out.append(field)
+    return b"".join(out)
+
+
+def decode_batch(base_offset, records, where):
+    """The batch's records as (offset, timestamp_ms, key, value, headers) with headers still
+    encoded; raises FormatError unless the blob is exactly a sequence of records whose first
+    offset delta is 0 and whose deltas rise."""
+    decoded = []
+    at = 0
+    previous_delta = None
+    while at < len(records):
+        if len(records) - at < RECORD_OVERHEAD_BYTES:
+            raise FormatError("%s: %d bytes left at byte %d, a record needs at least %d"
+                              % (where, len(records) - at, at, RECORD_OVERHEAD_BYTES))
+        delta, timestamp_ms = struct.unpack_from(">iq", records, at)
+        if previous_delta is None and delta != 0:
+            raise FormatError("%s: the first record's offset delta is %d, not 0" % (where, delta))
+        if previous_delta is not None and delta <= previous_delta:
+            raise FormatError("%s: offset delta %d at byte %d does not rise above %d"
+                              % (where, delta, at, previous_delta))
+        previous_delta = delta
+        at += 12
+        fields = []
+        for name in ("key", "value", "headers"):
+            if len(records) - at < 4:
+                raise FormatError("%s: the %s length at byte %d is cut off" % (where, name, at))
+            (length,) = struct.unpack_from(">i", records, at)
+            at += 4
+            if length == -1:
+                fields.append(None)
+            elif 0 <= length <= len(records) - at:
+                fields.append(bytes(records[at:at + length]))
+                at += length
+            else:
+                raise FormatError("%s: %s length %d at byte %d does not fit the %d bytes left"
+                                  % (where, name, length, at - 4, len(records) - at))
+        decoded.append((base_offset + delta, timestamp_ms) + tuple(fields))
+    return decoded
+
+
+# The examples of FORMAT.md section 3, as the page gives them.
+_EXAMPLE_HEADERS = encode_headers([("trace", b"abc"), ("empty", None)])
+_EXAMPLE_BATCH = encode_batch([(0, 1700000000000, b"k1", b"hello", _EXAMPLE_HEADERS),
+                               (1, 1700000000001, b"k2", b"world", None)])
+assert len(_EXAMPLE_HEADERS) == 33 and len(_EXAMPLE_BATCH) == 95
+assert batch_crc(0, _EXAMPLE_BATCH) == 2067169189 and batch_crc(5, _EXAMPLE_BATCH) == 2749404749
+assert batch_crc(7, encode_batch([(0, 0, None, None, None)])) == 1355806614
+
+
 def size_of(key, value, headers):
+    """A record's size (FORMAT.md section 3): its key, value and headers bytes."""
     return sum(0 if field is None else len(field) for field in (key, value, headers))
 
 
@@ -150,13 +217,6 @@ def log_table(topic_id, partition):
 
 def hex_or_null(data):
     return None if data is None else bytes(data).hex()
-
-
-def blob(column, what):
-    """key, value and headers must be BLOB or NULL (FORMAT.md section 3), never TEXT."""
-    if column is None or isinstance(column, bytes):
-        return column
-    raise FormatError("%s is stored as %s, not as a BLOB" % (what, type(column).__name__))
 
 
 # ---- Opening ----
@@ -174,9 +234,10 @@ def open_log(path, busy_timeout_ms):
         connection.close()
         raise UsageError("%s is not a onelog file (application_id %d, expected %d)" % (path, application_id, APPLICATION_ID))
     version = connection.execute("PRAGMA user_version").fetchone()[0]
-    if version > FORMAT_VERSION:
+    if version != FORMAT_VERSION:
         connection.close()
-        raise UsageError("%s is of format %d, newer than format %d that this program reads" % (path, version, FORMAT_VERSION))
+        raise UsageError("%s is of format %d, %s than format %d that this program reads"
+                         % (path, version, "newer" if version > FORMAT_VERSION else "older", FORMAT_VERSION))
     return connection
 
 
@@ -188,11 +249,11 @@ def find_topic(connection, topic):
     return row
 
 
-# ---- Reading ----
+# ---- Reading: FORMAT.md section 6 ----
 
-def read_topic(connection, topic, out):
-    """Prints every record of every partition, checking CRCs, headers and invariants, in one
-    read transaction so that the counters and the rows are of the same commit."""
+def read_topic(connection, topic, from_offset, out):
+    """Prints the records of every partition, checking CRCs, batches, headers and invariants,
+    in one read transaction so that the counters and the rows are of the same commit."""
     connection.execute("BEGIN")
     try:
         topic_id, partition_count = find_topic(connection, topic)
@@ -204,64 +265,108 @@ def read_topic(connection, topic, out):
                               % (topic, partition_count, [p[0] for p in partitions]))
         for partition, log_start_offset, next_offset, record_count, size_bytes in partitions:
             read_partition(connection, topic, topic_id, partition, log_start_offset, next_offset,
-                           record_count, size_bytes, out)
+                           record_count, size_bytes, from_offset, out)
     finally:
         connection.execute("COMMIT")
 
 
 def read_partition(connection, topic, topic_id, partition, log_start_offset, next_offset,
-                   record_count, size_bytes, out):
+                   record_count, size_bytes, from_offset, out):
     where = "%s-%d" % (topic, partition)
-    select = ("SELECT offset, timestamp_ms, key, value, headers, crc FROM %s"
-              " WHERE offset >= ? ORDER BY offset LIMIT ?" % log_table(topic_id, partition))
-    position = log_start_offset
-    previous = None
+    select = ("SELECT last_offset, base_offset, record_count, max_timestamp_ms, records, crc"
+              " FROM %s WHERE last_offset >= ? ORDER BY last_offset LIMIT ?"
+              % log_table(topic_id, partition))
+    whole = from_offset is None or from_offset <= log_start_offset
+    position = log_start_offset if whole else from_offset
+    previous_last = None
+    batches = 0
     count = 0
+    printed = 0
     total_bytes = 0
     while True:
-        rows = connection.execute(select, (position, READ_BATCH_RECORDS)).fetchall()
+        rows = connection.execute(select, (position, READ_BATCHES_PER_QUERY)).fetchall()
         if not rows:
             break
-        for offset, timestamp_ms, key, value, headers, crc in rows:
-            key = blob(key, "%s@%d key" % (where, offset))
-            value = blob(value, "%s@%d value" % (where, offset))
-            headers = blob(headers, "%s@%d headers" % (where, offset))
-            computed = record_crc(timestamp_ms, key, value, headers)
+        for last_offset, base_offset, batch_count, max_timestamp_ms, records, crc in rows:
+            batch = "%s batch %d..%d" % (where, base_offset, last_offset)
+            if not isinstance(records, bytes):
+                raise FormatError("%s: records is stored as %s, not as a BLOB" % (batch, type(records).__name__))
+            computed = batch_crc(base_offset, records)
             if computed != crc:
-                raise FormatError("%s@%d does not match its CRC32C: stored %d, computed %d"
-                                  % (where, offset, crc, computed))
-            if previous is not None and offset <= previous:
-                raise FormatError("%s@%d is not above the previous offset %d" % (where, offset, previous))
-            if not log_start_offset <= offset < next_offset:
-                raise FormatError("%s@%d is outside [log_start_offset %d, next_offset %d)"
-                                  % (where, offset, log_start_offset, next_offset))
-            previous = offset
-            count += 1
-            total_bytes += size_of(key, value, headers)
-            out.write(json.dumps({
-                "topic": topic,
-                "partition": partition,
-                "offset": offset,
-                "timestamp_ms": timestamp_ms,
-                "key": hex_or_null(key),
-                "value": hex_or_null(value),
-                "headers": [[name, hex_or_null(v)] for name, v in decode_headers(headers)],
-                "crc": crc,
-            }, separators=(",", ":")) + "\n")
-        position = rows[-1][0] + 1  # not position + len(rows): offsets may have gaps
-    if count != record_count:
-        raise FormatError("%s: record_count is %d but %d records are stored" % (where, record_count, count))
-    if total_bytes != size_bytes:
+                raise FormatError("%s does not match its CRC32C: stored %d, computed %d"
+                                  % (batch, crc, computed))
+            if previous_last is not None and base_offset <= previous_last:
+                raise FormatError("%s: base_offset is not above the previous batch's last offset %d"
+                                  % (batch, previous_last))
+            decoded = decode_batch(base_offset, records, batch)
+            check_batch(batch, decoded, last_offset, batch_count, max_timestamp_ms,
+                        log_start_offset, next_offset)
+            lines = []  # printed once the whole batch checked out
+            for offset, timestamp_ms, key, value, headers in decoded:
+                decoded_headers = decode_headers(headers)
+                total_bytes += size_of(key, value, headers)
+                if from_offset is not None and offset < from_offset:
+                    continue
+                lines.append(json.dumps({
+                    "topic": topic,
+                    "partition": partition,
+                    "offset": offset,
+                    "timestamp_ms": timestamp_ms,
+                    "key": hex_or_null(key),
+                    "value": hex_or_null(value),
+                    "headers": [[name, hex_or_null(v)] for name, v in decoded_headers],
+                }, separators=(",", ":")) + "\n")
+            out.writelines(lines)
+            previous_last = last_offset
+            batches += 1
+            count += len(decoded)
+            printed += len(lines)
+        position = rows[-1][0] + 1  # the next batch ends above this one's last offset
+    if whole and count != record_count:
+        raise FormatError("%s: record_count is %d but the batches hold %d records" % (where, record_count, count))
+    if whole and total_bytes != size_bytes:
         raise FormatError("%s: size_bytes is %d but the records hold %d" % (where, size_bytes, total_bytes))
+    out.write(json.dumps({"partition_read": {"topic": topic, "partition": partition,
+                                             "batches": batches, "records": printed}},
+                         separators=(",", ":")) + "\n")
+
+
+def check_batch(batch, decoded, last_offset, record_count, max_timestamp_ms, log_start_offset,
+                next_offset):
+    """FORMAT.md section 4: the row's columns agree with its records, which lie in
+    [log_start_offset, next_offset)."""
+    if not decoded:
+        raise FormatError("%s holds no records" % batch)
+    if decoded[-1][0] != last_offset:
+        raise FormatError("%s: its last record is at offset %d" % (batch, decoded[-1][0]))
+    if len(decoded) != record_count:
+        raise FormatError("%s: record_count is %d but it holds %d records" % (batch, record_count, len(decoded)))
+    largest = max(record[1] for record in decoded)
+    if largest != max_timestamp_ms:
+        raise FormatError("%s: max_timestamp_ms is %d but its records' largest is %d"
+                          % (batch, max_timestamp_ms, largest))
+    if not log_start_offset <= decoded[0][0] or not last_offset < next_offset:
+        raise FormatError("%s is not within [log_start_offset %d, next_offset %d)"
+                          % (batch, log_start_offset, next_offset))
 
 
 # ---- Appending: FORMAT.md section 7 ----
 
-def append(connection, topic, partition, timestamp_ms, key, value, headers):
-    """Appends one record; returns (offset, crc) once COMMIT has returned."""
-    encoded_headers = encode_headers(headers)
-    crc = record_crc(timestamp_ms, key, value, encoded_headers)
-    size = size_of(key, value, encoded_headers)
+def records_to_append(count, timestamp_ms, key, value):
+    """The (timestamp_ms, key, value, encoded_headers) of the records --count asks for."""
+    records = [(timestamp_ms + count - 1, key, value, encode_headers(APPENDED_HEADERS))]
+    for i in range(1, count):
+        records.append((timestamp_ms + count - 1 - i, None,
+                        None if i % 2 == 0 else value + (" %d" % i).encode("utf-8"), None))
+    return records
+
+
+def append(connection, topic, partition, records):
+    """Appends the records as one batch; returns the row's columns once COMMIT has returned."""
+    batch = encode_batch([(i,) + record for i, record in enumerate(records)])
+    size = sum(size_of(key, value, headers) for _, key, value, headers in records)
+    assert size == len(batch) - RECORD_OVERHEAD_BYTES * len(records)
+    max_timestamp_ms = max(record[0] for record in records)
     connection.execute("PRAGMA synchronous=FULL")
     connection.execute("BEGIN IMMEDIATE")
     try:
@@ -271,28 +376,32 @@ def append(connection, topic, partition, timestamp_ms, key, value, headers):
             (topic_id, partition)).fetchone()
         if row is None:
             raise UsageError("topic '%s' has no partition %d" % (topic, partition))
-        offset = row[0]
+        base_offset = row[0]
+        last_offset = base_offset + len(records) - 1
+        crc = batch_crc(base_offset, batch)
         connection.execute(
-            "INSERT INTO %s (offset, timestamp_ms, key, value, headers, crc) VALUES (?, ?, ?, ?, ?, ?)"
-            % log_table(topic_id, partition),
-            (offset, timestamp_ms, key, value, encoded_headers, crc))
+            "INSERT INTO %s (last_offset, base_offset, record_count, max_timestamp_ms, records, crc)"
+            " VALUES (?, ?, ?, ?, ?, ?)" % log_table(topic_id, partition),
+            (last_offset, base_offset, len(records), max_timestamp_ms, batch, crc))
         connection.execute(
             "UPDATE partitions SET next_offset = ?, record_count = record_count + ?,"
             " size_bytes = size_bytes + ? WHERE topic_id = ? AND partition = ?",
-            (offset + 1, 1, size, topic_id, partition))
+            (last_offset + 1, len(records), size, topic_id, partition))
         connection.execute("COMMIT")
     except BaseException:
         if connection.in_transaction:
             connection.execute("ROLLBACK")
         raise
-    return offset, crc
+    return {"base_offset": base_offset, "last_offset": last_offset, "record_count": len(records),
+            "max_timestamp_ms": max_timestamp_ms, "size_bytes": size, "crc": crc}
 
 
 # ---- Command line ----
 
 def parse_args(argv):
-    options = {"read": True, "append": True, "partition": 0, "key": "py-key", "value": "py-value",
-               "timestamp_ms": None, "busy_timeout_ms": 5000}
+    options = {"read": True, "append": True, "from_offset": None, "partition": 0, "count": 1,
+               "key": "py-key", "value": "py-value", "timestamp_ms": None, "busy_timeout_ms": 5000}
+    integers = ("from_offset", "partition", "count", "timestamp_ms", "busy_timeout_ms")
     positional = []
     i = 0
     while i < len(argv):
@@ -301,12 +410,12 @@ def parse_args(argv):
             options["append"] = False
         elif arg == "--append-only":
             options["read"] = False
-        elif arg in ("--partition", "--key", "--value", "--timestamp-ms", "--busy-timeout-ms"):
+        elif arg.startswith("--") and arg[2:].replace("-", "_") in options:
             if i + 1 >= len(argv):
                 raise UsageError(arg + " needs a value")
             i += 1
             name = arg[2:].replace("-", "_")
-            if name in ("partition", "timestamp_ms", "busy_timeout_ms"):
+            if name in integers:
                 try:
                     options[name] = int(argv[i])
                 except ValueError:
@@ -322,6 +431,8 @@ def parse_args(argv):
         raise UsageError("expected FILE and TOPIC, got %s" % positional)
     if not options["read"] and not options["append"]:
         raise UsageError("--read-only and --append-only exclude each other")
+    if options["count"] < 1:
+        raise UsageError("--count must be at least 1, was %d" % options["count"])
     options["file"], options["topic"] = positional
     return options
 
@@ -332,16 +443,17 @@ def main(argv):
         connection = open_log(options["file"], options["busy_timeout_ms"])
         try:
             if options["read"]:
-                read_topic(connection, options["topic"], sys.stdout)
+                read_topic(connection, options["topic"], options["from_offset"], sys.stdout)
             if options["append"]:
                 timestamp_ms = options["timestamp_ms"]
                 if timestamp_ms is None:
                     timestamp_ms = int(time.time() * 1000)
-                offset, crc = append(connection, options["topic"], options["partition"], timestamp_ms,
-                                     options["key"].encode("utf-8"), options["value"].encode("utf-8"),
-                                     APPENDED_HEADERS)
-                print(json.dumps({"appended": {"topic": options["topic"], "partition": options["partition"],
-                                               "offset": offset, "timestamp_ms": timestamp_ms, "crc": crc}},
+                records = records_to_append(options["count"], timestamp_ms,
+                                            options["key"].encode("utf-8"),
+                                            options["value"].encode("utf-8"))
+                appended = append(connection, options["topic"], options["partition"], records)
+                print(json.dumps({"appended": dict({"topic": options["topic"],
+                                                    "partition": options["partition"]}, **appended)},
                                  separators=(",", ":")))
         finally:
             connection.close()

@@ -1,17 +1,16 @@
 package dev.onelog;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.onelog.internal.storage.RecordCodec;
-import java.io.File;
-import java.io.IOException;
+import dev.onelog.internal.storage.FileFormat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -19,8 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,15 +25,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * docs/FORMAT.md is enough for another language: {@code src/test/python/format_interop.py}, written
- * from that page with Python's standard library alone, reads exactly what Java wrote (every CRC
- * checked, every header decoded), and Java reads what it appended, whether the Java log was closed
- * or open at the time. Needs {@code python3} on the PATH.
+ * from that page with Python's standard library alone, reads exactly what Java wrote (every batch's
+ * CRC checked, every batch decoded, every header decoded), and Java reads the batches it appended,
+ * whether the Java log was closed or open at the time. Needs {@code python3} on the PATH.
+ *
+ * <p>And the SQL the page gives for the {@code sqlite3} shell, taken from the page as it stands
+ * ({@link FormatDocSql}), lists what Java reads: run by the SQLite inside sqlite-jdbc, and by the
+ * {@code sqlite3} command when one is installed.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FormatInteropIT {
-  private static final List<Header> PYTHON_HEADERS =
-      List.of(Header.of("origin", "python"), Header.of("nothing", (byte[]) null));
-
   @TempDir Path dir;
   private Path file;
 
@@ -47,14 +45,27 @@ class FormatInteropIT {
     }
   }
 
-  /** One record as Java wrote it, with the offset it was given. */
-  private record Written(
+  /** One record with the offset it was given or should be given. */
+  record Written(
       int partition,
       long offset,
       long timestampMs,
       byte[] key,
       byte[] value,
-      List<Header> headers) {}
+      List<Header> headers) {
+    static Written of(ProducerRecord record, RecordMetadata stored) {
+      return new Written(
+          record.partition(),
+          stored.offset(),
+          record.timestampMs(),
+          record.key(),
+          record.value(),
+          record.headers());
+    }
+  }
+
+  /** One row of a log table, without its blob. */
+  record Batch(long baseOffset, long lastOffset, long recordCount) {}
 
   @Test
   void pythonReadsExactlyWhatJavaWroteAndJavaReadsWhatPythonAppended() throws Exception {
@@ -68,27 +79,34 @@ class FormatInteropIT {
       log.createTopic(TopicSpec.named("other").withPartitions(2));
       log.append(ProducerRecord.of("other", "not", "this topic").withPartition(0));
 
+      // Partition 0: three appends, so three batches of one record each.
+      for (ProducerRecord r :
+          List.of(
+              new ProducerRecord(
+                  "interop",
+                  0,
+                  1_000L,
+                  utf8("k0"),
+                  utf8("v0"),
+                  List.of(Header.of("h", "first"), Header.of("h", "second"))),
+              new ProducerRecord("interop", 0, 0L, null, utf8("no key"), List.of()),
+              new ProducerRecord(
+                  "interop",
+                  0,
+                  1_700_000_000_000L,
+                  utf8("tomb"),
+                  null,
+                  List.of(Header.of("n", (byte[]) null))))) {
+        written.add(Written.of(r, log.append(r)));
+      }
+
+      // Partition 1: one append of three records, so one batch of three.
       Random random = new Random(42);
       byte[] binaryValue = new byte[300];
       random.nextBytes(binaryValue);
       List<ProducerRecord> records =
           new ArrayList<>(
               List.of(
-                  new ProducerRecord(
-                      "interop",
-                      0,
-                      1_000L,
-                      utf8("k0"),
-                      utf8("v0"),
-                      List.of(Header.of("h", "first"), Header.of("h", "second"))),
-                  new ProducerRecord("interop", 0, 0L, null, utf8("no key"), List.of()),
-                  new ProducerRecord(
-                      "interop",
-                      0,
-                      1_700_000_000_000L,
-                      utf8("tomb"),
-                      null,
-                      List.of(Header.of("n", (byte[]) null))),
                   new ProducerRecord(
                       "interop",
                       1,
@@ -98,36 +116,44 @@ class FormatInteropIT {
                       List.of(Header.of("ünïcødé ✓ \"q\" \\ \t 😀", new byte[0]))),
                   new ProducerRecord("interop", 1, 5L, new byte[0], new byte[0], List.of()),
                   new ProducerRecord("interop", 1, 6L, null, null, List.of())));
-      for (int i = 0; i < 2500; i++) { // more than one of the reader's 1000-record batches
+      // Partition 2: one append of about 330 KiB, so several batches of up to 64 KiB (more than
+      // the 4 Python reads per query), with a record of 100 KiB that makes a batch of its own.
+      for (int i = 0; i < 2500; i++) {
+        byte[] value =
+            i == 1234
+                ? new byte[100 * 1024]
+                : utf8(String.format("value-%04d-%s", i, "v".repeat(90 + i % 20)));
         records.add(
             new ProducerRecord(
                 "interop",
                 2,
                 10_000L + i,
                 utf8("key-" + i % 7),
-                utf8("value-" + i),
+                value,
                 i % 3 == 0 ? List.of(Header.of("i", Integer.toString(i))) : List.of()));
       }
       List<RecordMetadata> stored = log.append(records);
       for (int i = 0; i < records.size(); i++) {
-        ProducerRecord r = records.get(i);
-        written.add(
-            new Written(
-                r.partition(),
-                stored.get(i).offset(),
-                r.timestampMs(),
-                r.key(),
-                r.value(),
-                r.headers()));
+        written.add(Written.of(records.get(i), stored.get(i)));
       }
     }
+    List<List<Batch>> batches = List.of(batches("log_2_0"), batches("log_2_1"), batches("log_2_2"));
+    assertEquals(
+        List.of(new Batch(0, 0, 1), new Batch(1, 1, 1), new Batch(2, 2, 1)), batches.get(0));
+    assertEquals(List.of(new Batch(0, 2, 3)), batches.get(1));
+    assertTrue(batches.get(2).size() >= 6, "several batches in partition 2: " + batches.get(2));
+    assertTrue(
+        batches.get(2).contains(new Batch(1234, 1234, 1)), "the large record is a batch alone");
 
-    PythonRun python =
-        python(
+    InteropProcess.Result python =
+        InteropProcess.python(
+            dir,
             file.toString(),
             "interop",
             "--partition",
             "1",
+            "--count",
+            "3",
             "--key",
             "py-key",
             "--value",
@@ -135,57 +161,45 @@ class FormatInteropIT {
             "--timestamp-ms",
             "1234567");
     assertEquals(0, python.exitStatus(), python::describe);
-    List<String> expected = new ArrayList<>();
-    written.stream()
-        .sorted(
-            (a, b) ->
-                a.partition() != b.partition()
-                    ? Integer.compare(a.partition(), b.partition())
-                    : Long.compare(a.offset(), b.offset()))
-        .forEach(w -> expected.add(json("interop", w)));
-    assertEquals(expected.size() + 1, python.stdout().size(), python::describe);
-    for (int i = 0; i < expected.size(); i++) {
-      assertEquals(expected.get(i), python.stdout().get(i), "line " + i + " of Python's output");
-    }
-    Matcher appended =
-        Pattern.compile(
-                "\\{\"appended\":\\{\"topic\":\"interop\",\"partition\":1,\"offset\":(\\d+),\"timestamp_ms\":1234567,\"crc\":(\\d+)}}")
-            .matcher(python.stdout().get(expected.size()));
-    assertTrue(appended.matches(), python::describe);
-    long pythonOffset = Long.parseLong(appended.group(1));
-    long pythonCrc = Long.parseLong(appended.group(2));
-    assertEquals(3, pythonOffset, "Python appended at partition 1's next offset");
+    List<String> expected = new ArrayList<>(PythonOutput.read("interop", written, batches, 0));
+    List<Written> fromPython = PythonOutput.appended(1, 3, 3, 1_234_567L, "py-value ✓");
+    expected.add(PythonOutput.appendedLine("interop", fromPython));
+    PythonOutput.assertPrinted(expected, python);
+    assertArrayEquals(
+        DocumentedBatch.records(3, fromPython),
+        storedBlob("log_2_1", 5),
+        "Python lays out records as FORMAT.md does");
 
     try (OneLog log = OneLog.open(file)) {
       TopicPartition partition1 = TopicPartition.of("interop", 1);
-      List<LogRecord> records =
-          log.read(partition1, pythonOffset, ReadLimit.DEFAULT); // checks the CRC
-      assertEquals(1, records.size());
-      assertPythonRecord(records.get(0), pythonOffset, 1_234_567L, "py-value ✓");
-      byte[] encodedHeaders = RecordCodec.encodeHeaders(PYTHON_HEADERS);
-      assertEquals(
-          LogInvariants.crc(1_234_567L, utf8("py-key"), utf8("py-value ✓"), encodedHeaders),
-          pythonCrc,
-          "Python's CRC32C is Java's");
-      assertEquals(pythonOffset + 1, log.nextOffset(partition1));
+      assertRecords(fromPython, log.read(partition1, 3, ReadLimit.DEFAULT)); // checks the CRC
+      assertEquals(6, log.nextOffset(partition1));
       PartitionDescription described = log.describeTopic("interop").partitions().get(1);
-      assertEquals(4, described.recordCount());
+      assertEquals(6, described.recordCount());
       assertEquals(
-          RecordCodec.sizeInBytes(utf8("py-key"), utf8("py-value ✓"), encodedHeaders)
-              + 6
-              + 300
-              + RecordCodec.encodeHeaders(written.get(3).headers()).length,
+          DocumentedBatch.sizeInBytes(fromPython)
+              + DocumentedBatch.sizeInBytes(written.subList(3, 6)),
           described.sizeInBytes(),
           "size_bytes counts key, value and headers, as Java counts them");
       assertEquals(
-          pythonOffset + 1,
-          log.append(ProducerRecord.of("interop", "j", "java again").withPartition(1)).offset());
+          6, log.append(ProducerRecord.of("interop", "j", "java again").withPartition(1)).offset());
       assertEquals(
           0, log.nextOffset(TopicPartition.of("other", 1)), "Python touched no other partition");
       assertEquals(1, log.nextOffset(TopicPartition.of("other", 0)));
       VerifyReport report = log.verify();
       assertTrue(report.ok(), report.problems()::toString);
     }
+
+    // From an offset inside a batch: the batches from the one holding it, records below skipped.
+    // It is above every offset of partitions 0 and 1, Python's and Java's last ones included.
+    Batch third = batches.get(2).get(2);
+    long from = third.baseOffset() + 7;
+    assertTrue(from < third.lastOffset(), "starts inside a batch");
+    InteropProcess.Result fromOffset =
+        InteropProcess.python(
+            dir, file.toString(), "interop", "--read-only", "--from-offset", Long.toString(from));
+    assertEquals(0, fromOffset.exitStatus(), fromOffset::describe);
+    PythonOutput.assertPrinted(PythonOutput.read("interop", written, batches, from), fromOffset);
   }
 
   @Test
@@ -200,13 +214,16 @@ class FormatInteropIT {
         assertEquals(2, consumer.poll(Duration.ofSeconds(1)).size());
 
         // Python appends while this consumer waits in poll: another process's commit must wake it.
-        PythonProcess process =
-            pythonProcess(
+        InteropProcess process =
+            InteropProcess.startPython(
+                dir,
                 file.toString(),
                 "live",
                 "--append-only",
                 "--partition",
                 "0",
+                "--count",
+                "2",
                 "--key",
                 "py-key",
                 "--value",
@@ -214,211 +231,309 @@ class FormatInteropIT {
                 "--timestamp-ms",
                 "42");
         List<LogRecord> polled = consumer.poll(Duration.ofSeconds(15));
-        PythonRun python = finish(process);
+        InteropProcess.Result python = process.finish();
         assertEquals(0, python.exitStatus(), python::describe);
+        List<Written> fromPython = PythonOutput.appended(0, 2, 2, 42, "from python");
         assertEquals(
-            List.of(
-                "{\"appended\":{\"topic\":\"live\",\"partition\":0,\"offset\":2,\"timestamp_ms\":42,\"crc\":"
-                    + LogInvariants.crc(
-                        42,
-                        utf8("py-key"),
-                        utf8("from python"),
-                        RecordCodec.encodeHeaders(PYTHON_HEADERS))
-                    + "}}"),
-            python.stdout());
-        assertEquals(1, polled.size(), "the poll returned Python's record");
-        assertPythonRecord(polled.get(0), 2, 42, "from python");
+            List.of(PythonOutput.appendedLine("live", fromPython)),
+            python.stdout(),
+            python::describe);
+        assertRecords(fromPython, polled); // one commit, one batch: the poll returns both
 
-        List<LogRecord> read = log.read(partition0, 2, ReadLimit.DEFAULT);
-        assertEquals(1, read.size());
-        assertPythonRecord(read.get(0), 2, 42, "from python");
-        assertEquals(3, log.nextOffset(partition0));
+        assertRecords(fromPython, log.read(partition0, 2, ReadLimit.DEFAULT));
+        assertRecords(fromPython.subList(1, 2), log.read(partition0, 3, ReadLimit.DEFAULT));
+        assertEquals(4, log.nextOffset(partition0));
 
         // Java's writer takes the next offset from the file, not from what it last wrote.
         assertEquals(
-            3, log.append(ProducerRecord.of("live", "c", "java-2").withPartition(0)).offset());
+            4, log.append(ProducerRecord.of("live", "c", "java-2").withPartition(0)).offset());
         assertEquals("java-2", consumer.poll(Duration.ofSeconds(5)).get(0).valueAsString());
       }
       LogInvariants.check(file);
 
       // And Python reads Java's record appended after its own, with the log still open.
-      PythonRun reread = python(file.toString(), "live", "--read-only");
+      InteropProcess.Result reread =
+          InteropProcess.python(dir, file.toString(), "live", "--read-only");
       assertEquals(0, reread.exitStatus(), reread::describe);
-      assertEquals(4, reread.stdout().size(), reread::describe);
+      assertEquals(7, reread.stdout().size(), reread::describe);
       assertTrue(
-          reread.stdout().get(3).startsWith("{\"topic\":\"live\",\"partition\":0,\"offset\":3,"),
+          reread.stdout().get(4).startsWith("{\"topic\":\"live\",\"partition\":0,\"offset\":4,"),
           reread::describe);
+      assertEquals(
+          "{\"partition_read\":{\"topic\":\"live\",\"partition\":0,\"batches\":4,\"records\":5}}",
+          reread.stdout().get(5));
     }
   }
 
   @Test
-  void pythonRefusesARecordWhoseCrcDoesNotMatch() throws Exception {
+  void pythonRefusesABatchWhoseCrcDoesNotMatch() throws Exception {
     file = dir.resolve("corrupt.db");
-    try (OneLog log = OneLog.open(file)) {
-      log.createTopic(TopicSpec.named("t"));
-      log.append(ProducerRecord.of("t", "k", "v").withPartition(0));
-      log.append(ProducerRecord.of("t", "k", "v").withPartition(0));
-    }
-    flipLowestCrcBit(file, "log_1_0", 1);
-    PythonRun python = python(file.toString(), "t", "--read-only");
+    createTwoBatches();
+    // SQLite has no XOR operator: (a | b) - (a & b) is a XOR b.
+    String flip = "UPDATE log_1_0 SET crc = (crc | 1) - (crc & 1) WHERE last_offset = 1";
+    execute(flip);
+    InteropProcess.Result python = InteropProcess.python(dir, file.toString(), "t", "--read-only");
     assertEquals(1, python.exitStatus(), python::describe);
-    assertTrue(python.stderr().contains("t-0@1 does not match its CRC32C"), python::describe);
+    assertTrue(
+        python.stderr().contains("t-0 batch 1..1 does not match its CRC32C"), python::describe);
     assertEquals(
-        List.of(),
-        python.stdout().subList(1, python.stdout().size()),
-        "nothing printed past the bad record");
-    flipLowestCrcBit(file, "log_1_0", 1); // repaired, for the invariant check after the test
+        1, python.stdout().size(), "nothing printed past the bad batch: " + python.stdout());
+    execute(flip); // repaired, for the invariant check after the test
   }
 
-  /** Damages (or repairs) one record's CRC, with the log closed. */
-  private static void flipLowestCrcBit(Path file, String table, long offset) throws SQLException {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
-        Statement s = c.createStatement()) {
-      // SQLite has no XOR operator: (a | b) - (a & b) is a XOR b.
+  @Test
+  void pythonRefusesABatchWhoseColumnsDisagreeWithItsRecords() throws Exception {
+    file = dir.resolve("columns.db");
+    createTwoBatches();
+    // record_count and max_timestamp_ms are not under the CRC; invariant 6 checks them
+    for (String[] damage :
+        new String[][] {
+          {"record_count = 2", "record_count = 1", "record_count is 2 but it holds 1 records"},
+          {"max_timestamp_ms = 3", "max_timestamp_ms = 2", "max_timestamp_ms is 3 but"}
+        }) {
+      execute("UPDATE log_1_0 SET " + damage[0] + " WHERE last_offset = 1");
+      InteropProcess.Result python =
+          InteropProcess.python(dir, file.toString(), "t", "--read-only");
+      assertEquals(1, python.exitStatus(), python::describe);
+      assertTrue(python.stderr().contains("t-0 batch 1..1: " + damage[2]), python::describe);
+      execute("UPDATE log_1_0 SET " + damage[1] + " WHERE last_offset = 1");
+    }
+  }
+
+  // ---- The SQL of FORMAT.md section 10 ----
+
+  @Test
+  void theRecordsQueryInFormatMdListsWhatJavaReads() throws Exception {
+    file = dir.resolve("orders.db");
+    try (OneLog log = OneLog.open(file)) {
+      // Partition 0 of topic id 1 is the page's log_1_0. One append of 150 records of 3 KiB or so
+      // makes 64 KiB batches, several of them within the page's offsets 0 to 99; five single
+      // appends follow. Text only, for the sqlite3 command's output.
+      log.createTopic(TopicSpec.named("orders").withPartitions(2));
+      log.createTopic(TopicSpec.named("binary"));
+      List<ProducerRecord> text = new ArrayList<>();
+      for (int i = 0; i < 150; i++) {
+        text.add(
+            new ProducerRecord(
+                "orders",
+                0,
+                1_700_000_000_000L + i * 1000L - i % 3 * 5000L,
+                i % 10 == 3 ? null : utf8(i % 10 == 4 ? "" : "key-" + i),
+                i % 10 == 5
+                    ? null
+                    : utf8(i % 10 == 6 ? "" : "värde " + i + "x".repeat(2500 + 10 * i)),
+                i % 4 == 0 ? List.of(Header.of("h", "v" + i)) : List.of()));
+      }
+      log.append(text);
+      for (int i = 0; i < 5; i++) {
+        log.append(ProducerRecord.of("orders", "single-" + i, "it's " + i).withPartition(0));
+      }
+      log.append(ProducerRecord.of("orders", "p1", "partition one").withPartition(1));
+      // Bytes that are not text, a record larger than a batch, the largest timestamp.
+      byte[] large = new byte[100 * 1024];
+      new Random(7).nextBytes(large);
+      log.append(
+          List.of(
+              new ProducerRecord(
+                  "binary",
+                  0,
+                  Long.MAX_VALUE,
+                  new byte[] {0, -1, 127, -128, '\'', '\n'},
+                  new byte[] {-61, 40},
+                  List.of()),
+              new ProducerRecord(
+                  "binary", 0, 0L, new byte[0], large, List.of(Header.of("h", (byte[]) null))),
+              new ProducerRecord("binary", 0, 1L, null, null, List.of())));
+    }
+    assertTrue(
+        batches("log_1_0").stream().filter(b -> b.baseOffset() <= FormatDocSql.DOC_TO).count() >= 3,
+        "the page's range spans several batches: " + batches("log_1_0"));
+
+    try (OneLog log = OneLog.builder(file).readOnly().open();
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+      List<LogRecord> docRange = javaRecords(log, "orders", 0, 0, 99);
+      assertEquals(100, docRange.size());
       assertEquals(
-          1,
-          s.executeUpdate(
-              "UPDATE " + table + " SET crc = (crc | 1) - (crc & 1) WHERE offset = " + offset));
-    }
-  }
+          docRange.stream().map(FormatDocSql::row).toList(),
+          FormatDocSql.records(c, FormatDocSql.recordsQuery()),
+          "the page's query as it stands");
+      for (long[] range :
+          new long[][] {{0, Long.MAX_VALUE}, {37, 140}, {99, 100}, {149, 152}, {155, 1000}}) {
+        assertEquals(
+            javaRecords(log, "orders", 0, range[0], range[1]).stream()
+                .map(FormatDocSql::row)
+                .toList(),
+            FormatDocSql.records(c, FormatDocSql.recordsQuery("log_1_0", range[0], range[1])),
+            "offsets " + range[0] + " to " + range[1]);
+      }
+      assertEquals(
+          javaRecords(log, "orders", 1, 0, Long.MAX_VALUE).stream().map(FormatDocSql::row).toList(),
+          FormatDocSql.records(c, FormatDocSql.recordsQuery("log_1_1", 0, Long.MAX_VALUE)));
+      List<String> binary =
+          javaRecords(log, "binary", 0, 0, Long.MAX_VALUE).stream().map(FormatDocSql::row).toList();
+      String binaryQuery = FormatDocSql.recordsQuery("log_2_0", 0, Long.MAX_VALUE);
+      assertEquals(binary, FormatDocSql.records(c, binaryQuery));
 
-  // ---- Python ----
-
-  private record PythonRun(int exitStatus, List<String> stdout, String stderr) {
-    String describe() {
-      return "python exited " + exitStatus + "; stdout " + stdout + "; stderr " + stderr;
-    }
-  }
-
-  /** A running format_interop.py and the files its output goes to. */
-  private record PythonProcess(Process process, Path stdout, Path stderr) {}
-
-  private PythonRun python(String... args) throws IOException, InterruptedException {
-    return finish(pythonProcess(args));
-  }
-
-  /**
-   * Starts the script. Output goes to files rather than pipes, so that a chatty script can never
-   * block on a full pipe while this thread waits for something else.
-   */
-  private PythonProcess pythonProcess(String... args) throws IOException {
-    // failsafe runs with the module's directory as the working directory and sets basedir
-    Path script =
-        Path.of(System.getProperty("basedir", ""))
-            .toAbsolutePath()
-            .resolve("src/test/python/format_interop.py");
-    assertTrue(Files.isRegularFile(script), "the script " + script + " exists");
-    List<String> command = new ArrayList<>(List.of("python3", script.toString()));
-    command.addAll(List.of(args));
-    Path out = Files.createTempFile(dir, "python", ".out");
-    Path err = Files.createTempFile(dir, "python", ".err");
-    try {
-      Process process =
-          new ProcessBuilder(command)
-              .redirectOutput(out.toFile())
-              .redirectError(err.toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-              .start();
-      return new PythonProcess(process, out, err);
-    } catch (IOException e) {
-      throw new AssertionError(
-          "cannot run python3 ("
-              + e.getMessage()
-              + "); this test needs python3 on the PATH:"
-              + " apt-get install -y python3",
-          e);
-    }
-  }
-
-  private static PythonRun finish(PythonProcess python) throws IOException, InterruptedException {
-    if (!python.process().waitFor(30, TimeUnit.SECONDS)) {
-      python.process().destroyForcibly();
-      fail(
-          "format_interop.py did not finish within 30 s; stderr: "
-              + Files.readString(python.stderr()));
-    }
-    return new PythonRun(
-        python.process().exitValue(),
-        Files.readAllLines(python.stdout(), StandardCharsets.UTF_8),
-        Files.readString(python.stderr(), StandardCharsets.UTF_8));
-  }
-
-  // ---- Expected output, as Python's json.dumps(separators=(",", ":")) writes it ----
-
-  private static String json(String topic, Written w) {
-    StringBuilder s =
-        new StringBuilder()
-            .append("{\"topic\":")
-            .append(string(topic))
-            .append(",\"partition\":")
-            .append(w.partition())
-            .append(",\"offset\":")
-            .append(w.offset())
-            .append(",\"timestamp_ms\":")
-            .append(w.timestampMs())
-            .append(",\"key\":")
-            .append(hex(w.key()))
-            .append(",\"value\":")
-            .append(hex(w.value()))
-            .append(",\"headers\":[");
-    for (int i = 0; i < w.headers().size(); i++) {
-      Header header = w.headers().get(i);
-      s.append(i == 0 ? "" : ",")
-          .append('[')
-          .append(string(header.name()))
-          .append(',')
-          .append(hex(header.value()))
-          .append(']');
-    }
-    byte[] headers = RecordCodec.encodeHeaders(w.headers());
-    return s.append("],\"crc\":")
-        .append(LogInvariants.crc(w.timestampMs(), w.key(), w.value(), headers))
-        .append('}')
-        .toString();
-  }
-
-  private static String hex(byte[] bytes) {
-    if (bytes == null) {
-      return "null";
-    }
-    StringBuilder s = new StringBuilder("\"");
-    for (byte b : bytes) {
-      s.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-    }
-    return s.append('"').toString();
-  }
-
-  /** A JSON string as Python writes it with ensure_ascii: every char outside ' '..'~' escaped. */
-  private static String string(String text) {
-    StringBuilder s = new StringBuilder("\"");
-    for (char c : text.toCharArray()) {
-      switch (c) {
-        case '"' -> s.append("\\\"");
-        case '\\' -> s.append("\\\\");
-        case '\n' -> s.append("\\n");
-        case '\r' -> s.append("\\r");
-        case '\t' -> s.append("\\t");
-        case '\b' -> s.append("\\b");
-        case '\f' -> s.append("\\f");
-        default -> {
-          if (c < ' ' || c > '~') {
-            s.append(String.format("\\u%04x", (int) c));
-          } else {
-            s.append(c);
-          }
-        }
+      List<String> counts = FormatDocSql.checkPartitionQueries(c, log);
+      if (InteropProcess.sqlite3Installed()) {
+        // As a user runs them: .read the page's text; quote mode tells NULL from ''.
+        Path recordsSql =
+            Files.writeString(dir.resolve("records.sql"), FormatDocSql.recordsQuery());
+        InteropProcess.Result shell =
+            InteropProcess.sqlite3(dir, file, ".mode quote\n.read '" + recordsSql + "'\n");
+        assertEquals(0, shell.exitStatus(), shell::describe);
+        assertEquals(
+            docRange.stream().map(FormatDocSql::quoteModeRow).toList(),
+            shell.stdout(),
+            "sqlite3 .read records.sql");
+        InteropProcess.Result binaryShell =
+            InteropProcess.sqlite3(dir, file, FormatDocSql.withBlobLiterals(binaryQuery));
+        assertEquals(0, binaryShell.exitStatus(), binaryShell::describe);
+        assertEquals(binary, binaryShell.stdout(), "sqlite3, keys and values as literals");
+        Path countsSql =
+            Files.writeString(dir.resolve("counts.sql"), FormatDocSql.block("partition-queries"));
+        InteropProcess.Result countsShell =
+            InteropProcess.sqlite3(dir, file, ".read '" + countsSql + "'\n");
+        assertEquals(0, countsShell.exitStatus(), countsShell::describe);
+        assertEquals(counts, countsShell.stdout(), "sqlite3 prints what JDBC reads");
       }
     }
-    return s.append('"').toString();
   }
 
-  private static void assertPythonRecord(
-      LogRecord record, long offset, long timestampMs, String value) {
-    assertEquals(offset, record.offset());
-    assertEquals(timestampMs, record.timestampMs());
-    assertEquals("py-key", record.keyAsString());
-    assertEquals(value, record.valueAsString());
-    assertEquals(PYTHON_HEADERS, record.headers());
+  @Test
+  void theRecordsQueryInFormatMdDecodesSignsMissingFieldsAndLargeOffsets() throws Exception {
+    // Not a onelog file (no invariant check after this test): one log table with batches Java
+    // would not write: timestamps below 0 and beyond 32 bits, offsets beyond 32 bits, the largest
+    // offset delta, and a 70,000-byte key, so that byte positions pass 16 bits.
+    Path crafted = dir.resolve("crafted.db");
+    long big = 5_000_000_000L;
+    List<List<Written>> batches =
+        List.of(
+            List.of(
+                new Written(0, 0, Long.MIN_VALUE, null, new byte[0], List.of()),
+                new Written(0, 3, -1, new byte[0], null, List.of(Header.of("a", "b"))),
+                new Written(0, 99, Long.MAX_VALUE, utf8("k"), utf8("é"), List.of())),
+            List.of(
+                new Written(0, 100, 1L << 31, new byte[70_000], new byte[] {-1, 0}, List.of()),
+                new Written(0, 101, -(1L << 31) - 1, utf8("y"), null, List.of())),
+            List.of(
+                new Written(0, big, 5, utf8("big"), utf8("offset"), List.of()),
+                new Written(
+                    0, big + Integer.MAX_VALUE, -5, utf8("max"), utf8("delta"), List.of())));
+    List<String> expected = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + crafted);
+        Statement s = c.createStatement()) {
+      s.execute(FileFormat.createLogTable(1, 0));
+      for (List<Written> batch : batches) {
+        long base = batch.get(0).offset();
+        byte[] records = DocumentedBatch.records(base, batch);
+        try (var insert =
+            c.prepareStatement(
+                "INSERT INTO log_1_0 (last_offset, base_offset, record_count, max_timestamp_ms,"
+                    + " records, crc) VALUES (?, ?, ?, ?, ?, ?)")) {
+          insert.setLong(1, batch.get(batch.size() - 1).offset());
+          insert.setLong(2, base);
+          insert.setInt(3, batch.size());
+          insert.setLong(4, batch.stream().mapToLong(Written::timestampMs).max().orElseThrow());
+          insert.setBytes(5, records);
+          insert.setLong(6, LogInvariants.crc(base, records));
+          insert.executeUpdate();
+        }
+        batch.forEach(
+            w -> expected.add(FormatDocSql.row(w.offset(), w.timestampMs(), w.key(), w.value())));
+      }
+
+      assertEquals(expected.subList(0, 3), FormatDocSql.records(c, FormatDocSql.recordsQuery()));
+      String all = FormatDocSql.recordsQuery("log_1_0", 0, Long.MAX_VALUE);
+      assertEquals(expected, FormatDocSql.records(c, all));
+      assertEquals(
+          expected.subList(1, 6),
+          FormatDocSql.records(c, FormatDocSql.recordsQuery("log_1_0", 3, big)));
+      if (InteropProcess.sqlite3Installed()) {
+        InteropProcess.Result shell =
+            InteropProcess.sqlite3(dir, crafted, FormatDocSql.withBlobLiterals(all));
+        assertEquals(0, shell.exitStatus(), shell::describe);
+        assertEquals(expected, shell.stdout(), "sqlite3");
+      }
+    }
+  }
+
+  /** Java's records of a partition at offsets {@code from} to {@code to}. */
+  private static List<LogRecord> javaRecords(
+      OneLog log, String topic, int partition, long from, long to) {
+    List<LogRecord> records = new ArrayList<>();
+    long position = from;
+    while (true) {
+      List<LogRecord> read =
+          log.read(TopicPartition.of(topic, partition), position, ReadLimit.DEFAULT);
+      for (LogRecord r : read) {
+        if (r.offset() > to) {
+          return records;
+        }
+        records.add(r);
+      }
+      if (read.isEmpty()) {
+        return records;
+      }
+      position = read.get(read.size() - 1).offset() + 1;
+    }
+  }
+
+  /** Topic t (id 1), one partition, two batches of one record: offsets 0 and 1, at 1 and 2 ms. */
+  private void createTwoBatches() {
+    try (OneLog log = OneLog.open(file)) {
+      log.createTopic(TopicSpec.named("t"));
+      log.append(ProducerRecord.of("t", "k", "v").withPartition(0).withTimestampMs(1));
+      log.append(ProducerRecord.of("t", "k", "v").withPartition(0).withTimestampMs(2));
+    }
+  }
+
+  // ---- The file, through plain SQL ----
+
+  private void execute(String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      assertEquals(1, s.executeUpdate(sql), sql);
+    }
+  }
+
+  private List<Batch> batches(String table) throws SQLException {
+    List<Batch> batches = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT base_offset, last_offset, record_count FROM "
+                    + table
+                    + " ORDER BY last_offset")) {
+      while (rs.next()) {
+        batches.add(new Batch(rs.getLong(1), rs.getLong(2), rs.getLong(3)));
+      }
+    }
+    return batches;
+  }
+
+  private byte[] storedBlob(String table, long lastOffset) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT records FROM " + table + " WHERE last_offset = " + lastOffset)) {
+      assertTrue(rs.next(), table + " has a batch ending at " + lastOffset);
+      return rs.getBytes(1);
+    }
+  }
+
+  private static void assertRecords(List<Written> expected, List<LogRecord> actual) {
+    assertEquals(expected.size(), actual.size(), actual::toString);
+    for (int i = 0; i < expected.size(); i++) {
+      Written w = expected.get(i);
+      LogRecord r = actual.get(i);
+      assertEquals(w.offset(), r.offset());
+      assertEquals(w.timestampMs(), r.timestampMs());
+      assertArrayEquals(w.key(), r.key(), "key at " + r.offset());
+      assertArrayEquals(w.value(), r.value(), "value at " + r.offset());
+      assertEquals(w.headers(), r.headers());
+    }
   }
 
   private static byte[] utf8(String s) {
