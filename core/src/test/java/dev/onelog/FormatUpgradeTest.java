@@ -146,7 +146,7 @@ class FormatUpgradeTest {
                   before[1],
                   before[2],
                   before[3],
-                  stored.isEmpty() ? -1 : stored.get(stored.size() - 1).timestampMs()),
+                  newestBatchMaxTimestamp(file, partition, stored)),
               described,
               partition + " after the upgrade");
         }
@@ -407,6 +407,34 @@ class FormatUpgradeTest {
       }
     }
     return fingerprint;
+  }
+
+  /**
+   * What describe reports as the newest timestamp: the largest among the records (of the test's own
+   * rows) that the upgrade put in the partition's last batch.
+   */
+  private static long newestBatchMaxTimestamp(Path file, TopicPartition partition, List<Row> stored)
+      throws SQLException {
+    if (stored.isEmpty()) {
+      return -1;
+    }
+    long topicId;
+    long lastBatchBase;
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      topicId = longQuery(s, "SELECT id FROM topics WHERE name = '" + partition.topic() + "'");
+      lastBatchBase =
+          longQuery(
+              s,
+              "SELECT base_offset FROM "
+                  + FileFormat.logTable(topicId, partition.partition())
+                  + " ORDER BY last_offset DESC LIMIT 1");
+    }
+    return stored.stream()
+        .filter(row -> row.offset() >= lastBatchBase)
+        .mapToLong(Row::timestampMs)
+        .max()
+        .orElseThrow();
   }
 
   private static int intQuery(Path file, String sql) throws SQLException {
