@@ -12,13 +12,15 @@ import java.util.Map;
 
 /**
  * {@code options.producers()} threads each {@code send} their share of the records without waiting;
- * the clock stops when {@code flush} returns, i.e. when the last record is durable.
+ * the clock stops when {@code flush} returns, i.e. when the last record is durable. Also reports
+ * the largest size the {@code -wal} file reached.
  */
 final class AsyncAppendScenario implements Scenario {
   @Override
   public Map<String, Object> run(BenchOptions options, Path workDir) throws Exception {
     RecordData data = new RecordData(options.keyBytes(), options.valueBytes());
-    try (OneLog log = BenchLog.openWithTopic(options, workDir)) {
+    try (OneLog log = BenchLog.openWithTopic(options, workDir);
+        WalWatcher wal = new WalWatcher(BenchLog.file(workDir))) {
       int producers = options.producers();
       long records = options.records();
       List<Thread> threads = new ArrayList<>();
@@ -56,7 +58,9 @@ final class AsyncAppendScenario implements Scenario {
           "processCpuNsPerRecord",
           processCpuNs,
           "fileMiB",
-          log.fileSizeBytes() / (1024.0 * 1024.0));
+          log.fileSizeBytes() / (1024.0 * 1024.0),
+          "peakWalMiB",
+          wal.peakMiB());
     }
   }
 }

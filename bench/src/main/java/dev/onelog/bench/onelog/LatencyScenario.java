@@ -37,7 +37,8 @@ final class LatencyScenario implements Scenario {
     long expected = (long) options.latencyRatePerSec() * options.latencySeconds();
     RecordData data = new RecordData(options.keyBytes(), Math.max(8, options.valueBytes()));
     long warmupRecords = options.latencyRatePerSec() * WARMUP_SECONDS;
-    try (OneLog log = BenchLog.openWithTopic(options, workDir)) {
+    try (OneLog log = BenchLog.openWithTopic(options, workDir);
+        WalWatcher wal = new WalWatcher(BenchLog.file(workDir))) {
       CompletableFuture<Map<String, Object>> consumed;
       Process child = null;
       if (otherProcess) {
@@ -78,7 +79,8 @@ final class LatencyScenario implements Scenario {
                 BenchLog.TOPIC, data.key(i), LatencyRecorder.stamp(data.value(i), intended)));
       }
       log.flush();
-      Map<String, Object> figures = consumed.get(60, TimeUnit.SECONDS);
+      Map<String, Object> figures = new java.util.HashMap<>(consumed.get(60, TimeUnit.SECONDS));
+      figures.put("peakWalMiB", wal.peakMiB());
       if (child != null && !child.waitFor(30, TimeUnit.SECONDS)) {
         child.destroyForcibly();
       }
