@@ -68,7 +68,11 @@ public final class LogInvariants {
             long maxTimestamp = Long.MIN_VALUE;
             long inBatch = 0;
             while (in.hasRemaining()) {
-              offset = baseOffset + in.getInt();
+              int delta = in.getInt();
+              if (inBatch == 0) {
+                assertEquals(0, delta, batch + ": the first record sits at base_offset");
+              }
+              offset = baseOffset + delta;
               maxTimestamp = Math.max(maxTimestamp, in.getLong());
               for (int field = 0; field < 3; field++) {
                 int length = in.getInt();
