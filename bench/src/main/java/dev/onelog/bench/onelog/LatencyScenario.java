@@ -16,6 +16,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -79,7 +80,7 @@ final class LatencyScenario implements Scenario {
                 BenchLog.TOPIC, data.key(i), LatencyRecorder.stamp(data.value(i), intended)));
       }
       log.flush();
-      Map<String, Object> figures = new java.util.HashMap<>(consumed.get(60, TimeUnit.SECONDS));
+      Map<String, Object> figures = new HashMap<>(consumed.get(60, TimeUnit.SECONDS));
       figures.put("peakWalMiB", wal.peakMiB());
       if (child != null && !child.waitFor(30, TimeUnit.SECONDS)) {
         child.destroyForcibly();

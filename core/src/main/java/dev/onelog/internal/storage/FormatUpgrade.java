@@ -143,11 +143,7 @@ final class FormatUpgrade {
                     + old
                     + " ORDER BY offset");
         PreparedStatement insert =
-            writer.prepareStatement(
-                "INSERT INTO "
-                    + partition.table()
-                    + " (last_offset, base_offset, record_count, max_timestamp_ms, records, crc)"
-                    + " VALUES (?, ?, ?, ?, ?, ?)");
+            writer.prepareStatement(RecordBatch.insertSql(partition.table()));
         ResultSet rs = select.executeQuery()) {
       BatchPacker batch = new BatchPacker(insert);
       while (rs.next()) {
@@ -206,21 +202,10 @@ final class FormatUpgrade {
         baseOffset = offset;
         maxTimestampMs = timestampMs;
       }
-      records.putInt((int) (offset - baseOffset)).putLong(timestampMs);
-      put(key);
-      put(value);
-      put(headers);
+      RecordBatch.putRecord(records, (int) (offset - baseOffset), timestampMs, key, value, headers);
       lastOffset = offset;
       maxTimestampMs = Math.max(maxTimestampMs, timestampMs);
       count++;
-    }
-
-    private void put(byte[] field) {
-      if (field == null) {
-        records.putInt(-1);
-      } else {
-        records.putInt(field.length).put(field);
-      }
     }
 
     /** Inserts the open batch, if any. */
@@ -229,13 +214,7 @@ final class FormatUpgrade {
         return;
       }
       byte[] bytes = Arrays.copyOf(records.array(), records.position());
-      insert.setLong(1, lastOffset);
-      insert.setLong(2, baseOffset);
-      insert.setInt(3, count);
-      insert.setLong(4, maxTimestampMs);
-      insert.setBytes(5, bytes);
-      insert.setLong(6, RecordBatch.crc(baseOffset, bytes));
-      insert.executeUpdate();
+      RecordBatch.insert(insert, baseOffset, lastOffset, count, maxTimestampMs, bytes);
       count = 0;
     }
   }

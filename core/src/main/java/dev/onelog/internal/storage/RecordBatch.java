@@ -1,6 +1,8 @@
 package dev.onelog.internal.storage;
 
 import java.nio.ByteBuffer;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
 
@@ -50,6 +52,52 @@ public final class RecordBatch {
   /** The key, value and header bytes the batch holds: what size limits and retention count. */
   public static long sizeInBytes(byte[] records, long recordCount) {
     return records.length - RECORD_OVERHEAD_BYTES * recordCount;
+  }
+
+  /** The statement that inserts one batch into a log table; run it with {@link #insert}. */
+  public static String insertSql(String table) {
+    return "INSERT INTO "
+        + table
+        + " (last_offset, base_offset, record_count, max_timestamp_ms, records, crc)"
+        + " VALUES (?, ?, ?, ?, ?, ?)";
+  }
+
+  /** Inserts one batch with {@link #insertSql}'s statement; computes its CRC. */
+  public static void insert(
+      PreparedStatement insert,
+      long baseOffset,
+      long lastOffset,
+      int recordCount,
+      long maxTimestampMs,
+      byte[] records)
+      throws SQLException {
+    insert.setLong(1, lastOffset);
+    insert.setLong(2, baseOffset);
+    insert.setInt(3, recordCount);
+    insert.setLong(4, maxTimestampMs);
+    insert.setBytes(5, records);
+    insert.setLong(6, crc(baseOffset, records));
+    insert.executeUpdate();
+  }
+
+  /**
+   * Appends one record to a batch being encoded, in the layout above: {@link
+   * #RECORD_OVERHEAD_BYTES} plus the key, value and headers bytes.
+   */
+  public static void putRecord(
+      ByteBuffer out, int offsetDelta, long timestampMs, byte[] key, byte[] value, byte[] headers) {
+    out.putInt(offsetDelta).putLong(timestampMs);
+    putField(out, key);
+    putField(out, value);
+    putField(out, headers);
+  }
+
+  private static void putField(ByteBuffer out, byte[] field) {
+    if (field == null) {
+      out.putInt(-1);
+    } else {
+      out.putInt(field.length).put(field);
+    }
   }
 
   /**

@@ -29,12 +29,7 @@ final class BatchInserter {
       int count,
       long firstOffset)
       throws SQLException {
-    PreparedStatement insert =
-        statements.get(
-            "INSERT INTO "
-                + table
-                + " (last_offset, base_offset, record_count, max_timestamp_ms, records, crc)"
-                + " VALUES (?, ?, ?, ?, ?, ?)");
+    PreparedStatement insert = statements.get(RecordBatch.insertSql(table));
     int at = 0;
     while (at < count) {
       long bytes = encodedLength(rows[start + at]);
@@ -47,13 +42,8 @@ final class BatchInserter {
       long baseOffset = firstOffset + at;
       byte[] records = new byte[Math.toIntExact(bytes)];
       long maxTimestampMs = encode(rows, start + at, end - at, records);
-      insert.setLong(1, baseOffset + (end - at) - 1);
-      insert.setLong(2, baseOffset);
-      insert.setInt(3, end - at);
-      insert.setLong(4, maxTimestampMs);
-      insert.setBytes(5, records);
-      insert.setLong(6, RecordBatch.crc(baseOffset, records));
-      insert.executeUpdate();
+      RecordBatch.insert(
+          insert, baseOffset, baseOffset + (end - at) - 1, end - at, maxTimestampMs, records);
       at = end;
     }
   }
@@ -68,20 +58,10 @@ final class BatchInserter {
     long maxTimestampMs = Long.MIN_VALUE;
     for (int i = 0; i < count; i++) {
       EncodedRecord record = rows[from + i];
-      out.putInt(i).putLong(record.timestampMs());
-      put(out, record.key());
-      put(out, record.value());
-      put(out, record.headers());
+      RecordBatch.putRecord(
+          out, i, record.timestampMs(), record.key(), record.value(), record.headers());
       maxTimestampMs = Math.max(maxTimestampMs, record.timestampMs());
     }
     return maxTimestampMs;
-  }
-
-  private static void put(ByteBuffer out, byte[] field) {
-    if (field == null) {
-      out.putInt(-1);
-    } else {
-      out.putInt(field.length).put(field);
-    }
   }
 }
