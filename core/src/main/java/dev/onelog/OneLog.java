@@ -1,24 +1,15 @@
 package dev.onelog;
 
+import dev.onelog.group.Groups;
+import dev.onelog.internal.LogContext;
 import dev.onelog.internal.LogOptions;
 import dev.onelog.internal.read.PartitionReader;
-import dev.onelog.internal.read.PartitionReader.PartitionState;
-import dev.onelog.internal.read.ReadPool;
-import dev.onelog.internal.storage.FileOpener;
-import dev.onelog.internal.storage.SqliteErrors;
-import dev.onelog.internal.storage.StatementCache;
+import dev.onelog.internal.read.TopicDescriptions;
 import dev.onelog.internal.storage.TopicCatalog;
-import dev.onelog.internal.storage.TopicMeta;
+import dev.onelog.internal.transaction.CallerTransaction;
 import dev.onelog.internal.verify.Verifier;
-import dev.onelog.internal.write.CommitSignal;
 import dev.onelog.internal.write.EncodedRecord;
-import dev.onelog.internal.write.RecordEncoder;
-import dev.onelog.internal.write.Writer;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,10 +18,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 
 /**
  * An event log in one SQLite file: topics of partitions of records, each record at an offset that
@@ -47,44 +35,24 @@ import java.util.concurrent.ExecutionException;
  * }
  * }</pre>
  *
- * <p>Thread-safe: any thread may send, read and administer. Appends from every thread go through
- * one writer thread that commits everything queued in one transaction (group commit); {@link #send}
- * returns at once with a future, {@link #append} waits for the commit. Several processes may open
- * the same file: SQLite's lock serialises their writers, and readers see every process's commits.
- * An acknowledged append survives what its {@link Durability} promises.
+ * <p>Thread-safe: any thread may send, read and administer. Every write (appends, topic changes,
+ * offset commits, {@link #transaction}s) goes through one writer thread that runs everything queued
+ * as the steps of one transaction (group commit); {@link #send} returns at once with a future,
+ * {@link #append} waits for the commit. Several processes may open the same file: SQLite's lock
+ * serialises their writers, and readers see every process's commits. An acknowledged write survives
+ * what its {@link Durability} promises.
  *
- * <p>{@link #close()} commits what was sent, closes every consumer and checkpoints the WAL into the
- * file; it is idempotent. Every method but {@code close} throws {@link LogClosedException}
- * afterwards.
+ * <p>Layers over the log are reached through it: {@link #groups()} for consumer groups.
+ *
+ * <p>{@link #close()} commits what was sent, closes every consumer and group member, and
+ * checkpoints the WAL into the file; it is idempotent and always runs to the end. Every method but
+ * {@code close} throws {@link LogClosedException} afterwards.
  */
 public final class OneLog implements AutoCloseable {
-  private final LogOptions options;
-  private final TopicCatalog catalog = new TopicCatalog();
-  private final CommitSignal signal = new CommitSignal();
-  private final RecordEncoder encoder;
-  private final ReadPool readers;
-  private final ReaderSessions sessions;
-  private final Writer writer;
-  private final Set<Consumer> consumers = ConcurrentHashMap.newKeySet();
+  private final LogContext context;
 
-  /** Set once, by the first close(); later calls return at once. */
-  private final java.util.concurrent.atomic.AtomicBoolean closing =
-      new java.util.concurrent.atomic.AtomicBoolean();
-
-  private volatile boolean closed;
-
-  /** Null when the log was opened read-only. */
-  private OneLog(LogOptions options, Connection writerConnection) {
-    this.options = options;
-    this.encoder = new RecordEncoder(options.clock(), options.maxRecordSizeBytes());
-    this.readers = new ReadPool(options.path(), options.busyTimeout());
-    this.sessions = new ReaderSessions(readers, catalog, options);
-    if (writerConnection == null) {
-      this.writer = null;
-    } else {
-      this.writer = new Writer(options, writerConnection, signal, catalog::evict);
-      this.writer.start();
-    }
+  private OneLog(LogContext context) {
+    this.context = context;
   }
 
   /** Opens the log at {@code path} with the default settings, creating the file when missing. */
@@ -97,11 +65,11 @@ public final class OneLog implements AutoCloseable {
   }
 
   public Path path() {
-    return options.path();
+    return context.options().path();
   }
 
   public Durability durability() {
-    return options.durability();
+    return context.options().durability();
   }
 
   // ---- Topics ----
@@ -114,19 +82,45 @@ public final class OneLog implements AutoCloseable {
    */
   public TopicDescription createTopic(TopicSpec spec) {
     Objects.requireNonNull(spec, "spec");
-    await(
-        writer()
-            .admin(
-                c -> TopicCatalog.create(c, spec, options.clock().millis()),
+    long nowMs = context.options().clock().millis();
+    LogContext.await(
+        context
+            .writer()
+            .submit(
+                tx -> {
+                  tx.schemaChanged();
+                  return TopicCatalog.create(tx.connection(), spec, nowMs);
+                },
                 "creating topic " + spec.name()));
     return describeTopic(spec.name());
   }
 
+  /**
+   * Raises a topic's partition count to {@code totalPartitions}, as Kafka's CreatePartitions: the
+   * new partitions start empty. Keyed records sent afterwards may go to another partition than
+   * before (the partitioner takes the key modulo the count), as in Kafka. Consumer groups
+   * subscribed to the topic rebalance to include them.
+   *
+   * @throws UnknownTopicException listing the known topics
+   * @throws IllegalArgumentException when the count is not above the current one
+   */
+  public TopicDescription createPartitions(String topic, int totalPartitions) {
+    LogContext.await(
+        context
+            .writer()
+            .submit(
+                tx -> {
+                  tx.schemaChanged();
+                  tx.afterCommit(() -> context.catalog().evict(topic));
+                  return context.catalog().addPartitions(tx.connection(), topic, totalPartitions);
+                },
+                "adding partitions to topic " + topic));
+    return describeTopic(topic);
+  }
+
   /** The names of every topic, sorted. */
   public List<String> topics() {
-    return withReader(
-        "listing topics",
-        session -> catalog.list(session.connection()).stream().map(TopicMeta::name).toList());
+    return context.read("listing topics", TopicDescriptions.names(context.catalog()));
   }
 
   /**
@@ -136,44 +130,29 @@ public final class OneLog implements AutoCloseable {
    * @throws UnknownTopicException listing the known topics
    */
   public TopicDescription describeTopic(String name) {
-    return withReader(
-        "describing topic " + name,
-        session -> {
-          TopicMeta topic = catalog.require(name, session.connection());
-          List<PartitionDescription> partitions = new ArrayList<>(topic.partitions());
-          for (int p = 0; p < topic.partitions(); p++) {
-            PartitionState state = PartitionReader.state(session, topic, p);
-            partitions.add(
-                new PartitionDescription(
-                    p,
-                    state.logStartOffset(),
-                    state.nextOffset(),
-                    state.recordCount(),
-                    state.sizeBytes(),
-                    PartitionReader.lastTimestampMs(session, topic, p)));
-          }
-          return new TopicDescription(topic.spec(), topic.createdAtMs(), List.copyOf(partitions));
-        });
+    return context.read(
+        "describing topic " + name, TopicDescriptions.describe(context.catalog(), name));
   }
 
   /**
-   * Deletes the topic and every record in it.
+   * Deletes the topic, every record in it and every consumer group's offsets and leases of it.
    *
    * @throws UnknownTopicException listing the known topics
    */
   public void deleteTopic(String name) {
-    ensureOpen();
     try {
-      await(
-          writer()
-              .admin(
-                  c -> {
-                    catalog.delete(c, name);
+      LogContext.await(
+          context
+              .writer()
+              .submit(
+                  tx -> {
+                    tx.schemaChanged();
+                    context.catalog().delete(tx.connection(), name);
                     return null;
                   },
                   "deleting topic " + name));
     } finally {
-      catalog.evict(name);
+      context.catalog().evict(name);
     }
   }
 
@@ -182,7 +161,8 @@ public final class OneLog implements AutoCloseable {
   /**
    * Queues a record and returns at once with a future of where it was stored. Blocks only while the
    * write queue is full (back-pressure). The future fails with {@link DiskFullException}, {@link
-   * BusyTimeoutException} or {@link LogClosedException} when the commit does.
+   * BusyTimeoutException} or {@link LogClosedException} when the commit does, each caller with an
+   * exception of its own that names its partition.
    *
    * @throws UnknownTopicException listing the known topics
    * @throws UnknownPartitionException when the record names a partition the topic lacks
@@ -191,8 +171,7 @@ public final class OneLog implements AutoCloseable {
    */
   public CompletableFuture<RecordMetadata> send(ProducerRecord record) {
     Objects.requireNonNull(record, "record");
-    Writer w = writer();
-    return w.append(encoder.encode(record, topic(record.topic())));
+    return context.writer().append(context.encoder().encode(record, context.topic(record.topic())));
   }
 
   /**
@@ -202,31 +181,56 @@ public final class OneLog implements AutoCloseable {
    */
   public CompletableFuture<List<RecordMetadata>> send(List<ProducerRecord> records) {
     Objects.requireNonNull(records, "records");
-    Writer w = writer();
+    var writer = context.writer();
     if (records.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
     EncodedRecord[] encoded = new EncodedRecord[records.size()];
     for (int i = 0; i < encoded.length; i++) {
       ProducerRecord record = records.get(i);
-      encoded[i] = encoder.encode(record, topic(record.topic()));
+      encoded[i] = context.encoder().encode(record, context.topic(record.topic()));
     }
-    return w.append(encoded);
+    return writer.append(encoded);
   }
 
   /** Appends a record and waits until it is committed with the log's durability. */
   public RecordMetadata append(ProducerRecord record) {
-    return await(send(record));
+    return LogContext.await(send(record));
   }
 
   /** Appends records atomically and waits until they are committed. */
   public List<RecordMetadata> append(List<ProducerRecord> records) {
-    return await(send(records));
+    return LogContext.await(send(records));
   }
 
-  /** Waits until every record sent before this call has been committed or has failed. */
+  /** Waits until every write queued before this call has been committed or has failed. */
   public void flush() {
-    await(writer().barrier());
+    LogContext.await(context.writer().barrier());
+  }
+
+  /**
+   * Runs {@code work} as one atomic transaction that may send records, commit group offsets and run
+   * SQL against the file (see {@link Transaction}), and returns once it committed with the log's
+   * durability. When {@code work} throws, nothing it did is kept and its exception is rethrown.
+   *
+   * @throws IllegalStateException when called inside another transaction
+   */
+  public void transaction(Transaction.Work work) {
+    Objects.requireNonNull(work, "work");
+    transactionResult(
+        tx -> {
+          work.run(tx);
+          return null;
+        });
+  }
+
+  /** As {@link #transaction(Transaction.Work)}, returning what {@code work} returned. */
+  public <T> T transactionResult(Transaction.Callable<T> work) {
+    Objects.requireNonNull(work, "work");
+    return LogContext.await(
+        context
+            .writer()
+            .submit(tx -> CallerTransaction.run(context, tx, work), "running a transaction"));
   }
 
   // ---- Reads ----
@@ -241,12 +245,12 @@ public final class OneLog implements AutoCloseable {
    */
   public List<LogRecord> read(TopicPartition partition, long fromOffset, ReadLimit limit) {
     Objects.requireNonNull(limit, "limit");
-    return withReader(
+    return context.read(
         "reading " + partition,
         session ->
             PartitionReader.read(
                 session,
-                partitionTopic(partition, session),
+                context.partitionTopic(partition, session),
                 partition.partition(),
                 fromOffset,
                 limit));
@@ -254,42 +258,37 @@ public final class OneLog implements AutoCloseable {
 
   /** The first offset still stored in the partition (equal to the next offset when it is empty). */
   public long earliestOffset(TopicPartition partition) {
-    return withReader(
-        "reading " + partition,
-        session ->
-            PartitionReader.state(
-                    session, partitionTopic(partition, session), partition.partition())
-                .logStartOffset());
+    return state(partition).logStartOffset();
   }
 
   /** The offset the next record appended to the partition will get: the high-water mark. */
   public long nextOffset(TopicPartition partition) {
-    return withReader(
+    return state(partition).nextOffset();
+  }
+
+  private PartitionReader.PartitionState state(TopicPartition partition) {
+    return context.read(
         "reading " + partition,
         session ->
             PartitionReader.state(
-                    session, partitionTopic(partition, session), partition.partition())
-                .nextOffset());
+                session, context.partitionTopic(partition, session), partition.partition()));
   }
 
   /** The first offset whose record's timestamp is at or after {@code time}; empty when none is. */
   public OptionalLong offsetForTimestamp(TopicPartition partition, Instant time) {
-    return withReader(
+    return context.read(
         "searching " + partition + " by time",
         session ->
             PartitionReader.offsetForTimestamp(
                 session,
-                partitionTopic(partition, session),
+                context.partitionTopic(partition, session),
                 partition.partition(),
                 time.toEpochMilli()));
   }
 
   /** A consumer of every partition of the topic, positioned at each partition's earliest offset. */
   public Consumer consumer(String topic) {
-    int partitions =
-        withReader(
-            "opening a consumer",
-            session -> catalog.require(topic, session.connection()).partitions());
+    int partitions = context.topic(topic).partitions();
     List<TopicPartition> assignment = new ArrayList<>(partitions);
     for (int p = 0; p < partitions; p++) {
       assignment.add(new TopicPartition(topic, p));
@@ -297,27 +296,31 @@ public final class OneLog implements AutoCloseable {
     return consumer(assignment);
   }
 
-  /** A consumer of the given partitions, positioned at each one's earliest offset. */
+  /**
+   * A consumer of the given partitions, positioned at each one's earliest offset. For consumers
+   * that share a topic's partitions and commit their progress, see {@link #groups()}.
+   */
   public Consumer consumer(Collection<TopicPartition> partitions) {
-    ensureOpen();
+    context.ensureOpen();
     if (partitions.isEmpty()) {
       throw new IllegalArgumentException("a consumer needs at least one partition");
     }
-    withReader(
+    context.read(
         "opening a consumer",
         session -> {
           for (TopicPartition partition : partitions) {
-            partitionTopic(partition, session);
+            context.partitionTopic(partition, session);
           }
           return null;
         });
-    Consumer consumer = new Consumer(this, List.copyOf(partitions));
-    consumers.add(consumer);
-    if (closed) {
-      consumer.close();
-      throw closedException();
-    }
-    return consumer;
+    return new Consumer(context, List.copyOf(partitions));
+  }
+
+  // ---- Layers ----
+
+  /** Consumer groups on this log: members that share partitions, committed offsets, lag. */
+  public Groups groups() {
+    return Groups.of(context);
   }
 
   // ---- The file ----
@@ -327,143 +330,33 @@ public final class OneLog implements AutoCloseable {
    * integrity_check, in one consistent snapshot taken without blocking writers.
    */
   public VerifyReport verify() {
-    return withReader(
-        "verifying", session -> Verifier.verify(session, catalog.list(session.connection())));
+    return context.read(
+        "verifying",
+        session -> Verifier.verify(session, context.catalog().list(session.connection())));
   }
 
   /** The size of the database in bytes (pages in use and free), excluding the -wal file. */
   public long fileSizeBytes() {
-    return withReader(
-        "measuring the file",
-        session -> {
-          try (Statement s = session.connection().createStatement();
-              ResultSet rs =
-                  s.executeQuery(
-                      "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size")) {
-            return rs.next() ? rs.getLong(1) : 0L;
-          }
-        });
+    return context.read("measuring the file", TopicDescriptions::fileSizeBytes);
   }
 
   /**
-   * Commits everything sent, closes every consumer of this log, checkpoints the WAL into the file
-   * and releases it. Idempotent.
+   * Commits everything sent, closes every consumer and group member of this log, checkpoints the
+   * WAL into the file and releases it. Idempotent; always runs to the end, throwing the first
+   * failure afterwards.
    */
   @Override
   public void close() {
-    if (!closing.compareAndSet(false, true)) {
-      return;
-    }
-    closed = true;
-    for (Consumer consumer : List.copyOf(consumers)) {
-      consumer.close();
-    }
-    try {
-      readers.close();
-    } catch (SQLException e) {
-      throw SqliteErrors.translate(e, options.path(), options.busyTimeout(), "closing readers");
-    } finally {
-      if (writer != null) {
-        writer.close();
-      }
-    }
-  }
-
-  // ---- For Consumer ----
-
-  TopicCatalog catalog() {
-    return catalog;
-  }
-
-  CommitSignal signal() {
-    return signal;
-  }
-
-  LogOptions options() {
-    return options;
-  }
-
-  ReadPool readers() {
-    return readers;
-  }
-
-  void forget(Consumer consumer) {
-    consumers.remove(consumer);
-  }
-
-  void ensureOpen() {
-    if (closed) {
-      throw closedException();
-    }
-  }
-
-  LogClosedException closedException() {
-    return new LogClosedException(
-        "the log " + options.path() + " is closed; open it again to use it");
-  }
-
-  /** The topic of a partition, checking that the partition exists. */
-  TopicMeta partitionTopic(TopicPartition partition, StatementCache session) throws SQLException {
-    TopicMeta topic = catalog.require(partition.topic(), session.connection());
-    TopicCatalog.requirePartition(topic, partition.partition());
-    return topic;
-  }
-
-  // ---- Internals ----
-
-  /**
-   * @throws FileAccessException when the log was opened read-only
-   */
-  private Writer writer() {
-    ensureOpen();
-    if (writer == null) {
-      throw new FileAccessException(
-          "the log "
-              + options.path()
-              + " was opened read-only; open it without"
-              + " readOnly() to append or change topics");
-    }
-    return writer;
-  }
-
-  private TopicMeta topic(String name) {
-    TopicMeta meta = catalog.cached(name);
-    if (meta != null) {
-      return meta;
-    }
-    return withReader(
-        "looking up topic " + name, session -> catalog.require(name, session.connection()));
-  }
-
-  /** Runs {@code work} on a pooled read connection, translating SQLite's errors. */
-  <T> T withReader(String doing, ReaderSessions.SqlWork<T> work) {
-    ensureOpen();
-    return sessions.run(doing, work);
-  }
-
-  /** Waits for a future of ours, rethrowing its failure as it was thrown on the writer thread. */
-  static <T> T await(CompletableFuture<T> future) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new OneLogException("interrupted while waiting for a commit; it may still complete", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (cause instanceof Error error) {
-        throw error;
-      }
-      throw new OneLogException(cause.toString(), cause);
-    }
+    context.close();
   }
 
   /**
    * Settings for opening a log. Each setter checks its value at once and names what is accepted.
    */
   public static final class Builder {
+    /** The largest write queue accepted, so that its byte budget fits a semaphore twice over. */
+    static final int MAX_QUEUED_BYTES = 1 << 30;
+
     private final Path path;
     private Durability durability = Durability.FSYNC;
     private int maxRecordSizeBytes = 1 << 20;
@@ -501,7 +394,10 @@ public final class OneLog implements AutoCloseable {
       return this;
     }
 
-    /** The clock that stamps records sent without a timestamp; default the system's UTC clock. */
+    /**
+     * The clock that stamps records sent without a timestamp, group heartbeats and commits; default
+     * the system's UTC clock.
+     */
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
       return this;
@@ -521,13 +417,14 @@ public final class OneLog implements AutoCloseable {
 
     /**
      * How many bytes of records may wait for the writer before {@code send} blocks; default 8 MiB,
-     * about three full group commits of small records. Measured: a 64 MiB queue kept so many
-     * records alive that young collections copied them over and over, and cost more CPU per record
-     * than the writer thread (docs/BENCHMARKS.md).
+     * about three full group commits of small records; 1 KiB to 1 GiB. Measured: a 64 MiB queue
+     * kept so many records alive that young collections copied them over and over, and cost more
+     * CPU per record than the writer thread (docs/BENCHMARKS.md).
      */
     public Builder maxQueuedBytes(int bytes) {
-      if (bytes < 1024) {
-        throw new IllegalArgumentException("maxQueuedBytes must be at least 1024, was " + bytes);
+      if (bytes < 1024 || bytes > MAX_QUEUED_BYTES) {
+        throw new IllegalArgumentException(
+            "maxQueuedBytes must be 1024 to " + MAX_QUEUED_BYTES + " (1 GiB), was " + bytes);
       }
       this.maxQueuedBytes = bytes;
       return this;
@@ -536,8 +433,8 @@ public final class OneLog implements AutoCloseable {
     /**
      * Opens an existing log for reading only, as a file you may not or must not write (a backup, a
      * read-only mount): no writer thread, no write lock, nothing ever written; reads and consumers
-     * work as usual and see other processes' commits. Appending or changing topics throws {@link
-     * FileAccessException}. A missing file is an error, not created.
+     * work as usual and see other processes' commits. Appending, changing topics and joining groups
+     * throw {@link FileAccessException}. A missing file is an error, not created.
      *
      * <p>A read-only connection cannot checkpoint: when a read-only log is the last to close the
      * file, committed records stay in the {@code -wal} file beside it (safe, and read by every
@@ -553,11 +450,11 @@ public final class OneLog implements AutoCloseable {
     }
 
     /**
-     * Opens the log, creating the file when missing (unless {@link #readOnly()}). A file of the
-     * previous format (1) is upgraded in place to the current one, in one transaction that holds
-     * the write lock for as long as it takes to rewrite every record (seconds per GiB) and needs
-     * free disk space about the size of the file until it commits; any failure leaves the file as
-     * it was.
+     * Opens the log, creating the file when missing (unless {@link #readOnly()}). A file of an
+     * older format is upgraded in place to the current one, in one transaction; from format 1 that
+     * holds the write lock for as long as it takes to rewrite every record (seconds per GiB) and
+     * needs free disk space about the size of the file until it commits; any failure leaves the
+     * file as it was.
      *
      * @throws FileAccessException when the directory is missing or the file is read-only
      * @throws NotAOneLogFileException when the file is another SQLite database or not SQLite
@@ -568,31 +465,17 @@ public final class OneLog implements AutoCloseable {
      *     match its CRC; the file is left as it was
      */
     public OneLog open() {
-      LogOptions options =
-          new LogOptions(
-              path,
-              durability,
-              maxRecordSizeBytes,
-              busyTimeout,
-              clock,
-              maxFileSizeBytes,
-              maxQueuedBytes,
-              readOnly);
-      if (readOnly) {
-        FileOpener.checkReadable(options);
-        return new OneLog(options, null);
-      }
-      Connection connection = FileOpener.openWriter(options);
-      try {
-        return new OneLog(options, connection);
-      } catch (RuntimeException e) {
-        try {
-          connection.close();
-        } catch (SQLException closeFailure) {
-          e.addSuppressed(closeFailure);
-        }
-        throw e;
-      }
+      return new OneLog(
+          LogContext.open(
+              new LogOptions(
+                  path,
+                  durability,
+                  maxRecordSizeBytes,
+                  busyTimeout,
+                  clock,
+                  maxFileSizeBytes,
+                  maxQueuedBytes,
+                  readOnly)));
     }
   }
 }

@@ -102,7 +102,8 @@ class ConsumerTest {
       IllegalArgumentException e =
           assertThrows(
               IllegalArgumentException.class, () -> consumer.seek(TopicPartition.of("t", 1), 0));
-      assertEquals("t-1 is not assigned to this consumer; assigned: [t-0]", e.getMessage());
+      assertEquals(
+          "t-1 is not assigned to this consumer of [t-0]; assigned: [t-0]", e.getMessage());
     }
   }
 

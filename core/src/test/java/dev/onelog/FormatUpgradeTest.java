@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Format 1 files, written by hand with plain SQL ({@link Format1File}), opened by this version:
- * upgraded to format 2 in place when opened to write, refused and left as they were otherwise.
+ * upgraded to format 3 in place when opened to write, refused and left as they were otherwise.
  */
 class FormatUpgradeTest {
   @RegisterExtension final LogFixture logs = new LogFixture();
@@ -241,7 +241,7 @@ class FormatUpgradeTest {
     assertEquals(
         "the record at orders-1@3 does not match its CRC32C, so upgrading "
             + file
-            + " from format 1 to format 2 stopped; the file was not changed and is still format 1."
+            + " from format 1 to format 3 stopped; the file was not changed and is still format 1."
             + " Run 'onelog verify' of the onelog version that wrote it to list every damaged"
             + " record, or restore the file from a backup",
         e.getMessage());
@@ -259,7 +259,7 @@ class FormatUpgradeTest {
             DiskFullException.class,
             () -> OneLog.builder(file).maxFileSizeBytes(Files.size(file)).open());
     assertTrue(
-        e.getMessage().contains("while upgrading the file from format 1 to format 2"),
+        e.getMessage().contains("while upgrading the file from format 1 to format 3"),
         e.getMessage());
     assertEquals(before, fingerprint(file));
     try (OneLog log = OneLog.open(file)) {
@@ -275,10 +275,10 @@ class FormatUpgradeTest {
     OlderFormatException e =
         assertThrows(OlderFormatException.class, () -> OneLog.builder(file).readOnly().open());
     assertEquals(1, e.fileFormatVersion());
-    assertEquals(2, e.supportedFormatVersion());
+    assertEquals(3, e.supportedFormatVersion());
     assertEquals(
         file
-            + " is a onelog file of format 1, older than format 2 that this version of onelog"
+            + " is a onelog file of format 1, older than format 3 that this version of onelog"
             + " reads, and it was opened read-only, so it was not upgraded; it was not modified."
             + " Opening it once for writing upgrades it in place, in one transaction:"
             + " OneLog.open(path) without readOnly(), or 'onelog verify' on a writable copy of"

@@ -67,9 +67,12 @@ public final class Connections {
     return open(path, busyTimeout, true);
   }
 
-  /** Opens read-write, creating the file when it is missing. */
-  static Connection openReadWrite(Path path, Duration busyTimeout) throws SQLException {
-    return open(path, busyTimeout, false);
+  /** Opens an existing file read-write, never creating it; for recovery of a crashed file. */
+  static Connection openExisting(Path path, Duration busyTimeout) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
+    config.resetOpenMode(org.sqlite.SQLiteOpenMode.CREATE);
+    return DriverManager.getConnection(url(path), config.toProperties());
   }
 
   private static Connection open(Path path, Duration busyTimeout, boolean readOnly)

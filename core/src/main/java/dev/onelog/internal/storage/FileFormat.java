@@ -14,6 +14,13 @@ import java.util.List;
  *             of records (see {@link RecordBatch}):
  *             last_offset INTEGER PRIMARY KEY, base_offset, record_count, max_timestamp_ms,
  *             records, crc
+ * consumer_groups    group_id -> generation, assignor, created_at_ms, updated_at_ms
+ * group_members      (group_id, member_id) -> instance_id, client, subscribed_topics,
+ *                    topic_pattern, session_timeout_ms, joined_at_ms, heartbeat_at_ms
+ * group_partitions   (group_id, topic_id, partition) -> target_member, owner_member,
+ *                    owner_generation: the leases
+ * group_offsets      (group_id, topic_id, partition) -> committed_offset, metadata,
+ *                    committed_at_ms
  * </pre>
  *
  * The batch's last offset is the rowid, so an append is an insert at the right edge of the b-tree
@@ -30,8 +37,11 @@ public final class FileFormat {
   /** {@code PRAGMA application_id}: the bytes "1LOG". */
   public static final int APPLICATION_ID = 0x314C4F47;
 
-  /** {@code PRAGMA user_version}: the format version this code writes and reads. */
-  public static final int FORMAT_VERSION = 2;
+  /**
+   * {@code PRAGMA user_version}: the format version this code writes and reads. Format 3 is format
+   * 2 plus the consumer group tables.
+   */
+  public static final int FORMAT_VERSION = 3;
 
   /** The oldest format this code upgrades from when it opens a file to write. */
   public static final int OLDEST_UPGRADABLE_VERSION = 1;
@@ -41,8 +51,65 @@ public final class FileFormat {
    */
   public static final int PAGE_SIZE_BYTES = 16384;
 
-  /** The tables every onelog file has, created in one transaction with the pragmas above. */
-  public static final List<String> SCHEMA =
+  /** The pragmas a new file gets before its first table, each outside any transaction. */
+  public static final List<String> NEW_FILE_PRAGMAS =
+      List.of(
+          "PRAGMA page_size=" + PAGE_SIZE_BYTES,
+          "PRAGMA auto_vacuum=INCREMENTAL",
+          "PRAGMA journal_mode=WAL");
+
+  /** The consumer group tables, added by format 3. */
+  public static final List<String> GROUP_TABLES =
+      List.of(
+          """
+          CREATE TABLE consumer_groups (
+            group_id       TEXT PRIMARY KEY,
+            generation     INTEGER NOT NULL CHECK (generation >= 0),
+            assignor       TEXT NOT NULL CHECK (assignor IN ('range', 'roundrobin', 'sticky')),
+            created_at_ms  INTEGER NOT NULL,
+            updated_at_ms  INTEGER NOT NULL
+          ) WITHOUT ROWID""",
+          """
+          CREATE TABLE group_members (
+            group_id           TEXT NOT NULL REFERENCES consumer_groups(group_id),
+            member_id          TEXT NOT NULL,
+            instance_id        TEXT,
+            client             TEXT NOT NULL,
+            subscribed_topics  TEXT,
+            topic_pattern      TEXT,
+            session_timeout_ms INTEGER NOT NULL CHECK (session_timeout_ms > 0),
+            joined_at_ms       INTEGER NOT NULL,
+            heartbeat_at_ms    INTEGER NOT NULL,
+            PRIMARY KEY (group_id, member_id),
+            CHECK ((subscribed_topics IS NULL) <> (topic_pattern IS NULL))
+          ) WITHOUT ROWID""",
+          """
+          CREATE UNIQUE INDEX group_members_instance ON group_members (group_id, instance_id)
+            WHERE instance_id IS NOT NULL""",
+          """
+          CREATE TABLE group_partitions (
+            group_id         TEXT NOT NULL REFERENCES consumer_groups(group_id),
+            topic_id         INTEGER NOT NULL,
+            partition        INTEGER NOT NULL CHECK (partition >= 0),
+            target_member    TEXT,
+            owner_member     TEXT,
+            owner_generation INTEGER,
+            PRIMARY KEY (group_id, topic_id, partition),
+            CHECK ((owner_member IS NULL) = (owner_generation IS NULL))
+          ) WITHOUT ROWID""",
+          """
+          CREATE TABLE group_offsets (
+            group_id         TEXT NOT NULL,
+            topic_id         INTEGER NOT NULL,
+            partition        INTEGER NOT NULL CHECK (partition >= 0),
+            committed_offset INTEGER NOT NULL CHECK (committed_offset >= 0),
+            metadata         TEXT NOT NULL DEFAULT '',
+            committed_at_ms  INTEGER NOT NULL,
+            PRIMARY KEY (group_id, topic_id, partition)
+          ) WITHOUT ROWID""");
+
+  /** The tables of format 2, which format 3 keeps as they were. */
+  static final List<String> BASE_TABLES =
       List.of(
           """
           CREATE TABLE topics (
@@ -65,6 +132,19 @@ public final class FileFormat {
             size_bytes       INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (topic_id, partition)
           ) WITHOUT ROWID""");
+
+  /**
+   * The tables every onelog file has, created in one transaction with {@code application_id} and
+   * {@code user_version}.
+   */
+  public static final List<String> SCHEMA =
+      schema(); // after BASE_TABLES and GROUP_TABLES: initialised in text order
+
+  private static List<String> schema() {
+    List<String> all = new java.util.ArrayList<>(BASE_TABLES);
+    all.addAll(GROUP_TABLES);
+    return List.copyOf(all);
+  }
 
   /** The name of a partition's log table: {@code log_<topic id>_<partition>}. */
   public static String logTable(long topicId, int partition) {

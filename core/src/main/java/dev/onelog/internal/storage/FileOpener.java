@@ -10,10 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -30,18 +28,25 @@ import java.util.Set;
 public final class FileOpener {
   private FileOpener() {}
 
-  /** Returns the writer connection of a checked, initialised file. */
+  /**
+   * Returns the writer connection of a checked file; a new file (missing, empty, or an SQLite
+   * database without a single table) has its {@link FileFormat#NEW_FILE_PRAGMAS} applied. The
+   * schema itself is created, or an older format upgraded, by the writer's first step ({@link
+   * FileSetup}).
+   */
   public static Connection openWriter(LogOptions options) {
     Path path = options.path().toAbsolutePath();
     checkAccess(path);
-    if (Files.exists(path) && sizeOf(path) > 0) {
-      inspectExisting(path, options);
+    boolean fresh = !Files.exists(path) || sizeOf(path) == 0;
+    if (!fresh) {
+      fresh = inspectExisting(path, options, true) == NO_TABLES;
     }
     Connection connection = null;
     try {
       connection = Connections.openWriter(options);
-      initialize(connection);
-      FormatUpgrade.upgradeIfOlder(connection, options);
+      if (fresh) {
+        prepareNewFile(connection);
+      }
       return connection;
     } catch (SQLException e) {
       Connections.closeQuietly(connection, e);
@@ -49,6 +54,31 @@ public final class FileOpener {
     } catch (RuntimeException e) {
       Connections.closeQuietly(connection, e);
       throw e;
+    }
+  }
+
+  /**
+   * Gives a file without tables onelog's page size, auto-vacuum mode and WAL mode. Each pragma
+   * commits on its own, so a crash between them leaves a file without tables, which the next open
+   * takes as new again. An SQLite file created elsewhere with another page size is rebuilt (a
+   * VACUUM of an empty database) first, since WAL mode fixes the page size.
+   */
+  private static void prepareNewFile(Connection connection) throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      if (!FileSetup.tables(s).isEmpty()) {
+        return; // another process created the schema meanwhile; FileSetup checks it
+      }
+      for (String pragma : FileFormat.NEW_FILE_PRAGMAS) {
+        s.execute(pragma);
+      }
+      if (FileSetup.intPragma(s, "page_size") != FileFormat.PAGE_SIZE_BYTES
+          || FileSetup.intPragma(s, "auto_vacuum") != 2) {
+        s.execute("PRAGMA journal_mode=DELETE");
+        s.execute("PRAGMA page_size=" + FileFormat.PAGE_SIZE_BYTES);
+        s.execute("PRAGMA auto_vacuum=INCREMENTAL");
+        s.execute("VACUUM");
+        s.execute("PRAGMA journal_mode=WAL");
+      }
     }
   }
 
@@ -72,7 +102,13 @@ public final class FileOpener {
           path
               + " is empty, so not yet a onelog file; open it without readOnly() to create the log");
     }
-    int version = inspectExisting(path, options);
+    int version = inspectExisting(path, options, false);
+    if (version == NO_TABLES) {
+      throw new NotAOneLogFileException(
+          path
+              + " is an SQLite database without tables, so not yet a onelog file (a crash during"
+              + " its first open leaves one); open it without readOnly() to create the log");
+    }
     if (version < FileFormat.FORMAT_VERSION) {
       throw new OlderFormatException(
           path
@@ -139,111 +175,72 @@ public final class FileOpener {
     }
   }
 
+  /** {@link #inspectExisting}'s answer for an SQLite file without any table. */
+  static final int NO_TABLES = -1;
+
   /**
    * Looks at an existing, non-empty file through a read-only connection, which never writes or
    * checkpoints, and refuses it unless it is a onelog file of a format no newer than this code
-   * reads.
+   * reads, or an SQLite file without any table (which has nothing to protect: a crash during the
+   * first open of a new file leaves one). When the log is opened to write and the read-only look
+   * fails because the file needs recovery that only a writer can do (a rollback journal left behind
+   * by a crash), it looks again through a read-write connection, which recovers it.
    *
-   * @return the file's format version, for the caller to refuse or upgrade an older one
+   * @return the file's format version, or {@link #NO_TABLES}
    */
-  private static int inspectExisting(Path path, LogOptions options) {
-    try (Connection connection = Connections.openReader(path, options.busyTimeout());
+  static int inspectExisting(Path path, LogOptions options, boolean forWriting) {
+    try {
+      return inspect(Connections.openReader(path, options.busyTimeout()), path);
+    } catch (SQLException e) {
+      if (forWriting && SqliteErrors.primaryCode(e) == 8 /* SQLITE_READONLY */) {
+        try {
+          return inspect(Connections.openExisting(path, options.busyTimeout()), path);
+        } catch (SQLException again) {
+          again.addSuppressed(e);
+          throw SqliteErrors.translate(again, path, options.busyTimeout(), "checking the file");
+        }
+      }
+      throw SqliteErrors.translate(e, path, options.busyTimeout(), "checking the file");
+    }
+  }
+
+  private static int inspect(Connection opened, Path path) throws SQLException {
+    try (Connection connection = opened;
         Statement s = connection.createStatement()) {
-      int applicationId = intPragma(s, "application_id");
-      int version = intPragma(s, "user_version");
+      int applicationId = FileSetup.intPragma(s, "application_id");
+      int version = FileSetup.intPragma(s, "user_version");
+      List<String> tables = FileSetup.tables(s);
+      if (applicationId == 0 && tables.isEmpty()) {
+        return NO_TABLES;
+      }
       if (applicationId != FileFormat.APPLICATION_ID) {
         throw new NotAOneLogFileException(
             path
                 + " is an SQLite database but not a onelog file (application_id "
                 + applicationId
                 + ", tables "
-                + tables(s)
+                + tables
                 + "; a onelog file has application_id "
                 + FileFormat.APPLICATION_ID
                 + "); it was not modified. Choose another path");
       }
       if (version > FileFormat.FORMAT_VERSION) {
-        throw new NewerFormatException(
-            path
-                + " is a onelog file of format "
-                + version
-                + ", newer than format "
-                + FileFormat.FORMAT_VERSION
-                + " that this version of onelog reads; it was not"
-                + " modified. Upgrade onelog to open it",
-            version,
-            FileFormat.FORMAT_VERSION);
+        throw newer(path, version);
       }
       return version;
-    } catch (SQLException e) {
-      throw SqliteErrors.translate(e, path, options.busyTimeout(), "checking the file");
     }
   }
 
-  /** Creates the schema when the file has none; a no-op on a onelog file. */
-  private static void initialize(Connection connection) throws SQLException {
-    try (Statement s = connection.createStatement()) {
-      if (intPragma(s, "application_id") == FileFormat.APPLICATION_ID) {
-        return;
-      }
-      // These take effect only on a database with no pages yet; they must precede the first table.
-      s.execute("PRAGMA page_size=" + FileFormat.PAGE_SIZE_BYTES);
-      s.execute("PRAGMA auto_vacuum=INCREMENTAL");
-      s.execute("PRAGMA journal_mode=WAL");
-      s.execute("BEGIN IMMEDIATE");
-      try {
-        int applicationId = intPragma(s, "application_id");
-        if (applicationId == FileFormat.APPLICATION_ID) {
-          s.execute("ROLLBACK"); // another process created it between our check and our lock
-          return;
-        }
-        List<String> tables = tables(s);
-        if (applicationId != 0 || !tables.isEmpty()) {
-          throw new NotAOneLogFileException(
-              "the file became an SQLite database of another application (application_id "
-                  + applicationId
-                  + ", tables "
-                  + tables
-                  + ") while onelog opened it; it was not modified");
-        }
-        for (String ddl : FileFormat.SCHEMA) {
-          s.execute(ddl);
-        }
-        s.execute("PRAGMA application_id=" + FileFormat.APPLICATION_ID);
-        s.execute("PRAGMA user_version=" + FileFormat.FORMAT_VERSION);
-        s.execute("COMMIT");
-      } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(s, e);
-        throw e;
-      }
-    }
-  }
-
-  static void rollbackQuietly(Statement s, Throwable primary) {
-    try {
-      s.execute("ROLLBACK");
-    } catch (SQLException e) {
-      if (!String.valueOf(e.getMessage()).contains("no transaction is active")) {
-        primary.addSuppressed(e);
-      }
-    }
-  }
-
-  private static int intPragma(Statement s, String pragma) throws SQLException {
-    try (ResultSet rs = s.executeQuery("PRAGMA " + pragma)) {
-      return rs.next() ? rs.getInt(1) : 0;
-    }
-  }
-
-  private static List<String> tables(Statement s) throws SQLException {
-    List<String> names = new ArrayList<>();
-    try (ResultSet rs =
-        s.executeQuery(
-            "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name LIMIT 10")) {
-      while (rs.next()) {
-        names.add(rs.getString(1));
-      }
-    }
-    return names;
+  static NewerFormatException newer(Path path, int version) {
+    return new NewerFormatException(
+        path
+            + " is a onelog file of format "
+            + version
+            + ", newer than format "
+            + FileFormat.FORMAT_VERSION
+            + " that this version of onelog reads; it was not"
+            + " modified. Upgrade onelog to open it",
+        version,
+        FileFormat.FORMAT_VERSION);
   }
 }

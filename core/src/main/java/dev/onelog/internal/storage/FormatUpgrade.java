@@ -2,7 +2,6 @@ package dev.onelog.internal.storage;
 
 import dev.onelog.CorruptRecordException;
 import dev.onelog.OlderFormatException;
-import dev.onelog.internal.LogOptions;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,12 +17,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Upgrades a format 1 file to format 2 in place, when the writer connection first opens it: in one
- * {@code BEGIN IMMEDIATE} transaction, every partition's records are checked against their format 1
- * CRC and packed into format 2 batches of up to {@value RecordBatch#MAX_BATCH_BYTES} bytes, then
- * {@code user_version} becomes 2. Any failure rolls the whole upgrade back and leaves the file
- * exactly as it was, format 1. Not thread-safe: it runs on the connection that opens the log,
- * before anything else uses it; other processes are kept out by the write lock.
+ * Upgrades an older file in place, when the writer first opens it, inside its first transaction
+ * ({@link FileSetup}): from format 1, every partition's records are checked against their format 1
+ * CRC and packed into format 2 batches of up to {@value RecordBatch#MAX_BATCH_BYTES} bytes; from
+ * format 2, the consumer group tables of format 3 are created; then {@code user_version} becomes 3.
+ * Any failure rolls the whole upgrade back and leaves the file exactly as it was. Not thread-safe:
+ * it runs on the writer thread, before anything else uses the file; other processes are kept out by
+ * the write lock.
  *
  * <pre>
  * format 1 log_T_P, one row per record:
@@ -66,53 +66,40 @@ final class FormatUpgrade {
   }
 
   /**
-   * Upgrades the file when it is of an older format; a no-op on a file of the current format,
-   * including one another process upgraded while this one waited for the write lock.
+   * Upgrades a file of an older format to the current one, inside the caller's write transaction
+   * (the writer's first step, {@link FileSetup}): format 1 to 2 rewrites every partition as
+   * batches, 2 to 3 adds the consumer group tables. A failure throws, and the caller's rollback
+   * leaves the file as it was.
    *
-   * @throws CorruptRecordException when a record does not match its format 1 CRC; the file was not
-   *     changed
+   * @throws CorruptRecordException when a record does not match its format 1 CRC
    * @throws OlderFormatException when the file is older than the oldest format this code upgrades
    */
-  static void upgradeIfOlder(Connection writer, LogOptions options) {
-    Path path = options.path().toAbsolutePath();
+  static void upgrade(Connection writer, int version, Path path) throws SQLException {
+    if (version < FileFormat.OLDEST_UPGRADABLE_VERSION) {
+      throw tooOld(path, version);
+    }
     try (Statement s = writer.createStatement()) {
-      if (userVersion(s) >= FileFormat.FORMAT_VERSION) {
-        return;
-      }
-      s.execute("BEGIN IMMEDIATE");
-      try {
-        int version = userVersion(s);
-        if (version >= FileFormat.FORMAT_VERSION) {
-          s.execute("ROLLBACK"); // another process upgraded it between our check and our lock
-          return;
-        }
-        if (version < FileFormat.OLDEST_UPGRADABLE_VERSION) {
-          throw tooOld(path, version);
-        }
-        long startNanos = System.nanoTime();
-        log.info(
-            "upgrading {} from format {} to format {}", path, version, FileFormat.FORMAT_VERSION);
-        long records = 0;
+      long startNanos = System.nanoTime();
+      log.info(
+          "upgrading {} from format {} to format {}", path, version, FileFormat.FORMAT_VERSION);
+      long records = 0;
+      if (version < 2) {
         for (Partition partition : partitions(s)) {
           records += upgrade(writer, s, partition, path);
         }
-        s.execute("PRAGMA user_version=" + FileFormat.FORMAT_VERSION);
-        s.execute("COMMIT");
-        log.info(
-            "upgraded {} to format {}: {} records in {} ms",
-            path,
-            FileFormat.FORMAT_VERSION,
-            records,
-            (System.nanoTime() - startNanos) / 1_000_000);
-      } catch (SQLException | RuntimeException | Error e) {
-        FileOpener.rollbackQuietly(s, e);
-        throw e;
       }
-    } catch (SQLException e) {
-      // Rolled back above; the message does not claim "still format 1", because after a busy
-      // timeout another process may have upgraded the file meanwhile.
-      throw SqliteErrors.translate(
-          e, path, options.busyTimeout(), "upgrading the file from format 1 to format 2");
+      if (version < 3) {
+        for (String ddl : FileFormat.GROUP_TABLES) {
+          s.execute(ddl);
+        }
+      }
+      s.execute("PRAGMA user_version=" + FileFormat.FORMAT_VERSION);
+      log.info(
+          "upgraded {} to format {}: {} records rewritten in {} ms",
+          path,
+          FileFormat.FORMAT_VERSION,
+          records,
+          (System.nanoTime() - startNanos) / 1_000_000);
     }
   }
 
@@ -244,7 +231,9 @@ final class FormatUpgrade {
             + offset
             + " does not match its CRC32C, so upgrading "
             + path
-            + " from format 1 to format 2 stopped; the file was not changed and is still format 1."
+            + " from format 1 to format "
+            + FileFormat.FORMAT_VERSION
+            + " stopped; the file was not changed and is still format 1."
             + " Run 'onelog verify' of the onelog version that wrote it to list every damaged"
             + " record, or restore the file from a backup");
   }
@@ -259,11 +248,5 @@ final class FormatUpgrade {
             + ", the oldest that this version of onelog upgrades; it was not modified",
         version,
         FileFormat.FORMAT_VERSION);
-  }
-
-  private static int userVersion(Statement s) throws SQLException {
-    try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
-      return rs.next() ? rs.getInt(1) : 0;
-    }
   }
 }

@@ -6,9 +6,11 @@ import dev.onelog.FileAccessException;
 import dev.onelog.NotAOneLogFileException;
 import dev.onelog.OneLogException;
 import dev.onelog.StorageException;
+import dev.onelog.TopicPartition;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -36,6 +38,19 @@ public final class SqliteErrors {
    */
   public static OneLogException translate(
       SQLException e, Path path, Duration busyTimeout, String doing) {
+    return translate(e, path, busyTimeout, doing, List.of());
+  }
+
+  /**
+   * As {@link #translate(SQLException, Path, Duration, String)}, for a write to these partitions:
+   * the exception carries them.
+   */
+  public static OneLogException translate(
+      SQLException e,
+      Path path,
+      Duration busyTimeout,
+      String doing,
+      List<TopicPartition> partitions) {
     int code = primaryCode(e);
     return switch (code) {
       case SQLITE_FULL ->
@@ -46,7 +61,8 @@ public final class SqliteErrors {
                   + path
                   + " (or the log's maxFileSize was reached): nothing of this write was committed;"
                   + " free space and retry",
-              e);
+              e,
+              partitions);
       case SQLITE_BUSY, SQLITE_LOCKED ->
           new BusyTimeoutException(
               "another connection held the write lock on "
@@ -56,7 +72,8 @@ public final class SqliteErrors {
                   + " ms while "
                   + doing
                   + "; nothing was committed. Retry, or raise busyTimeout if writers hold the lock this long",
-              e);
+              e,
+              partitions);
       case SQLITE_READONLY ->
           new FileAccessException(
               path
@@ -81,7 +98,9 @@ public final class SqliteErrors {
               path + " is not an SQLite database, so not a onelog file; choose another path", e);
       default ->
           new StorageException(
-              "SQLite failed while " + doing + " in " + path + ": " + e.getMessage(), e);
+              "SQLite failed while " + doing + " in " + path + ": " + e.getMessage(),
+              e,
+              partitions);
     };
   }
 

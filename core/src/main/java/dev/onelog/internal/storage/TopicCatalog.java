@@ -190,8 +190,64 @@ public final class TopicCatalog {
         s.execute("DROP TABLE IF EXISTS " + FileFormat.logTable(id, p));
       }
       s.execute("DELETE FROM partitions WHERE topic_id = " + id);
+      s.execute("DELETE FROM group_partitions WHERE topic_id = " + id);
+      s.execute("DELETE FROM group_offsets WHERE topic_id = " + id);
       s.execute("DELETE FROM topics WHERE id = " + id);
     }
+  }
+
+  /**
+   * Raises a topic's partition count: inserts the new partitions' rows and creates their log
+   * tables. Runs inside the writer's transaction; the caller evicts the cached topic after the
+   * commit.
+   *
+   * @throws UnknownTopicException when no topic of that name exists
+   * @throws IllegalArgumentException when the count is not above the current one or over the limit
+   */
+  public int addPartitions(Connection writer, String name, int totalPartitions)
+      throws SQLException {
+    long id;
+    int current;
+    try (PreparedStatement find =
+        writer.prepareStatement("SELECT id, partitions FROM topics WHERE name = ?")) {
+      find.setString(1, name);
+      try (ResultSet rs = find.executeQuery()) {
+        if (!rs.next()) {
+          reload(writer);
+          throw unknownTopic(name);
+        }
+        id = rs.getLong(1);
+        current = rs.getInt(2);
+      }
+    }
+    if (totalPartitions <= current || totalPartitions > TopicSpec.MAX_PARTITIONS) {
+      throw new IllegalArgumentException(
+          "topic '"
+              + name
+              + "' has "
+              + current
+              + " partition(s); the new count must be above that and at most "
+              + TopicSpec.MAX_PARTITIONS
+              + ", was "
+              + totalPartitions
+              + " (partitions can be added, never removed)");
+    }
+    try (PreparedStatement partition =
+            writer.prepareStatement("INSERT INTO partitions (topic_id, partition) VALUES (?, ?)");
+        PreparedStatement update =
+            writer.prepareStatement("UPDATE topics SET partitions = ? WHERE id = ?");
+        Statement ddl = writer.createStatement()) {
+      for (int p = current; p < totalPartitions; p++) {
+        partition.setLong(1, id);
+        partition.setInt(2, p);
+        partition.executeUpdate();
+        ddl.execute(FileFormat.createLogTable(id, p));
+      }
+      update.setInt(1, totalPartitions);
+      update.setLong(2, id);
+      update.executeUpdate();
+    }
+    return totalPartitions;
   }
 
   private static Long nullableLong(ResultSet rs, int column) throws SQLException {

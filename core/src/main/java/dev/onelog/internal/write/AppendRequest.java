@@ -1,6 +1,7 @@
 package dev.onelog.internal.write;
 
 import dev.onelog.RecordMetadata;
+import dev.onelog.TopicPartition;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +23,20 @@ public abstract sealed class AppendRequest extends WriteRequest
 
   /** Completes the future with one metadata per record, in order. */
   abstract void complete(RecordMetadata[] metadata);
+
+  /** The partitions the records go to, for an error of this request's own. */
+  List<TopicPartition> partitions() {
+    return AppendStep.partitionsOf(this);
+  }
+
+  /** What the request does, as "while ..." completes it: "appending 3 records to orders-0". */
+  String describe() {
+    List<TopicPartition> partitions = partitions();
+    return "appending "
+        + (size() == 1 ? "a record" : size() + " records")
+        + " to "
+        + (partitions.size() == 1 ? partitions.get(0) : partitions);
+  }
 
   static final class Single extends AppendRequest {
     private final EncodedRecord record;

@@ -18,6 +18,11 @@ public final class CommitSignal {
     notifyAll();
   }
 
+  /** Wakes every waiter as a commit would, e.g. so that pollers notice the log closed. */
+  public void wakeAll() {
+    committed();
+  }
+
   /**
    * Waits until a commit after {@code seenVersion}, or the timeout.
    *

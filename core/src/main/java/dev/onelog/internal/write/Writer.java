@@ -12,16 +12,19 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread of an open log that writes, and its queue: group commit. Senders on any thread
+ * The one thread of an open log that writes, and its queue: group commit. Callers on any thread
  * enqueue requests; the writer takes everything queued (up to {@link #MAX_REQUESTS_PER_COMMIT}),
- * writes it in one transaction and then completes the futures, so an fsync is shared by every
- * request queued at the time.
+ * adds the {@link Maintenance} tasks that are due, and runs it all as the steps of one transaction
+ * ({@link GroupCommit}), so an fsync is shared by every request queued at the time. When nothing is
+ * queued it waits only until the next maintenance task is due.
  *
  * <p>Thread-safe. Back-pressure: a sender blocks while the queued requests hold more than {@code
  * maxQueuedBytes} of keys, values and headers; memory is bounded, never the caller's count of
@@ -48,7 +51,11 @@ public final class Writer implements AutoCloseable {
   private final LinkedBlockingQueue<WriteRequest> queue = new LinkedBlockingQueue<>();
   private final Semaphore budget;
   private final Thread thread;
-  private final AppendTransaction transaction;
+  private final WriteFailures failures;
+  private final AppendStep.Scratch scratch = new AppendStep.Scratch();
+  private final java.util.function.Consumer<String> topicGone;
+  private final GroupCommit groupCommit;
+  private final List<Maintenance> maintenance = new CopyOnWriteArrayList<>();
 
   /** Set by the writer thread when it stops taking requests. */
   private volatile boolean stopped;
@@ -73,7 +80,14 @@ public final class Writer implements AutoCloseable {
     this.statements = new StatementCache(connection, 256);
     this.signal = signal;
     this.budget = new Semaphore(options.maxQueuedBytes());
-    this.transaction = new AppendTransaction(statements, topicGone);
+    this.failures = new WriteFailures(options.path(), options.busyTimeout());
+    this.topicGone = topicGone;
+    this.groupCommit =
+        new GroupCommit(
+            statements,
+            failures,
+            options.clock(),
+            new AppendStep(new AppendStep.Scratch(), topicGone));
     this.thread = new Thread(this::run, "onelog-writer-" + options.path().getFileName());
     this.thread.setDaemon(true);
   }
@@ -95,16 +109,42 @@ public final class Writer implements AutoCloseable {
     return request.future;
   }
 
-  /** Runs {@code work} on the writer thread inside a transaction of its own. */
-  public <T> CompletableFuture<T> admin(AdminRequest.Work<T> work, String description) {
-    AdminRequest<T> request = new AdminRequest<>(work, description);
+  /**
+   * Runs {@code work} as a step of the next group commit; the future completes after the commit.
+   *
+   * @param description completes "while ..." in error messages: "creating topic orders"
+   */
+  public <T> CompletableFuture<T> submit(Step<T> work, String description) {
+    StepRequest<T> request = new StepRequest<>(work, description);
     submit(request);
     return request.future;
   }
 
   /** Completes when everything submitted before it has committed (or failed). */
   public CompletableFuture<Void> barrier() {
-    return admin(null, "flush");
+    return submit(null, "flush");
+  }
+
+  /** Runs {@code task} whenever it is due, until {@link #unschedule}d. */
+  public void schedule(Maintenance task) {
+    maintenance.add(task);
+    wake();
+  }
+
+  public void unschedule(Maintenance task) {
+    maintenance.remove(task);
+  }
+
+  /** Makes the writer look at its maintenance tasks' due times again, without a transaction. */
+  public void wake() {
+    if (!stopped) {
+      queue.add(new WriteRequest.Wake());
+    }
+  }
+
+  /** True on the writer thread, where waiting for the writer would wait forever. */
+  public boolean isWriterThread() {
+    return Thread.currentThread() == thread;
   }
 
   private void submit(WriteRequest request) {
@@ -118,6 +158,11 @@ public final class Writer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new OneLogException(
           "interrupted while waiting for room in the write queue of " + options.path(), e);
+    }
+    if (stopped) {
+      // Woken by the writer's stop: pass the permits on to the next blocked sender, and fail.
+      budget.release(permits);
+      throw failure == null ? closed() : writerFailed();
     }
     queue.add(request);
     if (stopped) {
@@ -137,18 +182,14 @@ public final class Writer implements AutoCloseable {
 
   private void run() {
     List<WriteRequest> drained = new ArrayList<>();
-    List<AppendRequest> appends = new ArrayList<>();
     boolean shutdown = false;
     try {
       while (!shutdown) {
-        try {
-          drained.add(queue.take());
-        } catch (InterruptedException e) {
-          continue; // only close() stops the writer, through the Shutdown request
+        if (!take(drained)) {
+          continue;
         }
-        queue.drainTo(drained, MAX_REQUESTS_PER_COMMIT - 1);
         try {
-          shutdown = process(drained, appends);
+          shutdown = process(drained);
         } catch (Error e) {
           failure = e;
           drained.forEach(request -> request.fail(writerFailed()));
@@ -160,7 +201,6 @@ public final class Writer implements AutoCloseable {
           }
           budget.release((int) released);
           drained.clear();
-          appends.clear();
         }
       }
     } catch (Error e) {
@@ -169,28 +209,81 @@ public final class Writer implements AutoCloseable {
       log.error("the writer of {} stopped", options.path(), e);
     } finally {
       stopped = true;
-      budget.release(
-          Integer.MAX_VALUE / 2); // wake senders blocked on a full queue; they fail below
+      // Wake senders blocked on a full queue: each passes the permits on and fails (submit).
+      budget.release(options.maxQueuedBytes());
       failRemaining();
     }
   }
 
-  /** Runs what was drained, in order; true when it held the Shutdown request. */
-  private boolean process(List<WriteRequest> drained, List<AppendRequest> appends) {
+  /**
+   * Waits for requests, or until a maintenance task is due.
+   *
+   * @return false when woken with nothing to do
+   */
+  private boolean take(List<WriteRequest> drained) {
+    long dueAt = nextDueNanos();
+    try {
+      WriteRequest first;
+      if (dueAt == Long.MAX_VALUE) {
+        first = queue.take();
+      } else {
+        first = queue.poll(dueAt - System.nanoTime(), TimeUnit.NANOSECONDS);
+      }
+      if (first != null) {
+        drained.add(first);
+        queue.drainTo(drained, MAX_REQUESTS_PER_COMMIT - 1);
+      }
+    } catch (InterruptedException e) {
+      return false; // only close() stops the writer, through the Shutdown request
+    }
+    return !drained.isEmpty() || nextDueNanos() - System.nanoTime() <= 0;
+  }
+
+  private long nextDueNanos() {
+    long next = Long.MAX_VALUE;
+    for (Maintenance task : maintenance) {
+      long due = task.dueAtNanos();
+      if (due != Long.MAX_VALUE && (next == Long.MAX_VALUE || due - next < 0)) {
+        next = due;
+      }
+    }
+    return next;
+  }
+
+  /**
+   * Runs what was drained, in order, and the maintenance that is due, in one transaction; true when
+   * it held the Shutdown request.
+   */
+  private boolean process(List<WriteRequest> drained) {
     boolean shutdown = false;
+    List<TransactionStep> steps = new ArrayList<>();
+    AppendStep appends = null;
     for (WriteRequest request : drained) {
       if (request instanceof AppendRequest append) {
+        if (appends == null) {
+          appends = new AppendStep(scratch, topicGone);
+          steps.add(appends);
+        }
         appends.add(append);
         continue;
       }
-      commitAppends(appends);
-      if (request instanceof AdminRequest<?> admin) {
-        runAdmin(admin);
-      } else {
+      appends = null;
+      if (request instanceof StepRequest<?> step) {
+        steps.add(step);
+      } else if (request instanceof WriteRequest.Shutdown) {
         shutdown = true;
       }
     }
-    commitAppends(appends);
+    long now = System.nanoTime();
+    for (Maintenance task : maintenance) {
+      long due = task.dueAtNanos();
+      if (due != Long.MAX_VALUE && due - now <= 0) {
+        steps.add(new MaintenanceStep(task));
+      }
+    }
+    if (!steps.isEmpty() && groupCommit.run(steps)) {
+      signal.committed();
+    }
     return shutdown;
   }
 
@@ -210,71 +303,33 @@ public final class Writer implements AutoCloseable {
     }
   }
 
-  private void commitAppends(List<AppendRequest> appends) {
-    if (appends.isEmpty()) {
-      return;
-    }
-    List<AppendTransaction.Completion> completions;
-    try {
-      completions = transaction.run(appends);
-    } catch (SQLException e) {
-      OneLogException failure =
-          SqliteErrors.translate(
-              e,
-              options.path(),
-              options.busyTimeout(),
-              "appending " + appends.size() + " request(s)");
-      appends.forEach(request -> request.fail(failure));
-      appends.clear();
-      return;
-    } catch (RuntimeException e) {
-      log.error("append transaction failed on {}", options.path(), e);
-      appends.forEach(request -> request.fail(e));
-      appends.clear();
-      return;
-    }
-    appends.clear();
-    signal.committed();
-    for (AppendTransaction.Completion completion : completions) {
-      completion.request().complete(completion.metadata());
-    }
-  }
+  /** A maintenance task's run, as a step of the group commit. */
+  private static final class MaintenanceStep implements TransactionStep {
+    private final Maintenance task;
 
-  private <T> void runAdmin(AdminRequest<T> request) {
-    if (request.work == null) {
-      request.future.complete(null);
-      return;
+    MaintenanceStep(Maintenance task) {
+      this.task = task;
     }
-    T result;
-    try (Statement s = connection.createStatement()) {
-      s.execute("BEGIN IMMEDIATE");
-      try {
-        result = request.work.run(connection);
-        s.execute("COMMIT");
-      } catch (SQLException | RuntimeException | Error e) {
-        try {
-          s.execute("ROLLBACK");
-        } catch (SQLException rollbackFailure) {
-          e.addSuppressed(rollbackFailure);
-        }
-        statements.invalidate(e);
-        throw e;
-      }
-    } catch (SQLException e) {
-      request.fail(
-          SqliteErrors.translate(e, options.path(), options.busyTimeout(), request.description));
-      return;
-    } catch (RuntimeException e) {
-      request.fail(e);
-      return;
+
+    @Override
+    public void run(StepContext tx) throws SQLException {
+      task.run(tx);
     }
-    try {
-      statements.clear(); // statements on dropped tables would otherwise linger
-    } catch (SQLException e) {
-      log.warn("closing cached statements failed on {}", options.path(), e);
+
+    @Override
+    public void committed() {
+      task.committed();
     }
-    signal.committed();
-    request.future.complete(result);
+
+    @Override
+    public void failedAlone(Throwable cause, WriteFailures failures) {
+      task.failed(failures.own(cause, "running " + task, List.of()));
+    }
+
+    @Override
+    public void failedWithTransaction(Throwable cause, WriteFailures failures) {
+      task.failed(failures.forCaller(cause, "running " + task, List.of()));
+    }
   }
 
   /**

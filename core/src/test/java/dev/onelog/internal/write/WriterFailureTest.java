@@ -37,7 +37,7 @@ class WriterFailureTest {
     writer.start();
     try {
       CompletableFuture<Object> fatal =
-          writer.admin(
+          writer.submit(
               c -> {
                 throw new OutOfMemoryError("injected");
               },

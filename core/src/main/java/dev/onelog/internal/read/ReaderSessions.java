@@ -1,7 +1,7 @@
-package dev.onelog;
+package dev.onelog.internal.read;
 
+import dev.onelog.UnknownTopicException;
 import dev.onelog.internal.LogOptions;
-import dev.onelog.internal.read.ReadPool;
 import dev.onelog.internal.storage.SqliteErrors;
 import dev.onelog.internal.storage.StatementCache;
 import dev.onelog.internal.storage.TopicCatalog;
@@ -13,9 +13,10 @@ import java.sql.SQLException;
  * SQLite's errors into onelog's. A table that vanished means another process deleted a topic: the
  * catalog is reloaded and the caller gets {@link UnknownTopicException}. Thread-safe.
  */
-final class ReaderSessions {
+public final class ReaderSessions {
+  /** Work on a read session. */
   @FunctionalInterface
-  interface SqlWork<T> {
+  public interface SqlWork<T> {
     T run(StatementCache session) throws SQLException;
   }
 
@@ -23,13 +24,13 @@ final class ReaderSessions {
   private final TopicCatalog catalog;
   private final LogOptions options;
 
-  ReaderSessions(ReadPool readers, TopicCatalog catalog, LogOptions options) {
+  public ReaderSessions(ReadPool readers, TopicCatalog catalog, LogOptions options) {
     this.readers = readers;
     this.catalog = catalog;
     this.options = options;
   }
 
-  <T> T run(String doing, SqlWork<T> work) {
+  public <T> T run(String doing, SqlWork<T> work) {
     StatementCache session;
     try {
       session = readers.borrow();

@@ -1,0 +1,131 @@
+package dev.onelog.group;
+
+import dev.onelog.OneLog;
+import dev.onelog.TopicPartition;
+import dev.onelog.internal.LogContext;
+import dev.onelog.internal.group.GroupIds;
+import dev.onelog.internal.group.GroupQueries;
+import dev.onelog.internal.read.ReaderSessions;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The consumer groups of a log, from {@link OneLog#groups()}: members that share partitions ({@link
+ * #consumer}), and the groups as the file records them: list, describe (members, leases, committed
+ * offsets, lag), reset, delete. A group exists from its first member's join or first commit until
+ * it is deleted; its committed offsets outlive its members.
+ *
+ * <p>The tables behind it are documented in docs/FORMAT.md, so another program can read committed
+ * offsets and lag with SQL. Thread-safe.
+ */
+public final class Groups {
+  private final LogContext context;
+
+  private Groups(LogContext context) {
+    this.context = context;
+  }
+
+  /** For {@link OneLog#groups()}. */
+  public static Groups of(LogContext context) {
+    return new Groups(context);
+  }
+
+  /**
+   * A builder of a member of the group; at least its topics are needed: {@code
+   * log.groups().consumer("billing").topics("orders").open()}.
+   *
+   * @throws IllegalArgumentException when the group id is empty or too long
+   */
+  public GroupConsumer.Builder consumer(String groupId) {
+    context.ensureOpen();
+    return new GroupConsumer.Builder(context, groupId);
+  }
+
+  /** The ids of every group in the file, sorted. */
+  public List<String> list() {
+    return context.read("listing groups", GroupQueries::groupIds);
+  }
+
+  /**
+   * The group's state, generation, live members with their partitions, and committed offsets with
+   * the lag of each partition, as of one snapshot of the file.
+   *
+   * @throws UnknownGroupException listing the known groups
+   */
+  public GroupDescription describe(String groupId) {
+    long nowMs = context.options().clock().millis();
+    return context.read(
+        "describing group " + groupId,
+        snapshot(session -> GroupQueries.describe(session, groupId, nowMs)));
+  }
+
+  /** The group's committed offsets; empty when it has none. */
+  public Map<TopicPartition, OffsetAndMetadata> committed(String groupId) {
+    return context.read(
+        "reading the offsets of group " + groupId,
+        session -> GroupQueries.committed(session, groupId));
+  }
+
+  /**
+   * The offsets {@link #resetOffsets} would commit, without committing them (a dry run).
+   *
+   * @throws UnknownGroupException when the group does not exist
+   * @throws dev.onelog.UnknownTopicException when the topic does not exist
+   */
+  public Map<TopicPartition, Long> planReset(String groupId, String topic, ResetTarget to) {
+    return context.read(
+        "planning a reset of group " + groupId,
+        snapshot(
+            session -> GroupQueries.planReset(session, context.catalog(), groupId, topic, to)));
+  }
+
+  /**
+   * Moves the group's committed offsets of every partition of {@code topic}, as Kafka's {@code
+   * kafka-consumer-groups --reset-offsets}, in one transaction; returns the offsets committed.
+   *
+   * @throws GroupNotEmptyException when the group has live members, as Kafka's tool refuses
+   * @throws UnknownGroupException when the group does not exist
+   */
+  public Map<TopicPartition, Long> resetOffsets(String groupId, String topic, ResetTarget to) {
+    return LogContext.await(
+        context
+            .writer()
+            .submit(
+                tx -> GroupQueries.reset(tx, context.catalog(), groupId, topic, to),
+                "resetting the offsets of group " + groupId));
+  }
+
+  /**
+   * Deletes the group: its committed offsets, leases and expired members' rows.
+   *
+   * @throws GroupNotEmptyException when it has live members
+   * @throws UnknownGroupException when it does not exist
+   */
+  public void delete(String groupId) {
+    GroupIds.validate(groupId);
+    LogContext.await(
+        context
+            .writer()
+            .submit(
+                tx -> {
+                  GroupQueries.delete(tx, groupId);
+                  return null;
+                },
+                "deleting group " + groupId));
+  }
+
+  /** Runs reads in one read transaction, so that they see one commit of the file. */
+  private static <T> ReaderSessions.SqlWork<T> snapshot(ReaderSessions.SqlWork<T> work) {
+    return session -> {
+      try (Statement s = session.connection().createStatement()) {
+        s.execute("BEGIN");
+        try {
+          return work.run(session);
+        } finally {
+          s.execute("COMMIT");
+        }
+      }
+    };
+  }
+}

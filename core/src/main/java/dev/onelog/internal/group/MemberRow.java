@@ -1,0 +1,23 @@
+package dev.onelog.internal.group;
+
+/** One row of {@code group_members}. */
+public record MemberRow(
+    String groupId,
+    String memberId,
+    String instanceId,
+    String client,
+    Subscription subscription,
+    long sessionTimeoutMs,
+    long joinedAtMs,
+    long heartbeatAtMs) {
+
+  /** Whether its session has not expired at {@code nowMs}. */
+  public boolean isLive(long nowMs) {
+    return heartbeatAtMs + sessionTimeoutMs >= nowMs;
+  }
+
+  /** The order assignors deal partitions in: static members by instance id, others by member id. */
+  String sortKey() {
+    return instanceId != null ? "0" + instanceId : "1" + memberId;
+  }
+}

@@ -1,0 +1,442 @@
+package dev.onelog.internal.read;
+
+import dev.onelog.LogClosedException;
+import dev.onelog.LogRecord;
+import dev.onelog.ReadLimit;
+import dev.onelog.TopicPartition;
+import dev.onelog.UnknownTopicException;
+import dev.onelog.internal.LogContext;
+import dev.onelog.internal.storage.RecordCodec;
+import dev.onelog.internal.storage.SqliteErrors;
+import dev.onelog.internal.storage.StatementCache;
+import dev.onelog.internal.storage.TopicMeta;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The reading half of a consumer, shared by the plain {@code Consumer} and a group member: a
+ * position per partition, kept in memory, and {@link #poll}, which returns as soon as records
+ * exist. A commit in this process wakes it at once; another process's commit is noticed through
+ * SQLite's {@code PRAGMA data_version}, polled at an interval that starts at {@value #MIN_WAIT_MS}
+ * ms and doubles up to {@link #maxWaitMs} (default {@value #MAX_WAIT_MS} ms) while nothing arrives.
+ * It never spins, and never holds more than one poll's records in memory.
+ *
+ * <p>A topic deleted and created again (by this process or another) is noticed by its id: the poll
+ * that notices throws {@link UnknownTopicException}, and the positions of its partitions move to
+ * the new topic's earliest offsets, so the next poll reads the new topic.
+ *
+ * <p>Not thread-safe, except {@link #close()}, which may be called from another thread (the log's
+ * close) while a poll runs: the poll then ends with {@link LogClosedException}, and the poller
+ * closes the read connection on its way out. {@code polling}, {@code closed} and {@code session}'s
+ * closing are guarded by {@code lock}.
+ */
+public final class PartitionFetcher implements AutoCloseable {
+  public static final long MIN_WAIT_MS = 1;
+  public static final long MAX_WAIT_MS = 16;
+
+  /** Asked while a poll waits; may end the wait early. */
+  @FunctionalInterface
+  public interface WaitHook {
+    /**
+     * @param otherCommitted true when another connection committed since the last look
+     * @return true to end the poll now, with what it has (nothing)
+     */
+    boolean stopWaiting(StatementCache session, boolean otherCommitted) throws SQLException;
+  }
+
+  private final LogContext context;
+  private final String owner;
+  private final LinkedHashMap<TopicPartition, Long> positions = new LinkedHashMap<>();
+
+  /** The id of each topic as the positions saw it: a new id means the topic was re-created. */
+  private final Map<String, Long> topicIds = new HashMap<>();
+
+  private final Set<TopicPartition> paused = new HashSet<>();
+  private final Object lock = new Object();
+  private int nextPartition;
+  private int maxPollRecords = ReadLimit.DEFAULT.maxRecords();
+  private long maxPollBytes = ReadLimit.DEFAULT.maxBytes();
+  private long maxWaitMs = MAX_WAIT_MS;
+
+  /** Guarded by lock. */
+  private boolean polling;
+
+  /** Guarded by lock; read without it by the poller between statements. */
+  private volatile boolean closed;
+
+  /** Opened on first use; closed by close() or, when a poll runs then, by the poller. */
+  private StatementCache session;
+
+  /**
+   * @param owner names the consumer in messages: "this consumer of [orders-0]"
+   */
+  public PartitionFetcher(LogContext context, String owner) {
+    this.context = context;
+    this.owner = owner;
+  }
+
+  public void maxPollRecords(int records) {
+    if (records < 1) {
+      throw new IllegalArgumentException("maxPollRecords < 1: " + records);
+    }
+    this.maxPollRecords = records;
+  }
+
+  public void maxPollBytes(long bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException("maxPollBytes < 1: " + bytes);
+    }
+    this.maxPollBytes = bytes;
+  }
+
+  /** The longest wait between two looks at other processes' commits. */
+  public void maxWaitMs(long ms) {
+    if (ms < MIN_WAIT_MS) {
+      throw new IllegalArgumentException("maxWaitMs < " + MIN_WAIT_MS + ": " + ms);
+    }
+    this.maxWaitMs = ms;
+  }
+
+  /** Starts fetching a partition from {@code position}; the topic's id is looked up now. */
+  public void assign(TopicPartition partition, long position) {
+    TopicMeta topic = context.topic(partition.topic());
+    topicIds.putIfAbsent(partition.topic(), topic.id());
+    positions.put(partition, position);
+  }
+
+  public void unassign(Collection<TopicPartition> partitions) {
+    for (TopicPartition partition : partitions) {
+      positions.remove(partition);
+      paused.remove(partition);
+    }
+    topicIds
+        .keySet()
+        .removeIf(topic -> positions.keySet().stream().noneMatch(tp -> tp.topic().equals(topic)));
+  }
+
+  public boolean isAssigned(TopicPartition partition) {
+    return positions.containsKey(partition);
+  }
+
+  /** The assigned partitions, in assignment order, as an unmodifiable copy. */
+  public List<TopicPartition> assignment() {
+    return List.copyOf(positions.keySet());
+  }
+
+  /**
+   * @throws IllegalArgumentException when the partition is not assigned
+   */
+  public long position(TopicPartition partition) {
+    Long position = positions.get(partition);
+    if (position == null) {
+      throw notAssigned(partition);
+    }
+    return position;
+  }
+
+  public void seek(TopicPartition partition, long offset) {
+    position(partition);
+    if (offset < 0) {
+      throw new IllegalArgumentException("offset < 0: " + offset);
+    }
+    positions.put(partition, offset);
+  }
+
+  public void pause(Collection<TopicPartition> partitions) {
+    for (TopicPartition partition : partitions) {
+      position(partition);
+    }
+    paused.addAll(partitions);
+  }
+
+  public void resume(Collection<TopicPartition> partitions) {
+    paused.removeAll(partitions);
+  }
+
+  public Set<TopicPartition> paused() {
+    return Set.copyOf(paused);
+  }
+
+  public IllegalArgumentException notAssigned(TopicPartition partition) {
+    return new IllegalArgumentException(
+        partition + " is not assigned to " + owner + "; assigned: " + positions.keySet());
+  }
+
+  /**
+   * Returns the records after the current positions of the partitions not paused, waiting up to
+   * {@code timeout} for the first one; an empty list when none came or when {@code hook} ended the
+   * wait. Advances the positions past what it returns.
+   *
+   * @throws LogClosedException when this consumer or its log is closed, also during the poll
+   * @throws UnknownTopicException when a topic was deleted, or deleted and created again
+   * @throws dev.onelog.CorruptRecordException when a batch does not match its CRC or does not
+   *     decode
+   */
+  public List<LogRecord> poll(Duration timeout, WaitHook hook) {
+    synchronized (lock) {
+      ensureOpen();
+      polling = true;
+    }
+    try {
+      return pollOpen(timeout, hook);
+    } catch (SQLException e) {
+      dropSession(e);
+      if (closed || context.isClosed()) {
+        LogClosedException closedNow = closedException();
+        closedNow.addSuppressed(e);
+        throw closedNow;
+      }
+      if (SqliteErrors.isNoSuchTable(e)) {
+        throw topicGone(e);
+      }
+      throw context.translate(e, "polling " + positions.keySet());
+    } finally {
+      synchronized (lock) {
+        polling = false;
+        if (closed) {
+          closeSession();
+        }
+      }
+    }
+  }
+
+  private List<LogRecord> pollOpen(Duration timeout, WaitHook hook) throws SQLException {
+    long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+    long waitMs = MIN_WAIT_MS;
+    StatementCache reader = session();
+    while (true) {
+      long seenCommit = context.signal().version();
+      long seenDataVersion = PartitionReader.dataVersion(reader);
+      List<LogRecord> records = fetch(reader);
+      if (!records.isEmpty()) {
+        return records;
+      }
+      while (true) {
+        long remainingNanos = deadline - System.nanoTime();
+        if (remainingNanos <= 0) {
+          return records;
+        }
+        boolean woken;
+        try {
+          woken =
+              context.signal().awaitAfter(seenCommit, Math.min(remainingNanos, waitMs * 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return List.of();
+        }
+        ensureOpen();
+        boolean otherCommitted = !woken && PartitionReader.dataVersion(reader) != seenDataVersion;
+        if (hook != null && hook.stopWaiting(reader, otherCommitted)) {
+          return List.of();
+        }
+        if (woken || otherCommitted) {
+          break;
+        }
+        waitMs = Math.min(waitMs * 2, maxWaitMs);
+      }
+    }
+  }
+
+  /** Reads from the partitions in turn, starting after the one that came first last time. */
+  private List<LogRecord> fetch(StatementCache reader) throws SQLException {
+    List<TopicPartition> order = new ArrayList<>(positions.keySet());
+    List<LogRecord> out = new ArrayList<>();
+    long bytes = 0;
+    for (int i = 0; i < order.size() && out.size() < maxPollRecords && bytes < maxPollBytes; i++) {
+      TopicPartition partition = order.get((nextPartition + i) % order.size());
+      if (paused.contains(partition)) {
+        continue;
+      }
+      TopicMeta topic = context.partitionTopic(partition, reader);
+      checkSameTopic(topic);
+      ReadLimit limit =
+          new ReadLimit(maxPollRecords - out.size(), Math.max(1, maxPollBytes - bytes));
+      List<LogRecord> records =
+          PartitionReader.read(
+              reader, topic, partition.partition(), positions.get(partition), limit);
+      if (!records.isEmpty()) {
+        positions.put(partition, records.get(records.size() - 1).offset() + 1);
+        for (LogRecord record : records) {
+          bytes += sizeOf(record);
+        }
+        out.addAll(records);
+      }
+    }
+    if (!order.isEmpty()) {
+      nextPartition = (nextPartition + 1) % order.size();
+    }
+    return out;
+  }
+
+  /** Notices a topic that was deleted and created again since the positions were set. */
+  private void checkSameTopic(TopicMeta topic) {
+    Long seen = topicIds.get(topic.name());
+    if (seen != null && seen != topic.id()) {
+      topicIds.put(topic.name(), topic.id());
+      for (TopicPartition partition : positions.keySet()) {
+        if (partition.topic().equals(topic.name())) {
+          positions.put(partition, 0L); // the earliest offset of a new topic's partitions
+        }
+      }
+      throw new UnknownTopicException(
+          "topic '"
+              + topic.name()
+              + "' was deleted and created again while "
+              + owner
+              + " read it; its partitions are now read from the new topic's earliest offsets");
+    }
+  }
+
+  /**
+   * A log table vanished: another process deleted a topic (and perhaps created it again). Reloads
+   * the catalog, moves the positions of a re-created topic to its new partitions, and says so.
+   */
+  private UnknownTopicException topicGone(SQLException cause) {
+    context.read(
+        "reloading topics",
+        s -> {
+          context.catalog().reload(s.connection());
+          return null;
+        });
+    UnknownTopicException e = null;
+    for (String name : List.copyOf(topicIds.keySet())) {
+      TopicMeta now = context.catalog().cached(name);
+      if (now == null) {
+        e =
+            new UnknownTopicException(
+                "topic '"
+                    + name
+                    + "' was deleted while "
+                    + owner
+                    + " read it; known topics: "
+                    + context.catalog().knownNames());
+      } else {
+        try {
+          checkSameTopic(now);
+        } catch (UnknownTopicException recreated) {
+          e = recreated;
+        }
+      }
+    }
+    if (e == null) {
+      e =
+          new UnknownTopicException(
+              "a topic was deleted while "
+                  + owner
+                  + " read it; known topics: "
+                  + context.catalog().knownNames());
+    }
+    e.initCause(cause);
+    return e;
+  }
+
+  /** What the record counts against maxPollBytes: key, value and encoded headers, as stored. */
+  private static long sizeOf(LogRecord record) {
+    return (long) (record.key() == null ? 0 : record.key().length)
+        + (record.value() == null ? 0 : record.value().length)
+        + RecordCodec.encodedLength(record.headers());
+  }
+
+  /** After a failed statement the session's statements may be unusable: start afresh next poll. */
+  private void dropSession(Throwable primary) {
+    synchronized (lock) {
+      if (session != null) {
+        try {
+          session.close();
+        } catch (SQLException e) {
+          primary.addSuppressed(e);
+        }
+        session = null;
+      }
+    }
+  }
+
+  private StatementCache session() throws SQLException {
+    synchronized (lock) {
+      if (session == null) {
+        session = context.readers().open();
+      }
+      return session;
+    }
+  }
+
+  /** A read on this consumer's own connection, for a layer's small queries between polls. */
+  public <T> T read(String doing, ReaderSessions.SqlWork<T> work) {
+    ensureOpen();
+    try {
+      return work.run(session());
+    } catch (SQLException e) {
+      dropSession(e);
+      throw context.translate(e, doing);
+    }
+  }
+
+  public void ensureOpen() {
+    context.ensureOpen();
+    if (closed) {
+      throw closedException();
+    }
+  }
+
+  private LogClosedException closedException() {
+    if (context.isClosed()) {
+      return context.closedException();
+    }
+    return new LogClosedException(owner + " is closed");
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** Releases the read connection, now or, when a poll runs, as it ends. Idempotent. */
+  @Override
+  public void close() throws SQLException {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (polling) {
+        context.signal().wakeAll();
+        return;
+      }
+    }
+    SQLException failure = null;
+    synchronized (lock) {
+      try {
+        if (session != null) {
+          session.close();
+        }
+      } catch (SQLException e) {
+        failure = e;
+      } finally {
+        session = null;
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private void closeSession() {
+    if (session != null) {
+      try {
+        session.close();
+      } catch (SQLException e) {
+        org.slf4j.LoggerFactory.getLogger(PartitionFetcher.class)
+            .warn("closing the read connection of {} failed", owner, e);
+      } finally {
+        session = null;
+      }
+    }
+  }
+}

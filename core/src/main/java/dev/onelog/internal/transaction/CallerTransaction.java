@@ -1,0 +1,270 @@
+package dev.onelog.internal.transaction;
+
+import dev.onelog.OneLogException;
+import dev.onelog.ProducerRecord;
+import dev.onelog.RecordMetadata;
+import dev.onelog.Row;
+import dev.onelog.StorageException;
+import dev.onelog.TopicPartition;
+import dev.onelog.Transaction;
+import dev.onelog.group.ConsumerGroupMetadata;
+import dev.onelog.group.OffsetAndMetadata;
+import dev.onelog.internal.LogContext;
+import dev.onelog.internal.group.OffsetCommits;
+import dev.onelog.internal.write.EncodedRecord;
+import dev.onelog.internal.write.StepContext;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@link Transaction} a caller's body is given: a view of the writer's step, valid while the
+ * body runs. Records are encoded and appended at once, in the transaction; SQL runs on the writer's
+ * connection after {@link SqlGuard} let it through. Not thread-safe: the writer thread's.
+ */
+public final class CallerTransaction implements Transaction {
+  private final LogContext context;
+  private final StepContext tx;
+  private final SqlGuard guard;
+  private boolean done;
+
+  private CallerTransaction(LogContext context, StepContext tx) {
+    this.context = context;
+    this.tx = tx;
+    this.guard = context.layer(SqlGuard.class, c -> new SqlGuard());
+  }
+
+  /** Runs a caller's body as a step; its exception fails the step alone. */
+  public static <T> T run(LogContext context, StepContext tx, Transaction.Callable<T> body)
+      throws SQLException {
+    CallerTransaction transaction = new CallerTransaction(context, tx);
+    try {
+      return body.run(transaction);
+    } catch (SQLException | RuntimeException | Error e) {
+      throw e;
+    } catch (Exception e) {
+      throw new OneLogException("the transaction's body threw " + e, e);
+    } finally {
+      transaction.done = true;
+    }
+  }
+
+  @Override
+  public RecordMetadata send(ProducerRecord record) {
+    return send(List.of(record)).get(0);
+  }
+
+  @Override
+  public List<RecordMetadata> send(List<ProducerRecord> records) {
+    ensureActive();
+    if (records.isEmpty()) {
+      return List.of();
+    }
+    EncodedRecord[] encoded = new EncodedRecord[records.size()];
+    for (int i = 0; i < encoded.length; i++) {
+      ProducerRecord record = records.get(i);
+      encoded[i] = context.encoder().encode(record, context.topic(record.topic()));
+    }
+    try {
+      return Arrays.asList(tx.append(encoded));
+    } catch (SQLException e) {
+      throw context.translate(e, "appending inside a transaction");
+    }
+  }
+
+  @Override
+  public int execute(String sql, Object... args) {
+    ensureActive();
+    try {
+      guard.check(tx, sql);
+      PreparedStatement statement = tx.statements().get(sql);
+      bind(statement, args);
+      if (statement.execute()) {
+        statement.getResultSet().close();
+        return 0;
+      }
+      return statement.getUpdateCount();
+    } catch (SQLException e) {
+      throw failed(e, sql);
+    }
+  }
+
+  @Override
+  public <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
+    ensureActive();
+    try {
+      guard.check(tx, sql);
+      PreparedStatement statement = tx.statements().get(sql);
+      bind(statement, args);
+      List<T> rows = new ArrayList<>();
+      try (ResultSet rs = statement.executeQuery()) {
+        Row row = new ResultSetRow(rs);
+        while (rs.next()) {
+          rows.add(mapper.map(row));
+        }
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw failed(e, sql);
+    }
+  }
+
+  @Override
+  public void commitOffsets(
+      ConsumerGroupMetadata member, Map<TopicPartition, OffsetAndMetadata> offsets) {
+    ensureActive();
+    try {
+      OffsetCommits.commitAsMember(tx, member, offsets);
+    } catch (SQLException e) {
+      throw context.translate(e, "committing offsets of group " + member.groupId());
+    }
+  }
+
+  @Override
+  public void commitOffsets(String groupId, Map<TopicPartition, OffsetAndMetadata> offsets) {
+    ensureActive();
+    try {
+      OffsetCommits.commitWithoutMember(tx, groupId, offsets);
+    } catch (SQLException e) {
+      throw context.translate(e, "committing offsets of group " + groupId);
+    }
+  }
+
+  private void ensureActive() {
+    if (done) {
+      throw new IllegalStateException(
+          "this Transaction was used after its body returned; use it only inside the body");
+    }
+  }
+
+  private RuntimeException failed(SQLException e, String sql) {
+    tx.statements().invalidate(e); // sqlite-jdbc finalizes a statement whose step failed
+    return new StorageException(
+        "SQLite refused the statement ["
+            + sql
+            + "] in a transaction on "
+            + context.options().path()
+            + ": "
+            + e.getMessage(),
+        e);
+  }
+
+  private static void bind(PreparedStatement statement, Object[] args) throws SQLException {
+    statement.clearParameters();
+    int expected = statement.getParameterMetaData().getParameterCount();
+    if (args.length != expected) {
+      throw new IllegalArgumentException(
+          "the statement has " + expected + " parameter(s) but " + args.length + " were given");
+    }
+    for (int i = 0; i < args.length; i++) {
+      Object arg = args[i];
+      int index = i + 1;
+      if (arg == null) {
+        statement.setNull(index, java.sql.Types.NULL);
+      } else if (arg instanceof Integer
+          || arg instanceof Long
+          || arg instanceof Short
+          || arg instanceof Byte) {
+        statement.setLong(index, ((Number) arg).longValue());
+      } else if (arg instanceof Double || arg instanceof Float) {
+        statement.setDouble(index, ((Number) arg).doubleValue());
+      } else if (arg instanceof String s) {
+        statement.setString(index, s);
+      } else if (arg instanceof byte[] bytes) {
+        statement.setBytes(index, bytes);
+      } else if (arg instanceof Boolean b) {
+        statement.setLong(index, b ? 1 : 0);
+      } else {
+        throw new IllegalArgumentException(
+            "argument "
+                + index
+                + " is a "
+                + arg.getClass().getName()
+                + "; use null, Integer, Long, Double, String, byte[] or Boolean");
+      }
+    }
+  }
+
+  /** A result set row as {@link Row}; SQLite's errors become {@link StorageException}. */
+  private record ResultSetRow(ResultSet rs) implements Row {
+    @Override
+    public long getLong(int column) {
+      try {
+        return rs.getLong(column);
+      } catch (SQLException e) {
+        throw column(e, column);
+      }
+    }
+
+    @Override
+    public long getLong(String column) {
+      try {
+        return rs.getLong(column);
+      } catch (SQLException e) {
+        throw column(e, column);
+      }
+    }
+
+    @Override
+    public int getInt(int column) {
+      try {
+        return rs.getInt(column);
+      } catch (SQLException e) {
+        throw column(e, column);
+      }
+    }
+
+    @Override
+    public double getDouble(int column) {
+      try {
+        return rs.getDouble(column);
+      } catch (SQLException e) {
+        throw column(e, column);
+      }
+    }
+
+    @Override
+    public String getString(int column) {
+      try {
+        return rs.getString(column);
+      } catch (SQLException e) {
+        throw column(e, column);
+      }
+    }
+
+    @Override
+    public String getString(String column) {
+      try {
+        return rs.getString(column);
+      } catch (SQLException e) {
+        throw column(e, column);
+      }
+    }
+
+    @Override
+    public byte[] getBytes(int column) {
+      try {
+        return rs.getBytes(column);
+      } catch (SQLException e) {
+        throw column(e, column);
+      }
+    }
+
+    @Override
+    public boolean isNull(int column) {
+      try {
+        return rs.getObject(column) == null;
+      } catch (SQLException e) {
+        throw column(e, column);
+      }
+    }
+
+    private static StorageException column(SQLException e, Object column) {
+      return new StorageException("cannot read column " + column + ": " + e.getMessage(), e);
+    }
+  }
+}
