@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Opens logs in a fresh temporary directory per test; after each test closes them and checks every
  * file's invariants ({@link LogInvariants}). Use with {@code @RegisterExtension}.
  */
-final class LogFixture implements BeforeEachCallback, AfterEachCallback {
+public final class LogFixture implements BeforeEachCallback, AfterEachCallback {
   private Path dir;
   private final List<OneLog> open = new ArrayList<>();
   private final Set<Path> files = new LinkedHashSet<>();
@@ -45,33 +45,33 @@ final class LogFixture implements BeforeEachCallback, AfterEachCallback {
     deleteRecursively(dir);
   }
 
-  Path dir() {
+  public Path dir() {
     return dir;
   }
 
-  Path file(String name) {
+  public Path file(String name) {
     Path file = dir.resolve(name);
     files.add(file);
     return file;
   }
 
-  OneLog open() {
+  public OneLog open() {
     return open(OneLog.builder(file("test.db")));
   }
 
-  OneLog open(OneLog.Builder builder) {
+  public OneLog open(OneLog.Builder builder) {
     OneLog log = builder.open();
     open.add(log);
     files.add(log.path());
     return log;
   }
 
-  OneLog.Builder builder() {
+  public OneLog.Builder builder() {
     return OneLog.builder(file("test.db"));
   }
 
   /** For tests whose file is deliberately broken. */
-  void skipInvariants() {
+  public void skipInvariants() {
     skipInvariants = true;
   }
 
