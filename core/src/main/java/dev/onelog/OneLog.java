@@ -327,8 +327,7 @@ public final class OneLog implements AutoCloseable {
    * integrity_check, in one consistent snapshot taken without blocking writers.
    */
   public VerifyReport verify() {
-    return withReader(
-        "verifying", session -> Verifier.verify(session, catalog.list(session.connection())));
+    return withReader("verifying", session -> Verifier.verify(session, catalog));
   }
 
   /** The size of the database in bytes (pages in use and free), excluding the -wal file. */

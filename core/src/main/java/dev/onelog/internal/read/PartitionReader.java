@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -162,6 +163,16 @@ public final class PartitionReader {
 
   public static PartitionState state(StatementCache session, TopicMeta topic, int partition)
       throws SQLException {
+    return findState(session, topic, partition)
+        .orElseThrow(
+            () ->
+                new SQLException(
+                    "no such table: partitions row of " + topic.name() + "-" + partition));
+  }
+
+  /** One partition's row of the partitions table; empty when there is no such row. */
+  public static Optional<PartitionState> findState(
+      StatementCache session, TopicMeta topic, int partition) throws SQLException {
     PreparedStatement select =
         session.get(
             "SELECT log_start_offset, next_offset, record_count, size_bytes FROM partitions"
@@ -170,10 +181,10 @@ public final class PartitionReader {
     select.setInt(2, partition);
     try (ResultSet rs = select.executeQuery()) {
       if (!rs.next()) {
-        throw new SQLException(
-            "no such table: partitions row of " + topic.name() + "-" + partition);
+        return Optional.empty();
       }
-      return new PartitionState(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+      return Optional.of(
+          new PartitionState(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
     }
   }
 
