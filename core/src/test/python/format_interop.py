@@ -108,7 +108,9 @@ def encode_headers(headers):
 
 
 def decode_headers(blob):
-    """The list of (name, value-or-None) pairs; raises FormatError on a malformed encoding."""
+    """The list of (name, value-or-None) pairs; raises FormatError on a malformed encoding.
+    A count of 0 is no headers (writers never store it, readers accept it); a name that is
+    not valid UTF-8 is malformed (FORMAT.md section 3)."""
     if blob is None:
         return []
     at = 0
@@ -125,17 +127,22 @@ def decode_headers(blob):
         return struct.unpack(">i", take(4))[0]
 
     count = take_int32()
-    if count < 1:
-        raise FormatError("headers: count %d; no headers is a length of -1, not a count of 0" % count)
+    if count < 0:
+        raise FormatError("headers: negative count %d" % count)
     headers = []
-    for _ in range(count):
+    for i in range(count):
         name_length = take_int32()
         if name_length < 0:
             raise FormatError("headers: negative name length %d" % name_length)
-        name = take(name_length).decode("utf-8")
+        name_bytes = take(name_length)
+        try:
+            name = name_bytes.decode("utf-8")  # strict: no replacement, no surrogates
+        except UnicodeDecodeError:
+            raise FormatError("headers: header %d's name is not valid UTF-8: %s"
+                              % (i, bytes(name_bytes).hex()))
         value_length = take_int32()
         if value_length < -1:
-            raise FormatError("headers: value length %d" % value_length)
+            raise FormatError("headers: header %d's value length is %d" % (i, value_length))
         headers.append((name, None if value_length == -1 else bytes(take(value_length))))
     if at != len(blob):
         raise FormatError("headers: %d bytes left after %d headers" % (len(blob) - at, count))
@@ -303,7 +310,10 @@ def read_partition(connection, topic, topic_id, partition, log_start_offset, nex
                         log_start_offset, next_offset)
             lines = []  # printed once the whole batch checked out
             for offset, timestamp_ms, key, value, headers in decoded:
-                decoded_headers = decode_headers(headers)
+                try:
+                    decoded_headers = decode_headers(headers)
+                except FormatError as e:
+                    raise FormatError("%s, offset %d: %s" % (batch, offset, e))
                 total_bytes += size_of(key, value, headers)
                 if from_offset is not None and offset < from_offset:
                     continue

@@ -1,0 +1,126 @@
+package dev.onelog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Rules of docs/FORMAT.md that readers must apply alike, held against Java and against {@code
+ * src/test/python/format_interop.py} (written from the page alone) on the same files: batches are
+ * written here byte by byte with plain SQL, as section 7 tells another program to, so that they can
+ * hold what Java's writer never writes. Needs {@code python3} on the PATH.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class FormatRulesIT {
+  @TempDir Path dir;
+
+  private static final TopicPartition T0 = TopicPartition.of("t", 0);
+
+  /** A file with topic t (id 1), one partition, one record appended by Java at offset 0. */
+  private Path fileWithTopicT(String name) {
+    Path file = dir.resolve(name);
+    try (OneLog log = OneLog.open(file)) {
+      log.createTopic(TopicSpec.named("t"));
+      log.append(ProducerRecord.of("t", "k", "v").withTimestampMs(1));
+    }
+    return file;
+  }
+
+  @Test
+  void aHeaderCountOfZeroIsNoHeadersToJavaAndPython() throws Exception {
+    Path file = fileWithTopicT("zero.db");
+    long offset = appendOneRecord(file, 7, new byte[] {0, 0, 0, 0});
+    try (OneLog log = OneLog.open(file)) {
+      assertEquals(List.of(), log.read(T0, offset, ReadLimit.DEFAULT).get(0).headers());
+      assertTrue(log.verify().ok(), log.verify().problems()::toString);
+    }
+    InteropProcess.Result python = InteropProcess.python(dir, file.toString(), "t", "--read-only");
+    assertEquals(0, python.exitStatus(), python::describe);
+    assertEquals(
+        "{\"topic\":\"t\",\"partition\":0,\"offset\":1,\"timestamp_ms\":7,\"key\":null,"
+            + "\"value\":null,\"headers\":[]}",
+        python.stdout().get(1),
+        python::describe);
+  }
+
+  @Test
+  void aHeaderNameThatIsNotUtf8IsDamageToJavaAndPython() throws Exception {
+    Path file = fileWithTopicT("name.db");
+    byte[] headers = {0, 0, 0, 1, 0, 0, 0, 2, 'a', (byte) 0xff, -1, -1, -1, -1};
+    long offset = appendOneRecord(file, 7, headers);
+    String why = "header 0's name is not valid UTF-8: 61ff";
+    try (OneLog log = OneLog.open(file)) {
+      CorruptRecordException e =
+          assertThrows(CorruptRecordException.class, () -> log.read(T0, offset, ReadLimit.DEFAULT));
+      assertTrue(
+          e.getMessage()
+              .startsWith("the batch of records ending at t-0@" + offset + " is damaged: " + why),
+          e.getMessage());
+      assertEquals(
+          List.of("t-0@" + offset + ": headers do not decode: " + why),
+          log.verify().problems().stream().map(VerifyReport.Problem::toString).toList());
+    }
+    InteropProcess.Result python = InteropProcess.python(dir, file.toString(), "t", "--read-only");
+    assertEquals(1, python.exitStatus(), python::describe);
+    assertTrue(
+        python.stderr().contains("t-0 batch 1..1, offset 1: headers: " + why), python::describe);
+  }
+
+  /**
+   * Appends one record with no key and no value, the given timestamp and the given encoded headers
+   * (raw bytes, whatever they hold) to t-0, following FORMAT.md section 7; returns its offset.
+   */
+  static long appendOneRecord(Path file, long timestampMs, byte[] headers) throws Exception {
+    byte[] records =
+        ByteBuffer.allocate(24 + headers.length)
+            .putInt(0)
+            .putLong(timestampMs)
+            .putInt(-1)
+            .putInt(-1)
+            .putInt(headers.length)
+            .put(headers)
+            .array();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      s.execute("BEGIN IMMEDIATE");
+      long offset;
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT next_offset FROM partitions WHERE topic_id = 1 AND partition = 0")) {
+        assertTrue(rs.next());
+        offset = rs.getLong(1);
+      }
+      try (PreparedStatement insert =
+          c.prepareStatement(
+              "INSERT INTO log_1_0 (last_offset, base_offset, record_count, max_timestamp_ms,"
+                  + " records, crc) VALUES (?, ?, 1, ?, ?, ?)")) {
+        insert.setLong(1, offset);
+        insert.setLong(2, offset);
+        insert.setLong(3, timestampMs);
+        insert.setBytes(4, records);
+        insert.setLong(5, LogInvariants.crc(offset, records));
+        insert.executeUpdate();
+      }
+      s.executeUpdate(
+          "UPDATE partitions SET next_offset = next_offset + 1, record_count = record_count + 1,"
+              + " size_bytes = size_bytes + "
+              + headers.length
+              + " WHERE topic_id = 1 AND partition = 0");
+      s.execute("COMMIT");
+      return offset;
+    }
+  }
+}
