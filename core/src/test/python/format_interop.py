@@ -443,6 +443,9 @@ def parse_args(argv):
         raise UsageError("--read-only and --append-only exclude each other")
     if options["count"] < 1:
         raise UsageError("--count must be at least 1, was %d" % options["count"])
+    if options["timestamp_ms"] is not None and options["timestamp_ms"] < 0:
+        # FORMAT.md sections 3 and 7: writers store timestamps >= 0; readers accept any int64.
+        raise UsageError("--timestamp-ms must be >= 0, was %d" % options["timestamp_ms"])
     options["file"], options["topic"] = positional
     return options
 

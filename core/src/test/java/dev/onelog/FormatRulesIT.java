@@ -79,19 +79,48 @@ class FormatRulesIT {
         python.stderr().contains("t-0 batch 1..1, offset 1: headers: " + why), python::describe);
   }
 
+  @Test
+  void negativeTimestampsAreReadByJavaAndPythonButNeitherWritesOne() throws Exception {
+    Path file = fileWithTopicT("negative.db");
+    appendOneRecord(file, -1, null);
+    appendOneRecord(file, Long.MIN_VALUE, null);
+    try (OneLog log = OneLog.open(file)) {
+      assertEquals(
+          List.of(1L, -1L, Long.MIN_VALUE),
+          log.read(T0, 0, ReadLimit.DEFAULT).stream().map(LogRecord::timestampMs).toList());
+      assertTrue(log.verify().ok(), log.verify().problems()::toString);
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> log.append(ProducerRecord.of("t", "k", "v").withTimestampMs(-1)));
+      assertEquals("timestampMs < 0: -1", e.getMessage());
+    }
+    InteropProcess.Result read = InteropProcess.python(dir, file.toString(), "t", "--read-only");
+    assertEquals(0, read.exitStatus(), read::describe);
+    assertTrue(read.stdout().get(1).contains(",\"timestamp_ms\":-1,"), read::describe);
+    assertTrue(
+        read.stdout().get(2).contains(",\"timestamp_ms\":" + Long.MIN_VALUE + ","), read::describe);
+    InteropProcess.Result append =
+        InteropProcess.python(dir, file.toString(), "t", "--append-only", "--timestamp-ms", "-1");
+    assertEquals(2, append.exitStatus(), append::describe);
+    assertTrue(append.stderr().contains("--timestamp-ms must be >= 0, was -1"), append::describe);
+  }
+
   /**
    * Appends one record with no key and no value, the given timestamp and the given encoded headers
-   * (raw bytes, whatever they hold) to t-0, following FORMAT.md section 7; returns its offset.
+   * (raw bytes, whatever they hold; null for none) to t-0, following FORMAT.md section 7; returns
+   * its offset.
    */
   static long appendOneRecord(Path file, long timestampMs, byte[] headers) throws Exception {
+    int headersLength = headers == null ? -1 : headers.length;
     byte[] records =
-        ByteBuffer.allocate(24 + headers.length)
+        ByteBuffer.allocate(24 + Math.max(0, headersLength))
             .putInt(0)
             .putLong(timestampMs)
             .putInt(-1)
             .putInt(-1)
-            .putInt(headers.length)
-            .put(headers)
+            .putInt(headersLength)
+            .put(headers == null ? new byte[0] : headers)
             .array();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement s = c.createStatement()) {
@@ -117,7 +146,7 @@ class FormatRulesIT {
       s.executeUpdate(
           "UPDATE partitions SET next_offset = next_offset + 1, record_count = record_count + 1,"
               + " size_bytes = size_bytes + "
-              + headers.length
+              + Math.max(0, headersLength)
               + " WHERE topic_id = 1 AND partition = 0");
       s.execute("COMMIT");
       return offset;
