@@ -17,8 +17,10 @@ usage: format_interop.py FILE TOPIC [--read-only | --append-only] [--from-offset
      {"topic":..,"partition":..,"offset":..,"timestamp_ms":..,"key":HEX|null,
       "value":HEX|null,"headers":[[NAME,HEX|null],...]}
    Bytes are lower-case hex; header names are text. After each partition, the number of
-   batches read and of records printed:
-     {"partition_read":{"topic":..,"partition":..,"batches":..,"records":..}}
+   batches read and of records printed, and the partition's newest timestamp as FORMAT.md
+   section 6 defines it (null when the partition holds no records):
+     {"partition_read":{"topic":..,"partition":..,"batches":..,"records":..,
+      "newest_timestamp_ms":..}}
 2. Append (unless --read-only): one batch of --count records (default 1) to partition P
    (default 0), following FORMAT.md section 7. Record 0 has key KEY, value VALUE and two
    headers, ("origin", "python") and ("nothing", null); record i >= 1 has no key, no headers
@@ -337,8 +339,18 @@ def read_partition(connection, topic, topic_id, partition, log_start_offset, nex
     if whole and total_bytes != size_bytes:
         raise FormatError("%s: size_bytes is %d but the records hold %d" % (where, size_bytes, total_bytes))
     out.write(json.dumps({"partition_read": {"topic": topic, "partition": partition,
-                                             "batches": batches, "records": printed}},
+                                             "batches": batches, "records": printed,
+                                             "newest_timestamp_ms": newest_timestamp_ms(
+                                                 connection, topic_id, partition)}},
                          separators=(",", ":")) + "\n")
+
+
+def newest_timestamp_ms(connection, topic_id, partition):
+    """FORMAT.md section 6: the newest batch's max_timestamp_ms, the largest timestamp in
+    it; None when the partition holds no records."""
+    row = connection.execute("SELECT max_timestamp_ms FROM %s ORDER BY last_offset DESC LIMIT 1"
+                             % log_table(topic_id, partition)).fetchone()
+    return None if row is None else row[0]
 
 
 def check_batch(batch, decoded, last_offset, record_count, max_timestamp_ms, log_start_offset,
