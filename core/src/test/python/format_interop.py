@@ -22,7 +22,8 @@ usage: format_interop.py FILE TOPIC [--read-only | --append-only] [--from-offset
      {"partition_read":{"topic":..,"partition":..,"batches":..,"records":..,
       "newest_timestamp_ms":..}}
 2. Append (unless --read-only): one batch of --count records (default 1) to partition P
-   (default 0), following FORMAT.md section 7. Record 0 has key KEY, value VALUE and two
+   (default: the partition of KEY by Kafka's murmur2, FORMAT.md section 7), following FORMAT.md
+   section 7. Record 0 has key KEY, value VALUE and two
    headers, ("origin", "python") and ("nothing", null); record i >= 1 has no key, no headers
    and the value "VALUE i", or none (a tombstone) when i is even. Record i's timestamp is
    TIMESTAMP + count - 1 - i: falling, so the batch's max_timestamp_ms is its first record's.
@@ -87,6 +88,62 @@ def batch_crc(base_offset, records):
 
 assert crc32c_update(0, b"123456789") == 0xE3069283
 assert crc32c_update(crc32c_update(0, b"1234"), b"56789") == 0xE3069283
+
+
+# ---- Kafka's murmur2: FORMAT.md section 7, which partition a key goes to ----
+
+def murmur2(data):
+    """Kafka's 32-bit MurmurHash2 of the bytes, as an unsigned 32-bit integer."""
+    mask = 0xFFFFFFFF
+    n = len(data)
+    m = 0x5BD1E995
+    r = 24
+    h = (0x9747B28C ^ n) & mask
+    i = 0
+    while i + 4 <= n:
+        k = data[i] | data[i + 1] << 8 | data[i + 2] << 16 | data[i + 3] << 24
+        k = (k * m) & mask
+        k ^= k >> r
+        k = (k * m) & mask
+        h = (h * m) & mask
+        h ^= k
+        i += 4
+    t = n - n % 4
+    if n % 4 == 3:
+        h ^= data[t + 2] << 16
+    if n % 4 >= 2:
+        h ^= data[t + 1] << 8
+    if n % 4 >= 1:
+        h ^= data[t]
+        h = (h * m) & mask
+    h ^= h >> 13
+    h = (h * m) & mask
+    h ^= h >> 15
+    return h
+
+
+def partition_of(key, partitions):
+    """Kafka's default partitioner for a keyed record."""
+    return (murmur2(key) & 0x7FFFFFFF) % partitions
+
+
+# The test values of FORMAT.md section 7, as the page gives them: key bytes, murmur2 as a
+# signed int32, partition of 3, partition of 6.
+for _hex, _signed, _of3, _of6 in [
+        ("", 275646681, 0, 3),
+        ("61", -1563381124, 1, 4),
+        ("6162", 316155434, 2, 2),
+        ("616263", 479470107, 0, 3),
+        ("61626364", -1323649548, 2, 2),
+        ("6162636465", 461995741, 1, 1),
+        ("6b31", 1684045097, 2, 5),
+        ("6f72646572732d3432", 479277457, 1, 1),
+        ("c3bc6ec3af", -570454509, 2, 5),
+        ("ff", -311467685, 0, 3),
+        ("8000ff7fe99c81", 333230719, 1, 1)]:
+    _key = bytes.fromhex(_hex)
+    assert murmur2(_key) == _signed & 0xFFFFFFFF, _hex
+    assert (partition_of(_key, 3), partition_of(_key, 6)) == (_of3, _of6), _hex
 
 
 # ---- Headers ----
@@ -384,7 +441,9 @@ def records_to_append(count, timestamp_ms, key, value):
 
 
 def append(connection, topic, partition, records):
-    """Appends the records as one batch; returns the row's columns once COMMIT has returned."""
+    """Appends the records as one batch to the partition, or when it is None to the partition
+    of the first record's key (FORMAT.md section 7); returns the partition and the row's
+    columns once COMMIT has returned."""
     batch = encode_batch([(i,) + record for i, record in enumerate(records)])
     size = sum(size_of(key, value, headers) for _, key, value, headers in records)
     assert size == len(batch) - RECORD_OVERHEAD_BYTES * len(records)
@@ -392,7 +451,9 @@ def append(connection, topic, partition, records):
     connection.execute("PRAGMA synchronous=FULL")
     connection.execute("BEGIN IMMEDIATE")
     try:
-        topic_id, _ = find_topic(connection, topic)
+        topic_id, partitions = find_topic(connection, topic)
+        if partition is None:
+            partition = partition_of(records[0][1], partitions)
         row = connection.execute(
             "SELECT next_offset FROM partitions WHERE topic_id = ? AND partition = ?",
             (topic_id, partition)).fetchone()
@@ -414,14 +475,15 @@ def append(connection, topic, partition, records):
         if connection.in_transaction:
             connection.execute("ROLLBACK")
         raise
-    return {"base_offset": base_offset, "last_offset": last_offset, "record_count": len(records),
-            "max_timestamp_ms": max_timestamp_ms, "size_bytes": size, "crc": crc}
+    return {"partition": partition, "base_offset": base_offset, "last_offset": last_offset,
+            "record_count": len(records), "max_timestamp_ms": max_timestamp_ms, "size_bytes": size,
+            "crc": crc}
 
 
 # ---- Command line ----
 
 def parse_args(argv):
-    options = {"read": True, "append": True, "from_offset": None, "partition": 0, "count": 1,
+    options = {"read": True, "append": True, "from_offset": None, "partition": None, "count": 1,
                "key": "py-key", "value": "py-value", "timestamp_ms": None, "busy_timeout_ms": 5000}
     integers = ("from_offset", "partition", "count", "timestamp_ms", "busy_timeout_ms")
     positional = []
@@ -477,8 +539,7 @@ def main(argv):
                                             options["key"].encode("utf-8"),
                                             options["value"].encode("utf-8"))
                 appended = append(connection, options["topic"], options["partition"], records)
-                print(json.dumps({"appended": dict({"topic": options["topic"],
-                                                    "partition": options["partition"]}, **appended)},
+                print(json.dumps({"appended": dict({"topic": options["topic"]}, **appended)},
                                  separators=(",", ":")))
         finally:
             connection.close()

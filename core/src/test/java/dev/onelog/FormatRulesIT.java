@@ -11,8 +11,13 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,6 +109,37 @@ class FormatRulesIT {
         InteropProcess.python(dir, file.toString(), "t", "--append-only", "--timestamp-ms", "-1");
     assertEquals(2, append.exitStatus(), append::describe);
     assertTrue(append.stderr().contains("--timestamp-ms must be >= 0, was -1"), append::describe);
+  }
+
+  @Test
+  void pythonAppendsAKeyToThePartitionJavaAppendsItTo() throws Exception {
+    Path file = dir.resolve("keys.db");
+    try (OneLog log = OneLog.open(file)) {
+      log.createTopic(TopicSpec.named("six").withPartitions(6));
+    }
+    List<String> keys =
+        List.of("", "a", "ab", "abc", "abcd", "abcde", "k1", "orders-42", "ünï", "user-1234567");
+    Map<String, Integer> fromPython = new LinkedHashMap<>();
+    for (String key : keys) {
+      InteropProcess.Result python =
+          InteropProcess.python(
+              dir, file.toString(), "six", "--append-only", "--key", key, "--value", "py");
+      assertEquals(0, python.exitStatus(), python::describe);
+      Matcher partition =
+          Pattern.compile("^\\{\"appended\":\\{\"topic\":\"six\",\"partition\":(\\d+),")
+              .matcher(python.stdout().get(0));
+      assertTrue(partition.find(), python::describe);
+      fromPython.put(key, Integer.parseInt(partition.group(1)));
+    }
+    Map<String, Integer> fromJava = new LinkedHashMap<>();
+    try (OneLog log = OneLog.open(file)) {
+      for (String key : keys) {
+        fromJava.put(key, log.append(ProducerRecord.of("six", key, "java")).partition());
+      }
+      assertTrue(log.verify().ok(), log.verify().problems()::toString);
+    }
+    assertEquals(fromJava, fromPython);
+    assertTrue(new HashSet<>(fromJava.values()).size() >= 4, "keys spread: " + fromJava);
   }
 
   /**
