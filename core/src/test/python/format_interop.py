@@ -37,10 +37,12 @@ stayed busy for longer than the busy timeout.
 """
 
 import json
+import os
 import sqlite3
 import struct
 import sys
 import time
+import urllib.parse
 
 APPLICATION_ID = 0x314C4F47  # "1LOG"
 FORMAT_VERSION = 2
@@ -290,7 +292,8 @@ def hex_or_null(data):
 def open_log(path, busy_timeout_ms):
     """Opens an existing file read-write (never creating one) in autocommit mode, so that
     every transaction is begun explicitly, and checks that it is a onelog file we can read."""
-    uri = "file:" + path.replace("%", "%25").replace("?", "%3f").replace("#", "%23") + "?mode=rw"
+    # FORMAT.md section 5: the path percent-encoded, so that '?', '#' and '%' in it stay path
+    uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=rw"
     try:
         connection = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=busy_timeout_ms / 1000.0)
     except sqlite3.OperationalError as e:

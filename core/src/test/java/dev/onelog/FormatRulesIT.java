@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -140,6 +141,39 @@ class FormatRulesIT {
     }
     assertEquals(fromJava, fromPython);
     assertTrue(new HashSet<>(fromJava.values()).size() >= 4, "keys spread: " + fromJava);
+  }
+
+  @Test
+  void pythonOpensAFileWhosePathNeedsPercentEncodingInItsUri() throws Exception {
+    // Unencoded in a file: URI, '#' would end the path, '?' start the parameters and "%41"
+    // read as 'A': SQLite would open, and with mode=rw even create, another file.
+    Path parent = Files.createDirectories(dir.resolve("uri"));
+    Path file = Files.createDirectories(parent.resolve("a dir #1 100%41 ?x=1")).resolve("log.db");
+    try (OneLog log = OneLog.open(file)) {
+      log.createTopic(TopicSpec.named("t"));
+      log.append(ProducerRecord.of("t", "k", "java").withTimestampMs(1));
+    }
+    InteropProcess.Result python =
+        InteropProcess.python(
+            dir,
+            file.toString(),
+            "t",
+            "--key",
+            "py-key",
+            "--value",
+            "python",
+            "--timestamp-ms",
+            "2");
+    assertEquals(0, python.exitStatus(), python::describe);
+    assertTrue(python.stdout().get(0).contains("\"value\":\"6a617661\""), python::describe);
+    assertTrue(python.stdout().get(2).startsWith("{\"appended\":"), python::describe);
+    try (OneLog log = OneLog.open(file)) {
+      assertEquals("python", log.read(T0, 1, ReadLimit.DEFAULT).get(0).valueAsString());
+    }
+    try (var entries = Files.list(parent)) {
+      assertEquals(
+          List.of(file.getParent()), entries.toList(), "no other file was opened or created");
+    }
   }
 
   /**
