@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,16 @@ class FormatRulesIT {
   @TempDir Path dir;
 
   private static final TopicPartition T0 = TopicPartition.of("t", 0);
+
+  /** Every file a test wrote keeps the invariants, whatever its batches hold. */
+  @AfterEach
+  void checkInvariants() throws Exception {
+    try (var files = Files.walk(dir)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".db")).toList()) {
+        LogInvariants.check(file);
+      }
+    }
+  }
 
   /** A file with topic t (id 1), one partition, one record appended by Java at offset 0. */
   private Path fileWithTopicT(String name) {
