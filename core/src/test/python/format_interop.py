@@ -17,10 +17,13 @@ usage: format_interop.py FILE TOPIC [--read-only | --append-only] [--from-offset
      {"topic":..,"partition":..,"offset":..,"timestamp_ms":..,"key":HEX|null,
       "value":HEX|null,"headers":[[NAME,HEX|null],...]}
    Bytes are lower-case hex; header names are text. After each partition, the number of
-   batches read and of records printed:
-     {"partition_read":{"topic":..,"partition":..,"batches":..,"records":..}}
+   batches read and of records printed, and the partition's newest timestamp as FORMAT.md
+   section 6 defines it (null when the partition holds no records):
+     {"partition_read":{"topic":..,"partition":..,"batches":..,"records":..,
+      "newest_timestamp_ms":..}}
 2. Append (unless --read-only): one batch of --count records (default 1) to partition P
-   (default 0), following FORMAT.md section 7. Record 0 has key KEY, value VALUE and two
+   (default: the partition of KEY by Kafka's murmur2, FORMAT.md section 7), following FORMAT.md
+   section 7. Record 0 has key KEY, value VALUE and two
    headers, ("origin", "python") and ("nothing", null); record i >= 1 has no key, no headers
    and the value "VALUE i", or none (a tombstone) when i is even. Record i's timestamp is
    TIMESTAMP + count - 1 - i: falling, so the batch's max_timestamp_ms is its first record's.
@@ -34,10 +37,12 @@ stayed busy for longer than the busy timeout.
 """
 
 import json
+import os
 import sqlite3
 import struct
 import sys
 import time
+import urllib.parse
 
 APPLICATION_ID = 0x314C4F47  # "1LOG"
 FORMAT_VERSION = 2
@@ -87,6 +92,62 @@ assert crc32c_update(0, b"123456789") == 0xE3069283
 assert crc32c_update(crc32c_update(0, b"1234"), b"56789") == 0xE3069283
 
 
+# ---- Kafka's murmur2: FORMAT.md section 7, which partition a key goes to ----
+
+def murmur2(data):
+    """Kafka's 32-bit MurmurHash2 of the bytes, as an unsigned 32-bit integer."""
+    mask = 0xFFFFFFFF
+    n = len(data)
+    m = 0x5BD1E995
+    r = 24
+    h = (0x9747B28C ^ n) & mask
+    i = 0
+    while i + 4 <= n:
+        k = data[i] | data[i + 1] << 8 | data[i + 2] << 16 | data[i + 3] << 24
+        k = (k * m) & mask
+        k ^= k >> r
+        k = (k * m) & mask
+        h = (h * m) & mask
+        h ^= k
+        i += 4
+    t = n - n % 4
+    if n % 4 == 3:
+        h ^= data[t + 2] << 16
+    if n % 4 >= 2:
+        h ^= data[t + 1] << 8
+    if n % 4 >= 1:
+        h ^= data[t]
+        h = (h * m) & mask
+    h ^= h >> 13
+    h = (h * m) & mask
+    h ^= h >> 15
+    return h
+
+
+def partition_of(key, partitions):
+    """Kafka's default partitioner for a keyed record."""
+    return (murmur2(key) & 0x7FFFFFFF) % partitions
+
+
+# The test values of FORMAT.md section 7, as the page gives them: key bytes, murmur2 as a
+# signed int32, partition of 3, partition of 6.
+for _hex, _signed, _of3, _of6 in [
+        ("", 275646681, 0, 3),
+        ("61", -1563381124, 1, 4),
+        ("6162", 316155434, 2, 2),
+        ("616263", 479470107, 0, 3),
+        ("61626364", -1323649548, 2, 2),
+        ("6162636465", 461995741, 1, 1),
+        ("6b31", 1684045097, 2, 5),
+        ("6f72646572732d3432", 479277457, 1, 1),
+        ("c3bc6ec3af", -570454509, 2, 5),
+        ("ff", -311467685, 0, 3),
+        ("8000ff7fe99c81", 333230719, 1, 1)]:
+    _key = bytes.fromhex(_hex)
+    assert murmur2(_key) == _signed & 0xFFFFFFFF, _hex
+    assert (partition_of(_key, 3), partition_of(_key, 6)) == (_of3, _of6), _hex
+
+
 # ---- Headers ----
 
 def encode_headers(headers):
@@ -108,7 +169,9 @@ def encode_headers(headers):
 
 
 def decode_headers(blob):
-    """The list of (name, value-or-None) pairs; raises FormatError on a malformed encoding."""
+    """The list of (name, value-or-None) pairs; raises FormatError on a malformed encoding.
+    A count of 0 is no headers (writers never store it, readers accept it); a name that is
+    not valid UTF-8 is malformed (FORMAT.md section 3)."""
     if blob is None:
         return []
     at = 0
@@ -125,17 +188,22 @@ def decode_headers(blob):
         return struct.unpack(">i", take(4))[0]
 
     count = take_int32()
-    if count < 1:
-        raise FormatError("headers: count %d; no headers is a length of -1, not a count of 0" % count)
+    if count < 0:
+        raise FormatError("headers: negative count %d" % count)
     headers = []
-    for _ in range(count):
+    for i in range(count):
         name_length = take_int32()
         if name_length < 0:
             raise FormatError("headers: negative name length %d" % name_length)
-        name = take(name_length).decode("utf-8")
+        name_bytes = take(name_length)
+        try:
+            name = name_bytes.decode("utf-8")  # strict: no replacement, no surrogates
+        except UnicodeDecodeError:
+            raise FormatError("headers: header %d's name is not valid UTF-8: %s"
+                              % (i, bytes(name_bytes).hex()))
         value_length = take_int32()
         if value_length < -1:
-            raise FormatError("headers: value length %d" % value_length)
+            raise FormatError("headers: header %d's value length is %d" % (i, value_length))
         headers.append((name, None if value_length == -1 else bytes(take(value_length))))
     if at != len(blob):
         raise FormatError("headers: %d bytes left after %d headers" % (len(blob) - at, count))
@@ -224,7 +292,8 @@ def hex_or_null(data):
 def open_log(path, busy_timeout_ms):
     """Opens an existing file read-write (never creating one) in autocommit mode, so that
     every transaction is begun explicitly, and checks that it is a onelog file we can read."""
-    uri = "file:" + path.replace("%", "%25").replace("?", "%3f").replace("#", "%23") + "?mode=rw"
+    # FORMAT.md section 5: the path percent-encoded, so that '?', '#' and '%' in it stay path
+    uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=rw"
     try:
         connection = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=busy_timeout_ms / 1000.0)
     except sqlite3.OperationalError as e:
@@ -303,7 +372,10 @@ def read_partition(connection, topic, topic_id, partition, log_start_offset, nex
                         log_start_offset, next_offset)
             lines = []  # printed once the whole batch checked out
             for offset, timestamp_ms, key, value, headers in decoded:
-                decoded_headers = decode_headers(headers)
+                try:
+                    decoded_headers = decode_headers(headers)
+                except FormatError as e:
+                    raise FormatError("%s, offset %d: %s" % (batch, offset, e))
                 total_bytes += size_of(key, value, headers)
                 if from_offset is not None and offset < from_offset:
                     continue
@@ -327,8 +399,18 @@ def read_partition(connection, topic, topic_id, partition, log_start_offset, nex
     if whole and total_bytes != size_bytes:
         raise FormatError("%s: size_bytes is %d but the records hold %d" % (where, size_bytes, total_bytes))
     out.write(json.dumps({"partition_read": {"topic": topic, "partition": partition,
-                                             "batches": batches, "records": printed}},
+                                             "batches": batches, "records": printed,
+                                             "newest_timestamp_ms": newest_timestamp_ms(
+                                                 connection, topic_id, partition)}},
                          separators=(",", ":")) + "\n")
+
+
+def newest_timestamp_ms(connection, topic_id, partition):
+    """FORMAT.md section 6: the newest batch's max_timestamp_ms, the largest timestamp in
+    it; None when the partition holds no records."""
+    row = connection.execute("SELECT max_timestamp_ms FROM %s ORDER BY last_offset DESC LIMIT 1"
+                             % log_table(topic_id, partition)).fetchone()
+    return None if row is None else row[0]
 
 
 def check_batch(batch, decoded, last_offset, record_count, max_timestamp_ms, log_start_offset,
@@ -362,7 +444,9 @@ def records_to_append(count, timestamp_ms, key, value):
 
 
 def append(connection, topic, partition, records):
-    """Appends the records as one batch; returns the row's columns once COMMIT has returned."""
+    """Appends the records as one batch to the partition, or when it is None to the partition
+    of the first record's key (FORMAT.md section 7); returns the partition and the row's
+    columns once COMMIT has returned."""
     batch = encode_batch([(i,) + record for i, record in enumerate(records)])
     size = sum(size_of(key, value, headers) for _, key, value, headers in records)
     assert size == len(batch) - RECORD_OVERHEAD_BYTES * len(records)
@@ -370,7 +454,9 @@ def append(connection, topic, partition, records):
     connection.execute("PRAGMA synchronous=FULL")
     connection.execute("BEGIN IMMEDIATE")
     try:
-        topic_id, _ = find_topic(connection, topic)
+        topic_id, partitions = find_topic(connection, topic)
+        if partition is None:
+            partition = partition_of(records[0][1], partitions)
         row = connection.execute(
             "SELECT next_offset FROM partitions WHERE topic_id = ? AND partition = ?",
             (topic_id, partition)).fetchone()
@@ -392,14 +478,15 @@ def append(connection, topic, partition, records):
         if connection.in_transaction:
             connection.execute("ROLLBACK")
         raise
-    return {"base_offset": base_offset, "last_offset": last_offset, "record_count": len(records),
-            "max_timestamp_ms": max_timestamp_ms, "size_bytes": size, "crc": crc}
+    return {"partition": partition, "base_offset": base_offset, "last_offset": last_offset,
+            "record_count": len(records), "max_timestamp_ms": max_timestamp_ms, "size_bytes": size,
+            "crc": crc}
 
 
 # ---- Command line ----
 
 def parse_args(argv):
-    options = {"read": True, "append": True, "from_offset": None, "partition": 0, "count": 1,
+    options = {"read": True, "append": True, "from_offset": None, "partition": None, "count": 1,
                "key": "py-key", "value": "py-value", "timestamp_ms": None, "busy_timeout_ms": 5000}
     integers = ("from_offset", "partition", "count", "timestamp_ms", "busy_timeout_ms")
     positional = []
@@ -433,6 +520,9 @@ def parse_args(argv):
         raise UsageError("--read-only and --append-only exclude each other")
     if options["count"] < 1:
         raise UsageError("--count must be at least 1, was %d" % options["count"])
+    if options["timestamp_ms"] is not None and options["timestamp_ms"] < 0:
+        # FORMAT.md sections 3 and 7: writers store timestamps >= 0; readers accept any int64.
+        raise UsageError("--timestamp-ms must be >= 0, was %d" % options["timestamp_ms"])
     options["file"], options["topic"] = positional
     return options
 
@@ -452,8 +542,7 @@ def main(argv):
                                             options["key"].encode("utf-8"),
                                             options["value"].encode("utf-8"))
                 appended = append(connection, options["topic"], options["partition"], records)
-                print(json.dumps({"appended": dict({"topic": options["topic"],
-                                                    "partition": options["partition"]}, **appended)},
+                print(json.dumps({"appended": dict({"topic": options["topic"]}, **appended)},
                                  separators=(",", ":")))
         finally:
             connection.close()

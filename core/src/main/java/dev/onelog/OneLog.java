@@ -330,9 +330,7 @@ public final class OneLog implements AutoCloseable {
    * integrity_check, in one consistent snapshot taken without blocking writers.
    */
   public VerifyReport verify() {
-    return context.read(
-        "verifying",
-        session -> Verifier.verify(session, context.catalog().list(session.connection())));
+    return context.read("verifying", session -> Verifier.verify(session, context.catalog()));
   }
 
   /** The size of the database in bytes (pages in use and free), excluding the -wal file. */

@@ -144,6 +144,16 @@ class FormatInteropIT {
     assertTrue(batches.get(2).size() >= 6, "several batches in partition 2: " + batches.get(2));
     assertTrue(
         batches.get(2).contains(new Batch(1234, 1234, 1)), "the large record is a batch alone");
+    try (OneLog log = OneLog.open(file)) {
+      // Partition 1's one batch holds timestamps Long.MAX_VALUE, 5, 6: its newest record's is 6.
+      List<PartitionDescription> described = log.describeTopic("interop").partitions();
+      for (int p = 0; p < 3; p++) {
+        assertEquals(
+            PythonOutput.newestTimestampMs(written, p, batches.get(p)),
+            Long.toString(described.get(p).lastTimestampMs()),
+            "partition " + p + "'s newest timestamp: the largest in its newest batch");
+      }
+    }
 
     InteropProcess.Result python =
         InteropProcess.python(
@@ -181,8 +191,12 @@ class FormatInteropIT {
               + DocumentedBatch.sizeInBytes(written.subList(3, 6)),
           described.sizeInBytes(),
           "size_bytes counts key, value and headers, as Java counts them");
-      assertEquals(
-          6, log.append(ProducerRecord.of("interop", "j", "java again").withPartition(1)).offset());
+      ProducerRecord again = ProducerRecord.of("interop", "j", "java again").withPartition(1);
+      RecordMetadata stored = log.append(again);
+      assertEquals(6, stored.offset());
+      written.addAll(fromPython);
+      written.add(
+          new Written(1, 6, stored.timestampMs(), again.key(), again.value(), again.headers()));
       assertEquals(
           0, log.nextOffset(TopicPartition.of("other", 1)), "Python touched no other partition");
       assertEquals(1, log.nextOffset(TopicPartition.of("other", 0)));
@@ -199,6 +213,7 @@ class FormatInteropIT {
         InteropProcess.python(
             dir, file.toString(), "interop", "--read-only", "--from-offset", Long.toString(from));
     assertEquals(0, fromOffset.exitStatus(), fromOffset::describe);
+    batches = List.of(batches("log_2_0"), batches("log_2_1"), batches("log_2_2"));
     PythonOutput.assertPrinted(PythonOutput.read("interop", written, batches, from), fromOffset);
   }
 
@@ -260,7 +275,10 @@ class FormatInteropIT {
           reread.stdout().get(4).startsWith("{\"topic\":\"live\",\"partition\":0,\"offset\":4,"),
           reread::describe);
       assertEquals(
-          "{\"partition_read\":{\"topic\":\"live\",\"partition\":0,\"batches\":4,\"records\":5}}",
+          "{\"partition_read\":{\"topic\":\"live\",\"partition\":0,\"batches\":4,\"records\":5,"
+              + "\"newest_timestamp_ms\":"
+              + log.describeTopic("live").partitions().get(0).lastTimestampMs()
+              + "}}",
           reread.stdout().get(5));
     }
   }

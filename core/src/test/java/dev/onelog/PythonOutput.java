@@ -66,7 +66,8 @@ final class PythonOutput {
 
   /**
    * What Python prints reading the topic from {@code fromOffset}: per partition its records at or
-   * above it, then how many batches it read and records it printed.
+   * above it, then how many batches it read and records it printed, and the partition's newest
+   * timestamp, the largest in its newest batch (docs/FORMAT.md section 6).
    */
   static List<String> read(
       String topic, List<Written> written, List<List<Batch>> batches, long fromOffset) {
@@ -89,9 +90,32 @@ final class PythonOutput {
               + batchesRead
               + ",\"records\":"
               + records.size()
+              + ",\"newest_timestamp_ms\":"
+              + newestTimestampMs(written, p, batches.get(p))
               + "}}");
     }
     return lines;
+  }
+
+  /**
+   * The largest timestamp of the partition's records in its newest batch, as JSON: null when the
+   * partition has no batch.
+   */
+  static String newestTimestampMs(List<Written> written, int partition, List<Batch> batches) {
+    if (batches.isEmpty()) {
+      return "null";
+    }
+    Batch newest = batches.get(batches.size() - 1);
+    return Long.toString(
+        written.stream()
+            .filter(
+                w ->
+                    w.partition() == partition
+                        && w.offset() >= newest.baseOffset()
+                        && w.offset() <= newest.lastOffset())
+            .mapToLong(Written::timestampMs)
+            .max()
+            .orElseThrow());
   }
 
   static void assertPrinted(List<String> expected, InteropProcess.Result python) {

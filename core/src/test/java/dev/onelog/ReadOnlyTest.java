@@ -87,6 +87,22 @@ class ReadOnlyTest {
   }
 
   @Test
+  void aReadOnlyLogLeavesTheWalAndShmFilesBehindAndAReadWriteOpenCleansThemUp() throws Exception {
+    Path file = writeLog();
+    Path wal = Path.of(file + "-wal");
+    Path shm = Path.of(file + "-shm");
+    assertTrue(Files.notExists(wal) && Files.notExists(shm), "a read-write close removes them");
+    try (OneLog log = OneLog.builder(file).readOnly().open()) {
+      assertEquals(2, log.nextOffset(T0));
+    }
+    // docs/FORMAT.md section 1: a read-only connection can neither checkpoint nor delete them.
+    assertTrue(Files.exists(wal), "-wal after the read-only close");
+    assertTrue(Files.exists(shm), "-shm after the read-only close");
+    OneLog.open(file).close();
+    assertTrue(Files.notExists(wal) && Files.notExists(shm), "a read-write close removes them");
+  }
+
+  @Test
   void aReadOnlyConsumerSeesAnotherWritersCommits() {
     Path file = writeLog();
     try (OneLog writer = OneLog.open(file);

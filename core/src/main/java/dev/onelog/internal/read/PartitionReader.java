@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -27,17 +28,22 @@ public final class PartitionReader {
 
   /**
    * Records from {@code fromOffset} on, within the limit; at least one record when one exists.
-   * Every batch read is checked against its CRC.
+   * Every batch read is checked against its CRC, and against the row's {@code last_offset} and
+   * {@code record_count}, which the CRC does not cover: no record above {@code last_offset} is ever
+   * returned, and a batch walked to its end must hold {@code record_count} records ending at {@code
+   * last_offset}. A read that stops inside a batch does not walk the rest, except that one ending
+   * on the row's {@code last_offset} checks that nothing follows it, since the next read would
+   * start past this row.
    *
-   * @throws CorruptRecordException naming the first batch that does not match its CRC or does not
-   *     decode
+   * @throws CorruptRecordException naming the first batch that does not match its CRC or its row,
+   *     or does not decode
    */
   public static List<LogRecord> read(
       StatementCache session, TopicMeta topic, int partition, long fromOffset, ReadLimit limit)
       throws SQLException {
     PreparedStatement select =
         session.get(
-            "SELECT base_offset, records, crc, last_offset FROM "
+            "SELECT base_offset, records, crc, last_offset, record_count FROM "
                 + topic.logTable(partition)
                 + " WHERE last_offset >= ? ORDER BY last_offset");
     select.setLong(1, fromOffset);
@@ -46,8 +52,12 @@ public final class PartitionReader {
     try (ResultSet rs = select.executeQuery()) {
       while (rs.next()) {
         RecordBatch.Cursor batch = checkedBatch(rs, topic, partition);
+        long lastOffset = rs.getLong(4);
+        int walked = 0;
         try {
           while (batch.next()) {
+            walked++;
+            checkBelowLastOffset(batch, topic, partition, lastOffset);
             if (batch.offset() < fromOffset) {
               continue;
             }
@@ -65,15 +75,64 @@ public final class PartitionReader {
                     batch.value(),
                     RecordCodec.decodeHeaders(batch.headers())));
             if (records.size() >= limit.maxRecords()) {
+              if (batch.offset() == lastOffset) {
+                // The next read starts past this row: make sure it skips nothing.
+                while (batch.next()) {
+                  walked++;
+                  checkBelowLastOffset(batch, topic, partition, lastOffset);
+                }
+                checkWalked(rs, batch, walked, topic, partition, lastOffset);
+              }
               return records;
             }
           }
         } catch (IllegalArgumentException e) {
-          throw corrupt(topic, partition, rs.getLong(4), e.getMessage());
+          throw corrupt(topic, partition, lastOffset, e.getMessage());
         }
+        checkWalked(rs, batch, walked, topic, partition, lastOffset);
       }
     }
     return records;
+  }
+
+  private static void checkBelowLastOffset(
+      RecordBatch.Cursor batch, TopicMeta topic, int partition, long lastOffset) {
+    if (batch.offset() > lastOffset) {
+      throw corrupt(
+          topic,
+          partition,
+          lastOffset,
+          "it holds offset " + batch.offset() + ", above its last_offset");
+    }
+  }
+
+  /**
+   * Checks a batch walked to its end against its row: {@code record_count} in column 5, and its
+   * last record at {@code last_offset}.
+   */
+  private static void checkWalked(
+      ResultSet rs,
+      RecordBatch.Cursor batch,
+      int walked,
+      TopicMeta topic,
+      int partition,
+      long lastOffset)
+      throws SQLException {
+    long recordCount = rs.getLong(5);
+    if (walked != recordCount) {
+      throw corrupt(
+          topic,
+          partition,
+          lastOffset,
+          "its record_count is " + recordCount + " but it holds " + walked + " records");
+    }
+    if (batch.offset() != lastOffset) {
+      throw corrupt(
+          topic,
+          partition,
+          lastOffset,
+          "its last record is at offset " + batch.offset() + ", not at its last_offset");
+    }
   }
 
   /** The batch in the result set's current row (base_offset, records, crc, last_offset). */
@@ -104,6 +163,16 @@ public final class PartitionReader {
 
   public static PartitionState state(StatementCache session, TopicMeta topic, int partition)
       throws SQLException {
+    return findState(session, topic, partition)
+        .orElseThrow(
+            () ->
+                new SQLException(
+                    "no such table: partitions row of " + topic.name() + "-" + partition));
+  }
+
+  /** One partition's row of the partitions table; empty when there is no such row. */
+  public static Optional<PartitionState> findState(
+      StatementCache session, TopicMeta topic, int partition) throws SQLException {
     PreparedStatement select =
         session.get(
             "SELECT log_start_offset, next_offset, record_count, size_bytes FROM partitions"
@@ -112,10 +181,10 @@ public final class PartitionReader {
     select.setInt(2, partition);
     try (ResultSet rs = select.executeQuery()) {
       if (!rs.next()) {
-        throw new SQLException(
-            "no such table: partitions row of " + topic.name() + "-" + partition);
+        return Optional.empty();
       }
-      return new PartitionState(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+      return Optional.of(
+          new PartitionState(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
     }
   }
 
@@ -140,14 +209,16 @@ public final class PartitionReader {
    * The first offset whose timestamp is at or after {@code timestampMs}, as Kafka's ListOffsets.
    * Scans the batches' {@code max_timestamp_ms} from the start of the partition to the first batch
    * that holds a match, then that batch's records: there is no timestamp index, so this costs a
-   * scan of one row per batch before the match.
+   * scan of one row per batch before the match. The matching batch is walked to its end, which
+   * costs little beside its CRC, and checked against its row's {@code last_offset}, {@code
+   * record_count} and {@code max_timestamp_ms}.
    */
   public static OptionalLong offsetForTimestamp(
       StatementCache session, TopicMeta topic, int partition, long timestampMs)
       throws SQLException {
     PreparedStatement select =
         session.get(
-            "SELECT base_offset, records, crc, last_offset FROM "
+            "SELECT base_offset, records, crc, last_offset, record_count, max_timestamp_ms FROM "
                 + topic.logTable(partition)
                 + " WHERE max_timestamp_ms >= ? ORDER BY last_offset LIMIT 1");
     select.setLong(1, timestampMs);
@@ -156,17 +227,36 @@ public final class PartitionReader {
         return OptionalLong.empty();
       }
       RecordBatch.Cursor batch = checkedBatch(rs, topic, partition);
+      long lastOffset = rs.getLong(4);
+      long maxTimestampMs = rs.getLong(6);
+      int walked = 0;
+      OptionalLong found = OptionalLong.empty();
+      long largestTimestampMs = Long.MIN_VALUE;
       try {
         while (batch.next()) {
-          if (batch.timestampMs() >= timestampMs) {
-            return OptionalLong.of(batch.offset());
+          walked++;
+          checkBelowLastOffset(batch, topic, partition, lastOffset);
+          largestTimestampMs = Math.max(largestTimestampMs, batch.timestampMs());
+          if (found.isEmpty() && batch.timestampMs() >= timestampMs) {
+            found = OptionalLong.of(batch.offset());
           }
         }
       } catch (IllegalArgumentException e) {
-        throw corrupt(topic, partition, rs.getLong(4), e.getMessage());
+        throw corrupt(topic, partition, lastOffset, e.getMessage());
       }
-      throw corrupt(
-          topic, partition, rs.getLong(4), "its max_timestamp_ms is above all its records'");
+      checkWalked(rs, batch, walked, topic, partition, lastOffset);
+      if (largestTimestampMs != maxTimestampMs) {
+        throw corrupt(
+            topic,
+            partition,
+            lastOffset,
+            "its max_timestamp_ms is "
+                + maxTimestampMs
+                + " but its records' largest timestamp is "
+                + largestTimestampMs);
+      }
+      // Here the records' largest timestamp is max_timestamp_ms >= timestampMs: found is set.
+      return found;
     }
   }
 

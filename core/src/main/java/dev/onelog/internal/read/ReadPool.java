@@ -60,7 +60,12 @@ public final class ReadPool implements AutoCloseable {
     session.close();
   }
 
-  /** Closes idle sessions; sessions still lent are closed when given back. Idempotent. */
+  /**
+   * Closes idle sessions; sessions still lent are closed when given back. Idempotent.
+   *
+   * @throws SQLException the first session's failure to close, the others' added as suppressed;
+   *     every idle session is closed all the same
+   */
   @Override
   public void close() throws SQLException {
     SQLException failure = null;
@@ -70,7 +75,11 @@ public final class ReadPool implements AutoCloseable {
         try {
           session.close();
         } catch (SQLException e) {
-          failure = e;
+          if (failure == null) {
+            failure = e;
+          } else {
+            failure.addSuppressed(e);
+          }
         }
       }
       idle.clear();

@@ -2,9 +2,13 @@ package dev.onelog.internal.storage;
 
 import dev.onelog.Header;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -17,7 +21,9 @@ import java.util.List;
  *                                 int32 value length (-1 = null value), value
  * </pre>
  *
- * All integers are big-endian.
+ * All integers are big-endian. Decoding accepts a count of 0 as no headers, which writers never
+ * store, and refuses a name that is not valid UTF-8 rather than replace its bytes: no writer
+ * following docs/FORMAT.md produces one, so it means damage.
  */
 public final class RecordCodec {
   private RecordCodec() {}
@@ -52,13 +58,19 @@ public final class RecordCodec {
   /**
    * Decodes encoded headers; null decodes to no headers.
    *
-   * @throws IllegalArgumentException when the bytes are not a valid encoding
+   * @throws IllegalArgumentException when the bytes are not a valid encoding, a name's included
    */
   public static List<Header> decodeHeaders(byte[] encoded) {
     if (encoded == null) {
       return Collections.emptyList();
     }
     try {
+      // new String(bytes, UTF_8) would replace bad bytes silently; this decoder reports them.
+      CharsetDecoder utf8 =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT);
       ByteBuffer in = ByteBuffer.wrap(encoded);
       int count = in.getInt();
       if (count < 0 || count > encoded.length / 8) {
@@ -70,12 +82,15 @@ public final class RecordCodec {
         byte[] name = new byte[in.getInt()];
         in.get(name);
         int valueLength = in.getInt();
+        if (valueLength < -1) {
+          throw new IllegalArgumentException("header " + i + "'s value length is " + valueLength);
+        }
         byte[] value = null;
         if (valueLength >= 0) {
           value = new byte[valueLength];
           in.get(value);
         }
-        headers.add(new Header(new String(name, StandardCharsets.UTF_8), value));
+        headers.add(new Header(decodeName(utf8, name, i), value));
       }
       if (in.hasRemaining()) {
         throw new IllegalArgumentException(
@@ -87,6 +102,15 @@ public final class RecordCodec {
         throw e;
       }
       throw new IllegalArgumentException("malformed headers: " + e, e);
+    }
+  }
+
+  private static String decodeName(CharsetDecoder utf8, byte[] name, int index) {
+    try {
+      return utf8.decode(ByteBuffer.wrap(name)).toString();
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException(
+          "header " + index + "'s name is not valid UTF-8: " + HexFormat.of().formatHex(name), e);
     }
   }
 

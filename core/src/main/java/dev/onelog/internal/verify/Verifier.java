@@ -7,12 +7,14 @@ import dev.onelog.internal.storage.FileFormat;
 import dev.onelog.internal.storage.RecordBatch;
 import dev.onelog.internal.storage.RecordCodec;
 import dev.onelog.internal.storage.StatementCache;
+import dev.onelog.internal.storage.TopicCatalog;
 import dev.onelog.internal.storage.TopicMeta;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Checks a whole file in one read transaction (one consistent snapshot, never blocking the writer):
@@ -31,12 +33,21 @@ public final class Verifier {
 
   private Verifier() {}
 
-  public static VerifyReport verify(StatementCache session, List<TopicMeta> topics)
+  /**
+   * Checks the file on the session's connection, in one read transaction: the topic list too is
+   * read inside it, so that a topic created or deleted meanwhile is either wholly in the snapshot
+   * or wholly absent. Refreshes the catalog's cache as a side effect.
+   *
+   * @throws SQLException when SQLite fails (busy, I/O, a broken schema); damage it can read past is
+   *     reported as a problem instead
+   */
+  public static VerifyReport verify(StatementCache session, TopicCatalog catalog)
       throws SQLException {
     Verifier verifier = new Verifier();
     try (Statement s = session.connection().createStatement()) {
       s.execute("BEGIN");
       try {
+        List<TopicMeta> topics = catalog.list(session.connection());
         verifier.checkFile(s);
         for (TopicMeta topic : topics) {
           for (int p = 0; p < topic.partitions(); p++) {
@@ -84,13 +95,13 @@ public final class Verifier {
 
   private void checkPartition(StatementCache session, Statement s, TopicMeta topic, int partition)
       throws SQLException {
-    PartitionReader.PartitionState state;
-    try {
-      state = PartitionReader.state(session, topic, partition);
-    } catch (SQLException e) {
+    Optional<PartitionReader.PartitionState> row =
+        PartitionReader.findState(session, topic, partition);
+    if (row.isEmpty()) {
       problem(topic, partition, -1, "has no row in the partitions table");
       return;
     }
+    PartitionReader.PartitionState state = row.get();
     long count = 0;
     long bytes = 0;
     long previous = Long.MIN_VALUE;

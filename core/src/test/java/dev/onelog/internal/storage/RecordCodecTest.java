@@ -41,6 +41,40 @@ class RecordCodecTest {
   }
 
   @Test
+  void aCountOfZeroDecodesAsNoHeaders() {
+    // Writers never store it (no headers is headers length -1), but readers accept it.
+    assertEquals(List.of(), RecordCodec.decodeHeaders(new byte[] {0, 0, 0, 0}));
+  }
+
+  @Test
+  void aNameThatIsNotUtf8IsMalformedRatherThanReplaced() {
+    for (byte[] name :
+        new byte[][] {
+          {(byte) 0xff}, // never valid in UTF-8
+          {'a', (byte) 0xc3}, // cut off in the middle of a character
+          {(byte) 0xc0, (byte) 0xaf}, // '/' in an overlong form
+          {(byte) 0xed, (byte) 0xa0, (byte) 0x80} // a surrogate, U+D800
+        }) {
+      byte[] encoded = new byte[4 + 4 + name.length + 4];
+      java.nio.ByteBuffer.wrap(encoded).putInt(1).putInt(name.length).put(name).putInt(-1);
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> RecordCodec.decodeHeaders(encoded));
+      assertEquals(
+          "header 0's name is not valid UTF-8: " + java.util.HexFormat.of().formatHex(name),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void aValueLengthBelowMinusOneIsMalformedRatherThanANullValue() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> RecordCodec.decodeHeaders(new byte[] {0, 0, 0, 1, 0, 0, 0, 0, -1, -1, -1, -2}));
+    assertEquals("header 0's value length is -2", e.getMessage());
+  }
+
+  @Test
   void malformedHeadersAreAClearError() {
     IllegalArgumentException e =
         assertThrows(

@@ -1,0 +1,236 @@
+package dev.onelog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Rules of docs/FORMAT.md that readers must apply alike, held against Java and against {@code
+ * src/test/python/format_interop.py} (written from the page alone) on the same files: batches are
+ * written here byte by byte with plain SQL, as section 7 tells another program to, so that they can
+ * hold what Java's writer never writes. Needs {@code python3} on the PATH.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class FormatRulesIT {
+  @TempDir Path dir;
+
+  private static final TopicPartition T0 = TopicPartition.of("t", 0);
+
+  /** Every file a test wrote keeps the invariants, whatever its batches hold. */
+  @AfterEach
+  void checkInvariants() throws Exception {
+    try (var files = Files.walk(dir)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".db")).toList()) {
+        LogInvariants.check(file);
+      }
+    }
+  }
+
+  /** A file with topic t (id 1), one partition, one record appended by Java at offset 0. */
+  private Path fileWithTopicT(String name) {
+    Path file = dir.resolve(name);
+    try (OneLog log = OneLog.open(file)) {
+      log.createTopic(TopicSpec.named("t"));
+      log.append(ProducerRecord.of("t", "k", "v").withTimestampMs(1));
+    }
+    return file;
+  }
+
+  @Test
+  void aHeaderCountOfZeroIsNoHeadersToJavaAndPython() throws Exception {
+    Path file = fileWithTopicT("zero.db");
+    long offset = appendOneRecord(file, 7, new byte[] {0, 0, 0, 0});
+    try (OneLog log = OneLog.open(file)) {
+      assertEquals(List.of(), log.read(T0, offset, ReadLimit.DEFAULT).get(0).headers());
+      assertTrue(log.verify().ok(), log.verify().problems()::toString);
+    }
+    InteropProcess.Result python = InteropProcess.python(dir, file.toString(), "t", "--read-only");
+    assertEquals(0, python.exitStatus(), python::describe);
+    assertEquals(
+        "{\"topic\":\"t\",\"partition\":0,\"offset\":1,\"timestamp_ms\":7,\"key\":null,"
+            + "\"value\":null,\"headers\":[]}",
+        python.stdout().get(1),
+        python::describe);
+  }
+
+  @Test
+  void aHeaderNameThatIsNotUtf8IsDamageToJavaAndPython() throws Exception {
+    Path file = fileWithTopicT("name.db");
+    byte[] headers = {0, 0, 0, 1, 0, 0, 0, 2, 'a', (byte) 0xff, -1, -1, -1, -1};
+    long offset = appendOneRecord(file, 7, headers);
+    String why = "header 0's name is not valid UTF-8: 61ff";
+    try (OneLog log = OneLog.open(file)) {
+      CorruptRecordException e =
+          assertThrows(CorruptRecordException.class, () -> log.read(T0, offset, ReadLimit.DEFAULT));
+      assertTrue(
+          e.getMessage()
+              .startsWith("the batch of records ending at t-0@" + offset + " is damaged: " + why),
+          e.getMessage());
+      assertEquals(
+          List.of("t-0@" + offset + ": headers do not decode: " + why),
+          log.verify().problems().stream().map(VerifyReport.Problem::toString).toList());
+    }
+    InteropProcess.Result python = InteropProcess.python(dir, file.toString(), "t", "--read-only");
+    assertEquals(1, python.exitStatus(), python::describe);
+    assertTrue(
+        python.stderr().contains("t-0 batch 1..1, offset 1: headers: " + why), python::describe);
+  }
+
+  @Test
+  void negativeTimestampsAreReadByJavaAndPythonButNeitherWritesOne() throws Exception {
+    Path file = fileWithTopicT("negative.db");
+    appendOneRecord(file, -1, null);
+    appendOneRecord(file, Long.MIN_VALUE, null);
+    try (OneLog log = OneLog.open(file)) {
+      assertEquals(
+          List.of(1L, -1L, Long.MIN_VALUE),
+          log.read(T0, 0, ReadLimit.DEFAULT).stream().map(LogRecord::timestampMs).toList());
+      assertTrue(log.verify().ok(), log.verify().problems()::toString);
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> log.append(ProducerRecord.of("t", "k", "v").withTimestampMs(-1)));
+      assertEquals("timestampMs < 0: -1", e.getMessage());
+    }
+    InteropProcess.Result read = InteropProcess.python(dir, file.toString(), "t", "--read-only");
+    assertEquals(0, read.exitStatus(), read::describe);
+    assertTrue(read.stdout().get(1).contains(",\"timestamp_ms\":-1,"), read::describe);
+    assertTrue(
+        read.stdout().get(2).contains(",\"timestamp_ms\":" + Long.MIN_VALUE + ","), read::describe);
+    InteropProcess.Result append =
+        InteropProcess.python(dir, file.toString(), "t", "--append-only", "--timestamp-ms", "-1");
+    assertEquals(2, append.exitStatus(), append::describe);
+    assertTrue(append.stderr().contains("--timestamp-ms must be >= 0, was -1"), append::describe);
+  }
+
+  @Test
+  void pythonAppendsAKeyToThePartitionJavaAppendsItTo() throws Exception {
+    Path file = dir.resolve("keys.db");
+    try (OneLog log = OneLog.open(file)) {
+      log.createTopic(TopicSpec.named("six").withPartitions(6));
+    }
+    List<String> keys =
+        List.of("", "a", "ab", "abc", "abcd", "abcde", "k1", "orders-42", "ünï", "user-1234567");
+    Map<String, Integer> fromPython = new LinkedHashMap<>();
+    for (String key : keys) {
+      InteropProcess.Result python =
+          InteropProcess.python(
+              dir, file.toString(), "six", "--append-only", "--key", key, "--value", "py");
+      assertEquals(0, python.exitStatus(), python::describe);
+      Matcher partition =
+          Pattern.compile("^\\{\"appended\":\\{\"topic\":\"six\",\"partition\":(\\d+),")
+              .matcher(python.stdout().get(0));
+      assertTrue(partition.find(), python::describe);
+      fromPython.put(key, Integer.parseInt(partition.group(1)));
+    }
+    Map<String, Integer> fromJava = new LinkedHashMap<>();
+    try (OneLog log = OneLog.open(file)) {
+      for (String key : keys) {
+        fromJava.put(key, log.append(ProducerRecord.of("six", key, "java")).partition());
+      }
+      assertTrue(log.verify().ok(), log.verify().problems()::toString);
+    }
+    assertEquals(fromJava, fromPython);
+    assertTrue(new HashSet<>(fromJava.values()).size() >= 4, "keys spread: " + fromJava);
+  }
+
+  @Test
+  void pythonOpensAFileWhosePathNeedsPercentEncodingInItsUri() throws Exception {
+    // Unencoded in a file: URI, '#' would end the path, '?' start the parameters and "%41"
+    // read as 'A': SQLite would open, and with mode=rw even create, another file.
+    Path parent = Files.createDirectories(dir.resolve("uri"));
+    Path file = Files.createDirectories(parent.resolve("a dir #1 100%41 ?x=1")).resolve("log.db");
+    try (OneLog log = OneLog.open(file)) {
+      log.createTopic(TopicSpec.named("t"));
+      log.append(ProducerRecord.of("t", "k", "java").withTimestampMs(1));
+    }
+    InteropProcess.Result python =
+        InteropProcess.python(
+            dir,
+            file.toString(),
+            "t",
+            "--key",
+            "py-key",
+            "--value",
+            "python",
+            "--timestamp-ms",
+            "2");
+    assertEquals(0, python.exitStatus(), python::describe);
+    assertTrue(python.stdout().get(0).contains("\"value\":\"6a617661\""), python::describe);
+    assertTrue(python.stdout().get(2).startsWith("{\"appended\":"), python::describe);
+    try (OneLog log = OneLog.open(file)) {
+      assertEquals("python", log.read(T0, 1, ReadLimit.DEFAULT).get(0).valueAsString());
+    }
+    try (var entries = Files.list(parent)) {
+      assertEquals(
+          List.of(file.getParent()), entries.toList(), "no other file was opened or created");
+    }
+  }
+
+  /**
+   * Appends one record with no key and no value, the given timestamp and the given encoded headers
+   * (raw bytes, whatever they hold; null for none) to t-0, following FORMAT.md section 7; returns
+   * its offset.
+   */
+  static long appendOneRecord(Path file, long timestampMs, byte[] headers) throws Exception {
+    int headersLength = headers == null ? -1 : headers.length;
+    byte[] records =
+        ByteBuffer.allocate(24 + Math.max(0, headersLength))
+            .putInt(0)
+            .putLong(timestampMs)
+            .putInt(-1)
+            .putInt(-1)
+            .putInt(headersLength)
+            .put(headers == null ? new byte[0] : headers)
+            .array();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      s.execute("BEGIN IMMEDIATE");
+      long offset;
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT next_offset FROM partitions WHERE topic_id = 1 AND partition = 0")) {
+        assertTrue(rs.next());
+        offset = rs.getLong(1);
+      }
+      try (PreparedStatement insert =
+          c.prepareStatement(
+              "INSERT INTO log_1_0 (last_offset, base_offset, record_count, max_timestamp_ms,"
+                  + " records, crc) VALUES (?, ?, 1, ?, ?, ?)")) {
+        insert.setLong(1, offset);
+        insert.setLong(2, offset);
+        insert.setLong(3, timestampMs);
+        insert.setBytes(4, records);
+        insert.setLong(5, LogInvariants.crc(offset, records));
+        insert.executeUpdate();
+      }
+      s.executeUpdate(
+          "UPDATE partitions SET next_offset = next_offset + 1, record_count = record_count + 1,"
+              + " size_bytes = size_bytes + "
+              + Math.max(0, headersLength)
+              + " WHERE topic_id = 1 AND partition = 0");
+      s.execute("COMMIT");
+      return offset;
+    }
+  }
+}
