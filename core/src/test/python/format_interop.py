@@ -45,7 +45,7 @@ import time
 import urllib.parse
 
 APPLICATION_ID = 0x314C4F47  # "1LOG"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 READ_BATCHES_PER_QUERY = 4  # small, so that reading a partition takes several queries
 RECORD_OVERHEAD_BYTES = 24  # int32 delta, int64 timestamp, three int32 lengths
 APPENDED_HEADERS = [("origin", b"python"), ("nothing", None)]
