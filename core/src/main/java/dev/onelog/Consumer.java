@@ -61,9 +61,9 @@ public final class Consumer implements AutoCloseable {
     return this;
   }
 
-  /** For tests: the longest wait between two looks at other processes' commits. */
-  Consumer maxWaitMs(long ms) {
-    fetcher.maxWaitMs(ms);
+  /** For tests: only this process's commits end a wait, never a look at the file. */
+  Consumer ignoreOtherProcesses() {
+    fetcher.ignoreOtherProcesses();
     return this;
   }
 

@@ -287,6 +287,34 @@ class MultiProcessIT {
     }
   }
 
+  /**
+   * Before the fix, a consumer kept reading the deleted topic's table by its cached id and failed
+   * with a StorageException on every poll. Now the poll that notices says so once, and the next
+   * reads the new topic from its start.
+   */
+  @Test
+  void aConsumerReadsTheNewTopicAfterAnotherProcessRecreatedIt() throws Exception {
+    file = dir.resolve("f.db");
+    try (OneLog log = OneLog.open(file)) {
+      log.createTopic(TopicSpec.named("reborn"));
+      log.append(ProducerRecord.of("reborn", "k", "old topic"));
+      try (Consumer consumer = log.consumer("reborn")) {
+        assertEquals("old topic", consumer.poll(Duration.ofSeconds(5)).get(0).valueAsString());
+        Child child = start(List.of("--recreate-topic", file.toString(), "reborn", "1"));
+        child.awaitSuccess("RECREATED");
+        try (OneLog other = OneLog.open(file)) {
+          other.append(ProducerRecord.of("reborn", "k", "new topic"));
+        }
+        UnknownTopicException noticed =
+            assertThrows(UnknownTopicException.class, () -> consumer.poll(Duration.ofSeconds(5)));
+        assertTrue(noticed.getMessage().contains("reborn"), noticed.getMessage());
+        List<LogRecord> records = consumer.poll(Duration.ofSeconds(5));
+        assertEquals(List.of("new topic"), records.stream().map(LogRecord::valueAsString).toList());
+        assertEquals(0, records.get(0).offset());
+      }
+    }
+  }
+
   // ---- Child processes ----
 
   private record Ack(int partition, long offset, String value) {}

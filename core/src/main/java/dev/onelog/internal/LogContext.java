@@ -33,11 +33,11 @@ import java.util.function.Function;
  * (groups, later the event store) instead of the log itself: options, the topic catalog, the
  * writer, the read pool, the commit signal, and the close order.
  *
- * <p>Close order: consumers and group members first (they may still commit offsets through the
- * writer), then layers in the reverse order of their creation, then the read pool, then the writer,
- * which commits what is queued and checkpoints the WAL with the last connection. Closing always
- * runs every stage, even when one throws; the first failure is thrown at the end with the others
- * suppressed.
+ * <p>Close order: consumers and group members first, while the log still works for them (a member
+ * leaves its group through the writer), then the log refuses new calls, then layers in the reverse
+ * order of their creation, then the read pool, then the writer, which commits what is queued and
+ * checkpoints the WAL with the last connection. Closing always runs every stage, even when one
+ * throws; the first failure is thrown at the end with the others suppressed.
  *
  * <p>Thread-safe. {@code attached} and {@code layers} are concurrent or guarded by this.
  */
@@ -209,7 +209,7 @@ public final class LogContext {
   /** Registers a consumer or member, closed before the rest when the log closes. */
   public void attach(AutoCloseable consumer) {
     attached.add(consumer);
-    if (closed) {
+    if (closing.get()) {
       attached.remove(consumer);
       throw closedException();
     }
@@ -240,12 +240,14 @@ public final class LogContext {
     if (!closing.compareAndSet(false, true)) {
       return;
     }
-    closed = true;
-    signal.wakeAll(); // pollers waiting for records notice the close at once
     List<Throwable> failures = new ArrayList<>();
+    // Consumers and members first, while the log still works for them: a member leaves its group
+    // through the writer. New consumers are refused from here on (attach checks closing).
     for (AutoCloseable consumer : List.copyOf(attached)) {
       closeRecording(consumer, failures);
     }
+    closed = true;
+    signal.wakeAll(); // pollers waiting for records notice the close at once
     List<AutoCloseable> created;
     synchronized (this) {
       created = new ArrayList<>(layers.values());

@@ -26,8 +26,8 @@ import java.util.Set;
  * position per partition, kept in memory, and {@link #poll}, which returns as soon as records
  * exist. A commit in this process wakes it at once; another process's commit is noticed through
  * SQLite's {@code PRAGMA data_version}, polled at an interval that starts at {@value #MIN_WAIT_MS}
- * ms and doubles up to {@link #maxWaitMs} (default {@value #MAX_WAIT_MS} ms) while nothing arrives.
- * It never spins, and never holds more than one poll's records in memory.
+ * ms and doubles up to {@value #MAX_WAIT_MS} ms while nothing arrives. It never spins, and never
+ * holds more than one poll's records in memory.
  *
  * <p>A topic deleted and created again (by this process or another) is noticed by its id: the poll
  * that notices throws {@link UnknownTopicException}, and the positions of its partitions move to
@@ -64,7 +64,7 @@ public final class PartitionFetcher implements AutoCloseable {
   private int nextPartition;
   private int maxPollRecords = ReadLimit.DEFAULT.maxRecords();
   private long maxPollBytes = ReadLimit.DEFAULT.maxBytes();
-  private long maxWaitMs = MAX_WAIT_MS;
+  private boolean ignoreOtherProcesses;
 
   /** Guarded by lock. */
   private boolean polling;
@@ -97,12 +97,12 @@ public final class PartitionFetcher implements AutoCloseable {
     this.maxPollBytes = bytes;
   }
 
-  /** The longest wait between two looks at other processes' commits. */
-  public void maxWaitMs(long ms) {
-    if (ms < MIN_WAIT_MS) {
-      throw new IllegalArgumentException("maxWaitMs < " + MIN_WAIT_MS + ": " + ms);
-    }
-    this.maxWaitMs = ms;
+  /**
+   * For tests: never look at other processes' commits, so that only this process's commit signal
+   * can end a wait.
+   */
+  public void ignoreOtherProcesses() {
+    this.ignoreOtherProcesses = true;
   }
 
   /** Starts fetching a partition from {@code position}; the topic's id is looked up now. */
@@ -233,14 +233,17 @@ public final class PartitionFetcher implements AutoCloseable {
           return List.of();
         }
         ensureOpen();
-        boolean otherCommitted = !woken && PartitionReader.dataVersion(reader) != seenDataVersion;
+        boolean otherCommitted =
+            !woken
+                && !ignoreOtherProcesses
+                && PartitionReader.dataVersion(reader) != seenDataVersion;
         if (hook != null && hook.stopWaiting(reader, otherCommitted)) {
           return List.of();
         }
         if (woken || otherCommitted) {
           break;
         }
-        waitMs = Math.min(waitMs * 2, maxWaitMs);
+        waitMs = Math.min(waitMs * 2, MAX_WAIT_MS);
       }
     }
   }
