@@ -17,6 +17,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -157,6 +163,60 @@ class OpenAndCloseTest {
     assertThrows(IllegalArgumentException.class, () -> builder.busyTimeout(Duration.ofMillis(-1)));
     assertThrows(IllegalArgumentException.class, () -> builder.maxFileSizeBytes(-1));
     assertThrows(IllegalArgumentException.class, () -> builder.maxQueuedBytes(10));
+    assertEquals(
+        "maxQueuedBytes must be 1024 to 1073741824 (1 GiB), was 1073741825",
+        assertThrows(IllegalArgumentException.class, () -> builder.maxQueuedBytes((1 << 30) + 1))
+            .getMessage());
+  }
+
+  /** Before the limit, a queue above 1 GiB overflowed the semaphore when the writer stopped. */
+  @Test
+  void theLargestQueueClosesCleanlyAndSendersBlockedOnAFullQueueAreReleased() throws Exception {
+    try (OneLog log = logs.open(logs.builder().maxQueuedBytes(1 << 30))) {
+      log.createTopic(TopicSpec.named("t"));
+      log.append(ProducerRecord.of("t", null, "x"));
+    }
+    OneLog log = logs.open(OneLog.builder(logs.file("small.db")).maxQueuedBytes(1024));
+    log.createTopic(TopicSpec.named("t"));
+    CountDownLatch hold = new CountDownLatch(1);
+    CountDownLatch holding = new CountDownLatch(1);
+    ExecutorService pool = Executors.newCachedThreadPool();
+    try {
+      Future<?> holder =
+          pool.submit(
+              () ->
+                  log.transaction(
+                      tx -> {
+                        holding.countDown();
+                        hold.await();
+                      }));
+      holding.await();
+      List<Future<?>> senders = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        senders.add(
+            pool.submit(
+                () -> {
+                  for (int k = 0; k < 20; k++) {
+                    log.send(ProducerRecord.of("t", null, new byte[500]));
+                  }
+                  return null;
+                }));
+      }
+      Thread.sleep(200); // the senders fill the 1 KiB queue and block
+      Future<?> closer = pool.submit(log::close);
+      hold.countDown();
+      closer.get(10, TimeUnit.SECONDS);
+      holder.get(10, TimeUnit.SECONDS);
+      for (Future<?> sender : senders) {
+        try {
+          sender.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          assertTrue(e.getCause() instanceof LogClosedException, e.getCause().toString());
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

@@ -209,8 +209,10 @@ public final class Writer implements AutoCloseable {
       log.error("the writer of {} stopped", options.path(), e);
     } finally {
       stopped = true;
-      // Wake senders blocked on a full queue: each passes the permits on and fails (submit).
-      budget.release(options.maxQueuedBytes());
+      // Wake senders blocked on a full queue: each passes the permits on and fails (submit). The
+      // budget never held more than maxQueuedBytes (at most 1 GiB), so this cannot overflow.
+      budget.release(
+          Math.min(options.maxQueuedBytes(), Integer.MAX_VALUE - budget.availablePermits()));
       failRemaining();
     }
   }

@@ -1,0 +1,92 @@
+package dev.onelog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.onelog.group.OffsetAndMetadata;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Format 2 files (format 3 without the consumer group tables) are upgraded in place when opened to
+ * write, and refused when opened read-only.
+ */
+class Format2UpgradeTest {
+  @RegisterExtension final LogFixture logs = new LogFixture();
+
+  private static final TopicPartition T0 = TopicPartition.of("t", 0);
+
+  /** A format 2 file: written by this version, then its group tables dropped with plain SQL. */
+  private static void writeFormat2File(Path file) throws SQLException {
+    try (OneLog log = OneLog.open(file)) {
+      log.createTopic(TopicSpec.named("t"));
+      for (int i = 0; i < 10; i++) {
+        log.append(ProducerRecord.of("t", "k" + i, "v" + i));
+      }
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      for (String table :
+          List.of("group_offsets", "group_partitions", "group_members", "consumer_groups")) {
+        s.execute("DROP TABLE " + table);
+      }
+      s.execute("PRAGMA user_version=2");
+    }
+  }
+
+  private static List<String> tables(Path file) throws SQLException {
+    List<String> names = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT name FROM sqlite_schema ORDER BY name")) {
+      while (rs.next()) {
+        names.add(rs.getString(1));
+      }
+    }
+    return names;
+  }
+
+  @Test
+  void openingAFormat2FileAddsTheGroupTablesAndKeepsEveryRecord() throws Exception {
+    Path file = logs.file("two.db");
+    writeFormat2File(file);
+    try (OneLog log = OneLog.open(file)) {
+      assertEquals(10, log.nextOffset(T0));
+      assertEquals("v9", log.read(T0, 9, ReadLimit.DEFAULT).get(0).valueAsString());
+      log.transaction(tx -> tx.commitOffsets("g", Map.of(T0, OffsetAndMetadata.of(4))));
+      assertEquals(4, log.groups().committed("g").get(T0).offset());
+    }
+    assertEquals(
+        List.of(
+            "consumer_groups",
+            "group_members",
+            "group_members_instance",
+            "group_offsets",
+            "group_partitions",
+            "log_1_0",
+            "partitions",
+            "sqlite_autoindex_topics_1",
+            "sqlite_sequence",
+            "topics"),
+        tables(file));
+  }
+
+  @Test
+  void aReadOnlyOpenRefusesFormat2() throws Exception {
+    Path file = logs.dir().resolve("two.db"); // stays format 2: not for LogInvariants
+    writeFormat2File(file);
+    OlderFormatException e =
+        assertThrows(OlderFormatException.class, () -> OneLog.builder(file).readOnly().open());
+    assertEquals(2, e.fileFormatVersion());
+    assertEquals(3, e.supportedFormatVersion());
+  }
+}
