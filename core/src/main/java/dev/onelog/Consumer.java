@@ -82,16 +82,12 @@ public final class Consumer implements AutoCloseable {
   }
 
   public void seekToBeginning() {
-    for (TopicPartition partition : partitions) {
-      fetcher.seek(partition, state(partition).logStartOffset());
-    }
+    fetcher.seekToBeginning(partitions);
   }
 
   /** Skips every record stored so far: the next poll returns only records appended from now on. */
   public void seekToEnd() {
-    for (TopicPartition partition : partitions) {
-      fetcher.seek(partition, state(partition).nextOffset());
-    }
+    fetcher.seekToEnd(partitions);
   }
 
   /** Positions each partition at its first record at or after {@code time}, or at its end. */
@@ -140,14 +136,6 @@ public final class Consumer implements AutoCloseable {
    */
   public List<LogRecord> poll(Duration timeout) {
     return fetcher.poll(timeout, null);
-  }
-
-  private PartitionReader.PartitionState state(TopicPartition partition) {
-    return context.read(
-        "reading " + partition,
-        session ->
-            PartitionReader.state(
-                session, context.partitionTopic(partition, session), partition.partition()));
   }
 
   /** Releases the consumer's read connection. Idempotent; any thread. */

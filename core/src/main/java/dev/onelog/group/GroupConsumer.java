@@ -4,14 +4,13 @@ import dev.onelog.LogClosedException;
 import dev.onelog.LogRecord;
 import dev.onelog.TopicPartition;
 import dev.onelog.internal.LogContext;
-import dev.onelog.internal.group.GroupCoordinator;
+import dev.onelog.internal.group.GroupIds;
 import dev.onelog.internal.group.GroupQueries;
-import dev.onelog.internal.group.LocalMember;
-import dev.onelog.internal.group.MemberView;
+import dev.onelog.internal.group.MemberSession;
+import dev.onelog.internal.group.MemberSettings;
+import dev.onelog.internal.group.Subscription;
 import dev.onelog.internal.read.PartitionFetcher;
-import dev.onelog.internal.read.PartitionReader;
-import dev.onelog.internal.storage.StatementCache;
-import dev.onelog.internal.storage.TopicMeta;
+import dev.onelog.internal.storage.TopicNames;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collection;
@@ -19,9 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,65 +62,46 @@ public final class GroupConsumer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupConsumer.class);
 
   private final LogContext context;
-  private final GroupCoordinator coordinator;
-  private final Builder settings;
+  private final MemberSettings settings;
   private final PartitionFetcher fetcher;
-  private final Set<TopicPartition> active = new LinkedHashSet<>();
+  private final MemberSession session;
   private final AutoCloseable logCloseHook = this::abandon;
-  private LocalMember member;
-  private long seenViewVersion = -1;
-  private long syncedGeneration = -1;
   private long nextAutoCommitNanos;
   private volatile boolean closed;
 
-  private GroupConsumer(LogContext context, Builder settings) {
+  private GroupConsumer(LogContext context, MemberSettings settings) {
     this.context = context;
     this.settings = settings;
-    this.coordinator = GroupCoordinator.of(context);
-    this.fetcher = new PartitionFetcher(context, "member of group '" + settings.groupId + "'");
-    fetcher.maxPollRecords(settings.maxPollRecords);
+    this.fetcher = new PartitionFetcher(context, "member of group '" + settings.groupId() + "'");
+    fetcher.maxPollRecords(settings.maxPollRecords());
+    this.session = new MemberSession(context, settings, fetcher);
     context.attach(logCloseHook);
     try {
-      join();
+      session.join();
     } catch (RuntimeException e) {
       context.detach(logCloseHook);
       closeFetcher(e);
       throw e;
     }
-    nextAutoCommitNanos = System.nanoTime() + settings.autoCommitIntervalMs * 1_000_000L;
-  }
-
-  private void join() {
-    LocalMember joining =
-        new LocalMember(
-            settings.groupId,
-            "member-" + UUID.randomUUID(),
-            settings.instanceId,
-            Clients.thisProcess(),
-            settings.subscription(),
-            settings.assignor,
-            settings.sessionTimeout.toMillis(),
-            settings.heartbeatInterval.toMillis(),
-            settings.maxPollInterval.toMillis());
-    coordinator.join(joining);
-    member = joining;
-    seenViewVersion = -1;
-    syncedGeneration = -1;
+    nextAutoCommitNanos = System.nanoTime() + settings.autoCommitIntervalMs() * 1_000_000L;
   }
 
   public String groupId() {
-    return settings.groupId;
+    return settings.groupId();
   }
 
   /** This member's id in the group; a new one after its session expired and it joined again. */
   public String memberId() {
-    return member.memberId();
+    return session.member().memberId();
   }
 
   /** Who commits, for {@link dev.onelog.Transaction#commitOffsets}. */
   public ConsumerGroupMetadata groupMetadata() {
     return new ConsumerGroupMetadata(
-        settings.groupId, member.memberId(), member.view().generation(), settings.instanceId);
+        settings.groupId(),
+        session.member().memberId(),
+        session.member().view().generation(),
+        settings.instanceId());
   }
 
   /**
@@ -135,163 +116,23 @@ public final class GroupConsumer implements AutoCloseable {
    */
   public List<LogRecord> poll(Duration timeout) {
     ensureOpen();
-    member.polled();
+    session.polled();
     long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
     maybeAutoCommit();
     while (true) {
-      reconcile();
+      try {
+        session.reconcile();
+      } catch (FencedInstanceException e) {
+        closed = true;
+        throw e;
+      }
       long remaining = Math.max(0, deadline - System.nanoTime());
-      List<LogRecord> records = fetcher.poll(Duration.ofNanos(remaining), this::stopWaiting);
+      List<LogRecord> records = fetcher.poll(Duration.ofNanos(remaining), session::stopWaiting);
       if (!records.isEmpty() || System.nanoTime() - deadline >= 0) {
         return records;
       }
-      member.polled();
+      session.polled();
     }
-  }
-
-  /** Ends a poll's wait when the group changed, and asks for a sync when another process did. */
-  private boolean stopWaiting(StatementCache session, boolean otherCommitted) throws SQLException {
-    if (member.viewVersion() != seenViewVersion) {
-      return true;
-    }
-    if (otherCommitted) {
-      MemberView view = member.view();
-      if (view.isWaiting()
-          || GroupQueries.generation(session, settings.groupId) != view.generation()) {
-        coordinator.requestSync();
-      }
-    }
-    return false;
-  }
-
-  /** Applies the latest view: loses, revokes, releases and assigns partitions. */
-  private void reconcile() {
-    long version = member.viewVersion();
-    if (version == seenViewVersion) {
-      return;
-    }
-    seenViewVersion = version;
-    MemberView view = member.view();
-    if (view.status() != MemberView.Status.MEMBER) {
-      lose(Set.copyOf(active));
-      if (view.status() == MemberView.Status.REPLACED) {
-        closed = true;
-        coordinator.forget(member);
-        throw new FencedInstanceException(
-            "a newer member of group '"
-                + settings.groupId
-                + "' took over static instance id '"
-                + settings.instanceId
-                + "', so this member ("
-                + member.memberId()
-                + ") was fenced; close it",
-            settings.groupId,
-            settings.instanceId);
-      }
-      log.info("{} was removed from the group (its session expired); joining again", member);
-      coordinator.forget(member);
-      join();
-      return;
-    }
-    Set<TopicPartition> lost = new LinkedHashSet<>(active);
-    lost.removeAll(view.owned().keySet());
-    lose(lost);
-    boolean eagerRound =
-        !settings.assignor.isCooperative() && view.generation() != syncedGeneration;
-    Set<TopicPartition> revoke = new LinkedHashSet<>();
-    for (TopicPartition partition : active) {
-      if (eagerRound || !view.assigned().contains(partition)) {
-        revoke.add(partition);
-      }
-    }
-    Set<TopicPartition> stray = new LinkedHashSet<>(view.owned().keySet());
-    stray.removeAll(active);
-    stray.removeAll(view.assigned());
-    if (!revoke.isEmpty() || !stray.isEmpty()) {
-      if (!revoke.isEmpty()) {
-        if (settings.autoCommitIntervalMs > 0) {
-          commitQuietly(positionsOf(revoke));
-        }
-        settings.listener.onPartitionsRevoked(Set.copyOf(revoke));
-        fetcher.unassign(revoke);
-        active.removeAll(revoke);
-      }
-      Set<TopicPartition> released = new LinkedHashSet<>(revoke);
-      released.addAll(stray);
-      coordinator.release(member, released);
-      seenViewVersion = member.viewVersion();
-      view = member.view();
-    }
-    syncedGeneration = view.generation();
-    Set<TopicPartition> assigned = new LinkedHashSet<>();
-    for (TopicPartition partition : view.owned().keySet()) {
-      if (view.assigned().contains(partition) && !active.contains(partition)) {
-        assigned.add(partition);
-      }
-    }
-    if (!assigned.isEmpty()) {
-      Map<TopicPartition, Long> starts = startPositions(assigned);
-      starts.forEach(fetcher::assign);
-      active.addAll(assigned);
-      settings.listener.onPartitionsAssigned(Set.copyOf(assigned));
-    }
-  }
-
-  private void lose(Set<TopicPartition> lost) {
-    if (lost.isEmpty()) {
-      return;
-    }
-    fetcher.unassign(lost);
-    active.removeAll(lost);
-    settings.listener.onPartitionsLost(Set.copyOf(lost));
-  }
-
-  /** Where each newly held partition starts: its committed offset, or the reset policy's. */
-  private Map<TopicPartition, Long> startPositions(Set<TopicPartition> partitions) {
-    return fetcher.read(
-        "finding the committed offsets of group " + settings.groupId,
-        session -> {
-          Map<TopicPartition, Long> starts = new LinkedHashMap<>();
-          for (TopicPartition partition : partitions) {
-            TopicMeta topic = context.partitionTopic(partition, session);
-            PartitionReader.PartitionState state =
-                PartitionReader.state(session, topic, partition.partition());
-            OffsetAndMetadata committed =
-                GroupQueries.committed(session, settings.groupId, partition);
-            long earliest = state.logStartOffset();
-            long next = state.nextOffset();
-            if (committed != null && committed.offset() >= earliest && committed.offset() <= next) {
-              starts.put(partition, committed.offset());
-              continue;
-            }
-            switch (settings.offsetReset) {
-              case EARLIEST -> starts.put(partition, earliest);
-              case LATEST -> starts.put(partition, next);
-              case NONE ->
-                  throw new NoOffsetForPartitionException(
-                      (committed == null
-                              ? "group '" + settings.groupId + "' has no committed offset for "
-                              : "the committed offset "
-                                  + committed.offset()
-                                  + " of group '"
-                                  + settings.groupId
-                                  + "' is outside the offsets "
-                                  + earliest
-                                  + ".."
-                                  + next
-                                  + " that ")
-                          + partition
-                          + (committed == null ? "" : " holds")
-                          + ", and its offset reset policy is NONE; commit an offset for it"
-                          + " (onelog groups reset) or choose EARLIEST or LATEST",
-                      partition,
-                      committed == null ? -1 : committed.offset(),
-                      earliest,
-                      next);
-            }
-          }
-          return starts;
-        });
   }
 
   // ---- Commits ----
@@ -303,7 +144,7 @@ public final class GroupConsumer implements AutoCloseable {
    * @throws CommitFailedException when the member no longer holds one of them
    */
   public void commitSync() {
-    commitSync(positionsOf(active));
+    commitSync(session.positions());
   }
 
   /**
@@ -318,7 +159,7 @@ public final class GroupConsumer implements AutoCloseable {
 
   /** Commits the current positions without waiting; the future fails as commitSync throws. */
   public CompletableFuture<Void> commitAsync() {
-    return commitAsync(positionsOf(active));
+    return commitAsync(session.positions());
   }
 
   public CompletableFuture<Void> commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets) {
@@ -326,24 +167,14 @@ public final class GroupConsumer implements AutoCloseable {
     if (offsets.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    return coordinator.commit(member, member.view().generation(), offsets);
+    return session.commit(offsets);
   }
 
   /** The group's committed offsets of these partitions; absent ones have none. */
   public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions) {
     return fetcher.read(
-        "reading the committed offsets of group " + settings.groupId,
-        session -> {
-          Map<TopicPartition, OffsetAndMetadata> out = new LinkedHashMap<>();
-          for (TopicPartition partition : partitions) {
-            OffsetAndMetadata committed =
-                GroupQueries.committed(session, settings.groupId, partition);
-            if (committed != null) {
-              out.put(partition, committed);
-            }
-          }
-          return out;
-        });
+        "reading the committed offsets of group " + settings.groupId(),
+        s -> GroupQueries.committed(s, settings.groupId(), partitions));
   }
 
   /**
@@ -352,16 +183,8 @@ public final class GroupConsumer implements AutoCloseable {
    */
   public long lag(TopicPartition partition) {
     return fetcher.read(
-        "measuring the lag of group " + settings.groupId,
-        session -> {
-          TopicMeta topic = context.partitionTopic(partition, session);
-          PartitionReader.PartitionState state =
-              PartitionReader.state(session, topic, partition.partition());
-          OffsetAndMetadata committed =
-              GroupQueries.committed(session, settings.groupId, partition);
-          long from = committed == null ? state.logStartOffset() : committed.offset();
-          return Math.max(0, state.nextOffset() - from);
-        });
+        "measuring the lag of group " + settings.groupId(),
+        s -> GroupQueries.lag(s, context.catalog(), settings.groupId(), partition));
   }
 
   /**
@@ -380,47 +203,27 @@ public final class GroupConsumer implements AutoCloseable {
   }
 
   private void maybeAutoCommit() {
-    if (settings.autoCommitIntervalMs <= 0 || System.nanoTime() - nextAutoCommitNanos < 0) {
+    if (!settings.autoCommits() || System.nanoTime() - nextAutoCommitNanos < 0) {
       return;
     }
-    nextAutoCommitNanos = System.nanoTime() + settings.autoCommitIntervalMs * 1_000_000L;
-    Map<TopicPartition, OffsetAndMetadata> positions = positionsOf(active);
+    nextAutoCommitNanos = System.nanoTime() + settings.autoCommitIntervalMs() * 1_000_000L;
+    Map<TopicPartition, OffsetAndMetadata> positions = session.positions();
     if (!positions.isEmpty()) {
       commitAsync(positions)
           .whenComplete(
               (ignored, failure) -> {
                 if (failure != null && !context.isClosed()) {
-                  log.warn("automatic commit of group {} failed", settings.groupId, failure);
+                  log.warn("automatic commit of group {} failed", settings.groupId(), failure);
                 }
               });
     }
-  }
-
-  private void commitQuietly(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    if (offsets.isEmpty()) {
-      return;
-    }
-    try {
-      commitSync(offsets);
-    } catch (CommitFailedException e) {
-      log.warn("committing offsets of group {} before revoking failed", settings.groupId, e);
-    }
-  }
-
-  private Map<TopicPartition, OffsetAndMetadata> positionsOf(
-      Collection<TopicPartition> partitions) {
-    Map<TopicPartition, OffsetAndMetadata> positions = new LinkedHashMap<>();
-    for (TopicPartition partition : partitions) {
-      positions.put(partition, OffsetAndMetadata.of(fetcher.position(partition)));
-    }
-    return positions;
   }
 
   // ---- Positions ----
 
   /** The partitions this member holds now; an unmodifiable copy. */
   public Set<TopicPartition> assignment() {
-    return Set.copyOf(active);
+    return session.active();
   }
 
   /** What this member subscribes to: topic names, or "pattern ..." */
@@ -438,15 +241,11 @@ public final class GroupConsumer implements AutoCloseable {
   }
 
   public void seekToBeginning(Collection<TopicPartition> partitions) {
-    for (TopicPartition partition : partitions) {
-      fetcher.seek(partition, state(partition).logStartOffset());
-    }
+    fetcher.seekToBeginning(partitions);
   }
 
   public void seekToEnd(Collection<TopicPartition> partitions) {
-    for (TopicPartition partition : partitions) {
-      fetcher.seek(partition, state(partition).nextOffset());
-    }
+    fetcher.seekToEnd(partitions);
   }
 
   public void pause(Collection<TopicPartition> partitions) {
@@ -461,20 +260,11 @@ public final class GroupConsumer implements AutoCloseable {
     return fetcher.paused();
   }
 
-  private PartitionReader.PartitionState state(TopicPartition partition) {
-    fetcher.position(partition);
-    return fetcher.read(
-        "reading " + partition,
-        session ->
-            PartitionReader.state(
-                session, context.partitionTopic(partition, session), partition.partition()));
-  }
-
   private void ensureOpen() {
     if (closed) {
       throw context.isClosed()
           ? context.closedException()
-          : new LogClosedException("this member of group '" + settings.groupId + "' is closed");
+          : new LogClosedException("this member of group '" + settings.groupId() + "' is closed");
     }
     fetcher.ensureOpen();
   }
@@ -494,18 +284,12 @@ public final class GroupConsumer implements AutoCloseable {
     }
     RuntimeException failure = null;
     try {
-      if (!context.isClosed() && member.view().status() == MemberView.Status.MEMBER) {
-        if (settings.autoCommitIntervalMs > 0) {
-          commitQuietly(positionsOf(active));
-        }
-        if (!active.isEmpty()) {
-          settings.listener.onPartitionsRevoked(Set.copyOf(active));
-        }
+      if (!context.isClosed()) {
+        session.revokeAll();
       }
     } catch (RuntimeException e) {
       failure = e;
     }
-    closed = true;
     try {
       abandon();
     } catch (RuntimeException e) {
@@ -526,16 +310,11 @@ public final class GroupConsumer implements AutoCloseable {
     context.detach(logCloseHook);
     RuntimeException failure = null;
     try {
-      if (settings.instanceId != null || context.isReadOnly()) {
-        coordinator.forget(member);
-      } else {
-        coordinator.leave(member);
-      }
+      session.leave();
     } catch (RuntimeException e) {
       failure = e;
     }
     closeFetcher(failure);
-    active.clear();
     if (failure != null) {
       throw failure;
     }
@@ -561,7 +340,7 @@ public final class GroupConsumer implements AutoCloseable {
     private final LogContext context;
     private final String groupId;
     private List<String> topics;
-    private java.util.regex.Pattern pattern;
+    private Pattern pattern;
     private Assignor assignor = Assignor.STICKY;
     private Duration sessionTimeout = Duration.ofSeconds(10);
     private Duration heartbeatInterval = Duration.ofSeconds(1);
@@ -573,7 +352,7 @@ public final class GroupConsumer implements AutoCloseable {
     private int maxPollRecords = 1000;
 
     Builder(LogContext context, String groupId) {
-      dev.onelog.internal.group.GroupIds.validate(groupId);
+      GroupIds.validate(groupId);
       this.context = context;
       this.groupId = groupId;
     }
@@ -588,7 +367,7 @@ public final class GroupConsumer implements AutoCloseable {
         throw new IllegalArgumentException("subscribe to at least one topic");
       }
       for (String name : names) {
-        dev.onelog.internal.storage.TopicNames.validate(name);
+        TopicNames.validate(name);
       }
       this.topics = List.copyOf(new LinkedHashSet<>(names));
       this.pattern = null;
@@ -599,15 +378,15 @@ public final class GroupConsumer implements AutoCloseable {
      * Subscribes to every topic whose whole name matches, now and as topics are created; Kafka's
      * pattern subscription.
      */
-    public Builder topicPattern(java.util.regex.Pattern topicPattern) {
-      this.pattern = java.util.Objects.requireNonNull(topicPattern, "topicPattern");
+    public Builder topicPattern(Pattern topicPattern) {
+      this.pattern = Objects.requireNonNull(topicPattern, "topicPattern");
       this.topics = null;
       return this;
     }
 
     /** Default {@link Assignor#STICKY}; every member of a group must use the same one. */
     public Builder assignor(Assignor value) {
-      this.assignor = java.util.Objects.requireNonNull(value, "assignor");
+      this.assignor = Objects.requireNonNull(value, "assignor");
       return this;
     }
 
@@ -669,12 +448,12 @@ public final class GroupConsumer implements AutoCloseable {
 
     /** Where to start without a usable committed offset; default {@link OffsetReset#LATEST}. */
     public Builder offsetReset(OffsetReset value) {
-      this.offsetReset = java.util.Objects.requireNonNull(value, "offsetReset");
+      this.offsetReset = Objects.requireNonNull(value, "offsetReset");
       return this;
     }
 
     public Builder rebalanceListener(RebalanceListener value) {
-      this.listener = java.util.Objects.requireNonNull(value, "listener");
+      this.listener = Objects.requireNonNull(value, "listener");
       return this;
     }
 
@@ -684,7 +463,7 @@ public final class GroupConsumer implements AutoCloseable {
      * its partitions back without a rebalance. Two live members must not share one.
      */
     public Builder staticMemberId(String id) {
-      dev.onelog.internal.group.GroupIds.validate(id);
+      GroupIds.validate(id);
       this.instanceId = id;
       return this;
     }
@@ -696,12 +475,6 @@ public final class GroupConsumer implements AutoCloseable {
       }
       this.maxPollRecords = records;
       return this;
-    }
-
-    dev.onelog.internal.group.Subscription subscription() {
-      return topics != null
-          ? dev.onelog.internal.group.Subscription.topics(topics)
-          : dev.onelog.internal.group.Subscription.pattern(pattern);
     }
 
     /**
@@ -726,7 +499,20 @@ public final class GroupConsumer implements AutoCloseable {
                 + " (a third of it or less is usual)");
       }
       context.writer(); // fails at once on a read-only or closed log
-      return new GroupConsumer(context, this);
+      return new GroupConsumer(
+          context,
+          new MemberSettings(
+              groupId,
+              topics != null ? Subscription.topics(topics) : Subscription.pattern(pattern),
+              assignor,
+              sessionTimeout.toMillis(),
+              heartbeatInterval.toMillis(),
+              maxPollInterval.toMillis(),
+              autoCommitIntervalMs,
+              offsetReset,
+              listener,
+              instanceId,
+              maxPollRecords));
     }
   }
 }

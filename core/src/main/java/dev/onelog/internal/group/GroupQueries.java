@@ -154,6 +154,37 @@ public final class GroupQueries {
     return c == null ? null : new OffsetAndMetadata(c.offset(), c.metadata());
   }
 
+  /** The committed offsets of these partitions; absent ones have none. */
+  public static Map<TopicPartition, OffsetAndMetadata> committed(
+      StatementCache s, String groupId, java.util.Collection<TopicPartition> partitions)
+      throws SQLException {
+    Map<TopicPartition, OffsetAndMetadata> out = new LinkedHashMap<>();
+    for (TopicPartition partition : partitions) {
+      OffsetAndMetadata committed = committed(s, groupId, partition);
+      if (committed != null) {
+        out.put(partition, committed);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The partition's next offset minus the group's committed offset, or minus its earliest offset
+   * when the group has none.
+   *
+   * @throws dev.onelog.UnknownTopicException when the topic does not exist
+   */
+  public static long lag(
+      StatementCache s, TopicCatalog catalog, String groupId, TopicPartition partition)
+      throws SQLException {
+    TopicMeta topic = catalog.require(partition.topic(), s.connection());
+    TopicCatalog.requirePartition(topic, partition.partition());
+    PartitionReader.PartitionState state = PartitionReader.state(s, topic, partition.partition());
+    OffsetAndMetadata committed = committed(s, groupId, partition);
+    long from = committed == null ? state.logStartOffset() : committed.offset();
+    return Math.max(0, state.nextOffset() - from);
+  }
+
   private static Map<TopicPartition, Committed> committedOffsets(
       StatementCache s, String groupId, Map<Long, TopicRow> byId) throws SQLException {
     var select =

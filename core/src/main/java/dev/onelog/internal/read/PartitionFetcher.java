@@ -150,6 +150,36 @@ public final class PartitionFetcher implements AutoCloseable {
     positions.put(partition, offset);
   }
 
+  /** Moves each partition to its earliest offset. */
+  public void seekToBeginning(Collection<TopicPartition> partitions) {
+    seekToState(partitions, true);
+  }
+
+  /** Moves each partition to its next offset: only records appended from now on are read. */
+  public void seekToEnd(Collection<TopicPartition> partitions) {
+    seekToState(partitions, false);
+  }
+
+  private void seekToState(Collection<TopicPartition> partitions, boolean earliest) {
+    for (TopicPartition partition : partitions) {
+      position(partition);
+    }
+    Map<TopicPartition, Long> offsets =
+        read(
+            "reading the offsets of " + partitions,
+            session -> {
+              Map<TopicPartition, Long> found = new HashMap<>();
+              for (TopicPartition partition : partitions) {
+                PartitionReader.PartitionState state =
+                    PartitionReader.state(
+                        session, context.partitionTopic(partition, session), partition.partition());
+                found.put(partition, earliest ? state.logStartOffset() : state.nextOffset());
+              }
+              return found;
+            });
+    positions.putAll(offsets);
+  }
+
   public void pause(Collection<TopicPartition> partitions) {
     for (TopicPartition partition : partitions) {
       position(partition);

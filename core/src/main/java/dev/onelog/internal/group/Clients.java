@@ -1,4 +1,4 @@
-package dev.onelog.group;
+package dev.onelog.internal.group;
 
 import java.net.InetAddress;
 
