@@ -160,4 +160,41 @@ class GroupMembershipTest {
       assertEquals(5, e.nextOffset());
     }
   }
+
+  /**
+   * A committed offset that retention left behind (the records below it deleted from the front of
+   * the partition, as FORMAT.md allows; done here with plain SQL until retention exists).
+   */
+  @Test
+  void aCommittedOffsetBelowTheEarliestRecordIsResetByThePolicy() throws Exception {
+    OneLog log = logs.open();
+    log.createTopic(TopicSpec.named("t"));
+    for (int i = 0; i < 4; i++) {
+      log.append(ProducerRecord.of("t", null, "v" + i)); // four batches of one record
+    }
+    log.transaction(
+        tx ->
+            tx.commitOffsets(
+                "g", java.util.Map.of(TopicPartition.of("t", 0), OffsetAndMetadata.of(1))));
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + log.path());
+        java.sql.Statement s = c.createStatement()) {
+      s.execute("DELETE FROM log_1_0 WHERE last_offset < 2");
+      s.execute(
+          "UPDATE partitions SET log_start_offset = 2, record_count = 2, size_bytes = 4"
+              + " WHERE topic_id = 1");
+    }
+    NoOffsetForPartitionException e;
+    try (GroupConsumer none =
+        log.groups().consumer("g").topics("t").offsetReset(OffsetReset.NONE).open()) {
+      e = assertThrows(NoOffsetForPartitionException.class, () -> none.poll(Duration.ofMillis(50)));
+    }
+    assertEquals(1, e.committedOffset());
+    assertEquals(2, e.earliestOffset());
+    assertTrue(e.getMessage().contains("outside the offsets 2..4"), e.getMessage());
+    try (GroupConsumer earliest =
+        log.groups().consumer("g").topics("t").offsetReset(OffsetReset.EARLIEST).open()) {
+      pollUntil(() -> earliest.assignment().size() == 1, earliest);
+      assertTrue(earliest.position(TopicPartition.of("t", 0)) >= 2);
+    }
+  }
 }
