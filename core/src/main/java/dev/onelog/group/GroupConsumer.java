@@ -248,6 +248,10 @@ public final class GroupConsumer implements AutoCloseable {
     fetcher.seekToEnd(partitions);
   }
 
+  /**
+   * Stops returning records of these partitions (which the member must hold) until they are
+   * resumed, or revoked: a partition taken again after a rebalance is not paused, as in Kafka.
+   */
   public void pause(Collection<TopicPartition> partitions) {
     fetcher.pause(partitions);
   }

@@ -220,4 +220,23 @@ class GroupConsumerTest {
   private static List<String> sorted(Collection<TopicPartition> partitions) {
     return partitions.stream().map(TopicPartition::toString).sorted().toList();
   }
+
+  @Test
+  void aPausedPartitionReturnsNothingUntilResumed() {
+    OneLog log = logs.open();
+    log.createTopic(TopicSpec.named("t").withPartitions(2));
+    fill(log, "t", 2, 3);
+    try (GroupConsumer member =
+        log.groups().consumer("g").topics("t").offsetReset(OffsetReset.EARLIEST).open()) {
+      member.poll(Duration.ofMillis(10)); // takes both partitions
+      member.seekToBeginning(member.assignment());
+      member.pause(Set.of(TopicPartition.of("t", 0)));
+      List<LogRecord> records = pollUntil(member, 3);
+      assertEquals(3, records.size());
+      assertTrue(records.stream().allMatch(r -> r.partition() == 1), records.toString());
+      assertEquals(Set.of(TopicPartition.of("t", 0)), member.paused());
+      member.resume(Set.of(TopicPartition.of("t", 0)));
+      assertEquals(3, pollUntil(member, 3).size());
+    }
+  }
 }
