@@ -171,20 +171,9 @@ public final class TopicCatalog {
    * @throws UnknownTopicException when no topic of that name exists
    */
   public void delete(Connection writer, String name) throws SQLException {
-    long id;
-    int partitions;
-    try (PreparedStatement find =
-        writer.prepareStatement("SELECT id, partitions FROM topics WHERE name = ?")) {
-      find.setString(1, name);
-      try (ResultSet rs = find.executeQuery()) {
-        if (!rs.next()) {
-          reload(writer);
-          throw unknownTopic(name);
-        }
-        id = rs.getLong(1);
-        partitions = rs.getInt(2);
-      }
-    }
+    long[] found = idAndPartitions(writer, name);
+    long id = found[0];
+    int partitions = (int) found[1];
     try (Statement s = writer.createStatement()) {
       for (int p = 0; p < partitions; p++) {
         s.execute("DROP TABLE IF EXISTS " + FileFormat.logTable(id, p));
@@ -206,20 +195,9 @@ public final class TopicCatalog {
    */
   public int addPartitions(Connection writer, String name, int totalPartitions)
       throws SQLException {
-    long id;
-    int current;
-    try (PreparedStatement find =
-        writer.prepareStatement("SELECT id, partitions FROM topics WHERE name = ?")) {
-      find.setString(1, name);
-      try (ResultSet rs = find.executeQuery()) {
-        if (!rs.next()) {
-          reload(writer);
-          throw unknownTopic(name);
-        }
-        id = rs.getLong(1);
-        current = rs.getInt(2);
-      }
-    }
+    long[] found = idAndPartitions(writer, name);
+    long id = found[0];
+    int current = (int) found[1];
     if (totalPartitions <= current || totalPartitions > TopicSpec.MAX_PARTITIONS) {
       throw new IllegalArgumentException(
           "topic '"
@@ -248,6 +226,25 @@ public final class TopicCatalog {
       update.executeUpdate();
     }
     return totalPartitions;
+  }
+
+  /**
+   * The topic's id and partition count, read inside the writer's transaction.
+   *
+   * @throws UnknownTopicException when no topic of that name exists
+   */
+  private long[] idAndPartitions(Connection writer, String name) throws SQLException {
+    try (PreparedStatement find =
+        writer.prepareStatement("SELECT id, partitions FROM topics WHERE name = ?")) {
+      find.setString(1, name);
+      try (ResultSet rs = find.executeQuery()) {
+        if (!rs.next()) {
+          reload(writer);
+          throw unknownTopic(name);
+        }
+        return new long[] {rs.getLong(1), rs.getInt(2)};
+      }
+    }
   }
 
   private static Long nullableLong(ResultSet rs, int column) throws SQLException {
