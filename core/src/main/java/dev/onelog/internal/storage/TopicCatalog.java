@@ -171,9 +171,9 @@ public final class TopicCatalog {
    * @throws UnknownTopicException when no topic of that name exists
    */
   public void delete(Connection writer, String name) throws SQLException {
-    long[] found = idAndPartitions(writer, name);
-    long id = found[0];
-    int partitions = (int) found[1];
+    IdAndPartitions found = idAndPartitions(writer, name);
+    long id = found.id();
+    int partitions = found.partitions();
     try (Statement s = writer.createStatement()) {
       for (int p = 0; p < partitions; p++) {
         s.execute("DROP TABLE IF EXISTS " + FileFormat.logTable(id, p));
@@ -195,9 +195,9 @@ public final class TopicCatalog {
    */
   public int addPartitions(Connection writer, String name, int totalPartitions)
       throws SQLException {
-    long[] found = idAndPartitions(writer, name);
-    long id = found[0];
-    int current = (int) found[1];
+    IdAndPartitions found = idAndPartitions(writer, name);
+    long id = found.id();
+    int current = found.partitions();
     if (totalPartitions <= current || totalPartitions > TopicSpec.MAX_PARTITIONS) {
       throw new IllegalArgumentException(
           "topic '"
@@ -233,7 +233,7 @@ public final class TopicCatalog {
    *
    * @throws UnknownTopicException when no topic of that name exists
    */
-  private long[] idAndPartitions(Connection writer, String name) throws SQLException {
+  private IdAndPartitions idAndPartitions(Connection writer, String name) throws SQLException {
     try (PreparedStatement find =
         writer.prepareStatement("SELECT id, partitions FROM topics WHERE name = ?")) {
       find.setString(1, name);
@@ -242,10 +242,12 @@ public final class TopicCatalog {
           reload(writer);
           throw unknownTopic(name);
         }
-        return new long[] {rs.getLong(1), rs.getInt(2)};
+        return new IdAndPartitions(rs.getLong(1), rs.getInt(2));
       }
     }
   }
+
+  private record IdAndPartitions(long id, int partitions) {}
 
   private static Long nullableLong(ResultSet rs, int column) throws SQLException {
     long value = rs.getLong(column);
