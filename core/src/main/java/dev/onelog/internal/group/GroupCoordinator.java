@@ -35,6 +35,18 @@ public final class GroupCoordinator implements Maintenance, AutoCloseable {
   private final LogContext context;
   private final Set<LocalMember> members = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean syncQueued = new AtomicBoolean();
+
+  /**
+   * Requested syncs are at least this far apart: a member waiting for a partition while another
+   * process appends would otherwise ask for one at every look at the file (every few ms), each a
+   * write transaction with its fsync.
+   */
+  static final long MIN_REQUESTED_SYNC_INTERVAL_NANOS = 50_000_000L;
+
+  /** When the last requested sync was queued; written under syncQueued's compare-and-set. */
+  private volatile long lastRequestedSyncNanos =
+      System.nanoTime() - MIN_REQUESTED_SYNC_INTERVAL_NANOS;
+
   private volatile long nextHeartbeatNanos = Long.MAX_VALUE;
 
   /** Guarded by this. */
@@ -124,12 +136,15 @@ public final class GroupCoordinator implements Maintenance, AutoCloseable {
 
   /**
    * Asks for a sync of every local member soon, without waiting: when another process changed a
-   * group, or a member waits for a partition another one is letting go. At most one is queued.
+   * group, or a member waits for a partition another one is letting go. At most one is queued, and
+   * they are at least 50 ms apart.
    */
   public void requestSync() {
-    if (!syncQueued.compareAndSet(false, true)) {
+    if (System.nanoTime() - lastRequestedSyncNanos < MIN_REQUESTED_SYNC_INTERVAL_NANOS
+        || !syncQueued.compareAndSet(false, true)) {
       return;
     }
+    lastRequestedSyncNanos = System.nanoTime();
     try {
       context
           .writer()
