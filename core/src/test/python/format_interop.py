@@ -304,9 +304,14 @@ def open_log(path, busy_timeout_ms):
         raise UsageError("%s is not a onelog file (application_id %d, expected %d)" % (path, application_id, APPLICATION_ID))
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     if version != FORMAT_VERSION:
+        # FORMAT.md sections 5 and 11: refuse either way and change nothing; upgrading an older
+        # file is Java's work (a program written from the page knows only format 3)
         connection.close()
-        raise UsageError("%s is of format %d, %s than format %d that this program reads"
-                         % (path, version, "newer" if version > FORMAT_VERSION else "older", FORMAT_VERSION))
+        raise UsageError("%s is of format %d, %s than format %d that this program reads; %s"
+                         % (path, version, "newer" if version > FORMAT_VERSION else "older", FORMAT_VERSION,
+                            "it needs a program that knows format %d" % version
+                            if version > FORMAT_VERSION else
+                            "Java's onelog upgrades it when it opens it to write (FORMAT.md section 11)"))
     return connection
 
 

@@ -2,8 +2,10 @@ package dev.onelog;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.onelog.group.OffsetAndMetadata;
 import dev.onelog.internal.storage.FileFormat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +18,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -474,6 +477,79 @@ class FormatInteropIT {
         assertEquals(expected, shell.stdout(), "sqlite3");
       }
     }
+  }
+
+  // ---- Versions: FORMAT.md sections 5 and 11 ----
+
+  @Test
+  void pythonRefusesAFormat2FileAsOlderAndAFormat4FileAsNewerAndChangesNeither() throws Exception {
+    Path two = dir.resolve("two.db");
+    Path four = dir.resolve("four.db");
+    for (Path f : List.of(two, four)) {
+      try (OneLog log = OneLog.open(f)) {
+        log.createTopic(TopicSpec.named("t"));
+        log.append(ProducerRecord.of("t", "k", "v"));
+        log.transaction(
+            tx ->
+                tx.commitOffsets("g", Map.of(TopicPartition.of("t", 0), OffsetAndMetadata.of(1))));
+      }
+    }
+    // Format 2 is format 3 without the group tables (section 11); format 4 is whatever comes next.
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + two);
+        Statement s = c.createStatement()) {
+      for (String table :
+          List.of("group_offsets", "group_partitions", "group_members", "consumer_groups")) {
+        s.execute("DROP TABLE " + table);
+      }
+      s.execute("PRAGMA user_version=2");
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + four);
+        Statement s = c.createStatement()) {
+      s.execute("PRAGMA user_version=4");
+    }
+    for (Path f : List.of(two, four)) {
+      String refusal =
+          f == two
+              ? " is of format 2, older than format 3 that this program reads; Java's onelog"
+                  + " upgrades it when it opens it to write (FORMAT.md section 11)\n"
+              : " is of format 4, newer than format 3 that this program reads; it needs a program"
+                  + " that knows format 4\n";
+      String contents = contents(f);
+      for (List<String> args :
+          List.of(
+              List.of(f.toString(), "t", "--read-only"),
+              List.of(f.toString(), "t", "--append-only"))) {
+        InteropProcess.Result python = InteropProcess.python(dir, args.toArray(String[]::new));
+        assertEquals(2, python.exitStatus(), python::describe);
+        assertTrue(python.stderr().startsWith("format_interop: " + f + refusal), python::describe);
+        assertEquals(List.of(), python.stdout());
+        assertEquals(contents, contents(f), () -> "Python changed nothing: " + args);
+      }
+    }
+    // Java refuses format 4, and format 2 read-only; opened to write, it upgrades format 2.
+    assertThrows(NewerFormatException.class, () -> OneLog.open(four));
+    assertThrows(OlderFormatException.class, () -> OneLog.builder(two).readOnly().open());
+    OneLog.open(two).close();
+    file = two;
+    InteropProcess.Result upgraded =
+        InteropProcess.python(dir, file.toString(), "t", "--read-only");
+    assertEquals(0, upgraded.exitStatus(), upgraded::describe);
+  }
+
+  /** What a program could change in a file: its pragmas, schema and every table's rows. */
+  private static String contents(Path f) throws SQLException {
+    StringBuilder contents = new StringBuilder();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + f)) {
+      for (String pragma : List.of("application_id", "user_version", "page_size")) {
+        contents.append(FormatDocSql.rows(c, "PRAGMA " + pragma)).append('\n');
+      }
+      contents.append(FormatDocSql.rows(c, "SELECT type, name, sql FROM sqlite_schema ORDER BY 2"));
+      for (String table :
+          FormatDocSql.rows(c, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY 1")) {
+        contents.append('\n').append(table).append(FormatDocSql.rows(c, "SELECT * FROM " + table));
+      }
+    }
+    return contents.toString();
   }
 
   /** Java's records of a partition at offsets {@code from} to {@code to}. */
