@@ -5,6 +5,8 @@ library alone: the proof that the format page is enough for another language.
 usage: format_interop.py FILE TOPIC [--read-only | --append-only] [--from-offset N]
                          [--partition P] [--count N] [--key TEXT] [--value TEXT]
                          [--timestamp-ms N] [--busy-timeout-ms N]
+       format_interop.py groups FILE [GROUP]
+(A FILE named "groups" is written ./groups.)
 
 1. Read (unless --append-only): every record of every partition of TOPIC, in one read
    transaction, partition by partition in offset order, a few batches at a time with
@@ -30,10 +32,18 @@ usage: format_interop.py FILE TOPIC [--read-only | --append-only] [--from-offset
    Then prints
      {"appended":{"topic":..,"partition":..,"base_offset":..,"last_offset":..,
       "record_count":..,"max_timestamp_ms":..,"size_bytes":..,"crc":..}}
-
+3. groups: every group's (or GROUP's) committed offsets with each partition's offsets and the
+   group's lag there (FORMAT.md section 12.2), one line per committed partition, ordered by
+   group, topic and partition:
+     {"group_offset":{"group":..,"topic":..,"partition":..,"committed_offset":..,
+      "log_start_offset":..,"next_offset":..,"lag":..,"metadata":..}}
+   then every live member (live by this process's clock) with the partitions it holds,
+   ordered by group and member id:
+     {"group_member":{"group":..,"member":..,"client":..,"owned":[[TOPIC,PARTITION],...]}}
+   all read in one read transaction.
 Exit status: 0 done; 1 the file breaks the format (bad CRC, batch, headers, invariants); 2
-bad usage, not a onelog file, another format, unknown topic or partition; 3 the write lock
-stayed busy for longer than the busy timeout.
+bad usage, not a onelog file, another format, unknown topic, partition or group; 3 the write
+lock stayed busy for longer than the busy timeout.
 """
 
 import json
@@ -49,6 +59,7 @@ FORMAT_VERSION = 3
 READ_BATCHES_PER_QUERY = 4  # small, so that reading a partition takes several queries
 RECORD_OVERHEAD_BYTES = 24  # int32 delta, int64 timestamp, three int32 lengths
 APPENDED_HEADERS = [("origin", b"python"), ("nothing", None)]
+SUBCOMMANDS = ("groups",)
 
 
 class FormatError(Exception):
@@ -488,20 +499,78 @@ def append(connection, topic, partition, records):
             "crc": crc}
 
 
+# ---- Consumer groups: FORMAT.md section 12 ----
+
+def now_ms():
+    """FORMAT.md section 12: the wall clock, in milliseconds since 1970, as every process of the
+    file on this host reads it."""
+    return int(time.time() * 1000)
+
+
+def live_members(connection, group, at_ms):
+    """The group's live members at at_ms, as (member_id, client) ordered by member id: those
+    whose heartbeat_at_ms + session_timeout_ms >= at_ms (FORMAT.md section 12.1). A row that
+    is not live is an expired member: it blocks nothing and owns nothing any more."""
+    return connection.execute(
+        "SELECT member_id, client FROM group_members"
+        " WHERE group_id = ? AND heartbeat_at_ms + session_timeout_ms >= ? ORDER BY member_id",
+        (group, at_ms)).fetchall()
+
+
+def read_groups(connection, group, out):
+    """Prints every group's committed offsets with the lag, then the live members and the
+    partitions they hold (FORMAT.md section 12.2), in one read transaction."""
+    connection.execute("BEGIN")
+    try:
+        groups = [row[0] for row in connection.execute(
+            "SELECT group_id FROM consumer_groups ORDER BY group_id")]
+        if group is not None and group not in groups:
+            raise UsageError("group '%s' does not exist; known groups: [%s]" % (group, ", ".join(groups)))
+        at_ms = now_ms()
+        lines = []  # printed once everything is read
+        # A committed offset of a partition that does not exist (FORMAT.md section 8 deletes
+        # them with their topic) is left out by the joins, as the page's query leaves it out.
+        for group_id, topic, partition, committed, start, next_offset, metadata in connection.execute(
+                "SELECT o.group_id, t.name, o.partition, o.committed_offset, p.log_start_offset,"
+                " p.next_offset, o.metadata"
+                " FROM group_offsets o JOIN topics t ON t.id = o.topic_id"
+                " JOIN partitions p ON p.topic_id = o.topic_id AND p.partition = o.partition"
+                " WHERE ?1 IS NULL OR o.group_id = ?1 ORDER BY o.group_id, t.name, o.partition",
+                (group,)):
+            lines.append({"group_offset": {
+                "group": group_id, "topic": topic, "partition": partition,
+                "committed_offset": committed, "log_start_offset": start,
+                "next_offset": next_offset,
+                # section 12.2: how many offsets it is behind; 0 when committed past the end
+                "lag": max(next_offset - committed, 0),
+                "metadata": metadata}})
+        for group_id in groups if group is None else [group]:
+            for member_id, client in live_members(connection, group_id, at_ms):
+                owned = connection.execute(
+                    "SELECT t.name, l.partition FROM group_partitions l"
+                    " JOIN topics t ON t.id = l.topic_id"
+                    " WHERE l.group_id = ? AND l.owner_member = ? ORDER BY t.name, l.partition",
+                    (group_id, member_id)).fetchall()
+                lines.append({"group_member": {
+                    "group": group_id, "member": member_id, "client": client,
+                    "owned": [[topic, partition] for topic, partition in owned]}})
+        out.writelines(json.dumps(line, separators=(",", ":")) + "\n" for line in lines)
+    finally:
+        connection.execute("COMMIT")
+
+
 # ---- Command line ----
 
-def parse_args(argv):
-    options = {"read": True, "append": True, "from_offset": None, "partition": None, "count": 1,
-               "key": "py-key", "value": "py-value", "timestamp_ms": None, "busy_timeout_ms": 5000}
-    integers = ("from_offset", "partition", "count", "timestamp_ms", "busy_timeout_ms")
+def parse_options(argv, options, integers, flags):
+    """Sets options from "--name VALUE" pairs (an integer for the names in integers) and from
+    flags ("--flag": (name, value)); returns the other arguments, in order."""
     positional = []
     i = 0
     while i < len(argv):
         arg = argv[i]
-        if arg == "--read-only":
-            options["append"] = False
-        elif arg == "--append-only":
-            options["read"] = False
+        if arg in flags:
+            name, value = flags[arg]
+            options[name] = value
         elif arg.startswith("--") and arg[2:].replace("-", "_") in options:
             if i + 1 >= len(argv):
                 raise UsageError(arg + " needs a value")
@@ -519,6 +588,18 @@ def parse_args(argv):
         else:
             positional.append(arg)
         i += 1
+    return positional
+
+
+def parse_args(argv):
+    if argv and argv[0] in SUBCOMMANDS:
+        return parse_group_args(argv[0], argv[1:])
+    options = {"command": "records", "read": True, "append": True, "from_offset": None,
+               "partition": None, "count": 1, "key": "py-key", "value": "py-value",
+               "timestamp_ms": None, "busy_timeout_ms": 5000}
+    positional = parse_options(
+        argv, options, ("from_offset", "partition", "count", "timestamp_ms", "busy_timeout_ms"),
+        {"--read-only": ("append", False), "--append-only": ("read", False)})
     if len(positional) != 2:
         raise UsageError("expected FILE and TOPIC, got %s" % positional)
     if not options["read"] and not options["append"]:
@@ -532,23 +613,38 @@ def parse_args(argv):
     return options
 
 
+def parse_group_args(command, argv):
+    options = {"command": command, "busy_timeout_ms": 5000}
+    positional = parse_options(argv, options, ("busy_timeout_ms",), {})
+    if len(positional) not in (1, 2):
+        raise UsageError("expected FILE and perhaps GROUP, got %s" % positional)
+    options["file"] = positional[0]
+    options["group"] = positional[1] if len(positional) == 2 else None
+    return options
+
+
+def print_json(kind, value):
+    print(json.dumps({kind: value}, separators=(",", ":")))
+
+
 def main(argv):
     try:
         options = parse_args(argv)
         connection = open_log(options["file"], options["busy_timeout_ms"])
         try:
-            if options["read"]:
+            if options["command"] == "groups":
+                read_groups(connection, options["group"], sys.stdout)
+            if options["command"] == "records" and options["read"]:
                 read_topic(connection, options["topic"], options["from_offset"], sys.stdout)
-            if options["append"]:
+            if options["command"] == "records" and options["append"]:
                 timestamp_ms = options["timestamp_ms"]
                 if timestamp_ms is None:
-                    timestamp_ms = int(time.time() * 1000)
+                    timestamp_ms = now_ms()
                 records = records_to_append(options["count"], timestamp_ms,
                                             options["key"].encode("utf-8"),
                                             options["value"].encode("utf-8"))
                 appended = append(connection, options["topic"], options["partition"], records)
-                print(json.dumps({"appended": dict({"topic": options["topic"]}, **appended)},
-                                 separators=(",", ":")))
+                print_json("appended", dict({"topic": options["topic"]}, **appended))
         finally:
             connection.close()
     except UsageError as e:

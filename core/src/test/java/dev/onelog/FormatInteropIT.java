@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.onelog.group.GroupConsumer;
+import dev.onelog.group.GroupDescription;
+import dev.onelog.group.GroupState;
+import dev.onelog.group.MemberDescription;
 import dev.onelog.group.OffsetAndMetadata;
 import dev.onelog.internal.storage.FileFormat;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +19,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -34,7 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>And the SQL the page gives for the {@code sqlite3} shell, taken from the page as it stands
  * ({@link FormatDocSql}), lists what Java reads: run by the SQLite inside sqlite-jdbc, and by the
- * {@code sqlite3} command when one is installed.
+ * {@code sqlite3} command when one is installed. The same holds for consumer groups (section 12):
+ * the page's group queries and Python list the committed offsets, lag and live members that {@code
+ * log.groups().describe} returns.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FormatInteropIT {
@@ -479,6 +487,142 @@ class FormatInteropIT {
     }
   }
 
+  // ---- Consumer groups: the SQL of FORMAT.md section 12.2, and Python's "groups" ----
+
+  @Test
+  void theGroupQueriesInFormatMdAndPythonListWhatDescribeReturns() throws Exception {
+    file = dir.resolve("groups.db");
+    TopicPartition orders0 = TopicPartition.of("orders", 0);
+    TopicPartition orders1 = TopicPartition.of("orders", 1);
+    TopicPartition orders2 = TopicPartition.of("orders", 2);
+    TopicPartition payments0 = TopicPartition.of("payments", 0);
+    TopicPartition payments1 = TopicPartition.of("payments", 1);
+    // Written an hour ago by the clock of the process that wrote it: a static member of "archive"
+    // takes both partitions of payments and stops without leaving, as static members do, so its
+    // row and leases stay. Its session is over by now, which only a query's clock can tell.
+    Clock hourAgo = Clock.offset(Clock.systemUTC(), Duration.ofHours(-1));
+    try (OneLog log = OneLog.builder(file).clock(hourAgo).open()) {
+      log.createTopic(TopicSpec.named("orders").withPartitions(3));
+      log.createTopic(TopicSpec.named("payments").withPartitions(2));
+      for (int i = 0; i < 12; i++) {
+        log.append(ProducerRecord.of("orders", null, "order " + i).withPartition(i % 3));
+      }
+      for (int i = 0; i < 3; i++) {
+        log.append(ProducerRecord.of("payments", "k", "payment " + i).withPartition(0));
+      }
+      GroupConsumer stopped =
+          log.groups()
+              .consumer("archive")
+              .topics("payments")
+              .staticMemberId("archiver")
+              .noAutoCommit()
+              .open();
+      awaitAssignment(stopped, 2);
+    }
+    // Retention as onelog will run it (FORMAT.md section 2): payments-0's first batch deleted and
+    // its log_start_offset moved past it, so that earliest offsets are not all 0.
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      s.execute("BEGIN IMMEDIATE");
+      assertEquals(
+          1,
+          s.executeUpdate(
+              "UPDATE partitions SET log_start_offset = 1, record_count = record_count - 1,"
+                  + " size_bytes = size_bytes - (SELECT length(records) - 24 FROM log_2_0"
+                  + " WHERE last_offset = 0) WHERE topic_id = 2 AND partition = 0"));
+      assertEquals(1, s.executeUpdate("DELETE FROM log_2_0 WHERE last_offset = 0"));
+      s.execute("COMMIT");
+    }
+
+    try (OneLog log = OneLog.open(file)) {
+      log.transaction(
+          tx ->
+              tx.commitOffsets(
+                  "archive",
+                  Map.of(
+                      orders0,
+                      new OffsetAndMetadata(3, "nightly ✓ 'quoted' \"too\""),
+                      orders2,
+                      OffsetAndMetadata.of(0),
+                      payments0,
+                      OffsetAndMetadata.of(0), // below its log_start_offset, 1
+                      payments1,
+                      new OffsetAndMetadata(99, "by hand, past the end"))));
+      // "live": one member holding the three partitions of orders, one subscribed to a topic that
+      // does not exist yet and so holding nothing.
+      try (GroupConsumer reader =
+              log.groups().consumer("live").topics("orders").noAutoCommit().open();
+          GroupConsumer waiting =
+              log.groups().consumer("live").topics("later").noAutoCommit().open()) {
+        awaitAssignment(reader, 3);
+        reader.commitSync(
+            Map.of(
+                orders0, new OffsetAndMetadata(4, "all read"), orders1, OffsetAndMetadata.of(1)));
+        GroupDescription live = log.groups().describe("live");
+        assertEquals(GroupState.STABLE, live.state(), live::toString);
+        assertEquals(2, live.members().size(), live::toString);
+        assertTrue(waiting.assignment().isEmpty(), waiting.assignment()::toString);
+        GroupDescription archive = log.groups().describe("archive");
+        assertEquals(List.of(), archive.members(), "the archiver's session is over");
+        assertEquals(
+            List.of("archiver|2"),
+            rowsOf(
+                "SELECT m.instance_id, count(l.partition) FROM group_members m"
+                    + " LEFT JOIN group_partitions l ON l.group_id = m.group_id"
+                    + " AND l.owner_member = m.member_id WHERE m.group_id = 'archive'"
+                    + " GROUP BY m.member_id"),
+            "the expired row is there, holding its leases, for the queries to leave out");
+
+        List<String> rows;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+          rows = FormatDocSql.checkGroupQueries(c, log);
+        }
+        assertEquals(4 + 2 + 3 + 1, rows.size(), rows::toString);
+        if (InteropProcess.sqlite3Installed()) {
+          Path groupsSql =
+              Files.writeString(dir.resolve("groups.sql"), FormatDocSql.block("group-queries"));
+          InteropProcess.Result shell =
+              InteropProcess.sqlite3(dir, file, "BEGIN;\n.read '" + groupsSql + "'\nCOMMIT;\n");
+          assertEquals(0, shell.exitStatus(), shell::describe);
+          assertEquals(rows, shell.stdout(), "sqlite3 prints what JDBC reads");
+        }
+
+        // Python, from the page's prose: the same offsets, lag and live members.
+        List<PythonOutput.GroupOffset> offsets = new ArrayList<>();
+        List<PythonOutput.GroupMember> members = new ArrayList<>();
+        for (GroupDescription group : List.of(archive, live)) {
+          group.offsets().stream()
+              .filter(o -> o.committedOffset() >= 0)
+              .forEach(o -> offsets.add(PythonOutput.GroupOffset.of(group.groupId(), o)));
+          group.members().stream()
+              .sorted(Comparator.comparing(MemberDescription::memberId))
+              .forEach(m -> members.add(PythonOutput.GroupMember.of(group.groupId(), m)));
+        }
+        InteropProcess.Result python = InteropProcess.python(dir, "groups", file.toString());
+        assertEquals(0, python.exitStatus(), python::describe);
+        assertEquals(offsets, PythonOutput.groupOffsets(python), python::describe);
+        assertEquals(members, PythonOutput.groupMembers(python), python::describe);
+        assertEquals(offsets.size() + members.size(), python.stdout().size(), python::describe);
+
+        InteropProcess.Result one =
+            InteropProcess.python(dir, "groups", file.toString(), "archive");
+        assertEquals(0, one.exitStatus(), one::describe);
+        assertEquals(offsets.subList(0, 4), PythonOutput.groupOffsets(one), one::describe);
+        assertEquals(4, one.stdout().size(), "no live member in archive: " + one.stdout());
+        InteropProcess.Result unknown =
+            InteropProcess.python(dir, "groups", file.toString(), "archives");
+        assertEquals(2, unknown.exitStatus(), unknown::describe);
+        assertTrue(
+            unknown
+                .stderr()
+                .startsWith(
+                    "format_interop: group 'archives' does not exist; known groups: [archive,"
+                        + " live]\n"),
+            unknown::describe);
+      }
+    }
+  }
+
   // ---- Versions: FORMAT.md sections 5 and 11 ----
 
   @Test
@@ -518,7 +662,8 @@ class FormatInteropIT {
       for (List<String> args :
           List.of(
               List.of(f.toString(), "t", "--read-only"),
-              List.of(f.toString(), "t", "--append-only"))) {
+              List.of(f.toString(), "t", "--append-only"),
+              List.of("groups", f.toString()))) {
         InteropProcess.Result python = InteropProcess.python(dir, args.toArray(String[]::new));
         assertEquals(2, python.exitStatus(), python::describe);
         assertTrue(python.stderr().startsWith("format_interop: " + f + refusal), python::describe);
@@ -534,6 +679,9 @@ class FormatInteropIT {
     InteropProcess.Result upgraded =
         InteropProcess.python(dir, file.toString(), "t", "--read-only");
     assertEquals(0, upgraded.exitStatus(), upgraded::describe);
+    InteropProcess.Result groups = InteropProcess.python(dir, "groups", file.toString());
+    assertEquals(0, groups.exitStatus(), groups::describe);
+    assertEquals(List.of(), groups.stdout(), "format 2 kept no offsets");
   }
 
   /** What a program could change in a file: its pragmas, schema and every table's rows. */
@@ -550,6 +698,18 @@ class FormatInteropIT {
       }
     }
     return contents.toString();
+  }
+
+  /** Polls the member until it holds this many partitions. */
+  static void awaitAssignment(GroupConsumer member, int partitions) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (member.assignment().size() < partitions) {
+      assertTrue(
+          System.nanoTime() - deadline < 0,
+          () -> member.memberId() + " holds " + member.assignment() + " after 20 s");
+      member.poll(Duration.ofMillis(50));
+    }
+    assertEquals(partitions, member.assignment().size(), member.assignment()::toString);
   }
 
   /** Java's records of a partition at offsets {@code from} to {@code to}. */
@@ -605,6 +765,12 @@ class FormatInteropIT {
       }
     }
     return batches;
+  }
+
+  private List<String> rowsOf(String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+      return FormatDocSql.rows(c, sql);
+    }
   }
 
   private byte[] storedBlob(String table, long lastOffset) throws SQLException {
