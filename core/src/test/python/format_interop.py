@@ -6,7 +6,9 @@ usage: format_interop.py FILE TOPIC [--read-only | --append-only] [--from-offset
                          [--partition P] [--count N] [--key TEXT] [--value TEXT]
                          [--timestamp-ms N] [--busy-timeout-ms N]
        format_interop.py groups FILE [GROUP]
-(A FILE named "groups" is written ./groups.)
+       format_interop.py commit FILE GROUP TOPIC:PARTITION=OFFSET... [--metadata TEXT]
+                         [--busy-timeout-ms N]
+(A FILE named "groups" or "commit" is written ./groups or ./commit.)
 
 1. Read (unless --append-only): every record of every partition of TOPIC, in one read
    transaction, partition by partition in offset order, a few batches at a time with
@@ -41,9 +43,17 @@ usage: format_interop.py FILE TOPIC [--read-only | --append-only] [--from-offset
    ordered by group and member id:
      {"group_member":{"group":..,"member":..,"client":..,"owned":[[TOPIC,PARTITION],...]}}
    all read in one read transaction.
+4. commit: commits the offsets (the next offset to read, >= 0) of the partitions, all with
+   the metadata TEXT (default ""), for GROUP, which must have no live member, following
+   FORMAT.md section 12.5 in one transaction; creates the group when it does not exist. Then
+   prints one line per partition:
+     {"committed":{"group":..,"topic":..,"partition":..,"offset":..,"metadata":..,
+      "committed_at_ms":..}}
+
 Exit status: 0 done; 1 the file breaks the format (bad CRC, batch, headers, invariants); 2
-bad usage, not a onelog file, another format, unknown topic, partition or group; 3 the write
-lock stayed busy for longer than the busy timeout.
+bad usage, not a onelog file, another format, unknown topic, partition or group, a group
+with live members to commit for; 3 the write lock stayed busy for longer than the busy
+timeout.
 """
 
 import json
@@ -52,6 +62,7 @@ import sqlite3
 import struct
 import sys
 import time
+import unicodedata
 import urllib.parse
 
 APPLICATION_ID = 0x314C4F47  # "1LOG"
@@ -59,7 +70,9 @@ FORMAT_VERSION = 3
 READ_BATCHES_PER_QUERY = 4  # small, so that reading a partition takes several queries
 RECORD_OVERHEAD_BYTES = 24  # int32 delta, int64 timestamp, three int32 lengths
 APPENDED_HEADERS = [("origin", b"python"), ("nothing", None)]
-SUBCOMMANDS = ("groups",)
+MAX_GROUP_ID_LENGTH = 249  # FORMAT.md section 12.1, in UTF-16 code units
+MAX_METADATA_LENGTH = 4096  # likewise
+SUBCOMMANDS = ("groups", "commit")
 
 
 class FormatError(Exception):
@@ -501,6 +514,33 @@ def append(connection, topic, partition, records):
 
 # ---- Consumer groups: FORMAT.md section 12 ----
 
+def utf16_length(text, what):
+    """The length of the text as FORMAT.md section 12.1 counts it: in UTF-16 code units, as
+    Java's String.length() does, so a character beyond U+FFFF counts 2."""
+    try:
+        return len(text.encode("utf-16-le")) // 2
+    except UnicodeEncodeError:
+        raise UsageError("%s is not valid text: %r" % (what, text))
+
+
+def is_java_white_space(char):
+    """Java's Character.isWhitespace, which FORMAT.md section 12.1 uses for a blank group id:
+    Unicode's space, line and paragraph separators except the no-break spaces, and tab, line
+    feed, U+000B, form feed, carriage return and U+001C to U+001F."""
+    if char in "\u00a0\u2007\u202f":
+        return False
+    return unicodedata.category(char) in ("Zs", "Zl", "Zp") or char in "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+
+
+def check_group_id(group):
+    """FORMAT.md section 12.1: 1 to 249 UTF-16 code units, not blank; Java's messages."""
+    if all(is_java_white_space(char) for char in group):
+        raise UsageError("a group id must not be empty or blank")
+    length = utf16_length(group, "the group id")
+    if length > MAX_GROUP_ID_LENGTH:
+        raise UsageError("group id is %d characters long; the limit is %d" % (length, MAX_GROUP_ID_LENGTH))
+
+
 def now_ms():
     """FORMAT.md section 12: the wall clock, in milliseconds since 1970, as every process of the
     file on this host reads it."""
@@ -559,6 +599,51 @@ def read_groups(connection, group, out):
         connection.execute("COMMIT")
 
 
+def commit_offsets(connection, group, offsets, metadata):
+    """Commits (topic, partition, offset) triples for a group without live members, all or
+    nothing, as FORMAT.md section 12.5 says a program that is not a member may; returns the
+    rows as committed once COMMIT has returned."""
+    connection.execute("PRAGMA synchronous=FULL")
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        # Read the clock once the write lock is held: the members' liveness is checked as of
+        # the moment this transaction commits, not of when it started waiting.
+        at_ms = now_ms()
+        live = live_members(connection, group, at_ms)
+        if live:
+            raise UsageError(
+                "group '%s' has live members [%s], so format_interop will not commit offsets"
+                " without a member; stop them (or wait for their sessions to expire) and try"
+                " again" % (group, ", ".join("%s (%s)" % member for member in live)))
+        rows = []
+        for topic, partition, offset in offsets:
+            topic_id, partitions = find_topic(connection, topic)
+            if partition >= partitions:
+                raise UsageError("topic '%s' has no partition %d; its partitions are 0..%d"
+                                 % (topic, partition, partitions - 1))
+            rows.append((topic_id, topic, partition, offset))
+        if connection.execute("SELECT 1 FROM consumer_groups WHERE group_id = ?", (group,)).fetchone() is None:
+            connection.execute(
+                "INSERT INTO consumer_groups (group_id, generation, assignor, created_at_ms, updated_at_ms)"
+                " VALUES (?, 0, 'sticky', ?, ?)", (group, at_ms, at_ms))
+        for topic_id, _, partition, offset in rows:
+            connection.execute(
+                "INSERT INTO group_offsets (group_id, topic_id, partition, committed_offset, metadata, committed_at_ms)"
+                " VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (group_id, topic_id, partition) DO UPDATE SET"
+                " committed_offset = excluded.committed_offset, metadata = excluded.metadata,"
+                " committed_at_ms = excluded.committed_at_ms",
+                (group, topic_id, partition, offset, metadata, at_ms))
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    return [{"group": group, "topic": topic, "partition": partition, "offset": offset,
+             "metadata": metadata, "committed_at_ms": at_ms}
+            for _, topic, partition, offset in rows]
+
+
 # ---- Command line ----
 
 def parse_options(argv, options, integers, flags):
@@ -615,11 +700,36 @@ def parse_args(argv):
 
 def parse_group_args(command, argv):
     options = {"command": command, "busy_timeout_ms": 5000}
+    if command == "commit":
+        options["metadata"] = ""
     positional = parse_options(argv, options, ("busy_timeout_ms",), {})
-    if len(positional) not in (1, 2):
-        raise UsageError("expected FILE and perhaps GROUP, got %s" % positional)
-    options["file"] = positional[0]
-    options["group"] = positional[1] if len(positional) == 2 else None
+    if command == "groups":
+        if len(positional) not in (1, 2):
+            raise UsageError("expected FILE and perhaps GROUP, got %s" % positional)
+        options["file"] = positional[0]
+        options["group"] = positional[1] if len(positional) == 2 else None
+        return options
+    if len(positional) < 3:
+        raise UsageError("expected FILE, GROUP and at least one TOPIC:PARTITION=OFFSET, got %s" % positional)
+    options["file"], options["group"] = positional[:2]
+    check_group_id(options["group"])
+    metadata_length = utf16_length(options["metadata"], "--metadata")
+    if metadata_length > MAX_METADATA_LENGTH:
+        raise UsageError("metadata is %d characters; the limit is %d" % (metadata_length, MAX_METADATA_LENGTH))
+    options["offsets"] = []
+    for arg in positional[2:]:
+        # topic names are [a-zA-Z0-9._-] (FORMAT.md section 2): no ':' nor '='
+        topic, _, rest = arg.rpartition(":")
+        partition, _, offset = rest.partition("=")
+        try:
+            partition, offset = int(partition), int(offset)
+        except ValueError:
+            raise UsageError("expected TOPIC:PARTITION=OFFSET, such as orders:0=42, got %r" % arg)
+        if not topic or partition < 0 or offset < 0:
+            raise UsageError("%r: the topic must be given, and partition and offset must be >= 0" % arg)
+        if any((topic, partition) == (t, p) for t, p, _ in options["offsets"]):
+            raise UsageError("%s:%d is given twice" % (topic, partition))
+        options["offsets"].append((topic, partition, offset))
     return options
 
 
@@ -634,6 +744,10 @@ def main(argv):
         try:
             if options["command"] == "groups":
                 read_groups(connection, options["group"], sys.stdout)
+            elif options["command"] == "commit":
+                for committed in commit_offsets(connection, options["group"], options["offsets"],
+                                                options["metadata"]):
+                    print_json("committed", committed)
             if options["command"] == "records" and options["read"]:
                 read_topic(connection, options["topic"], options["from_offset"], sys.stdout)
             if options["command"] == "records" and options["append"]:

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@link FormatDocSql}), lists what Java reads: run by the SQLite inside sqlite-jdbc, and by the
  * {@code sqlite3} command when one is installed. The same holds for consumer groups (section 12):
  * the page's group queries and Python list the committed offsets, lag and live members that {@code
- * log.groups().describe} returns.
+ * log.groups().describe} returns; {@link FormatGroupCommitIT} has Python commit offsets.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FormatInteropIT {
@@ -663,7 +663,8 @@ class FormatInteropIT {
           List.of(
               List.of(f.toString(), "t", "--read-only"),
               List.of(f.toString(), "t", "--append-only"),
-              List.of("groups", f.toString()))) {
+              List.of("groups", f.toString()),
+              List.of("commit", f.toString(), "g", "t:0=2"))) {
         InteropProcess.Result python = InteropProcess.python(dir, args.toArray(String[]::new));
         assertEquals(2, python.exitStatus(), python::describe);
         assertTrue(python.stderr().startsWith("format_interop: " + f + refusal), python::describe);

@@ -196,7 +196,7 @@ final class PythonOutput {
     return s.append('"').toString();
   }
 
-  // ---- Groups: the lines of "groups FILE" ----
+  // ---- Groups: the lines of "groups FILE" and "commit FILE GROUP ..." ----
 
   /** One {@code group_offset} line: a group's committed offset in a partition, and its lag. */
   record GroupOffset(
@@ -227,6 +227,10 @@ final class PythonOutput {
       return new GroupMember(group, member.memberId(), member.client(), member.owned());
     }
   }
+
+  /** One {@code committed} line: an offset Python committed, and when. */
+  record Committed(
+      String group, TopicPartition partition, long offset, String metadata, long committedAtMs) {}
 
   /** The {@code group_offset} lines, in the order printed. */
   static List<GroupOffset> groupOffsets(InteropProcess.Result python) {
@@ -265,6 +269,21 @@ final class PythonOutput {
               List.copyOf(owned)));
     }
     return members;
+  }
+
+  /** The {@code committed} lines, in the order printed. */
+  static List<Committed> committed(InteropProcess.Result python) {
+    List<Committed> committed = new ArrayList<>();
+    for (Map<String, Object> c : lines(python, "committed")) {
+      committed.add(
+          new Committed(
+              (String) c.get("group"),
+              TopicPartition.of((String) c.get("topic"), integer(c, "partition")),
+              (Long) c.get("offset"),
+              (String) c.get("metadata"),
+              (Long) c.get("committed_at_ms")));
+    }
+    return committed;
   }
 
   /** The objects of the lines of one kind ({"kind":{...}}), in order; other lines are skipped. */
