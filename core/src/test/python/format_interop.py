@@ -5,6 +5,10 @@ library alone: the proof that the format page is enough for another language.
 usage: format_interop.py FILE TOPIC [--read-only | --append-only] [--from-offset N]
                          [--partition P] [--count N] [--key TEXT] [--value TEXT]
                          [--timestamp-ms N] [--busy-timeout-ms N]
+       format_interop.py groups FILE [GROUP]
+       format_interop.py commit FILE GROUP TOPIC:PARTITION=OFFSET... [--metadata TEXT]
+                         [--busy-timeout-ms N]
+(A FILE named "groups" or "commit" is written ./groups or ./commit.)
 
 1. Read (unless --append-only): every record of every partition of TOPIC, in one read
    transaction, partition by partition in offset order, a few batches at a time with
@@ -30,10 +34,26 @@ usage: format_interop.py FILE TOPIC [--read-only | --append-only] [--from-offset
    Then prints
      {"appended":{"topic":..,"partition":..,"base_offset":..,"last_offset":..,
       "record_count":..,"max_timestamp_ms":..,"size_bytes":..,"crc":..}}
+3. groups: every group's (or GROUP's) committed offsets with each partition's offsets and the
+   group's lag there (FORMAT.md section 12.2), one line per committed partition, ordered by
+   group, topic and partition:
+     {"group_offset":{"group":..,"topic":..,"partition":..,"committed_offset":..,
+      "log_start_offset":..,"next_offset":..,"lag":..,"metadata":..}}
+   then every live member (live by this process's clock) with the partitions it holds,
+   ordered by group and member id:
+     {"group_member":{"group":..,"member":..,"client":..,"owned":[[TOPIC,PARTITION],...]}}
+   all read in one read transaction.
+4. commit: commits the offsets (the next offset to read, >= 0) of the partitions, all with
+   the metadata TEXT (default ""), for GROUP, which must have no live member, following
+   FORMAT.md section 12.5 in one transaction; creates the group when it does not exist. Then
+   prints one line per partition:
+     {"committed":{"group":..,"topic":..,"partition":..,"offset":..,"metadata":..,
+      "committed_at_ms":..}}
 
 Exit status: 0 done; 1 the file breaks the format (bad CRC, batch, headers, invariants); 2
-bad usage, not a onelog file, another format, unknown topic or partition; 3 the write lock
-stayed busy for longer than the busy timeout.
+bad usage, not a onelog file, another format, unknown topic, partition or group, a group
+with live members to commit for; 3 the write lock stayed busy for longer than the busy
+timeout.
 """
 
 import json
@@ -42,6 +62,7 @@ import sqlite3
 import struct
 import sys
 import time
+import unicodedata
 import urllib.parse
 
 APPLICATION_ID = 0x314C4F47  # "1LOG"
@@ -49,6 +70,9 @@ FORMAT_VERSION = 3
 READ_BATCHES_PER_QUERY = 4  # small, so that reading a partition takes several queries
 RECORD_OVERHEAD_BYTES = 24  # int32 delta, int64 timestamp, three int32 lengths
 APPENDED_HEADERS = [("origin", b"python"), ("nothing", None)]
+MAX_GROUP_ID_LENGTH = 249  # FORMAT.md section 12.1, in UTF-16 code units
+MAX_METADATA_LENGTH = 4096  # likewise
+SUBCOMMANDS = ("groups", "commit")
 
 
 class FormatError(Exception):
@@ -304,9 +328,14 @@ def open_log(path, busy_timeout_ms):
         raise UsageError("%s is not a onelog file (application_id %d, expected %d)" % (path, application_id, APPLICATION_ID))
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     if version != FORMAT_VERSION:
+        # FORMAT.md sections 5 and 11: refuse either way and change nothing; upgrading an older
+        # file is Java's work (a program written from the page knows only format 3)
         connection.close()
-        raise UsageError("%s is of format %d, %s than format %d that this program reads"
-                         % (path, version, "newer" if version > FORMAT_VERSION else "older", FORMAT_VERSION))
+        raise UsageError("%s is of format %d, %s than format %d that this program reads; %s"
+                         % (path, version, "newer" if version > FORMAT_VERSION else "older", FORMAT_VERSION,
+                            "it needs a program that knows format %d" % version
+                            if version > FORMAT_VERSION else
+                            "Java's onelog upgrades it when it opens it to write (FORMAT.md section 11)"))
     return connection
 
 
@@ -483,20 +512,150 @@ def append(connection, topic, partition, records):
             "crc": crc}
 
 
+# ---- Consumer groups: FORMAT.md section 12 ----
+
+def utf16_length(text, what):
+    """The length of the text as FORMAT.md section 12.1 counts it: in UTF-16 code units, as
+    Java's String.length() does, so a character beyond U+FFFF counts 2."""
+    try:
+        return len(text.encode("utf-16-le")) // 2
+    except UnicodeEncodeError:
+        raise UsageError("%s is not valid text: %r" % (what, text))
+
+
+def is_java_white_space(char):
+    """Java's Character.isWhitespace, which FORMAT.md section 12.1 uses for a blank group id:
+    Unicode's space, line and paragraph separators except the no-break spaces, and tab, line
+    feed, U+000B, form feed, carriage return and U+001C to U+001F."""
+    if char in "\u00a0\u2007\u202f":
+        return False
+    return unicodedata.category(char) in ("Zs", "Zl", "Zp") or char in "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+
+
+def check_group_id(group):
+    """FORMAT.md section 12.1: 1 to 249 UTF-16 code units, not blank; Java's messages."""
+    if all(is_java_white_space(char) for char in group):
+        raise UsageError("a group id must not be empty or blank")
+    length = utf16_length(group, "the group id")
+    if length > MAX_GROUP_ID_LENGTH:
+        raise UsageError("group id is %d characters long; the limit is %d" % (length, MAX_GROUP_ID_LENGTH))
+
+
+def now_ms():
+    """FORMAT.md section 12: the wall clock, in milliseconds since 1970, as every process of the
+    file on this host reads it."""
+    return int(time.time() * 1000)
+
+
+def live_members(connection, group, at_ms):
+    """The group's live members at at_ms, as (member_id, client) ordered by member id: those
+    whose heartbeat_at_ms + session_timeout_ms >= at_ms (FORMAT.md section 12.1). A row that
+    is not live is an expired member: it blocks nothing and owns nothing any more."""
+    return connection.execute(
+        "SELECT member_id, client FROM group_members"
+        " WHERE group_id = ? AND heartbeat_at_ms + session_timeout_ms >= ? ORDER BY member_id",
+        (group, at_ms)).fetchall()
+
+
+def read_groups(connection, group, out):
+    """Prints every group's committed offsets with the lag, then the live members and the
+    partitions they hold (FORMAT.md section 12.2), in one read transaction."""
+    connection.execute("BEGIN")
+    try:
+        groups = [row[0] for row in connection.execute(
+            "SELECT group_id FROM consumer_groups ORDER BY group_id")]
+        if group is not None and group not in groups:
+            raise UsageError("group '%s' does not exist; known groups: [%s]" % (group, ", ".join(groups)))
+        at_ms = now_ms()
+        lines = []  # printed once everything is read
+        # A committed offset of a partition that does not exist (FORMAT.md section 8 deletes
+        # them with their topic) is left out by the joins, as the page's query leaves it out.
+        for group_id, topic, partition, committed, start, next_offset, metadata in connection.execute(
+                "SELECT o.group_id, t.name, o.partition, o.committed_offset, p.log_start_offset,"
+                " p.next_offset, o.metadata"
+                " FROM group_offsets o JOIN topics t ON t.id = o.topic_id"
+                " JOIN partitions p ON p.topic_id = o.topic_id AND p.partition = o.partition"
+                " WHERE ?1 IS NULL OR o.group_id = ?1 ORDER BY o.group_id, t.name, o.partition",
+                (group,)):
+            lines.append({"group_offset": {
+                "group": group_id, "topic": topic, "partition": partition,
+                "committed_offset": committed, "log_start_offset": start,
+                "next_offset": next_offset,
+                # section 12.2: how many offsets it is behind; 0 when committed past the end
+                "lag": max(next_offset - committed, 0),
+                "metadata": metadata}})
+        for group_id in groups if group is None else [group]:
+            for member_id, client in live_members(connection, group_id, at_ms):
+                owned = connection.execute(
+                    "SELECT t.name, l.partition FROM group_partitions l"
+                    " JOIN topics t ON t.id = l.topic_id"
+                    " WHERE l.group_id = ? AND l.owner_member = ? ORDER BY t.name, l.partition",
+                    (group_id, member_id)).fetchall()
+                lines.append({"group_member": {
+                    "group": group_id, "member": member_id, "client": client,
+                    "owned": [[topic, partition] for topic, partition in owned]}})
+        out.writelines(json.dumps(line, separators=(",", ":")) + "\n" for line in lines)
+    finally:
+        connection.execute("COMMIT")
+
+
+def commit_offsets(connection, group, offsets, metadata):
+    """Commits (topic, partition, offset) triples for a group without live members, all or
+    nothing, as FORMAT.md section 12.5 says a program that is not a member may; returns the
+    rows as committed once COMMIT has returned."""
+    connection.execute("PRAGMA synchronous=FULL")
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        # Read the clock once the write lock is held: the members' liveness is checked as of
+        # the moment this transaction commits, not of when it started waiting.
+        at_ms = now_ms()
+        live = live_members(connection, group, at_ms)
+        if live:
+            raise UsageError(
+                "group '%s' has live members [%s], so format_interop will not commit offsets"
+                " without a member; stop them (or wait for their sessions to expire) and try"
+                " again" % (group, ", ".join("%s (%s)" % member for member in live)))
+        rows = []
+        for topic, partition, offset in offsets:
+            topic_id, partitions = find_topic(connection, topic)
+            if partition >= partitions:
+                raise UsageError("topic '%s' has no partition %d; its partitions are 0..%d"
+                                 % (topic, partition, partitions - 1))
+            rows.append((topic_id, topic, partition, offset))
+        if connection.execute("SELECT 1 FROM consumer_groups WHERE group_id = ?", (group,)).fetchone() is None:
+            connection.execute(
+                "INSERT INTO consumer_groups (group_id, generation, assignor, created_at_ms, updated_at_ms)"
+                " VALUES (?, 0, 'sticky', ?, ?)", (group, at_ms, at_ms))
+        for topic_id, _, partition, offset in rows:
+            connection.execute(
+                "INSERT INTO group_offsets (group_id, topic_id, partition, committed_offset, metadata, committed_at_ms)"
+                " VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (group_id, topic_id, partition) DO UPDATE SET"
+                " committed_offset = excluded.committed_offset, metadata = excluded.metadata,"
+                " committed_at_ms = excluded.committed_at_ms",
+                (group, topic_id, partition, offset, metadata, at_ms))
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    return [{"group": group, "topic": topic, "partition": partition, "offset": offset,
+             "metadata": metadata, "committed_at_ms": at_ms}
+            for _, topic, partition, offset in rows]
+
+
 # ---- Command line ----
 
-def parse_args(argv):
-    options = {"read": True, "append": True, "from_offset": None, "partition": None, "count": 1,
-               "key": "py-key", "value": "py-value", "timestamp_ms": None, "busy_timeout_ms": 5000}
-    integers = ("from_offset", "partition", "count", "timestamp_ms", "busy_timeout_ms")
+def parse_options(argv, options, integers, flags):
+    """Sets options from "--name VALUE" pairs (an integer for the names in integers) and from
+    flags ("--flag": (name, value)); returns the other arguments, in order."""
     positional = []
     i = 0
     while i < len(argv):
         arg = argv[i]
-        if arg == "--read-only":
-            options["append"] = False
-        elif arg == "--append-only":
-            options["read"] = False
+        if arg in flags:
+            name, value = flags[arg]
+            options[name] = value
         elif arg.startswith("--") and arg[2:].replace("-", "_") in options:
             if i + 1 >= len(argv):
                 raise UsageError(arg + " needs a value")
@@ -514,6 +673,18 @@ def parse_args(argv):
         else:
             positional.append(arg)
         i += 1
+    return positional
+
+
+def parse_args(argv):
+    if argv and argv[0] in SUBCOMMANDS:
+        return parse_group_args(argv[0], argv[1:])
+    options = {"command": "records", "read": True, "append": True, "from_offset": None,
+               "partition": None, "count": 1, "key": "py-key", "value": "py-value",
+               "timestamp_ms": None, "busy_timeout_ms": 5000}
+    positional = parse_options(
+        argv, options, ("from_offset", "partition", "count", "timestamp_ms", "busy_timeout_ms"),
+        {"--read-only": ("append", False), "--append-only": ("read", False)})
     if len(positional) != 2:
         raise UsageError("expected FILE and TOPIC, got %s" % positional)
     if not options["read"] and not options["append"]:
@@ -527,23 +698,67 @@ def parse_args(argv):
     return options
 
 
+def parse_group_args(command, argv):
+    options = {"command": command, "busy_timeout_ms": 5000}
+    if command == "commit":
+        options["metadata"] = ""
+    positional = parse_options(argv, options, ("busy_timeout_ms",), {})
+    if command == "groups":
+        if len(positional) not in (1, 2):
+            raise UsageError("expected FILE and perhaps GROUP, got %s" % positional)
+        options["file"] = positional[0]
+        options["group"] = positional[1] if len(positional) == 2 else None
+        return options
+    if len(positional) < 3:
+        raise UsageError("expected FILE, GROUP and at least one TOPIC:PARTITION=OFFSET, got %s" % positional)
+    options["file"], options["group"] = positional[:2]
+    check_group_id(options["group"])
+    metadata_length = utf16_length(options["metadata"], "--metadata")
+    if metadata_length > MAX_METADATA_LENGTH:
+        raise UsageError("metadata is %d characters; the limit is %d" % (metadata_length, MAX_METADATA_LENGTH))
+    options["offsets"] = []
+    for arg in positional[2:]:
+        # topic names are [a-zA-Z0-9._-] (FORMAT.md section 2): no ':' nor '='
+        topic, _, rest = arg.rpartition(":")
+        partition, _, offset = rest.partition("=")
+        try:
+            partition, offset = int(partition), int(offset)
+        except ValueError:
+            raise UsageError("expected TOPIC:PARTITION=OFFSET, such as orders:0=42, got %r" % arg)
+        if not topic or partition < 0 or offset < 0:
+            raise UsageError("%r: the topic must be given, and partition and offset must be >= 0" % arg)
+        if any((topic, partition) == (t, p) for t, p, _ in options["offsets"]):
+            raise UsageError("%s:%d is given twice" % (topic, partition))
+        options["offsets"].append((topic, partition, offset))
+    return options
+
+
+def print_json(kind, value):
+    print(json.dumps({kind: value}, separators=(",", ":")))
+
+
 def main(argv):
     try:
         options = parse_args(argv)
         connection = open_log(options["file"], options["busy_timeout_ms"])
         try:
-            if options["read"]:
+            if options["command"] == "groups":
+                read_groups(connection, options["group"], sys.stdout)
+            elif options["command"] == "commit":
+                for committed in commit_offsets(connection, options["group"], options["offsets"],
+                                                options["metadata"]):
+                    print_json("committed", committed)
+            if options["command"] == "records" and options["read"]:
                 read_topic(connection, options["topic"], options["from_offset"], sys.stdout)
-            if options["append"]:
+            if options["command"] == "records" and options["append"]:
                 timestamp_ms = options["timestamp_ms"]
                 if timestamp_ms is None:
-                    timestamp_ms = int(time.time() * 1000)
+                    timestamp_ms = now_ms()
                 records = records_to_append(options["count"], timestamp_ms,
                                             options["key"].encode("utf-8"),
                                             options["value"].encode("utf-8"))
                 appended = append(connection, options["topic"], options["partition"], records)
-                print(json.dumps({"appended": dict({"topic": options["topic"]}, **appended)},
-                                 separators=(",", ":")))
+                print_json("appended", dict({"topic": options["topic"]}, **appended))
         finally:
             connection.close()
     except UsageError as e:

@@ -3,6 +3,9 @@ package dev.onelog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.onelog.group.GroupDescription;
+import dev.onelog.group.MemberDescription;
+import dev.onelog.group.PartitionOffset;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,14 +16,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The SQL that docs/FORMAT.md section 10 prints for the {@code sqlite3} shell, taken from the page
- * itself so that the page and {@link FormatInteropIT} cannot drift apart. A block is the fenced
- * {@code sql} code between the lines {@code <!-- begin NAME ...} and {@code <!-- end NAME -->}.
- * Stateless.
+ * The SQL that docs/FORMAT.md sections 10 and 12.2 print for the {@code sqlite3} shell, taken from
+ * the page itself so that the page and {@link FormatInteropIT} cannot drift apart. A block is the
+ * fenced {@code sql} code between the lines {@code <!-- begin NAME ...} and {@code <!-- end NAME
+ * -->}. Stateless.
  */
 final class FormatDocSql {
   /** What the records query lists by default: partition 0 of topic id 1, offsets 0 to 99. */
@@ -58,15 +62,20 @@ final class FormatDocSql {
         "offset BETWEEN " + fromOffset + " AND " + toOffset);
   }
 
-  /** The cheap queries, each statement with the comment lines before it. */
-  static List<String> partitionQueries() {
+  /** The statements of a block, each with the comment lines before it. */
+  static List<String> statements(String name) {
     List<String> statements = new ArrayList<>();
-    for (String statement : block("partition-queries").split(";\n")) {
+    for (String statement : block(name).split(";\n")) {
       if (!statement.isBlank()) {
         statements.add(statement.strip());
       }
     }
     return statements;
+  }
+
+  /** The cheap queries, each statement with the comment lines before it. */
+  static List<String> partitionQueries() {
+    return statements("partition-queries");
   }
 
   /**
@@ -110,6 +119,65 @@ final class FormatDocSql {
     for (String query : queries) {
       all.addAll(rows(c, query));
     }
+    return all;
+  }
+
+  /**
+   * Runs the page's group queries (section 12.2) as they stand, in one read transaction as the page
+   * says, and checks their rows against {@code log.groups().describe} of every group: each
+   * committed partition with its offsets, lag and metadata, then each live member with the
+   * partitions it holds (one row with an empty topic and partition when it holds none). Returns
+   * their rows, each as sqlite3 prints it. The groups must not change while it runs.
+   */
+  static List<String> checkGroupQueries(Connection c, OneLog log) throws SQLException {
+    List<String> queries = statements("group-queries");
+    assertEquals(2, queries.size(), queries::toString);
+    List<String> offsets = new ArrayList<>();
+    List<String> members = new ArrayList<>();
+    for (String group : log.groups().list()) {
+      GroupDescription described = log.groups().describe(group);
+      for (PartitionOffset o : described.offsets()) {
+        if (o.committedOffset() >= 0) { // the page: no committed offset, no row (and no lag)
+          offsets.add(
+              String.join(
+                  "|",
+                  group,
+                  o.partition().topic(),
+                  Integer.toString(o.partition().partition()),
+                  Long.toString(o.committedOffset()),
+                  Long.toString(o.earliestOffset()),
+                  Long.toString(o.nextOffset()),
+                  Long.toString(o.lag()),
+                  o.metadata()));
+        }
+      }
+      List<MemberDescription> live = new ArrayList<>(described.members());
+      live.sort(Comparator.comparing(MemberDescription::memberId));
+      for (MemberDescription m : live) {
+        String member = String.join("|", group, m.memberId(), m.client());
+        if (m.owned().isEmpty()) {
+          members.add(member + "||");
+        }
+        for (TopicPartition owned : m.owned()) {
+          members.add(member + "|" + owned.topic() + "|" + owned.partition());
+        }
+      }
+    }
+    List<String> offsetRows;
+    List<String> memberRows;
+    try (Statement s = c.createStatement()) {
+      s.execute("BEGIN");
+      try {
+        offsetRows = rows(c, queries.get(0));
+        memberRows = rows(c, queries.get(1));
+      } finally {
+        s.execute("COMMIT");
+      }
+    }
+    assertEquals(offsets, offsetRows, queries.get(0));
+    assertEquals(members, memberRows, queries.get(1));
+    List<String> all = new ArrayList<>(offsetRows);
+    all.addAll(memberRows);
     return all;
   }
 
@@ -163,7 +231,10 @@ final class FormatDocSql {
     return rows;
   }
 
-  /** Runs any query and gives each row as its columns' text joined by '|', as sqlite3 prints. */
+  /**
+   * Runs any query and gives each row as its columns' text joined by '|', NULL as nothing, as
+   * sqlite3 prints them.
+   */
   static List<String> rows(Connection connection, String sql) throws SQLException {
     List<String> rows = new ArrayList<>();
     try (Statement s = connection.createStatement();
@@ -171,7 +242,8 @@ final class FormatDocSql {
       while (rs.next()) {
         List<String> columns = new ArrayList<>();
         for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-          columns.add(rs.getString(i));
+          String column = rs.getString(i);
+          columns.add(column == null ? "" : column);
         }
         rows.add(String.join("|", columns));
       }

@@ -2,8 +2,14 @@ package dev.onelog;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.onelog.group.GroupConsumer;
+import dev.onelog.group.GroupDescription;
+import dev.onelog.group.GroupState;
+import dev.onelog.group.MemberDescription;
+import dev.onelog.group.OffsetAndMetadata;
 import dev.onelog.internal.storage.FileFormat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,9 +19,12 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>And the SQL the page gives for the {@code sqlite3} shell, taken from the page as it stands
  * ({@link FormatDocSql}), lists what Java reads: run by the SQLite inside sqlite-jdbc, and by the
- * {@code sqlite3} command when one is installed.
+ * {@code sqlite3} command when one is installed. The same holds for consumer groups (section 12):
+ * the page's group queries and Python list the committed offsets, lag and live members that {@code
+ * log.groups().describe} returns; {@link FormatGroupCommitIT} has Python commit offsets.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FormatInteropIT {
@@ -476,6 +487,232 @@ class FormatInteropIT {
     }
   }
 
+  // ---- Consumer groups: the SQL of FORMAT.md section 12.2, and Python's "groups" ----
+
+  @Test
+  void theGroupQueriesInFormatMdAndPythonListWhatDescribeReturns() throws Exception {
+    file = dir.resolve("groups.db");
+    TopicPartition orders0 = TopicPartition.of("orders", 0);
+    TopicPartition orders1 = TopicPartition.of("orders", 1);
+    TopicPartition orders2 = TopicPartition.of("orders", 2);
+    TopicPartition payments0 = TopicPartition.of("payments", 0);
+    TopicPartition payments1 = TopicPartition.of("payments", 1);
+    // Written an hour ago by the clock of the process that wrote it: a static member of "archive"
+    // takes both partitions of payments and stops without leaving, as static members do, so its
+    // row and leases stay. Its session is over by now, which only a query's clock can tell.
+    Clock hourAgo = Clock.offset(Clock.systemUTC(), Duration.ofHours(-1));
+    try (OneLog log = OneLog.builder(file).clock(hourAgo).open()) {
+      log.createTopic(TopicSpec.named("orders").withPartitions(3));
+      log.createTopic(TopicSpec.named("payments").withPartitions(2));
+      for (int i = 0; i < 12; i++) {
+        log.append(ProducerRecord.of("orders", null, "order " + i).withPartition(i % 3));
+      }
+      for (int i = 0; i < 3; i++) {
+        log.append(ProducerRecord.of("payments", "k", "payment " + i).withPartition(0));
+      }
+      GroupConsumer stopped =
+          log.groups()
+              .consumer("archive")
+              .topics("payments")
+              .staticMemberId("archiver")
+              .noAutoCommit()
+              .open();
+      awaitAssignment(stopped, 2);
+    }
+    // Retention as onelog will run it (FORMAT.md section 2): payments-0's first batch deleted and
+    // its log_start_offset moved past it, so that earliest offsets are not all 0.
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      s.execute("BEGIN IMMEDIATE");
+      assertEquals(
+          1,
+          s.executeUpdate(
+              "UPDATE partitions SET log_start_offset = 1, record_count = record_count - 1,"
+                  + " size_bytes = size_bytes - (SELECT length(records) - 24 FROM log_2_0"
+                  + " WHERE last_offset = 0) WHERE topic_id = 2 AND partition = 0"));
+      assertEquals(1, s.executeUpdate("DELETE FROM log_2_0 WHERE last_offset = 0"));
+      s.execute("COMMIT");
+    }
+
+    try (OneLog log = OneLog.open(file)) {
+      log.transaction(
+          tx ->
+              tx.commitOffsets(
+                  "archive",
+                  Map.of(
+                      orders0,
+                      new OffsetAndMetadata(3, "nightly ✓ 'quoted' \"too\""),
+                      orders2,
+                      OffsetAndMetadata.of(0),
+                      payments0,
+                      OffsetAndMetadata.of(0), // below its log_start_offset, 1
+                      payments1,
+                      new OffsetAndMetadata(99, "by hand, past the end"))));
+      // "live": one member holding the three partitions of orders, one subscribed to a topic that
+      // does not exist yet and so holding nothing.
+      try (GroupConsumer reader =
+              log.groups().consumer("live").topics("orders").noAutoCommit().open();
+          GroupConsumer waiting =
+              log.groups().consumer("live").topics("later").noAutoCommit().open()) {
+        awaitAssignment(reader, 3);
+        reader.commitSync(
+            Map.of(
+                orders0, new OffsetAndMetadata(4, "all read"), orders1, OffsetAndMetadata.of(1)));
+        GroupDescription live = log.groups().describe("live");
+        assertEquals(GroupState.STABLE, live.state(), live::toString);
+        assertEquals(2, live.members().size(), live::toString);
+        assertTrue(waiting.assignment().isEmpty(), waiting.assignment()::toString);
+        GroupDescription archive = log.groups().describe("archive");
+        assertEquals(List.of(), archive.members(), "the archiver's session is over");
+        assertEquals(
+            List.of("archiver|2"),
+            rowsOf(
+                "SELECT m.instance_id, count(l.partition) FROM group_members m"
+                    + " LEFT JOIN group_partitions l ON l.group_id = m.group_id"
+                    + " AND l.owner_member = m.member_id WHERE m.group_id = 'archive'"
+                    + " GROUP BY m.member_id"),
+            "the expired row is there, holding its leases, for the queries to leave out");
+
+        List<String> rows;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+          rows = FormatDocSql.checkGroupQueries(c, log);
+        }
+        assertEquals(4 + 2 + 3 + 1, rows.size(), rows::toString);
+        if (InteropProcess.sqlite3Installed()) {
+          Path groupsSql =
+              Files.writeString(dir.resolve("groups.sql"), FormatDocSql.block("group-queries"));
+          InteropProcess.Result shell =
+              InteropProcess.sqlite3(dir, file, "BEGIN;\n.read '" + groupsSql + "'\nCOMMIT;\n");
+          assertEquals(0, shell.exitStatus(), shell::describe);
+          assertEquals(rows, shell.stdout(), "sqlite3 prints what JDBC reads");
+        }
+
+        // Python, from the page's prose: the same offsets, lag and live members.
+        List<PythonOutput.GroupOffset> offsets = new ArrayList<>();
+        List<PythonOutput.GroupMember> members = new ArrayList<>();
+        for (GroupDescription group : List.of(archive, live)) {
+          group.offsets().stream()
+              .filter(o -> o.committedOffset() >= 0)
+              .forEach(o -> offsets.add(PythonOutput.GroupOffset.of(group.groupId(), o)));
+          group.members().stream()
+              .sorted(Comparator.comparing(MemberDescription::memberId))
+              .forEach(m -> members.add(PythonOutput.GroupMember.of(group.groupId(), m)));
+        }
+        InteropProcess.Result python = InteropProcess.python(dir, "groups", file.toString());
+        assertEquals(0, python.exitStatus(), python::describe);
+        assertEquals(offsets, PythonOutput.groupOffsets(python), python::describe);
+        assertEquals(members, PythonOutput.groupMembers(python), python::describe);
+        assertEquals(offsets.size() + members.size(), python.stdout().size(), python::describe);
+
+        InteropProcess.Result one =
+            InteropProcess.python(dir, "groups", file.toString(), "archive");
+        assertEquals(0, one.exitStatus(), one::describe);
+        assertEquals(offsets.subList(0, 4), PythonOutput.groupOffsets(one), one::describe);
+        assertEquals(4, one.stdout().size(), "no live member in archive: " + one.stdout());
+        InteropProcess.Result unknown =
+            InteropProcess.python(dir, "groups", file.toString(), "archives");
+        assertEquals(2, unknown.exitStatus(), unknown::describe);
+        assertTrue(
+            unknown
+                .stderr()
+                .startsWith(
+                    "format_interop: group 'archives' does not exist; known groups: [archive,"
+                        + " live]\n"),
+            unknown::describe);
+      }
+    }
+  }
+
+  // ---- Versions: FORMAT.md sections 5 and 11 ----
+
+  @Test
+  void pythonRefusesAFormat2FileAsOlderAndAFormat4FileAsNewerAndChangesNeither() throws Exception {
+    Path two = dir.resolve("two.db");
+    Path four = dir.resolve("four.db");
+    for (Path f : List.of(two, four)) {
+      try (OneLog log = OneLog.open(f)) {
+        log.createTopic(TopicSpec.named("t"));
+        log.append(ProducerRecord.of("t", "k", "v"));
+        log.transaction(
+            tx ->
+                tx.commitOffsets("g", Map.of(TopicPartition.of("t", 0), OffsetAndMetadata.of(1))));
+      }
+    }
+    // Format 2 is format 3 without the group tables (section 11); format 4 is whatever comes next.
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + two);
+        Statement s = c.createStatement()) {
+      for (String table :
+          List.of("group_offsets", "group_partitions", "group_members", "consumer_groups")) {
+        s.execute("DROP TABLE " + table);
+      }
+      s.execute("PRAGMA user_version=2");
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + four);
+        Statement s = c.createStatement()) {
+      s.execute("PRAGMA user_version=4");
+    }
+    for (Path f : List.of(two, four)) {
+      String refusal =
+          f == two
+              ? " is of format 2, older than format 3 that this program reads; Java's onelog"
+                  + " upgrades it when it opens it to write (FORMAT.md section 11)\n"
+              : " is of format 4, newer than format 3 that this program reads; it needs a program"
+                  + " that knows format 4\n";
+      String contents = contents(f);
+      for (List<String> args :
+          List.of(
+              List.of(f.toString(), "t", "--read-only"),
+              List.of(f.toString(), "t", "--append-only"),
+              List.of("groups", f.toString()),
+              List.of("commit", f.toString(), "g", "t:0=2"))) {
+        InteropProcess.Result python = InteropProcess.python(dir, args.toArray(String[]::new));
+        assertEquals(2, python.exitStatus(), python::describe);
+        assertTrue(python.stderr().startsWith("format_interop: " + f + refusal), python::describe);
+        assertEquals(List.of(), python.stdout());
+        assertEquals(contents, contents(f), () -> "Python changed nothing: " + args);
+      }
+    }
+    // Java refuses format 4, and format 2 read-only; opened to write, it upgrades format 2.
+    assertThrows(NewerFormatException.class, () -> OneLog.open(four));
+    assertThrows(OlderFormatException.class, () -> OneLog.builder(two).readOnly().open());
+    OneLog.open(two).close();
+    file = two;
+    InteropProcess.Result upgraded =
+        InteropProcess.python(dir, file.toString(), "t", "--read-only");
+    assertEquals(0, upgraded.exitStatus(), upgraded::describe);
+    InteropProcess.Result groups = InteropProcess.python(dir, "groups", file.toString());
+    assertEquals(0, groups.exitStatus(), groups::describe);
+    assertEquals(List.of(), groups.stdout(), "format 2 kept no offsets");
+  }
+
+  /** What a program could change in a file: its pragmas, schema and every table's rows. */
+  private static String contents(Path f) throws SQLException {
+    StringBuilder contents = new StringBuilder();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + f)) {
+      for (String pragma : List.of("application_id", "user_version", "page_size")) {
+        contents.append(FormatDocSql.rows(c, "PRAGMA " + pragma)).append('\n');
+      }
+      contents.append(FormatDocSql.rows(c, "SELECT type, name, sql FROM sqlite_schema ORDER BY 2"));
+      for (String table :
+          FormatDocSql.rows(c, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY 1")) {
+        contents.append('\n').append(table).append(FormatDocSql.rows(c, "SELECT * FROM " + table));
+      }
+    }
+    return contents.toString();
+  }
+
+  /** Polls the member until it holds this many partitions. */
+  static void awaitAssignment(GroupConsumer member, int partitions) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (member.assignment().size() < partitions) {
+      assertTrue(
+          System.nanoTime() - deadline < 0,
+          () -> member.memberId() + " holds " + member.assignment() + " after 20 s");
+      member.poll(Duration.ofMillis(50));
+    }
+    assertEquals(partitions, member.assignment().size(), member.assignment()::toString);
+  }
+
   /** Java's records of a partition at offsets {@code from} to {@code to}. */
   private static List<LogRecord> javaRecords(
       OneLog log, String topic, int partition, long from, long to) {
@@ -529,6 +766,12 @@ class FormatInteropIT {
       }
     }
     return batches;
+  }
+
+  private List<String> rowsOf(String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+      return FormatDocSql.rows(c, sql);
+    }
   }
 
   private byte[] storedBlob(String table, long lastOffset) throws SQLException {

@@ -1,18 +1,25 @@
 package dev.onelog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.onelog.FormatInteropIT.Batch;
 import dev.onelog.FormatInteropIT.Written;
+import dev.onelog.group.MemberDescription;
+import dev.onelog.group.PartitionOffset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * What format_interop.py appends and prints, as {@link FormatInteropIT} expects it: its lines as
- * Python's {@code json.dumps(..., separators=(",", ":"))} writes them, so that they can be compared
- * exactly. Stateless.
+ * What format_interop.py appends and prints, as {@link FormatInteropIT} expects it: its record
+ * lines as Python's {@code json.dumps(..., separators=(",", ":"))} writes them, so that they can be
+ * compared exactly; its group lines parsed into records, to compare with what Java's {@code
+ * log.groups()} returns. Stateless.
  */
 final class PythonOutput {
   /** The headers of the first record Python appends. */
@@ -187,6 +194,229 @@ final class PythonOutput {
       }
     }
     return s.append('"').toString();
+  }
+
+  // ---- Groups: the lines of "groups FILE" and "commit FILE GROUP ..." ----
+
+  /** One {@code group_offset} line: a group's committed offset in a partition, and its lag. */
+  record GroupOffset(
+      String group,
+      TopicPartition partition,
+      long committedOffset,
+      long logStartOffset,
+      long nextOffset,
+      long lag,
+      String metadata) {
+    /** What Python should print for a committed partition of Java's {@code describe}. */
+    static GroupOffset of(String group, PartitionOffset offset) {
+      assertTrue(offset.committedOffset() >= 0, () -> "a committed partition: " + offset);
+      return new GroupOffset(
+          group,
+          offset.partition(),
+          offset.committedOffset(),
+          offset.earliestOffset(),
+          offset.nextOffset(),
+          offset.lag(),
+          offset.metadata());
+    }
+  }
+
+  /** One {@code group_member} line: a live member and the partitions it holds. */
+  record GroupMember(String group, String memberId, String client, List<TopicPartition> owned) {
+    static GroupMember of(String group, MemberDescription member) {
+      return new GroupMember(group, member.memberId(), member.client(), member.owned());
+    }
+  }
+
+  /** One {@code committed} line: an offset Python committed, and when. */
+  record Committed(
+      String group, TopicPartition partition, long offset, String metadata, long committedAtMs) {}
+
+  /** The {@code group_offset} lines, in the order printed. */
+  static List<GroupOffset> groupOffsets(InteropProcess.Result python) {
+    List<GroupOffset> offsets = new ArrayList<>();
+    for (Map<String, Object> o : lines(python, "group_offset")) {
+      offsets.add(
+          new GroupOffset(
+              (String) o.get("group"),
+              TopicPartition.of((String) o.get("topic"), integer(o, "partition")),
+              (Long) o.get("committed_offset"),
+              (Long) o.get("log_start_offset"),
+              (Long) o.get("next_offset"),
+              (Long) o.get("lag"),
+              (String) o.get("metadata")));
+    }
+    return offsets;
+  }
+
+  /** The {@code group_member} lines, in the order printed. */
+  static List<GroupMember> groupMembers(InteropProcess.Result python) {
+    List<GroupMember> members = new ArrayList<>();
+    for (Map<String, Object> m : lines(python, "group_member")) {
+      List<TopicPartition> owned = new ArrayList<>();
+      for (Object pair : (List<?>) m.get("owned")) {
+        List<?> topicAndPartition = (List<?>) pair;
+        owned.add(
+            TopicPartition.of(
+                (String) topicAndPartition.get(0),
+                Math.toIntExact((Long) topicAndPartition.get(1))));
+      }
+      members.add(
+          new GroupMember(
+              (String) m.get("group"),
+              (String) m.get("member"),
+              (String) m.get("client"),
+              List.copyOf(owned)));
+    }
+    return members;
+  }
+
+  /** The {@code committed} lines, in the order printed. */
+  static List<Committed> committed(InteropProcess.Result python) {
+    List<Committed> committed = new ArrayList<>();
+    for (Map<String, Object> c : lines(python, "committed")) {
+      committed.add(
+          new Committed(
+              (String) c.get("group"),
+              TopicPartition.of((String) c.get("topic"), integer(c, "partition")),
+              (Long) c.get("offset"),
+              (String) c.get("metadata"),
+              (Long) c.get("committed_at_ms")));
+    }
+    return committed;
+  }
+
+  /** The objects of the lines of one kind ({"kind":{...}}), in order; other lines are skipped. */
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> lines(InteropProcess.Result python, String kind) {
+    List<Map<String, Object>> objects = new ArrayList<>();
+    for (String line : python.stdout()) {
+      Map<String, Object> outer = (Map<String, Object>) Json.parse(line);
+      if (outer.size() != 1) {
+        fail("a line of one key, {\"kind\":{...}}: " + line);
+      }
+      if (outer.containsKey(kind)) {
+        objects.add((Map<String, Object>) outer.get(kind));
+      }
+    }
+    return objects;
+  }
+
+  private static int integer(Map<String, Object> object, String key) {
+    return Math.toIntExact((Long) object.get(key));
+  }
+
+  /**
+   * Reads the JSON that Python's {@code json.dumps} writes: objects (in order), arrays, strings
+   * (escapes included, {@code \\uXXXX} surrogate pairs as Java keeps them), integers and null; no
+   * fractions, booleans or white space, which the script never prints.
+   */
+  private static final class Json {
+    private final String text;
+    private int at;
+
+    private Json(String text) {
+      this.text = text;
+    }
+
+    static Object parse(String text) {
+      Json json = new Json(text);
+      Object value = json.value();
+      json.check(json.at == text.length(), "the end of the line");
+      return value;
+    }
+
+    private Object value() {
+      check(at < text.length(), "a value");
+      char c = text.charAt(at);
+      if (c == '{') {
+        Map<String, Object> object = new LinkedHashMap<>();
+        at++;
+        while (!take('}')) {
+          check(object.isEmpty() || take(','), "',' or '}'");
+          String key = string();
+          check(take(':'), "':'");
+          object.put(key, value());
+        }
+        return object;
+      }
+      if (c == '[') {
+        List<Object> array = new ArrayList<>();
+        at++;
+        while (!take(']')) {
+          check(array.isEmpty() || take(','), "',' or ']'");
+          array.add(value());
+        }
+        return array;
+      }
+      if (c == '"') {
+        return string();
+      }
+      if (text.startsWith("null", at)) {
+        at += 4;
+        return null;
+      }
+      int start = at;
+      if (c == '-') {
+        at++;
+      }
+      while (at < text.length() && Character.isDigit(text.charAt(at))) {
+        at++;
+      }
+      check(at > start, "a value");
+      return Long.parseLong(text.substring(start, at));
+    }
+
+    private String string() {
+      check(take('"'), "'\"'");
+      StringBuilder s = new StringBuilder();
+      while (true) {
+        check(at < text.length(), "the end of a string");
+        char c = text.charAt(at++);
+        if (c == '"') {
+          return s.toString();
+        }
+        if (c != '\\') {
+          s.append(c);
+          continue;
+        }
+        check(at < text.length(), "an escape");
+        char e = text.charAt(at++);
+        switch (e) {
+          case 'n' -> s.append('\n');
+          case 'r' -> s.append('\r');
+          case 't' -> s.append('\t');
+          case 'b' -> s.append('\b');
+          case 'f' -> s.append('\f');
+          case 'u' -> {
+            check(at + 4 <= text.length(), "four hex digits");
+            s.append((char) Integer.parseInt(text.substring(at, at + 4), 16));
+            at += 4;
+          }
+          default -> s.append(e); // '"', '\\' and '/'
+        }
+      }
+    }
+
+    private boolean take(char c) {
+      if (at < text.length() && text.charAt(at) == c) {
+        at++;
+        return true;
+      }
+      return false;
+    }
+
+    private void check(boolean ok, String expected) {
+      if (!ok) {
+        fail(
+            "Python printed a line that is not JSON: expected "
+                + expected
+                + " at "
+                + at
+                + ": "
+                + text);
+      }
+    }
   }
 
   private static byte[] utf8(String s) {
