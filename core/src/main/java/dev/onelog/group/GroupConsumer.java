@@ -178,8 +178,8 @@ public final class GroupConsumer implements AutoCloseable {
   }
 
   /**
-   * How far the group is behind in a partition: its next offset minus the group's committed offset
-   * (or minus its earliest offset when nothing is committed).
+   * How far the group is behind in a partition: its next offset minus the group's committed offset;
+   * -1 when the group has committed none there (Kafka's tools show "-").
    */
   public long lag(TopicPartition partition) {
     return fetcher.read(

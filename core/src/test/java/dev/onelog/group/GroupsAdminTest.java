@@ -103,4 +103,49 @@ class GroupsAdminTest {
     log.deleteTopic("t");
     assertEquals(Map.of(), log.groups().committed("g"));
   }
+
+  /** The limit is on commits; what another program stored is read as it is. */
+  @Test
+  void metadataOverTheLimitIsRefusedOnCommitButReadWhenAnotherProgramStoredIt() throws Exception {
+    OneLog log = logWithRecords();
+    String tooLong = "m".repeat(OffsetAndMetadata.MAX_METADATA_LENGTH + 1);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                log.transaction(
+                    tx -> tx.commitOffsets("g", Map.of(T0, new OffsetAndMetadata(1, tooLong)))));
+    assertEquals(
+        "metadata is 4097 characters; the limit is 4096 (Kafka's offset.metadata.max.bytes"
+            + " default)",
+        e.getMessage());
+    log.transaction(tx -> tx.commitOffsets("g", Map.of(T0, OffsetAndMetadata.of(1))));
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + log.path());
+        java.sql.PreparedStatement update =
+            c.prepareStatement("UPDATE group_offsets SET metadata = ?")) {
+      update.setString(1, tooLong);
+      update.executeUpdate();
+    }
+    assertEquals(new OffsetAndMetadata(1, tooLong), log.groups().committed("g").get(T0));
+    try (GroupConsumer member =
+        log.groups().consumer("g").topics("t").offsetReset(OffsetReset.EARLIEST).open()) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (member.assignment().size() < 2 && System.nanoTime() < deadline) {
+        member.poll(Duration.ofMillis(20));
+      }
+      assertEquals(
+          tooLong, member.committed(java.util.Set.of(T0)).get(T0).metadata(), "read as stored");
+    }
+  }
+
+  @Test
+  void lagIsMinusOneWithoutACommittedOffset() {
+    OneLog log = logWithRecords();
+    try (GroupConsumer member = log.groups().consumer("g").topics("t").noAutoCommit().open()) {
+      assertEquals(-1, member.lag(T0));
+      member.poll(Duration.ofMillis(20));
+      member.commitSync(Map.of(T0, OffsetAndMetadata.of(1)));
+      assertEquals(4, member.lag(T0));
+    }
+  }
 }

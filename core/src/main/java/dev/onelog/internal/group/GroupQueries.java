@@ -89,13 +89,18 @@ public final class GroupQueries {
               List.copyOf(assigned)));
     }
     boolean moving = false;
+    java.util.Set<String> liveIds = new java.util.HashSet<>();
+    members.forEach(m -> liveIds.add(m.memberId()));
     Map<TopicPartition, String> owners = new HashMap<>();
     for (LeaseRow lease : leases) {
       TopicRow topic = byId.get(lease.topicId());
       if (topic == null) {
         continue;
       }
-      owners.put(new TopicPartition(topic.name(), lease.partition()), lease.owner());
+      // An expired member's lease is free in effect: the next sync of any member frees it.
+      owners.put(
+          new TopicPartition(topic.name(), lease.partition()),
+          liveIds.contains(lease.owner()) ? lease.owner() : null);
       if (lease.target() != null && !lease.target().equals(lease.owner())) {
         moving = true;
       }
@@ -169,8 +174,8 @@ public final class GroupQueries {
   }
 
   /**
-   * The partition's next offset minus the group's committed offset, or minus its earliest offset
-   * when the group has none.
+   * The partition's next offset minus the group's committed offset (0 when the commit is past the
+   * end), or -1 when the group has none, as {@link #describe} and docs/FORMAT.md 12.2 count it.
    *
    * @throws dev.onelog.UnknownTopicException when the topic does not exist
    */
@@ -181,8 +186,7 @@ public final class GroupQueries {
     TopicCatalog.requirePartition(topic, partition.partition());
     PartitionReader.PartitionState state = PartitionReader.state(s, topic, partition.partition());
     OffsetAndMetadata committed = committed(s, groupId, partition);
-    long from = committed == null ? state.logStartOffset() : committed.offset();
-    return Math.max(0, state.nextOffset() - from);
+    return committed == null ? -1 : Math.max(0, state.nextOffset() - committed.offset());
   }
 
   private static Map<TopicPartition, Committed> committedOffsets(

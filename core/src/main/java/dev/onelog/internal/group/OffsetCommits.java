@@ -39,6 +39,7 @@ public final class OffsetCommits {
       Map<TopicPartition, OffsetAndMetadata> offsets)
       throws SQLException {
     StatementCache s = tx.statements();
+    offsets.values().forEach(OffsetCommits::checkMetadata);
     if (!GroupTables.memberExists(s, groupId, memberId)) {
       TopicPartition first = offsets.isEmpty() ? null : offsets.keySet().iterator().next();
       throw new CommitFailedException(
@@ -97,6 +98,7 @@ public final class OffsetCommits {
       StepContext tx, String groupId, Map<TopicPartition, OffsetAndMetadata> offsets)
       throws SQLException {
     GroupIds.validate(groupId);
+    offsets.values().forEach(OffsetCommits::checkMetadata);
     StatementCache s = tx.statements();
     requireNoLiveMembers(s, groupId, tx.nowMs(), "commit offsets without a member");
     if (GroupTables.group(s, groupId) == null) {
@@ -136,6 +138,20 @@ public final class OffsetCommits {
               + "; stop them (or wait for their sessions to expire) and try again",
           groupId,
           live);
+    }
+  }
+
+  /**
+   * @throws IllegalArgumentException when the metadata is over the limit
+   */
+  static void checkMetadata(OffsetAndMetadata offset) {
+    if (offset.metadata().length() > OffsetAndMetadata.MAX_METADATA_LENGTH) {
+      throw new IllegalArgumentException(
+          "metadata is "
+              + offset.metadata().length()
+              + " characters; the limit is "
+              + OffsetAndMetadata.MAX_METADATA_LENGTH
+              + " (Kafka's offset.metadata.max.bytes default)");
     }
   }
 
