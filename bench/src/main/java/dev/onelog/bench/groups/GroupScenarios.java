@@ -9,5 +9,7 @@ public final class GroupScenarios {
   private GroupScenarios() {}
 
   public static final Map<String, Supplier<Scenario>> ALL =
-      Map.of("group-commit", OffsetCommitScenario::new);
+      Map.of(
+          "group-commit", OffsetCommitScenario::new,
+          "group-failover", FailoverScenario::new);
 }
