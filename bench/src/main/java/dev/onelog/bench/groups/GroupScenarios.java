@@ -4,7 +4,10 @@ import dev.onelog.bench.Scenario;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** The consumer-group scenarios, by name. */
+/**
+ * The consumer-group scenarios, by name. The third, appends beside idle members, is the async
+ * scenario with {@code extra idleMembers} ({@link IdleMembers}).
+ */
 public final class GroupScenarios {
   private GroupScenarios() {}
 
