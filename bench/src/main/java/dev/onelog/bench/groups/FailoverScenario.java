@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * sticky assignment: none expected), {@code commitFailures} the commits any member had refused
  * during the whole run (a member whose session expired while it lived: none expected), and {@code
  * peakHeartbeatAgeMs} the oldest heartbeat of a live member the file showed ({@link
- * HeartbeatWatch}): about the heartbeat interval, 1 s, unless heartbeats stall.
+ * HeartbeatWatch}): about the heartbeat interval, 1 s, unless heartbeats stall; {@code
+ * peakHeartbeatStampLagMs} the longest a heartbeat's write took from its stamp to its commit.
  */
 final class FailoverScenario implements Scenario {
   static final String GROUP = "failover";
@@ -161,6 +162,7 @@ final class FailoverScenario implements Scenario {
         figures.put("survivorRevokedPartitions", survivorRevoked);
         figures.put("commitFailures", group.commitFailures);
         figures.put("peakHeartbeatAgeMs", heartbeats.peakAgeMs());
+        figures.put("peakHeartbeatStampLagMs", heartbeats.peakStampLagMs());
         figures.put("sessionTimeoutMs", sessionTimeoutMs);
         figures.put("stop", kill ? "kill" : "close");
         for (MemberProcess child : children) {
