@@ -75,8 +75,16 @@ public final class Bench implements Callable<Integer> {
   @Option(
       names = "--only",
       split = ",",
-      description = "Run only these groups: append, sync, scan, latency, baseline, fsync, kafka.")
+      description =
+          "Run only these groups: append, sync, scan, latency, baseline, fsync, kafka, groups.")
   List<String> only = new ArrayList<>();
+
+  @Option(
+      names = "--group-members",
+      description =
+          "Members of the groups scenarios' many-member runs, in one process, on a topic of as"
+              + " many partitions (default ${DEFAULT-VALUE}).")
+  int groupMembers = 16;
 
   @Option(
       names = "--with-kafka",
@@ -120,11 +128,14 @@ public final class Bench implements Callable<Integer> {
     for (int run = 1; run <= runs; run++) {
       System.err.printf(Locale.ROOT, "run %d of %d%n", run, runs);
       runOneLog(runner, base, results);
+      if (wanted("groups")) {
+        runGroups(runner, base, results);
+      }
       if (withKafka && wanted("kafka")) {
         KafkaComparison.run(workDir, base, results);
       }
     }
-    Report report = new Report(results, base, syncCallers);
+    Report report = new Report(results, base, syncCallers, groupMembers);
     report.print(System.out);
     System.out.printf(
         Locale.ROOT,
@@ -166,6 +177,47 @@ public final class Bench implements Callable<Integer> {
             "latency-crossprocess-" + mode,
             runner.run("onelog-latency", options.with("consumerProcess", "true")));
       }
+    }
+  }
+
+  /**
+   * The consumer-group scenarios, FSYNC only: offset commits against single appends from as many
+   * callers; a member's partitions consumed again after kill -9 and after close, with the default
+   * and a short session timeout; and the async workload with idle members in this JVM, in another
+   * JVM, and without. Each pair that is compared runs back to back in the same run.
+   */
+  private void runGroups(ScenarioRunner runner, BenchOptions base, Results results)
+      throws Exception {
+    BenchOptions fsync = base.withDurability("FSYNC");
+    BenchOptions timed = fsync.with("seconds", Integer.toString(syncSeconds));
+    for (int members : List.of(1, groupMembers)) {
+      results.add(
+          GroupsReport.commit(members), runner.run("group-commit", timed.withProducers(members)));
+      results.add(
+          GroupsReport.syncAppend(members),
+          runner.run("onelog-sync", timed.withProducers(members)));
+    }
+    for (String stop : List.of("kill", "close")) {
+      for (int sessionSeconds : GroupsReport.SESSION_SECONDS) {
+        results.add(
+            GroupsReport.failover(stop, sessionSeconds),
+            runner.run(
+                "group-failover",
+                fsync
+                    .with("stop", stop)
+                    .with("sessionTimeoutMs", Integer.toString(sessionSeconds * 1000))));
+      }
+    }
+    BenchOptions async = fsync.with("quietSeconds", "2");
+    results.add(GroupsReport.asyncWithout(), runner.run("onelog-async", async));
+    for (boolean otherJvm : List.of(false, true)) {
+      results.add(
+          GroupsReport.asyncWith(groupMembers, otherJvm),
+          runner.run(
+              "onelog-async",
+              async
+                  .with("idleMembers", Integer.toString(groupMembers))
+                  .with("idleMembersIn", otherJvm ? "other" : "this")));
     }
   }
 
@@ -212,6 +264,30 @@ public final class Bench implements Callable<Integer> {
       }
       int mid = values.length / 2;
       return values.length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+    }
+
+    /**
+     * Each run's {@code numerator / denominator}, run by run: both ran in the same run, back to
+     * back, so the ratio is paired.
+     */
+    List<Double> ratios(
+        String numerator, String numeratorField, String denominator, String denominatorField) {
+      List<Double> top = all(numerator, numeratorField);
+      List<Double> bottom = all(denominator, denominatorField);
+      List<Double> ratios = new ArrayList<>();
+      for (int i = 0; i < Math.min(top.size(), bottom.size()); i++) {
+        ratios.add(top.get(i) / bottom.get(i));
+      }
+      return ratios;
+    }
+
+    static double median(List<Double> values) {
+      if (values.isEmpty()) {
+        return Double.NaN;
+      }
+      double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      int mid = sorted.length / 2;
+      return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
     List<Double> all(String label, String field) {

@@ -1,6 +1,7 @@
 package dev.onelog.bench;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,10 +16,12 @@ final class Report {
   private final BenchOptions options;
   private final String async;
   private final String sync;
+  private final GroupsReport groups;
 
-  Report(Bench.Results results, BenchOptions options, int syncCallers) {
+  Report(Bench.Results results, BenchOptions options, int syncCallers, int groupMembers) {
     this.results = results;
     this.options = options;
+    this.groups = new GroupsReport(results, groupMembers);
     this.async = "async-" + options.producers() + "-";
     this.sync = "sync-" + syncCallers + "-";
   }
@@ -32,7 +35,7 @@ final class Report {
         options.valueBytes(),
         options.partitions(),
         runsText());
-    out.printf(Locale.ROOT, "%-34s %-16s %14s   %s%n", "scenario", "figure", "median", "runs");
+    out.printf(Locale.ROOT, "%-34s %-26s %14s   %s%n", "scenario", "figure", "median", "runs");
     for (Map.Entry<String, List<Map<String, Object>>> entry : results.byLabel.entrySet()) {
       String label = entry.getKey();
       for (String field : entry.getValue().get(0).keySet()) {
@@ -42,13 +45,14 @@ final class Report {
         }
         out.printf(
             Locale.ROOT,
-            "%-34s %-16s %14s   %s%n",
+            "%-34s %-26s %14s   %s%n",
             label,
             field,
             format(results.median(label, field)),
             results.all(label, field).stream().map(Report::format).toList());
       }
     }
+    groups.print(out);
     out.println();
     out.println("ratios and targets (same runs):");
     for (Target target : targets()) {
@@ -74,6 +78,12 @@ final class Report {
   }
 
   List<Target> targets() {
+    List<Target> targets = new ArrayList<>(logTargets());
+    targets.addAll(groups.targets());
+    return targets;
+  }
+
+  private List<Target> logTargets() {
     double asyncFsync = results.median(async + "FSYNC", "recordsPerSec");
     double asyncNormal = results.median(async + "NORMAL", "recordsPerSec");
     return List.of(
@@ -164,6 +174,7 @@ final class Report {
     s.put(
         "kafkaCrossProcessLatencyP99Ms",
         results.median("kafka-latency-crossprocess", "latencyP99Ms"));
+    groups.summarize(s);
     for (Target target : targets()) {
       s.put(
           "target: " + target.name,

@@ -1,5 +1,6 @@
 package dev.onelog.bench;
 
+import dev.onelog.bench.groups.GroupScenarios;
 import dev.onelog.bench.kafka.KafkaScenarios;
 import dev.onelog.bench.onelog.OneLogScenarios;
 import java.util.Map;
@@ -15,6 +16,7 @@ public final class Scenarios {
   static {
     ALL.putAll(OneLogScenarios.ALL);
     ALL.putAll(KafkaScenarios.ALL);
+    ALL.putAll(GroupScenarios.ALL);
   }
 
   public static Scenario named(String name) {
