@@ -119,6 +119,7 @@ public final class GroupConsumer implements AutoCloseable {
     session.polled();
     long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
     maybeAutoCommit();
+    session.checkGroup();
     while (true) {
       try {
         session.reconcile();

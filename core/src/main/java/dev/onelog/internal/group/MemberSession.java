@@ -45,6 +45,10 @@ public final class MemberSession {
   private LocalMember member;
   private long seenViewVersion = -1;
   private long syncedGeneration = -1;
+  private long nextGroupCheckNanos = System.nanoTime();
+
+  /** How often a member whose polls keep finding records looks at its group in the file. */
+  static final long GROUP_CHECK_INTERVAL_NANOS = 50_000_000L;
 
   public MemberSession(LogContext context, MemberSettings settings, PartitionFetcher fetcher) {
     this.context = context;
@@ -84,6 +88,28 @@ public final class MemberSession {
   /** Called at each poll: keeps the member from counting as stuck. */
   public void polled() {
     member.polled();
+  }
+
+  /**
+   * Called at each poll, before {@link #reconcile}: at most every 50 ms, asks for a sync when this
+   * member waits for a partition or the group's generation in the file moved (another process's
+   * member joined, left or released). A poll that waits notices these through {@link #stopWaiting};
+   * this covers a member whose polls always find records and so never wait.
+   */
+  public void checkGroup() {
+    long now = System.nanoTime();
+    if (now - nextGroupCheckNanos < 0) {
+      return;
+    }
+    nextGroupCheckNanos = now + GROUP_CHECK_INTERVAL_NANOS;
+    MemberView view = member.view();
+    if (view.isWaiting()
+        || fetcher.read(
+                "reading the generation of group " + settings.groupId(),
+                s -> GroupQueries.generation(s, settings.groupId()))
+            != view.generation()) {
+      coordinator.requestSync();
+    }
   }
 
   /**

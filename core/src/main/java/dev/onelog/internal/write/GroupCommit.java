@@ -51,7 +51,6 @@ final class GroupCommit {
    *     failed, or when every step failed alone and it was rolled back
    */
   boolean run(List<? extends TransactionStep> steps) {
-    StepContext tx = new StepContext(statements, clock.millis(), inStepAppends);
     try {
       statements.get("BEGIN IMMEDIATE").execute();
     } catch (SQLException | RuntimeException e) {
@@ -59,6 +58,9 @@ final class GroupCommit {
       failAll(steps, 0, e);
       return false;
     }
+    // The time once the write lock is held: a wait for another process's transaction must not
+    // count against a heartbeat this transaction writes.
+    StepContext tx = new StepContext(statements, clock.millis(), inStepAppends);
     boolean[] ran = new boolean[steps.size()];
     boolean anyRan = false;
     int index = 0;

@@ -37,7 +37,7 @@ public final class StepContext {
     return statements;
   }
 
-  /** The log's clock when the transaction began, in milliseconds since the epoch. */
+  /** The log's clock when the transaction took the write lock, in milliseconds since the epoch. */
   public long nowMs() {
     return nowMs;
   }
