@@ -4,12 +4,9 @@ import dev.onelog.Consumer;
 import dev.onelog.LogRecord;
 import dev.onelog.OneLog;
 import dev.onelog.TopicPartition;
-import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -39,7 +36,6 @@ final class ConsumeCommand extends LogCommand {
 
   static final long MAX_POLL_BYTES = 16L << 20;
   static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
-  static final int OUTPUT_BUFFER_BYTES = 1 << 16;
 
   @Parameters(paramLabel = "TOPIC", description = "The topic to read.")
   String topic;
@@ -101,25 +97,22 @@ final class ConsumeCommand extends LogCommand {
       description = "What --format kv prints between key and value (default: a tab).")
   String keySeparator;
 
-  private final LineBuffer line = new LineBuffer();
-  private byte[] separatorBytes;
-  private OutputStream out;
+  private RecordPrinter printer;
 
   @Override
   public Integer call() {
     validate();
-    separatorBytes = keySeparator.getBytes(StandardCharsets.UTF_8);
-    out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), OUTPUT_BUFFER_BYTES);
+    printer = new RecordPrinter(format, keySeparator, new FileOutputStream(FileDescriptor.out));
     long limit = max == null ? Long.MAX_VALUE : max;
     long printed;
     try (OneLog log = openForReading();
         Consumer consumer = consumer(log)) {
       position(consumer);
       printed = follow ? follow(consumer, limit) : readToEnd(log, consumer, limit);
-      out.flush();
+      printer.flush();
       Thread.interrupted(); // a Ctrl-C that ended a poll must not disturb closing the log
     } catch (IOException e) {
-      if (String.valueOf(e.getMessage()).contains("Broken pipe")) {
+      if (RecordPrinter.isBrokenPipe(e)) {
         return 0;
       }
       throw new CliException("cannot write to standard output: " + e.getMessage(), e);
@@ -188,7 +181,7 @@ final class ConsumeCommand extends LogCommand {
       for (int i = 0; i < records.size() && printed < limit; i++) {
         LogRecord record = records.get(i);
         if (record.offset() < endOffsets[record.partition()]) {
-          print(record);
+          printer.print(record);
           printed++;
         }
       }
@@ -223,18 +216,13 @@ final class ConsumeCommand extends LogCommand {
     while (printed < limit && !stopRequested()) {
       List<LogRecord> records = consumer.poll(POLL_TIMEOUT);
       for (int i = 0; i < records.size() && printed < limit; i++) {
-        print(records.get(i));
+        printer.print(records.get(i));
         printed++;
       }
       if (!records.isEmpty()) {
-        out.flush();
+        printer.flush();
       }
     }
     return printed;
-  }
-
-  private void print(LogRecord record) throws IOException {
-    format.append(record, separatorBytes, line);
-    line.append((byte) '\n').writeTo(out);
   }
 }
