@@ -6,13 +6,18 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code onelog groups}: groups the commands that list and describe consumer groups. Members join a
- * group with {@code onelog consume TOPIC --group G}, or through the library.
+ * {@code onelog groups}: groups the commands that list, describe, reset and delete consumer groups.
+ * Members join a group with {@code onelog consume TOPIC --group G}, or through the library.
  */
 @Command(
     name = "groups",
-    description = "List and describe consumer groups.",
-    subcommands = {ListGroupsCommand.class, DescribeGroupCommand.class})
+    description = "List, describe, reset and delete consumer groups.",
+    subcommands = {
+      ListGroupsCommand.class,
+      DescribeGroupCommand.class,
+      ResetGroupCommand.class,
+      DeleteGroupCommand.class
+    })
 final class GroupsCommand implements Runnable {
   @Spec CommandSpec spec;
 
