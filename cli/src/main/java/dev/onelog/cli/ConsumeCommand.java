@@ -213,10 +213,10 @@ final class ConsumeCommand extends LogCommand {
   private int consumeInGroup(long limit) {
     boolean fromBeginning = start != null && start.fromBeginning;
     long printed;
-    boolean hadCommits;
+    String nothingPrinted;
     try (OneLog log = openExistingLog()) {
       log.describeTopic(topic); // a member would wait for a missing topic; name the known ones
-      hadCommits =
+      boolean hadCommits =
           log.groups().committed(group).keySet().stream().anyMatch(p -> p.topic().equals(topic));
       GroupConsumer.Builder member =
           log.groups()
@@ -231,6 +231,7 @@ final class ConsumeCommand extends LogCommand {
       try (GroupConsumeLoop loop =
           new GroupConsumeLoop(log, member, printer, this::stopRequested)) {
         printed = loop.run(limit, follow);
+        nothingPrinted = whyNothing(loop.heldAnyPartition(), hadCommits || fromBeginning);
       }
     } catch (IOException e) {
       if (RecordPrinter.isBrokenPipe(e)) {
@@ -238,23 +239,26 @@ final class ConsumeCommand extends LogCommand {
       }
       throw new CliException("cannot write to standard output: " + e.getMessage(), e);
     }
-    if (printed == 0 && !follow) {
-      err()
-          .println(
-              hadCommits || fromBeginning
-                  ? "onelog: nothing printed: group '"
-                      + group
-                      + "' had no records left to read in topic '"
-                      + topic
-                      + "'"
-                  : "onelog: nothing printed: group '"
-                      + group
-                      + "' had no committed offsets in topic '"
-                      + topic
-                      + "', so it started at the end; add --from-beginning to start a new group"
-                      + " at the earliest records");
+    if (printed == 0 && !follow && !stopRequested()) {
+      err().println("onelog: nothing printed: " + nothingPrinted);
     }
     return 0;
+  }
+
+  /** The hint {@code consume --group} prints when it printed nothing and stopped by itself. */
+  private String whyNothing(boolean heldAnyPartition, boolean startedAtCommitsOrEarliest) {
+    if (!heldAnyPartition) {
+      return "the other members of group '" + group + "' hold every partition of '" + topic + "'";
+    }
+    if (startedAtCommitsOrEarliest) {
+      return "group '" + group + "' had no records left to read in topic '" + topic + "'";
+    }
+    return "group '"
+        + group
+        + "' had no committed offsets in topic '"
+        + topic
+        + "', so it started at the end; add --from-beginning to start a new group at the earliest"
+        + " records";
   }
 
   /** A third of the session timeout, as Kafka advises, but no more than the core's 1 s default. */

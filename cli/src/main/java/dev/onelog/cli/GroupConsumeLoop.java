@@ -57,6 +57,8 @@ final class GroupConsumeLoop implements AutoCloseable {
    */
   private final Map<TopicPartition, Long> committed = new HashMap<>();
 
+  private boolean heldAny;
+
   /**
    * Joins the group.
    *
@@ -174,6 +176,11 @@ final class GroupConsumeLoop implements AutoCloseable {
     return false; // its session expired, as the file sees it; the next poll joins again
   }
 
+  /** Whether the group gave this member any partition (it has more members than partitions). */
+  boolean heldAnyPartition() {
+    return heldAny;
+  }
+
   /** Leaves the group, so that its partitions move to the other members at once. Idempotent. */
   @Override
   public void close() {
@@ -188,6 +195,8 @@ final class GroupConsumeLoop implements AutoCloseable {
     }
 
     @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      heldAny = true;
+    }
   }
 }

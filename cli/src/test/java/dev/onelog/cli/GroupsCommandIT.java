@@ -131,6 +131,9 @@ class GroupsCommandIT {
           reset);
       String delete = onelog.run("groups", "delete", "g").failsWith(1);
       assertTrue(delete.contains("so onelog will not delete it"), delete);
+      OneLogProcess.Result second = onelog.run("consume", "t", "--group", "g").ok();
+      assertEquals("", second.stdout(), "one partition, and the first member holds it");
+      assertTrue(second.stderr().contains("hold every partition of 't'"), second.stderr());
       OneLogProcess.Result dryRun =
           onelog.run("groups", "reset", "g", "--topic", "t", "--to-earliest", "--dry-run").ok();
       assertTrue(dryRun.stderr().contains("the reset itself would be refused"), dryRun.stderr());
