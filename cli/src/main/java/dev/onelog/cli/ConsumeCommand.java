@@ -4,12 +4,11 @@ import dev.onelog.Consumer;
 import dev.onelog.LogRecord;
 import dev.onelog.OneLog;
 import dev.onelog.TopicPartition;
-import java.io.BufferedOutputStream;
+import dev.onelog.group.GroupConsumer;
+import dev.onelog.group.OffsetReset;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,6 +25,9 @@ import picocli.CommandLine.Parameters;
  * terminates. Output goes through one buffer as raw bytes and is flushed at the end, or after each
  * poll that returned records when following.
  *
+ * <p>With {@code --group} it consumes as a member of a consumer group instead, and commits what it
+ * printed; see {@link GroupConsumeLoop}.
+ *
  * <p>A reader that closes the pipe early ({@code | head -1}) ends the command quietly with status
  * 0, as it would end {@code cat}.
  */
@@ -39,7 +41,9 @@ final class ConsumeCommand extends LogCommand {
 
   static final long MAX_POLL_BYTES = 16L << 20;
   static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
-  static final int OUTPUT_BUFFER_BYTES = 1 << 16;
+
+  /** The core's lower bound for a member's session timeout. */
+  static final long MIN_SESSION_TIMEOUT_MS = 100;
 
   @Parameters(paramLabel = "TOPIC", description = "The topic to read.")
   String topic;
@@ -86,6 +90,25 @@ final class ConsumeCommand extends LogCommand {
   boolean follow;
 
   @Option(
+      names = "--group",
+      paramLabel = "GROUP",
+      converter = GroupIdConverter.class,
+      description =
+          "Consume as a member of consumer group GROUP: share the topic's partitions with the"
+              + " group's other members, start where the group committed, and commit what was"
+              + " printed.")
+  String group;
+
+  @Option(
+      names = "--session-timeout",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "With --group: how long this member may go silent (killed, stopped) before the group"
+              + " gives its partitions to the others; default 10s, at least 100ms.")
+  Duration sessionTimeout;
+
+  @Option(
       names = "--format",
       paramLabel = "FORMAT",
       defaultValue = "value",
@@ -101,25 +124,25 @@ final class ConsumeCommand extends LogCommand {
       description = "What --format kv prints between key and value (default: a tab).")
   String keySeparator;
 
-  private final LineBuffer line = new LineBuffer();
-  private byte[] separatorBytes;
-  private OutputStream out;
+  private RecordPrinter printer;
 
   @Override
   public Integer call() {
     validate();
-    separatorBytes = keySeparator.getBytes(StandardCharsets.UTF_8);
-    out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), OUTPUT_BUFFER_BYTES);
+    printer = new RecordPrinter(format, keySeparator, new FileOutputStream(FileDescriptor.out));
     long limit = max == null ? Long.MAX_VALUE : max;
+    if (group != null) {
+      return consumeInGroup(limit);
+    }
     long printed;
     try (OneLog log = openForReading();
         Consumer consumer = consumer(log)) {
       position(consumer);
       printed = follow ? follow(consumer, limit) : readToEnd(log, consumer, limit);
-      out.flush();
+      printer.flush();
       Thread.interrupted(); // a Ctrl-C that ended a poll must not disturb closing the log
     } catch (IOException e) {
-      if (String.valueOf(e.getMessage()).contains("Broken pipe")) {
+      if (RecordPrinter.isBrokenPipe(e)) {
         return 0;
       }
       throw new CliException("cannot write to standard output: " + e.getMessage(), e);
@@ -145,6 +168,103 @@ final class ConsumeCommand extends LogCommand {
       throw new ParameterException(
           spec.commandLine(), "--partition must be at least 0, was " + partition);
     }
+    if (group == null) {
+      if (sessionTimeout != null) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--session-timeout is a setting of a group member; add --group GROUP, or drop it");
+      }
+      return;
+    }
+    if (partition != null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--group cannot be combined with --partition: the group's members share the topic's"
+              + " partitions among themselves; drop --partition, or drop --group to read one"
+              + " partition without committing");
+    }
+    if (start != null && (start.offset != null || start.fromTime != null)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--group cannot be combined with "
+              + (start.offset != null ? "--offset" : "--from-time")
+              + ": a member starts where its group committed; move the group's offsets first"
+              + " with 'onelog groups reset "
+              + group
+              + " --topic "
+              + topic
+              + (start.offset != null ? " --to-offset N'" : " --to-time TIME'")
+              + ", or drop --group to read without committing");
+    }
+    if (sessionTimeout != null && sessionTimeout.toMillis() < MIN_SESSION_TIMEOUT_MS) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--session-timeout must be at least "
+              + MIN_SESSION_TIMEOUT_MS
+              + "ms, was "
+              + DurationConverter.format(sessionTimeout));
+    }
+  }
+
+  /**
+   * Consumes as a member of the group: see {@link GroupConsumeLoop}. Opens the log read-write,
+   * since a member writes its membership and commits to the file.
+   */
+  private int consumeInGroup(long limit) {
+    boolean fromBeginning = start != null && start.fromBeginning;
+    long printed;
+    String nothingPrinted;
+    try (OneLog log = openExistingLog()) {
+      log.describeTopic(topic); // a member would wait for a missing topic; name the known ones
+      boolean hadCommits =
+          log.groups().committed(group).keySet().stream().anyMatch(p -> p.topic().equals(topic));
+      GroupConsumer.Builder member =
+          log.groups()
+              .consumer(group)
+              .topics(topic)
+              .noAutoCommit()
+              .offsetReset(fromBeginning ? OffsetReset.EARLIEST : OffsetReset.LATEST)
+              .maxPollRecords(MAX_POLL_RECORDS);
+      if (sessionTimeout != null) {
+        member.sessionTimeout(sessionTimeout).heartbeatInterval(heartbeatInterval(sessionTimeout));
+      }
+      try (GroupConsumeLoop loop =
+          new GroupConsumeLoop(log, member, printer, this::stopRequested)) {
+        printed = loop.run(limit, follow);
+        nothingPrinted = whyNothing(loop.heldAnyPartition(), hadCommits || fromBeginning);
+      }
+    } catch (IOException e) {
+      if (RecordPrinter.isBrokenPipe(e)) {
+        return 0;
+      }
+      throw new CliException("cannot write to standard output: " + e.getMessage(), e);
+    }
+    if (printed == 0 && !follow && !stopRequested()) {
+      err().println("onelog: nothing printed: " + nothingPrinted);
+    }
+    return 0;
+  }
+
+  /** The hint {@code consume --group} prints when it printed nothing and stopped by itself. */
+  private String whyNothing(boolean heldAnyPartition, boolean startedAtCommitsOrEarliest) {
+    if (!heldAnyPartition) {
+      return "the other members of group '" + group + "' hold every partition of '" + topic + "'";
+    }
+    if (startedAtCommitsOrEarliest) {
+      return "group '" + group + "' had no records left to read in topic '" + topic + "'";
+    }
+    return "group '"
+        + group
+        + "' had no committed offsets in topic '"
+        + topic
+        + "', so it started at the end; add --from-beginning to start a new group at the earliest"
+        + " records";
+  }
+
+  /** A third of the session timeout, as Kafka advises, but no more than the core's 1 s default. */
+  static Duration heartbeatInterval(Duration sessionTimeout) {
+    Duration third = sessionTimeout.dividedBy(3);
+    return third.compareTo(Duration.ofSeconds(1)) < 0 ? third : Duration.ofSeconds(1);
   }
 
   private Consumer consumer(OneLog log) {
@@ -188,7 +308,7 @@ final class ConsumeCommand extends LogCommand {
       for (int i = 0; i < records.size() && printed < limit; i++) {
         LogRecord record = records.get(i);
         if (record.offset() < endOffsets[record.partition()]) {
-          print(record);
+          printer.print(record);
           printed++;
         }
       }
@@ -223,18 +343,13 @@ final class ConsumeCommand extends LogCommand {
     while (printed < limit && !stopRequested()) {
       List<LogRecord> records = consumer.poll(POLL_TIMEOUT);
       for (int i = 0; i < records.size() && printed < limit; i++) {
-        print(records.get(i));
+        printer.print(records.get(i));
         printed++;
       }
       if (!records.isEmpty()) {
-        out.flush();
+        printer.flush();
       }
     }
     return printed;
-  }
-
-  private void print(LogRecord record) throws IOException {
-    format.append(record, separatorBytes, line);
-    line.append((byte) '\n').writeTo(out);
   }
 }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       TopicsCommand.class,
       ProduceCommand.class,
       ConsumeCommand.class,
+      GroupsCommand.class,
       StatsCommand.class,
       VerifyCommand.class
     },

@@ -5,11 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A table for people to read: a header row, then rows whose columns line up; numbers are
- * right-aligned, everything else left-aligned. Holds its rows until {@link #print}. Not
- * thread-safe.
+ * A table for people to read: a header row, then rows whose columns line up; a column of numbers
+ * (with {@link #NONE} for a missing one) is right-aligned, everything else left-aligned. Holds its
+ * rows until {@link #print}. Not thread-safe.
  */
 final class TextTable {
+  /** A missing number (no committed offset, no lag): keeps its column right-aligned. */
+  static final String NONE = "-";
+
   private static final String GAP = "  ";
 
   private final List<String> headers;
@@ -19,7 +22,7 @@ final class TextTable {
     this.headers = List.of(headers);
   }
 
-  /** Adds a row of one cell per header; {@code Number} cells are right-aligned. */
+  /** Adds a row of one cell per header. */
   TextTable row(Object... cells) {
     if (cells.length != headers.size()) {
       throw new IllegalArgumentException(
@@ -34,11 +37,14 @@ final class TextTable {
     boolean[] numeric = new boolean[headers.size()];
     for (int c = 0; c < widths.length; c++) {
       widths[c] = headers.get(c).length();
-      numeric[c] = !rows.isEmpty();
+      boolean numbers = false;
+      boolean others = false;
       for (Object[] row : rows) {
         widths[c] = Math.max(widths[c], String.valueOf(row[c]).length());
-        numeric[c] &= row[c] instanceof Number;
+        numbers |= row[c] instanceof Number;
+        others |= !(row[c] instanceof Number) && !NONE.equals(row[c]);
       }
+      numeric[c] = numbers && !others;
     }
     printLine(out, headers.toArray(), widths, numeric);
     for (Object[] row : rows) {

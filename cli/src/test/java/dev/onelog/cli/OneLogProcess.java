@@ -74,10 +74,11 @@ final class OneLogProcess implements BeforeEachCallback, AfterEachCallback {
     brokenOnPurpose = true;
   }
 
-  /** When the log file exists, its offsets, counters and CRCs are sound. */
+  /** When the log file exists, its offsets, counters, CRCs and consumer group tables are sound. */
   void checkInvariants() {
     if (!brokenOnPurpose && Files.exists(file)) {
       LogInvariants.check(file);
+      GroupInvariants.check(file);
     }
   }
 
