@@ -19,7 +19,7 @@ import java.util.zip.CRC32C;
  * is onelog's, SQLite's integrity check passes, every partition's stored offsets lie in
  * [log_start_offset, next_offset), its counters match its rows, and every batch's CRC32C and layout
  * are valid (recomputed here from docs/FORMAT.md's definition). Call after every storage test, with
- * the log closed or open.
+ * the log closed or open. The consumer group tables are checked by {@link GroupInvariants}.
  */
 public final class LogInvariants {
   private LogInvariants() {}
@@ -99,6 +99,7 @@ public final class LogInvariants {
     } catch (SQLException e) {
       throw new AssertionError("cannot check " + file + ": " + e, e);
     }
+    GroupInvariants.check(file);
   }
 
   static long crc(long baseOffset, byte[] records) {

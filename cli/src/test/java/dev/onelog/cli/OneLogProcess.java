@@ -78,7 +78,6 @@ final class OneLogProcess implements BeforeEachCallback, AfterEachCallback {
   void checkInvariants() {
     if (!brokenOnPurpose && Files.exists(file)) {
       LogInvariants.check(file);
-      GroupInvariants.check(file);
     }
   }
 

@@ -129,8 +129,10 @@ public final class GroupConsumer implements AutoCloseable {
       }
       long remaining = Math.max(0, deadline - System.nanoTime());
       List<LogRecord> records = fetcher.poll(Duration.ofNanos(remaining), session::stopWaiting);
-      if (!records.isEmpty() || System.nanoTime() - deadline >= 0) {
-        return records;
+      if (!records.isEmpty()
+          || System.nanoTime() - deadline >= 0
+          || Thread.currentThread().isInterrupted()) {
+        return records; // interrupted: return at once, with the flag still set, as Consumer does
       }
       session.polled();
     }
@@ -468,7 +470,7 @@ public final class GroupConsumer implements AutoCloseable {
      * its partitions back without a rebalance. Two live members must not share one.
      */
     public Builder staticMemberId(String id) {
-      GroupIds.validate(id);
+      GroupIds.validateInstanceId(id);
       this.instanceId = id;
       return this;
     }

@@ -35,7 +35,7 @@ public final class Groups {
    * A builder of a member of the group; at least its topics are needed: {@code
    * log.groups().consumer("billing").topics("orders").open()}.
    *
-   * @throws IllegalArgumentException when the group id is empty or too long
+   * @throws InvalidGroupIdException when the group id is empty, blank or too long
    */
   public GroupConsumer.Builder consumer(String groupId) {
     context.ensureOpen();
@@ -54,6 +54,7 @@ public final class Groups {
    * @throws UnknownGroupException listing the known groups
    */
   public GroupDescription describe(String groupId) {
+    GroupIds.validate(groupId);
     long nowMs = context.options().clock().millis();
     return context.read(
         "describing group " + groupId,
@@ -62,6 +63,7 @@ public final class Groups {
 
   /** The group's committed offsets; empty when it has none. */
   public Map<TopicPartition, OffsetAndMetadata> committed(String groupId) {
+    GroupIds.validate(groupId);
     return context.read(
         "reading the offsets of group " + groupId,
         session -> GroupQueries.committed(session, groupId));
@@ -74,6 +76,7 @@ public final class Groups {
    * @throws dev.onelog.UnknownTopicException when the topic does not exist
    */
   public Map<TopicPartition, Long> planReset(String groupId, String topic, ResetTarget to) {
+    GroupIds.validate(groupId);
     return context.read(
         "planning a reset of group " + groupId,
         snapshot(
@@ -88,6 +91,7 @@ public final class Groups {
    * @throws UnknownGroupException when the group does not exist
    */
   public Map<TopicPartition, Long> resetOffsets(String groupId, String topic, ResetTarget to) {
+    GroupIds.validate(groupId);
     return LogContext.await(
         context
             .writer()

@@ -239,4 +239,41 @@ class GroupConsumerTest {
       assertEquals(3, pollUntil(member, 3).size());
     }
   }
+
+  /** Before the fix, an interrupted poll looped until its timeout, burning a core. */
+  @Test
+  void pollReturnsSoonAfterItsThreadIsInterrupted() throws Exception {
+    OneLog log = logs.open();
+    log.createTopic(TopicSpec.named("t"));
+    try (GroupConsumer member = log.groups().consumer("g").topics("t").open()) {
+      member.poll(Duration.ofMillis(10));
+      Thread poller = Thread.currentThread();
+      java.util.concurrent.ScheduledExecutorService timer =
+          java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+      try {
+        timer.schedule(poller::interrupt, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        long start = System.nanoTime();
+        assertEquals(List.of(), member.poll(Duration.ofSeconds(10)));
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(Thread.interrupted(), "the interrupt flag stays set");
+        assertTrue(tookMs < 2_000, "returned after " + tookMs + " ms");
+      } finally {
+        timer.shutdownNow();
+        Thread.interrupted();
+      }
+    }
+  }
+
+  @Test
+  void aBadGroupIdIsRefusedWithItsOwnException() {
+    OneLog log = logs.open();
+    InvalidGroupIdException blank =
+        assertThrows(InvalidGroupIdException.class, () -> log.groups().describe(" "));
+    assertEquals("a group id must not be empty or blank", blank.getMessage());
+    assertThrows(InvalidGroupIdException.class, () -> log.groups().consumer("x".repeat(250)));
+    IllegalArgumentException instance =
+        assertThrows(
+            IllegalArgumentException.class, () -> log.groups().consumer("g").staticMemberId(""));
+    assertEquals("a static member id must not be empty or blank", instance.getMessage());
+  }
 }
