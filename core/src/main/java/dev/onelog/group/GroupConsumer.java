@@ -72,7 +72,8 @@ public final class GroupConsumer implements AutoCloseable {
   private GroupConsumer(LogContext context, MemberSettings settings) {
     this.context = context;
     this.settings = settings;
-    this.fetcher = new PartitionFetcher(context, "member of group '" + settings.groupId() + "'");
+    this.fetcher =
+        PartitionFetcher.forGroupMember(context, "member of group '" + settings.groupId() + "'");
     fetcher.maxPollRecords(settings.maxPollRecords());
     this.session = new MemberSession(context, settings, fetcher);
     context.attach(logCloseHook);
@@ -129,6 +130,7 @@ public final class GroupConsumer implements AutoCloseable {
       }
       long remaining = Math.max(0, deadline - System.nanoTime());
       List<LogRecord> records = fetcher.poll(Duration.ofNanos(remaining), session::stopWaiting);
+      session.loseDeletedTopics(fetcher.takeStale());
       if (!records.isEmpty()
           || System.nanoTime() - deadline >= 0
           || Thread.currentThread().isInterrupted()) {

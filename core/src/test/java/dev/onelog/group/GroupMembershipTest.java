@@ -197,4 +197,61 @@ class GroupMembershipTest {
       assertTrue(earliest.position(TopicPartition.of("t", 0)) >= 2);
     }
   }
+
+  /**
+   * Before the fix, deleting a subscribed topic made every poll of the member throw
+   * UnknownTopicException.
+   */
+  @Test
+  void aMemberLosesTheTopicDeletedUnderItAndTakesItAgainWhenCreatedAgain() {
+    OneLog log = logs.open();
+    log.createTopic(TopicSpec.named("a"));
+    log.createTopic(TopicSpec.named("b"));
+    List<String> lost = new java.util.concurrent.CopyOnWriteArrayList<>();
+    GroupConsumer member =
+        log.groups()
+            .consumer("g")
+            .topics("a", "b")
+            .offsetReset(OffsetReset.EARLIEST)
+            .heartbeatInterval(Duration.ofMillis(50))
+            .rebalanceListener(
+                new RebalanceListener() {
+                  @Override
+                  public void onPartitionsRevoked(java.util.Collection<TopicPartition> p) {}
+
+                  @Override
+                  public void onPartitionsAssigned(java.util.Collection<TopicPartition> p) {}
+
+                  @Override
+                  public void onPartitionsLost(java.util.Collection<TopicPartition> p) {
+                    p.forEach(tp -> lost.add(tp.toString()));
+                  }
+                })
+            .open();
+    try {
+      pollUntil(() -> member.assignment().size() == 2, member);
+      log.deleteTopic("b");
+      log.append(ProducerRecord.of("a", null, "still here"));
+      List<LogRecord> read = new ArrayList<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (read.isEmpty() && System.nanoTime() < deadline) {
+        read.addAll(member.poll(Duration.ofMillis(50)));
+      }
+      assertEquals("still here", read.get(0).valueAsString());
+      pollUntil(() -> member.assignment().equals(Set.of(TopicPartition.of("a", 0))), member);
+      assertEquals(List.of("b-0"), lost);
+
+      log.createTopic(TopicSpec.named("b"));
+      log.append(ProducerRecord.of("b", null, "new b"));
+      List<LogRecord> fromNewB = new ArrayList<>();
+      deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (fromNewB.isEmpty() && System.nanoTime() < deadline) {
+        fromNewB.addAll(member.poll(Duration.ofMillis(50)));
+      }
+      assertEquals("new b", fromNewB.get(0).valueAsString());
+      assertEquals(0, fromNewB.get(0).offset());
+    } finally {
+      member.close();
+    }
+  }
 }

@@ -208,6 +208,19 @@ public final class MemberSession {
     }
   }
 
+  /**
+   * Gives up partitions whose topic was deleted (or deleted and created again) under the member:
+   * they are lost, and the next sync takes the group's rows for the topic as they are now.
+   */
+  public void loseDeletedTopics(Set<TopicPartition> gone) {
+    Set<TopicPartition> lost = new LinkedHashSet<>(gone);
+    lost.retainAll(active);
+    if (!lost.isEmpty()) {
+      lose(lost);
+      coordinator.requestSync();
+    }
+  }
+
   private void lose(Set<TopicPartition> lost) {
     if (lost.isEmpty()) {
       return;

@@ -56,8 +56,15 @@ public final class PartitionFetcher implements AutoCloseable {
   private final String owner;
   private final LinkedHashMap<TopicPartition, Long> positions = new LinkedHashMap<>();
 
-  /** The id of each topic as the positions saw it: a new id means the topic was re-created. */
-  private final Map<String, Long> topicIds = new HashMap<>();
+  /** The topic id each position refers to: a new id means the topic was re-created. */
+  private final Map<TopicPartition, Long> topicIds = new HashMap<>();
+
+  /**
+   * Null for a plain consumer, whose poll throws when a topic was deleted or re-created; a group
+   * member's fetcher collects the partitions concerned here instead, skips them, and lets the
+   * member give them up ({@link #takeStale}).
+   */
+  private final Set<TopicPartition> stale;
 
   private final Set<TopicPartition> paused = new HashSet<>();
   private final Object lock = new Object();
@@ -79,8 +86,34 @@ public final class PartitionFetcher implements AutoCloseable {
    * @param owner names the consumer in messages: "this consumer of [orders-0]"
    */
   public PartitionFetcher(LogContext context, String owner) {
+    this(context, owner, null);
+  }
+
+  private PartitionFetcher(LogContext context, String owner, Set<TopicPartition> stale) {
     this.context = context;
     this.owner = owner;
+    this.stale = stale;
+  }
+
+  /**
+   * A fetcher for a group member: a partition whose topic was deleted or re-created is skipped and
+   * reported by {@link #takeStale} instead of failing the poll.
+   */
+  public static PartitionFetcher forGroupMember(LogContext context, String owner) {
+    return new PartitionFetcher(context, owner, new java.util.LinkedHashSet<>());
+  }
+
+  /**
+   * The partitions a group member's polls found deleted or re-created since the last call; they are
+   * no longer fetched. Empty for a plain consumer.
+   */
+  public Set<TopicPartition> takeStale() {
+    if (stale == null || stale.isEmpty()) {
+      return Set.of();
+    }
+    Set<TopicPartition> taken = Set.copyOf(stale);
+    stale.clear();
+    return taken;
   }
 
   public void maxPollRecords(int records) {
@@ -108,7 +141,7 @@ public final class PartitionFetcher implements AutoCloseable {
   /** Starts fetching a partition from {@code position}; the topic's id is looked up now. */
   public void assign(TopicPartition partition, long position) {
     TopicMeta topic = context.topic(partition.topic());
-    topicIds.putIfAbsent(partition.topic(), topic.id());
+    topicIds.put(partition, topic.id());
     positions.put(partition, position);
   }
 
@@ -116,10 +149,11 @@ public final class PartitionFetcher implements AutoCloseable {
     for (TopicPartition partition : partitions) {
       positions.remove(partition);
       paused.remove(partition);
+      topicIds.remove(partition);
+      if (stale != null) {
+        stale.remove(partition);
+      }
     }
-    topicIds
-        .keySet()
-        .removeIf(topic -> positions.keySet().stream().noneMatch(tp -> tp.topic().equals(topic)));
   }
 
   public boolean isAssigned(TopicPartition partition) {
@@ -225,7 +259,11 @@ public final class PartitionFetcher implements AutoCloseable {
         throw closedNow;
       }
       if (SqliteErrors.isNoSuchTable(e)) {
-        throw topicGone(e);
+        UnknownTopicException gone = topicGone(e);
+        if (gone != null) {
+          throw gone;
+        }
+        return List.of(); // a group member's: the partitions concerned are in stale
       }
       throw context.translate(e, "polling " + positions.keySet());
     } finally {
@@ -285,11 +323,22 @@ public final class PartitionFetcher implements AutoCloseable {
     long bytes = 0;
     for (int i = 0; i < order.size() && out.size() < maxPollRecords && bytes < maxPollBytes; i++) {
       TopicPartition partition = order.get((nextPartition + i) % order.size());
-      if (paused.contains(partition)) {
+      if (paused.contains(partition) || stale != null && stale.contains(partition)) {
         continue;
       }
-      TopicMeta topic = context.partitionTopic(partition, reader);
-      checkSameTopic(topic);
+      TopicMeta topic;
+      try {
+        topic = context.partitionTopic(partition, reader);
+      } catch (UnknownTopicException | dev.onelog.UnknownPartitionException e) {
+        if (stale == null) {
+          throw e;
+        }
+        stale.add(partition);
+        continue;
+      }
+      if (!checkSameTopic(partition, topic)) {
+        continue;
+      }
       ReadLimit limit =
           new ReadLimit(maxPollRecords - out.size(), Math.max(1, maxPollBytes - bytes));
       List<LogRecord> records =
@@ -309,28 +358,41 @@ public final class PartitionFetcher implements AutoCloseable {
     return out;
   }
 
-  /** Notices a topic that was deleted and created again since the positions were set. */
-  private void checkSameTopic(TopicMeta topic) {
-    Long seen = topicIds.get(topic.name());
-    if (seen != null && seen != topic.id()) {
-      topicIds.put(topic.name(), topic.id());
-      for (TopicPartition partition : positions.keySet()) {
-        if (partition.topic().equals(topic.name())) {
-          positions.put(partition, 0L); // the earliest offset of a new topic's partitions
-        }
-      }
-      throw new UnknownTopicException(
-          "topic '"
-              + topic.name()
-              + "' was deleted and created again while "
-              + owner
-              + " read it; its partitions are now read from the new topic's earliest offsets");
+  /**
+   * Notices a topic that was deleted and created again since the partition's position was set. A
+   * plain consumer moves the positions of all the topic's partitions to the new topic's start and
+   * throws; a group member's fetcher marks the partition stale.
+   *
+   * @return false when the partition must be skipped
+   */
+  private boolean checkSameTopic(TopicPartition partition, TopicMeta topic) {
+    Long seen = topicIds.get(partition);
+    if (seen == null || seen == topic.id()) {
+      return true;
     }
+    if (stale != null) {
+      stale.add(partition);
+      return false;
+    }
+    for (TopicPartition sibling : positions.keySet()) {
+      if (sibling.topic().equals(topic.name())) {
+        positions.put(sibling, 0L); // the earliest offset of a new topic's partitions
+        topicIds.put(sibling, topic.id());
+      }
+    }
+    throw new UnknownTopicException(
+        "topic '"
+            + topic.name()
+            + "' was deleted and created again while "
+            + owner
+            + " read it; its partitions are now read from the new topic's earliest offsets");
   }
 
   /**
    * A log table vanished: another process deleted a topic (and perhaps created it again). Reloads
-   * the catalog, moves the positions of a re-created topic to its new partitions, and says so.
+   * the catalog; a plain consumer's partitions of a re-created topic move to the new topic, and the
+   * returned exception says what happened; a group member's partitions concerned become stale and
+   * null is returned.
    */
   private UnknownTopicException topicGone(SQLException cause) {
     context.read(
@@ -340,24 +402,31 @@ public final class PartitionFetcher implements AutoCloseable {
           return null;
         });
     UnknownTopicException e = null;
-    for (String name : List.copyOf(topicIds.keySet())) {
-      TopicMeta now = context.catalog().cached(name);
-      if (now == null) {
-        e =
-            new UnknownTopicException(
-                "topic '"
-                    + name
-                    + "' was deleted while "
-                    + owner
-                    + " read it; known topics: "
-                    + context.catalog().knownNames());
+    for (TopicPartition partition : List.copyOf(topicIds.keySet())) {
+      TopicMeta now = context.catalog().cached(partition.topic());
+      if (now == null || partition.partition() >= now.partitions()) {
+        if (stale != null) {
+          stale.add(partition);
+        } else {
+          e =
+              new UnknownTopicException(
+                  "topic '"
+                      + partition.topic()
+                      + "' was deleted while "
+                      + owner
+                      + " read it; known topics: "
+                      + context.catalog().knownNames());
+        }
       } else {
         try {
-          checkSameTopic(now);
+          checkSameTopic(partition, now);
         } catch (UnknownTopicException recreated) {
           e = recreated;
         }
       }
+    }
+    if (stale != null) {
+      return null;
     }
     if (e == null) {
       e =
