@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * BEGIN IMMEDIATE                  fails: every step fails with the transaction (its own exception)
- * for each step, in queue order:
+ * for each step, in queue order (a lone step runs without a savepoint; its failure rolls back):
  *   SAVEPOINT step
  *   step.run(tx)                   throws: ROLLBACK TO step; RELEASE step; the step fails alone
  *   RELEASE step                   (when SQLite already ended the transaction, as it may on a full
@@ -63,16 +63,29 @@ final class GroupCommit {
     StepContext tx = new StepContext(statements, clock.millis(), inStepAppends);
     boolean[] ran = new boolean[steps.size()];
     boolean anyRan = false;
+    // A lone step needs no savepoint: the transaction's rollback undoes it just as well, and a
+    // light load (one synchronous caller) is spared two statements per commit.
+    boolean savepoints = steps.size() > 1;
     int index = 0;
     try {
       for (; index < steps.size(); index++) {
         TransactionStep step = steps.get(index);
         int mark = tx.afterCommitCount();
-        statements.get("SAVEPOINT step").execute();
+        if (savepoints) {
+          statements.get("SAVEPOINT step").execute();
+        }
         try {
           step.run(tx);
         } catch (SQLException | RuntimeException e) {
           tx.dropAfterCommitFrom(mark);
+          if (!savepoints) {
+            if (e instanceof SQLException) {
+              statements.invalidate(e);
+            }
+            rollback(e);
+            step.failedAlone(e, failures);
+            return false;
+          }
           if (!rollbackToSavepoint(e)) {
             // SQLite ended the whole transaction (a full disk, an I/O error): nothing commits.
             rollback(e);
@@ -83,7 +96,9 @@ final class GroupCommit {
           step.failedAlone(e, failures);
           continue;
         }
-        statements.get("RELEASE step").execute();
+        if (savepoints) {
+          statements.get("RELEASE step").execute();
+        }
         ran[index] = true;
         anyRan = true;
       }
