@@ -22,8 +22,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A member of a consumer group: the group's members, in this process and in other processes on the
@@ -59,14 +57,11 @@ import org.slf4j.LoggerFactory;
  * LogClosedException}.
  */
 public final class GroupConsumer implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(GroupConsumer.class);
-
   private final LogContext context;
   private final MemberSettings settings;
   private final PartitionFetcher fetcher;
   private final MemberSession session;
   private final AutoCloseable logCloseHook = this::abandon;
-  private long nextAutoCommitNanos;
   private volatile boolean closed;
 
   private GroupConsumer(LogContext context, MemberSettings settings) {
@@ -84,7 +79,6 @@ public final class GroupConsumer implements AutoCloseable {
       closeFetcher(e);
       throw e;
     }
-    nextAutoCommitNanos = System.nanoTime() + settings.autoCommitIntervalMs() * 1_000_000L;
   }
 
   public String groupId() {
@@ -119,7 +113,7 @@ public final class GroupConsumer implements AutoCloseable {
     ensureOpen();
     session.polled();
     long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
-    maybeAutoCommit();
+    session.autoCommitIfDue();
     session.checkGroup();
     while (true) {
       try {
@@ -205,23 +199,6 @@ public final class GroupConsumer implements AutoCloseable {
           (a, b) -> a.offset() >= b.offset() ? a : b);
     }
     return offsets;
-  }
-
-  private void maybeAutoCommit() {
-    if (!settings.autoCommits() || System.nanoTime() - nextAutoCommitNanos < 0) {
-      return;
-    }
-    nextAutoCommitNanos = System.nanoTime() + settings.autoCommitIntervalMs() * 1_000_000L;
-    Map<TopicPartition, OffsetAndMetadata> positions = session.positions();
-    if (!positions.isEmpty()) {
-      commitAsync(positions)
-          .whenComplete(
-              (ignored, failure) -> {
-                if (failure != null && !context.isClosed()) {
-                  log.warn("automatic commit of group {} failed", settings.groupId(), failure);
-                }
-              });
-    }
   }
 
   // ---- Positions ----

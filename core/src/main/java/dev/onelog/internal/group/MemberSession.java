@@ -46,6 +46,7 @@ public final class MemberSession {
   private long seenViewVersion = -1;
   private long syncedGeneration = -1;
   private long nextGroupCheckNanos = System.nanoTime();
+  private long nextAutoCommitNanos;
 
   /** How often a member whose polls keep finding records looks at its group in the file. */
   static final long GROUP_CHECK_INTERVAL_NANOS = 50_000_000L;
@@ -55,6 +56,28 @@ public final class MemberSession {
     this.settings = settings;
     this.coordinator = GroupCoordinator.of(context);
     this.fetcher = fetcher;
+    this.nextAutoCommitNanos = System.nanoTime() + settings.autoCommitIntervalMs() * 1_000_000L;
+  }
+
+  /**
+   * With auto-commit, at the start of a poll once the interval has passed: commits the positions,
+   * which are past the records the previous polls returned, without waiting (at-least-once).
+   */
+  public void autoCommitIfDue() {
+    if (!settings.autoCommits() || System.nanoTime() - nextAutoCommitNanos < 0) {
+      return;
+    }
+    nextAutoCommitNanos = System.nanoTime() + settings.autoCommitIntervalMs() * 1_000_000L;
+    Map<TopicPartition, OffsetAndMetadata> positions = positions();
+    if (!positions.isEmpty()) {
+      commit(positions)
+          .whenComplete(
+              (ignored, failure) -> {
+                if (failure != null && !context.isClosed()) {
+                  log.warn("automatic commit of group {} failed", settings.groupId(), failure);
+                }
+              });
+    }
   }
 
   /** Joins the group under a new member id and waits until it is in. */

@@ -15,8 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,19 +52,7 @@ public final class PartitionFetcher implements AutoCloseable {
 
   private final LogContext context;
   private final String owner;
-  private final LinkedHashMap<TopicPartition, Long> positions = new LinkedHashMap<>();
-
-  /** The topic id each position refers to: a new id means the topic was re-created. */
-  private final Map<TopicPartition, Long> topicIds = new HashMap<>();
-
-  /**
-   * Null for a plain consumer, whose poll throws when a topic was deleted or re-created; a group
-   * member's fetcher collects the partitions concerned here instead, skips them, and lets the
-   * member give them up ({@link #takeStale}).
-   */
-  private final Set<TopicPartition> stale;
-
-  private final Set<TopicPartition> paused = new HashSet<>();
+  private final FetchPositions positions;
   private final Object lock = new Object();
   private int nextPartition;
   private int maxPollRecords = ReadLimit.DEFAULT.maxRecords();
@@ -86,13 +72,13 @@ public final class PartitionFetcher implements AutoCloseable {
    * @param owner names the consumer in messages: "this consumer of [orders-0]"
    */
   public PartitionFetcher(LogContext context, String owner) {
-    this(context, owner, null);
+    this(context, owner, false);
   }
 
-  private PartitionFetcher(LogContext context, String owner, Set<TopicPartition> stale) {
+  private PartitionFetcher(LogContext context, String owner, boolean collectsStale) {
     this.context = context;
     this.owner = owner;
-    this.stale = stale;
+    this.positions = new FetchPositions(owner, collectsStale);
   }
 
   /**
@@ -100,7 +86,7 @@ public final class PartitionFetcher implements AutoCloseable {
    * reported by {@link #takeStale} instead of failing the poll.
    */
   public static PartitionFetcher forGroupMember(LogContext context, String owner) {
-    return new PartitionFetcher(context, owner, new java.util.LinkedHashSet<>());
+    return new PartitionFetcher(context, owner, true);
   }
 
   /**
@@ -108,12 +94,7 @@ public final class PartitionFetcher implements AutoCloseable {
    * no longer fetched. Empty for a plain consumer.
    */
   public Set<TopicPartition> takeStale() {
-    if (stale == null || stale.isEmpty()) {
-      return Set.of();
-    }
-    Set<TopicPartition> taken = Set.copyOf(stale);
-    stale.clear();
-    return taken;
+    return positions.takeStale();
   }
 
   public void maxPollRecords(int records) {
@@ -140,48 +121,31 @@ public final class PartitionFetcher implements AutoCloseable {
 
   /** Starts fetching a partition from {@code position}; the topic's id is looked up now. */
   public void assign(TopicPartition partition, long position) {
-    TopicMeta topic = context.topic(partition.topic());
-    topicIds.put(partition, topic.id());
-    positions.put(partition, position);
+    positions.assign(partition, context.topic(partition.topic()).id(), position);
   }
 
   public void unassign(Collection<TopicPartition> partitions) {
-    for (TopicPartition partition : partitions) {
-      positions.remove(partition);
-      paused.remove(partition);
-      topicIds.remove(partition);
-      if (stale != null) {
-        stale.remove(partition);
-      }
-    }
+    positions.unassign(partitions);
   }
 
   public boolean isAssigned(TopicPartition partition) {
-    return positions.containsKey(partition);
+    return positions.isAssigned(partition);
   }
 
   /** The assigned partitions, in assignment order, as an unmodifiable copy. */
   public List<TopicPartition> assignment() {
-    return List.copyOf(positions.keySet());
+    return positions.assignment();
   }
 
   /**
    * @throws IllegalArgumentException when the partition is not assigned
    */
   public long position(TopicPartition partition) {
-    Long position = positions.get(partition);
-    if (position == null) {
-      throw notAssigned(partition);
-    }
-    return position;
+    return positions.position(partition);
   }
 
   public void seek(TopicPartition partition, long offset) {
-    position(partition);
-    if (offset < 0) {
-      throw new IllegalArgumentException("offset < 0: " + offset);
-    }
-    positions.put(partition, offset);
+    positions.seek(partition, offset);
   }
 
   /** Moves each partition to its earliest offset. */
@@ -211,27 +175,19 @@ public final class PartitionFetcher implements AutoCloseable {
               }
               return found;
             });
-    positions.putAll(offsets);
+    offsets.forEach(positions::advance);
   }
 
   public void pause(Collection<TopicPartition> partitions) {
-    for (TopicPartition partition : partitions) {
-      position(partition);
-    }
-    paused.addAll(partitions);
+    positions.pause(partitions);
   }
 
   public void resume(Collection<TopicPartition> partitions) {
-    paused.removeAll(partitions);
+    positions.resume(partitions);
   }
 
   public Set<TopicPartition> paused() {
-    return Set.copyOf(paused);
-  }
-
-  public IllegalArgumentException notAssigned(TopicPartition partition) {
-    return new IllegalArgumentException(
-        partition + " is not assigned to " + owner + "; assigned: " + positions.keySet());
+    return positions.paused();
   }
 
   /**
@@ -265,7 +221,7 @@ public final class PartitionFetcher implements AutoCloseable {
         }
         return List.of(); // a group member's: the partitions concerned are in stale
       }
-      throw context.translate(e, "polling " + positions.keySet());
+      throw context.translate(e, "polling " + positions.assignment());
     } finally {
       synchronized (lock) {
         polling = false;
@@ -318,22 +274,22 @@ public final class PartitionFetcher implements AutoCloseable {
 
   /** Reads from the partitions in turn, starting after the one that came first last time. */
   private List<LogRecord> fetch(StatementCache reader) throws SQLException {
-    List<TopicPartition> order = new ArrayList<>(positions.keySet());
+    List<TopicPartition> order = positions.assignment();
     List<LogRecord> out = new ArrayList<>();
     long bytes = 0;
     for (int i = 0; i < order.size() && out.size() < maxPollRecords && bytes < maxPollBytes; i++) {
       TopicPartition partition = order.get((nextPartition + i) % order.size());
-      if (paused.contains(partition) || stale != null && stale.contains(partition)) {
+      if (positions.skips(partition)) {
         continue;
       }
       TopicMeta topic;
       try {
         topic = context.partitionTopic(partition, reader);
       } catch (UnknownTopicException | dev.onelog.UnknownPartitionException e) {
-        if (stale == null) {
+        if (!positions.collectsStale()) {
           throw e;
         }
-        stale.add(partition);
+        positions.markStale(partition);
         continue;
       }
       if (!checkSameTopic(partition, topic)) {
@@ -343,9 +299,9 @@ public final class PartitionFetcher implements AutoCloseable {
           new ReadLimit(maxPollRecords - out.size(), Math.max(1, maxPollBytes - bytes));
       List<LogRecord> records =
           PartitionReader.read(
-              reader, topic, partition.partition(), positions.get(partition), limit);
+              reader, topic, partition.partition(), positions.position(partition), limit);
       if (!records.isEmpty()) {
-        positions.put(partition, records.get(records.size() - 1).offset() + 1);
+        positions.advance(partition, records.get(records.size() - 1).offset() + 1);
         for (LogRecord record : records) {
           bytes += sizeOf(record);
         }
@@ -366,20 +322,15 @@ public final class PartitionFetcher implements AutoCloseable {
    * @return false when the partition must be skipped
    */
   private boolean checkSameTopic(TopicPartition partition, TopicMeta topic) {
-    Long seen = topicIds.get(partition);
+    Long seen = positions.topicId(partition);
     if (seen == null || seen == topic.id()) {
       return true;
     }
-    if (stale != null) {
-      stale.add(partition);
+    if (positions.collectsStale()) {
+      positions.markStale(partition);
       return false;
     }
-    for (TopicPartition sibling : positions.keySet()) {
-      if (sibling.topic().equals(topic.name())) {
-        positions.put(sibling, 0L); // the earliest offset of a new topic's partitions
-        topicIds.put(sibling, topic.id());
-      }
-    }
+    positions.restartTopic(topic.name(), topic.id());
     throw new UnknownTopicException(
         "topic '"
             + topic.name()
@@ -402,11 +353,11 @@ public final class PartitionFetcher implements AutoCloseable {
           return null;
         });
     UnknownTopicException e = null;
-    for (TopicPartition partition : List.copyOf(topicIds.keySet())) {
+    for (TopicPartition partition : positions.withTopicIds()) {
       TopicMeta now = context.catalog().cached(partition.topic());
       if (now == null || partition.partition() >= now.partitions()) {
-        if (stale != null) {
-          stale.add(partition);
+        if (positions.collectsStale()) {
+          positions.markStale(partition);
         } else {
           e =
               new UnknownTopicException(
@@ -425,7 +376,7 @@ public final class PartitionFetcher implements AutoCloseable {
         }
       }
     }
-    if (stale != null) {
+    if (positions.collectsStale()) {
       return null;
     }
     if (e == null) {
