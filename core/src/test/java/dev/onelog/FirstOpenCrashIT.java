@@ -3,12 +3,9 @@ package dev.onelog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -71,25 +68,10 @@ class FirstOpenCrashIT {
     LogInvariants.check(file);
   }
 
-  private void killAt(List<String> args) throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "-Xshare:auto",
-                "-XX:TieredStopAtLevel=1",
-                FirstOpenSteps.class.getName()));
-    command.addAll(args);
-    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-    try (BufferedReader out =
-        new BufferedReader(
-            new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
-      String line = out.readLine();
-      assertTrue(line != null && line.startsWith("AT "), "child said " + line);
-      child.destroyForcibly(); // SIGKILL
-      assertTrue(child.waitFor(10, TimeUnit.SECONDS));
+  private static void killAt(List<String> args) throws Exception {
+    try (ChildJvm child = ChildJvm.start("first-open", FirstOpenSteps.class, args)) {
+      child.await(line -> line.text().startsWith("AT "), Duration.ofSeconds(30), "AT <step>");
+      child.kill();
     }
   }
 }
