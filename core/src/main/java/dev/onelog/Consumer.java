@@ -3,7 +3,6 @@ package dev.onelog;
 import dev.onelog.internal.LogContext;
 import dev.onelog.internal.read.PartitionFetcher;
 import dev.onelog.internal.read.PartitionReader;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -142,10 +141,6 @@ public final class Consumer implements AutoCloseable {
   @Override
   public void close() {
     context.detach(this);
-    try {
-      fetcher.close();
-    } catch (SQLException e) {
-      throw context.translate(e, "closing a consumer");
-    }
+    fetcher.close();
   }
 }

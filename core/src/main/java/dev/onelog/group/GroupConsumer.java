@@ -11,7 +11,6 @@ import dev.onelog.internal.group.MemberSettings;
 import dev.onelog.internal.group.Subscription;
 import dev.onelog.internal.read.PartitionFetcher;
 import dev.onelog.internal.storage.TopicNames;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -26,8 +25,7 @@ import java.util.regex.Pattern;
 /**
  * A member of a consumer group: the group's members, in this process and in other processes on the
  * same file, share the partitions of the topics they subscribe to, each partition held by at most
- * one member at a time, and commit their progress to the file. Open one with {@code
- * log.groups().consumer("billing").topics("orders").open()}.
+ * one member at a time, and commit their progress to the file (docs/GROUPS.md).
  *
  * <pre>{@code
  * try (GroupConsumer consumer = log.groups().consumer("billing").topics("orders").open()) {
@@ -309,13 +307,11 @@ public final class GroupConsumer implements AutoCloseable {
   private void closeFetcher(RuntimeException primary) {
     try {
       fetcher.close();
-    } catch (SQLException e) {
-      RuntimeException translated = context.translate(e, "closing a group member");
-      if (primary != null) {
-        primary.addSuppressed(translated);
-      } else {
-        throw translated;
+    } catch (RuntimeException e) {
+      if (primary == null) {
+        throw e;
       }
+      primary.addSuppressed(e);
     }
   }
 

@@ -452,7 +452,7 @@ public final class PartitionFetcher implements AutoCloseable {
 
   /** Releases the read connection, now or, when a poll runs, as it ends. Idempotent. */
   @Override
-  public void close() throws SQLException {
+  public void close() {
     synchronized (lock) {
       if (closed) {
         return;
@@ -476,7 +476,7 @@ public final class PartitionFetcher implements AutoCloseable {
       }
     }
     if (failure != null) {
-      throw failure;
+      throw context.translate(failure, "closing the read connection of " + owner);
     }
   }
 
