@@ -8,7 +8,6 @@ import dev.onelog.internal.read.TopicDescriptions;
 import dev.onelog.internal.storage.TopicCatalog;
 import dev.onelog.internal.transaction.CallerTransaction;
 import dev.onelog.internal.verify.Verifier;
-import dev.onelog.internal.write.EncodedRecord;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -185,12 +184,7 @@ public final class OneLog implements AutoCloseable {
     if (records.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
-    EncodedRecord[] encoded = new EncodedRecord[records.size()];
-    for (int i = 0; i < encoded.length; i++) {
-      ProducerRecord record = records.get(i);
-      encoded[i] = context.encoder().encode(record, context.topic(record.topic()));
-    }
-    return writer.append(encoded);
+    return writer.append(context.encode(records));
   }
 
   /** Appends a record and waits until it is committed with the log's durability. */

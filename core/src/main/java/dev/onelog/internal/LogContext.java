@@ -3,6 +3,7 @@ package dev.onelog.internal;
 import dev.onelog.FileAccessException;
 import dev.onelog.LogClosedException;
 import dev.onelog.OneLogException;
+import dev.onelog.ProducerRecord;
 import dev.onelog.TopicPartition;
 import dev.onelog.internal.read.ReadPool;
 import dev.onelog.internal.read.ReaderSessions;
@@ -13,6 +14,7 @@ import dev.onelog.internal.storage.StatementCache;
 import dev.onelog.internal.storage.TopicCatalog;
 import dev.onelog.internal.storage.TopicMeta;
 import dev.onelog.internal.write.CommitSignal;
+import dev.onelog.internal.write.EncodedRecord;
 import dev.onelog.internal.write.RecordEncoder;
 import dev.onelog.internal.write.Writer;
 import java.sql.Connection;
@@ -164,14 +166,25 @@ public final class LogContext {
     return writer;
   }
 
-  public boolean isReadOnly() {
-    return writer == null;
-  }
-
   /** Runs {@code work} on a pooled read connection, translating SQLite's errors. */
   public <T> T read(String doing, ReaderSessions.SqlWork<T> work) {
     ensureOpen();
     return sessions.run(doing, work);
+  }
+
+  /**
+   * Encodes records for the writer on the calling thread (partition, timestamp, headers, size).
+   *
+   * @throws dev.onelog.UnknownTopicException listing the known topics
+   * @throws dev.onelog.RecordTooLargeException when a record is over the maximum size
+   */
+  public EncodedRecord[] encode(List<ProducerRecord> records) {
+    EncodedRecord[] encoded = new EncodedRecord[records.size()];
+    for (int i = 0; i < encoded.length; i++) {
+      ProducerRecord record = records.get(i);
+      encoded[i] = encoder.encode(record, topic(record.topic()));
+    }
+    return encoded;
   }
 
   /** The topic, from the cache or the file. */

@@ -192,10 +192,10 @@ public final class GroupQueries {
   private static Map<TopicPartition, Committed> committedOffsets(
       StatementCache s, String groupId, Map<Long, TopicRow> byId) throws SQLException {
     var select =
-        s.get(
+        s.bound(
             "SELECT topic_id, partition, committed_offset, metadata FROM group_offsets"
-                + " WHERE group_id = ? ORDER BY topic_id, partition");
-    select.setString(1, groupId);
+                + " WHERE group_id = ? ORDER BY topic_id, partition",
+            groupId);
     Map<TopicPartition, Committed> out = new LinkedHashMap<>();
     try (var rs = select.executeQuery()) {
       while (rs.next()) {

@@ -24,8 +24,7 @@ final class GroupTables {
 
   static GroupRow group(StatementCache s, String groupId) throws SQLException {
     PreparedStatement select =
-        s.get("SELECT generation, assignor FROM consumer_groups WHERE group_id = ?");
-    select.setString(1, groupId);
+        s.bound("SELECT generation, assignor FROM consumer_groups WHERE group_id = ?", groupId);
     try (ResultSet rs = select.executeQuery()) {
       return rs.next()
           ? new GroupRow(groupId, rs.getLong(1), Assignor.parse(rs.getString(2)))
@@ -36,13 +35,13 @@ final class GroupTables {
   static void insertGroup(StatementCache s, String groupId, Assignor assignor, long nowMs)
       throws SQLException {
     PreparedStatement insert =
-        s.get(
+        s.bound(
             "INSERT INTO consumer_groups (group_id, generation, assignor, created_at_ms,"
-                + " updated_at_ms) VALUES (?, 0, ?, ?, ?)");
-    insert.setString(1, groupId);
-    insert.setString(2, assignor.configValue());
-    insert.setLong(3, nowMs);
-    insert.setLong(4, nowMs);
+                + " updated_at_ms) VALUES (?, 0, ?, ?, ?)",
+            groupId,
+            assignor.configValue(),
+            nowMs,
+            nowMs);
     insert.executeUpdate();
   }
 
@@ -50,13 +49,13 @@ final class GroupTables {
       StatementCache s, String groupId, long generation, Assignor assignor, long nowMs)
       throws SQLException {
     PreparedStatement update =
-        s.get(
+        s.bound(
             "UPDATE consumer_groups SET generation = ?, assignor = ?, updated_at_ms = ?"
-                + " WHERE group_id = ?");
-    update.setLong(1, generation);
-    update.setString(2, assignor.configValue());
-    update.setLong(3, nowMs);
-    update.setString(4, groupId);
+                + " WHERE group_id = ?",
+            generation,
+            assignor.configValue(),
+            nowMs,
+            groupId);
     update.executeUpdate();
   }
 
@@ -73,11 +72,11 @@ final class GroupTables {
 
   static List<MemberRow> members(StatementCache s, String groupId) throws SQLException {
     PreparedStatement select =
-        s.get(
+        s.bound(
             "SELECT member_id, instance_id, client, subscribed_topics, topic_pattern,"
                 + " session_timeout_ms, joined_at_ms, heartbeat_at_ms FROM group_members"
-                + " WHERE group_id = ? ORDER BY member_id");
-    select.setString(1, groupId);
+                + " WHERE group_id = ? ORDER BY member_id",
+            groupId);
     List<MemberRow> members = new ArrayList<>();
     try (ResultSet rs = select.executeQuery()) {
       while (rs.next()) {
@@ -98,19 +97,19 @@ final class GroupTables {
 
   static void insertMember(StatementCache s, MemberRow member) throws SQLException {
     PreparedStatement insert =
-        s.get(
+        s.bound(
             "INSERT INTO group_members (group_id, member_id, instance_id, client,"
                 + " subscribed_topics, topic_pattern, session_timeout_ms, joined_at_ms,"
-                + " heartbeat_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    insert.setString(1, member.groupId());
-    insert.setString(2, member.memberId());
-    insert.setString(3, member.instanceId());
-    insert.setString(4, member.client());
-    insert.setString(5, member.subscription().topicsColumn());
-    insert.setString(6, member.subscription().patternColumn());
-    insert.setLong(7, member.sessionTimeoutMs());
-    insert.setLong(8, member.joinedAtMs());
-    insert.setLong(9, member.heartbeatAtMs());
+                + " heartbeat_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            member.groupId(),
+            member.memberId(),
+            member.instanceId(),
+            member.client(),
+            member.subscription().topicsColumn(),
+            member.subscription().patternColumn(),
+            member.sessionTimeoutMs(),
+            member.joinedAtMs(),
+            member.heartbeatAtMs());
     insert.executeUpdate();
   }
 
@@ -120,33 +119,33 @@ final class GroupTables {
   static boolean heartbeat(StatementCache s, String groupId, String memberId, long nowMs)
       throws SQLException {
     PreparedStatement update =
-        s.get("UPDATE group_members SET heartbeat_at_ms = ? WHERE group_id = ? AND member_id = ?");
-    update.setLong(1, nowMs);
-    update.setString(2, groupId);
-    update.setString(3, memberId);
+        s.bound(
+            "UPDATE group_members SET heartbeat_at_ms = ? WHERE group_id = ? AND member_id = ?",
+            nowMs,
+            groupId,
+            memberId);
     return update.executeUpdate() == 1;
   }
 
   /** Removes a member, its leases and its assignment (the next rebalance assigns them again). */
   static void removeMember(StatementCache s, String groupId, String memberId) throws SQLException {
     PreparedStatement delete =
-        s.get("DELETE FROM group_members WHERE group_id = ? AND member_id = ?");
-    delete.setString(1, groupId);
-    delete.setString(2, memberId);
+        s.bound(
+            "DELETE FROM group_members WHERE group_id = ? AND member_id = ?", groupId, memberId);
     delete.executeUpdate();
     PreparedStatement release =
-        s.get(
+        s.bound(
             "UPDATE group_partitions SET owner_member = NULL, owner_generation = NULL"
-                + " WHERE group_id = ? AND owner_member = ?");
-    release.setString(1, groupId);
-    release.setString(2, memberId);
+                + " WHERE group_id = ? AND owner_member = ?",
+            groupId,
+            memberId);
     release.executeUpdate();
     PreparedStatement untarget =
-        s.get(
+        s.bound(
             "UPDATE group_partitions SET target_member = NULL"
-                + " WHERE group_id = ? AND target_member = ?");
-    untarget.setString(1, groupId);
-    untarget.setString(2, memberId);
+                + " WHERE group_id = ? AND target_member = ?",
+            groupId,
+            memberId);
     untarget.executeUpdate();
   }
 
@@ -157,34 +156,35 @@ final class GroupTables {
   static void replaceMember(StatementCache s, MemberRow old, MemberRow replacement)
       throws SQLException {
     PreparedStatement delete =
-        s.get("DELETE FROM group_members WHERE group_id = ? AND member_id = ?");
-    delete.setString(1, old.groupId());
-    delete.setString(2, old.memberId());
+        s.bound(
+            "DELETE FROM group_members WHERE group_id = ? AND member_id = ?",
+            old.groupId(),
+            old.memberId());
     delete.executeUpdate();
     insertMember(s, replacement);
     PreparedStatement owner =
-        s.get(
-            "UPDATE group_partitions SET owner_member = ? WHERE group_id = ? AND owner_member = ?");
-    owner.setString(1, replacement.memberId());
-    owner.setString(2, old.groupId());
-    owner.setString(3, old.memberId());
+        s.bound(
+            "UPDATE group_partitions SET owner_member = ? WHERE group_id = ? AND owner_member = ?",
+            replacement.memberId(),
+            old.groupId(),
+            old.memberId());
     owner.executeUpdate();
     PreparedStatement target =
-        s.get(
+        s.bound(
             "UPDATE group_partitions SET target_member = ?"
-                + " WHERE group_id = ? AND target_member = ?");
-    target.setString(1, replacement.memberId());
-    target.setString(2, old.groupId());
-    target.setString(3, old.memberId());
+                + " WHERE group_id = ? AND target_member = ?",
+            replacement.memberId(),
+            old.groupId(),
+            old.memberId());
     target.executeUpdate();
   }
 
   static List<LeaseRow> leases(StatementCache s, String groupId) throws SQLException {
     PreparedStatement select =
-        s.get(
+        s.bound(
             "SELECT topic_id, partition, target_member, owner_member, owner_generation"
-                + " FROM group_partitions WHERE group_id = ? ORDER BY topic_id, partition");
-    select.setString(1, groupId);
+                + " FROM group_partitions WHERE group_id = ? ORDER BY topic_id, partition",
+            groupId);
     List<LeaseRow> leases = new ArrayList<>();
     try (ResultSet rs = select.executeQuery()) {
       while (rs.next()) {
@@ -200,24 +200,24 @@ final class GroupTables {
       StatementCache s, String groupId, long topicId, int partition, String target)
       throws SQLException {
     PreparedStatement upsert =
-        s.get(
+        s.bound(
             "INSERT INTO group_partitions (group_id, topic_id, partition, target_member)"
                 + " VALUES (?, ?, ?, ?) ON CONFLICT (group_id, topic_id, partition)"
-                + " DO UPDATE SET target_member = excluded.target_member");
-    upsert.setString(1, groupId);
-    upsert.setLong(2, topicId);
-    upsert.setInt(3, partition);
-    upsert.setString(4, target);
+                + " DO UPDATE SET target_member = excluded.target_member",
+            groupId,
+            topicId,
+            partition,
+            target);
     upsert.executeUpdate();
   }
 
   /** Drops the rows of partitions nobody is assigned or holds. */
   static void dropIdleLeases(StatementCache s, String groupId) throws SQLException {
     PreparedStatement delete =
-        s.get(
+        s.bound(
             "DELETE FROM group_partitions WHERE group_id = ? AND target_member IS NULL"
-                + " AND owner_member IS NULL");
-    delete.setString(1, groupId);
+                + " AND owner_member IS NULL",
+            groupId);
     delete.executeUpdate();
   }
 
@@ -225,13 +225,13 @@ final class GroupTables {
   static void grant(StatementCache s, String groupId, String memberId, long generation)
       throws SQLException {
     PreparedStatement update =
-        s.get(
+        s.bound(
             "UPDATE group_partitions SET owner_member = ?, owner_generation = ?"
-                + " WHERE group_id = ? AND target_member = ? AND owner_member IS NULL");
-    update.setString(1, memberId);
-    update.setLong(2, generation);
-    update.setString(3, groupId);
-    update.setString(4, memberId);
+                + " WHERE group_id = ? AND target_member = ? AND owner_member IS NULL",
+            memberId,
+            generation,
+            groupId,
+            memberId);
     update.executeUpdate();
   }
 
@@ -239,13 +239,13 @@ final class GroupTables {
       StatementCache s, String groupId, String memberId, long topicId, int partition)
       throws SQLException {
     PreparedStatement update =
-        s.get(
+        s.bound(
             "UPDATE group_partitions SET owner_member = NULL, owner_generation = NULL"
-                + " WHERE group_id = ? AND topic_id = ? AND partition = ? AND owner_member = ?");
-    update.setString(1, groupId);
-    update.setLong(2, topicId);
-    update.setInt(3, partition);
-    update.setString(4, memberId);
+                + " WHERE group_id = ? AND topic_id = ? AND partition = ? AND owner_member = ?",
+            groupId,
+            topicId,
+            partition,
+            memberId);
     update.executeUpdate();
   }
 
@@ -253,12 +253,12 @@ final class GroupTables {
   static String owner(StatementCache s, String groupId, long topicId, int partition)
       throws SQLException {
     PreparedStatement select =
-        s.get(
+        s.bound(
             "SELECT owner_member FROM group_partitions"
-                + " WHERE group_id = ? AND topic_id = ? AND partition = ?");
-    select.setString(1, groupId);
-    select.setLong(2, topicId);
-    select.setInt(3, partition);
+                + " WHERE group_id = ? AND topic_id = ? AND partition = ?",
+            groupId,
+            topicId,
+            partition);
     try (ResultSet rs = select.executeQuery()) {
       return rs.next() ? rs.getString(1) : null;
     }
@@ -267,9 +267,8 @@ final class GroupTables {
   static boolean memberExists(StatementCache s, String groupId, String memberId)
       throws SQLException {
     PreparedStatement select =
-        s.get("SELECT 1 FROM group_members WHERE group_id = ? AND member_id = ?");
-    select.setString(1, groupId);
-    select.setString(2, memberId);
+        s.bound(
+            "SELECT 1 FROM group_members WHERE group_id = ? AND member_id = ?", groupId, memberId);
     try (ResultSet rs = select.executeQuery()) {
       return rs.next();
     }
@@ -285,18 +284,18 @@ final class GroupTables {
       long nowMs)
       throws SQLException {
     PreparedStatement upsert =
-        s.get(
+        s.bound(
             "INSERT INTO group_offsets (group_id, topic_id, partition, committed_offset, metadata,"
                 + " committed_at_ms) VALUES (?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (group_id, topic_id, partition) DO UPDATE SET"
                 + " committed_offset = excluded.committed_offset, metadata = excluded.metadata,"
-                + " committed_at_ms = excluded.committed_at_ms");
-    upsert.setString(1, groupId);
-    upsert.setLong(2, topicId);
-    upsert.setInt(3, partition);
-    upsert.setLong(4, offset);
-    upsert.setString(5, metadata);
-    upsert.setLong(6, nowMs);
+                + " committed_at_ms = excluded.committed_at_ms",
+            groupId,
+            topicId,
+            partition,
+            offset,
+            metadata,
+            nowMs);
     upsert.executeUpdate();
   }
 
@@ -304,12 +303,12 @@ final class GroupTables {
   static Committed committed(StatementCache s, String groupId, long topicId, int partition)
       throws SQLException {
     PreparedStatement select =
-        s.get(
+        s.bound(
             "SELECT committed_offset, metadata FROM group_offsets"
-                + " WHERE group_id = ? AND topic_id = ? AND partition = ?");
-    select.setString(1, groupId);
-    select.setLong(2, topicId);
-    select.setInt(3, partition);
+                + " WHERE group_id = ? AND topic_id = ? AND partition = ?",
+            groupId,
+            topicId,
+            partition);
     try (ResultSet rs = select.executeQuery()) {
       return rs.next() ? new Committed(rs.getLong(1), rs.getString(2)) : null;
     }
@@ -329,8 +328,8 @@ final class GroupTables {
   }
 
   static TopicRow topic(StatementCache s, String name) throws SQLException {
-    PreparedStatement select = s.get("SELECT id, name, partitions FROM topics WHERE name = ?");
-    select.setString(1, name);
+    PreparedStatement select =
+        s.bound("SELECT id, name, partitions FROM topics WHERE name = ?", name);
     try (ResultSet rs = select.executeQuery()) {
       return rs.next() ? new TopicRow(rs.getLong(1), rs.getString(2), rs.getInt(3)) : null;
     }
@@ -340,9 +339,7 @@ final class GroupTables {
   static void deleteGroup(StatementCache s, String groupId) throws SQLException {
     for (String table :
         List.of("group_offsets", "group_partitions", "group_members", "consumer_groups")) {
-      PreparedStatement delete = s.get("DELETE FROM " + table + " WHERE group_id = ?");
-      delete.setString(1, groupId);
-      delete.executeUpdate();
+      s.bound("DELETE FROM " + table + " WHERE group_id = ?", groupId).executeUpdate();
     }
   }
 }

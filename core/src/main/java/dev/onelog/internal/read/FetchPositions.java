@@ -46,10 +46,6 @@ final class FetchPositions {
     }
   }
 
-  boolean isAssigned(TopicPartition partition) {
-    return positions.containsKey(partition);
-  }
-
   List<TopicPartition> assignment() {
     return List.copyOf(positions.keySet());
   }

@@ -128,10 +128,6 @@ public final class PartitionFetcher implements AutoCloseable {
     positions.unassign(partitions);
   }
 
-  public boolean isAssigned(TopicPartition partition) {
-    return positions.isAssigned(partition);
-  }
-
   /** The assigned partitions, in assignment order, as an unmodifiable copy. */
   public List<TopicPartition> assignment() {
     return positions.assignment();

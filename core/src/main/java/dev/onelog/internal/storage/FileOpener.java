@@ -192,7 +192,7 @@ public final class FileOpener {
     try {
       return inspect(Connections.openReader(path, options.busyTimeout()), path);
     } catch (SQLException e) {
-      if (forWriting && SqliteErrors.primaryCode(e) == 8 /* SQLITE_READONLY */) {
+      if (forWriting && SqliteErrors.isReadOnly(e)) {
         try {
           return inspect(Connections.openExisting(path, options.busyTimeout()), path);
         } catch (SQLException again) {

@@ -112,6 +112,14 @@ public final class SqliteErrors {
     return e.getMessage() != null && e.getMessage().contains("no such table");
   }
 
+  /**
+   * True for SQLITE_READONLY and its extended codes, such as a hot journal a reader can't roll
+   * back.
+   */
+  public static boolean isReadOnly(SQLException e) {
+    return primaryCode(e) == SQLITE_READONLY;
+  }
+
   static int primaryCode(SQLException e) {
     if (e instanceof SQLiteException sqlite) {
       SQLiteErrorCode code = sqlite.getResultCode();

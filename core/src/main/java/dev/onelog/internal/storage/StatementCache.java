@@ -55,6 +55,51 @@ public final class StatementCache implements AutoCloseable {
     return statement;
   }
 
+  /**
+   * The statement for {@code sql} with {@code args} bound to its parameters in order: null,
+   * Integer, Long, Short, Byte, Double, Float, String, byte[] or Boolean.
+   *
+   * @throws IllegalArgumentException when the count of arguments is not the statement's, or an
+   *     argument is of another type
+   */
+  public PreparedStatement bound(String sql, Object... args) throws SQLException {
+    PreparedStatement statement = get(sql);
+    statement.clearParameters();
+    int expected = statement.getParameterMetaData().getParameterCount();
+    if (args.length != expected) {
+      throw new IllegalArgumentException(
+          "the statement has " + expected + " parameter(s) but " + args.length + " were given");
+    }
+    for (int i = 0; i < args.length; i++) {
+      Object arg = args[i];
+      int index = i + 1;
+      if (arg == null) {
+        statement.setNull(index, java.sql.Types.NULL);
+      } else if (arg instanceof Integer
+          || arg instanceof Long
+          || arg instanceof Short
+          || arg instanceof Byte) {
+        statement.setLong(index, ((Number) arg).longValue());
+      } else if (arg instanceof Double || arg instanceof Float) {
+        statement.setDouble(index, ((Number) arg).doubleValue());
+      } else if (arg instanceof String s) {
+        statement.setString(index, s);
+      } else if (arg instanceof byte[] bytes) {
+        statement.setBytes(index, bytes);
+      } else if (arg instanceof Boolean b) {
+        statement.setLong(index, b ? 1 : 0);
+      } else {
+        throw new IllegalArgumentException(
+            "argument "
+                + index
+                + " is a "
+                + arg.getClass().getName()
+                + "; use null, Integer, Long, Double, String, byte[] or Boolean");
+      }
+    }
+    return statement;
+  }
+
   /** Closes every statement, e.g. after a table was dropped; the connection stays open. */
   public void clear() throws SQLException {
     SQLException failure = null;

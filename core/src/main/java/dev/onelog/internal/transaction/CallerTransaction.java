@@ -11,7 +11,6 @@ import dev.onelog.group.ConsumerGroupMetadata;
 import dev.onelog.group.OffsetAndMetadata;
 import dev.onelog.internal.LogContext;
 import dev.onelog.internal.group.OffsetCommits;
-import dev.onelog.internal.write.EncodedRecord;
 import dev.onelog.internal.write.StepContext;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -64,13 +63,8 @@ public final class CallerTransaction implements Transaction {
     if (records.isEmpty()) {
       return List.of();
     }
-    EncodedRecord[] encoded = new EncodedRecord[records.size()];
-    for (int i = 0; i < encoded.length; i++) {
-      ProducerRecord record = records.get(i);
-      encoded[i] = context.encoder().encode(record, context.topic(record.topic()));
-    }
     try {
-      return Arrays.asList(tx.append(encoded));
+      return Arrays.asList(tx.append(context.encode(records)));
     } catch (SQLException e) {
       throw context.translate(e, "appending inside a transaction");
     }
@@ -81,8 +75,7 @@ public final class CallerTransaction implements Transaction {
     ensureActive();
     try {
       guard.check(tx, sql);
-      PreparedStatement statement = tx.statements().get(sql);
-      bind(statement, args);
+      PreparedStatement statement = tx.statements().bound(sql, args);
       if (statement.execute()) {
         statement.getResultSet().close();
         return 0;
@@ -98,8 +91,7 @@ public final class CallerTransaction implements Transaction {
     ensureActive();
     try {
       guard.check(tx, sql);
-      PreparedStatement statement = tx.statements().get(sql);
-      bind(statement, args);
+      PreparedStatement statement = tx.statements().bound(sql, args);
       List<T> rows = new ArrayList<>();
       try (ResultSet rs = statement.executeQuery()) {
         Row row = new ResultSetRow(rs);
@@ -151,42 +143,6 @@ public final class CallerTransaction implements Transaction {
             + ": "
             + e.getMessage(),
         e);
-  }
-
-  private static void bind(PreparedStatement statement, Object[] args) throws SQLException {
-    statement.clearParameters();
-    int expected = statement.getParameterMetaData().getParameterCount();
-    if (args.length != expected) {
-      throw new IllegalArgumentException(
-          "the statement has " + expected + " parameter(s) but " + args.length + " were given");
-    }
-    for (int i = 0; i < args.length; i++) {
-      Object arg = args[i];
-      int index = i + 1;
-      if (arg == null) {
-        statement.setNull(index, java.sql.Types.NULL);
-      } else if (arg instanceof Integer
-          || arg instanceof Long
-          || arg instanceof Short
-          || arg instanceof Byte) {
-        statement.setLong(index, ((Number) arg).longValue());
-      } else if (arg instanceof Double || arg instanceof Float) {
-        statement.setDouble(index, ((Number) arg).doubleValue());
-      } else if (arg instanceof String s) {
-        statement.setString(index, s);
-      } else if (arg instanceof byte[] bytes) {
-        statement.setBytes(index, bytes);
-      } else if (arg instanceof Boolean b) {
-        statement.setLong(index, b ? 1 : 0);
-      } else {
-        throw new IllegalArgumentException(
-            "argument "
-                + index
-                + " is a "
-                + arg.getClass().getName()
-                + "; use null, Integer, Long, Double, String, byte[] or Boolean");
-      }
-    }
   }
 
   /** A result set row as {@link Row}; SQLite's errors become {@link StorageException}. */

@@ -21,7 +21,7 @@ public final class StepRequest<T> extends WriteRequest implements TransactionSte
 
   @Override
   public void run(StepContext tx) throws java.sql.SQLException {
-    result = work == null ? null : work.run(tx);
+    result = work.run(tx);
   }
 
   @Override

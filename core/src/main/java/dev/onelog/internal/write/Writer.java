@@ -122,7 +122,9 @@ public final class Writer implements AutoCloseable {
 
   /** Completes when everything submitted before it has committed (or failed). */
   public CompletableFuture<Void> barrier() {
-    return submit(null, "flush");
+    WriteRequest.Barrier request = new WriteRequest.Barrier();
+    submit(request);
+    return request.future;
   }
 
   /** Runs {@code task} whenever it is due, until {@link #unschedule}d. */
@@ -259,8 +261,13 @@ public final class Writer implements AutoCloseable {
   private boolean process(List<WriteRequest> drained) {
     boolean shutdown = false;
     List<TransactionStep> steps = new ArrayList<>();
+    List<WriteRequest.Barrier> barriers = new ArrayList<>();
     AppendStep appends = null;
     for (WriteRequest request : drained) {
+      if (request instanceof WriteRequest.Barrier barrier) {
+        barriers.add(barrier); // everything drained with it shares one transaction
+        continue;
+      }
       if (request instanceof AppendRequest append) {
         if (appends == null) {
           appends = new AppendStep(scratch, topicGone);
@@ -286,6 +293,7 @@ public final class Writer implements AutoCloseable {
     if (!steps.isEmpty() && groupCommit.run(steps)) {
       signal.committed();
     }
+    barriers.forEach(barrier -> barrier.future.complete(null));
     return shutdown;
   }
 
