@@ -2,22 +2,25 @@ package dev.onelog;
 
 import dev.onelog.group.Groups;
 import dev.onelog.internal.LogContext;
-import dev.onelog.internal.LogOptions;
+import dev.onelog.internal.TopicCommands;
+import dev.onelog.internal.cleanup.CleanupCommands;
+import dev.onelog.internal.read.LatestByKey;
 import dev.onelog.internal.read.PartitionReader;
 import dev.onelog.internal.read.TopicDescriptions;
-import dev.onelog.internal.storage.TopicCatalog;
+import dev.onelog.internal.storage.TopicMeta;
 import dev.onelog.internal.transaction.CallerTransaction;
 import dev.onelog.internal.verify.Verifier;
+import dev.onelog.internal.write.Partitioner;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 
 /**
  * An event log in one SQLite file: topics of partitions of records, each record at an offset that
@@ -59,8 +62,13 @@ public final class OneLog implements AutoCloseable {
     return builder(path).open();
   }
 
-  public static Builder builder(Path path) {
-    return new Builder(path);
+  public static OneLogBuilder builder(Path path) {
+    return new OneLogBuilder(path);
+  }
+
+  /** The log over an opened context; {@link OneLogBuilder#open()}'s. */
+  static OneLog of(LogContext context) {
+    return new OneLog(context);
   }
 
   public Path path() {
@@ -81,16 +89,7 @@ public final class OneLog implements AutoCloseable {
    */
   public TopicDescription createTopic(TopicSpec spec) {
     Objects.requireNonNull(spec, "spec");
-    long nowMs = context.options().clock().millis();
-    LogContext.await(
-        context
-            .writer()
-            .submit(
-                tx -> {
-                  tx.schemaChanged();
-                  return TopicCatalog.create(tx.connection(), spec, nowMs);
-                },
-                "creating topic " + spec.name()));
+    TopicCommands.create(context, spec);
     return describeTopic(spec.name());
   }
 
@@ -104,16 +103,24 @@ public final class OneLog implements AutoCloseable {
    * @throws IllegalArgumentException when the count is not above the current one
    */
   public TopicDescription createPartitions(String topic, int totalPartitions) {
-    LogContext.await(
-        context
-            .writer()
-            .submit(
-                tx -> {
-                  tx.schemaChanged();
-                  tx.afterCommit(() -> context.catalog().evict(topic));
-                  return context.catalog().addPartitions(tx.connection(), topic, totalPartitions);
-                },
-                "adding partitions to topic " + topic));
+    TopicCommands.addPartitions(context, topic, totalPartitions);
+    return describeTopic(topic);
+  }
+
+  /**
+   * Changes a topic's cleanup policy, retention and compaction settings, as Kafka's
+   * IncrementalAlterConfigs: {@code change} gets the current settings and returns the new ones,
+   * e.g. {@code spec -> spec.withRetention(Duration.ofDays(1))}. Retention and compaction apply
+   * them in their next slices. A topic that becomes compacted gets its key index built from its
+   * records in the same transaction, and is refused when one has no key.
+   *
+   * @throws UnknownTopicException listing the known topics
+   * @throws IllegalArgumentException when the change renames the topic or changes its partitions
+   * @throws InvalidRecordException when the topic would compact but holds a record without a key
+   */
+  public TopicDescription alterTopic(String topic, UnaryOperator<TopicSpec> change) {
+    Objects.requireNonNull(change, "change");
+    TopicCommands.alter(context, topic, change);
     return describeTopic(topic);
   }
 
@@ -139,20 +146,29 @@ public final class OneLog implements AutoCloseable {
    * @throws UnknownTopicException listing the known topics
    */
   public void deleteTopic(String name) {
-    try {
-      LogContext.await(
-          context
-              .writer()
-              .submit(
-                  tx -> {
-                    tx.schemaChanged();
-                    context.catalog().delete(tx.connection(), name);
-                    return null;
-                  },
-                  "deleting topic " + name));
-    } finally {
-      context.catalog().evict(name);
-    }
+    TopicCommands.delete(context, name);
+  }
+
+  /**
+   * Deletes the partition's records below {@code offset}, as Kafka's DeleteRecords: its earliest
+   * offset becomes exactly {@code offset}, even inside a batch, and no read returns a record below
+   * it. Offsets are never reused. Returns the earliest offset afterwards (unchanged when it was
+   * already at or above {@code offset}).
+   *
+   * @throws OffsetOutOfRangeException when {@code offset} is negative or past the next offset
+   */
+  public long deleteRecordsBefore(TopicPartition partition, long offset) {
+    return CleanupCommands.deleteRecordsBefore(context, partition, offset);
+  }
+
+  /**
+   * Runs retention, key compaction and incremental vacuum now, to the end of the log, in steps that
+   * let appends through. They also run by themselves, in bounded slices after commits and when the
+   * log is idle; this is {@code onelog compact}: compaction ignores the dirty ratio and the
+   * compaction lag. Tombstones still stay for their delete retention.
+   */
+  public CleanupReport compact() {
+    return CleanupCommands.compactNow(context, context.cleaner());
   }
 
   // ---- Appends ----
@@ -280,6 +296,29 @@ public final class OneLog implements AutoCloseable {
                 time.toEpochMilli()));
   }
 
+  /**
+   * The newest record of {@code key} in a compacted topic, from the partition the key is sent to
+   * (Kafka's partitioner); empty when there is none or it is a tombstone. Costs two index lookups
+   * whatever the log's length.
+   *
+   * @throws IllegalArgumentException when the topic does not compact
+   */
+  public Optional<LogRecord> latest(String topic, byte[] key) {
+    Objects.requireNonNull(key, "key");
+    TopicMeta meta = context.topic(topic);
+    return latest(new TopicPartition(topic, Partitioner.forKey(key, meta.partitions())), key);
+  }
+
+  /** As {@link #latest(String, byte[])}, in the given partition. */
+  public Optional<LogRecord> latest(TopicPartition partition, byte[] key) {
+    Objects.requireNonNull(key, "key");
+    return context.read(
+        "reading the latest record of a key in " + partition,
+        session ->
+            LatestByKey.read(
+                session, context.partitionTopic(partition, session), partition.partition(), key));
+  }
+
   /** A consumer of every partition of the topic, positioned at each partition's earliest offset. */
   public Consumer consumer(String topic) {
     int partitions = context.topic(topic).partitions();
@@ -340,134 +379,5 @@ public final class OneLog implements AutoCloseable {
   @Override
   public void close() {
     context.close();
-  }
-
-  /**
-   * Settings for opening a log. Each setter checks its value at once and names what is accepted.
-   */
-  public static final class Builder {
-    /** The largest write queue accepted, so that its byte budget fits a semaphore twice over. */
-    static final int MAX_QUEUED_BYTES = 1 << 30;
-
-    private final Path path;
-    private Durability durability = Durability.FSYNC;
-    private int maxRecordSizeBytes = 1 << 20;
-    private Duration busyTimeout = Duration.ofSeconds(5);
-    private Clock clock = Clock.systemUTC();
-    private long maxFileSizeBytes;
-    private int maxQueuedBytes = 8 << 20;
-    private boolean readOnly;
-
-    private Builder(Path path) {
-      this.path = Objects.requireNonNull(path, "path").toAbsolutePath().normalize();
-    }
-
-    /** {@link Durability#FSYNC} (the default) or {@link Durability#NORMAL}. */
-    public Builder durability(Durability value) {
-      this.durability = Objects.requireNonNull(value, "durability");
-      return this;
-    }
-
-    /** The largest record accepted, counting key, value and headers; default 1 MiB. */
-    public Builder maxRecordSizeBytes(int bytes) {
-      if (bytes < 1) {
-        throw new IllegalArgumentException("maxRecordSizeBytes < 1: " + bytes);
-      }
-      this.maxRecordSizeBytes = bytes;
-      return this;
-    }
-
-    /** How long a write waits for another process's write lock before failing; default 5 s. */
-    public Builder busyTimeout(Duration timeout) {
-      if (timeout.isNegative()) {
-        throw new IllegalArgumentException("busyTimeout < 0: " + timeout);
-      }
-      this.busyTimeout = timeout;
-      return this;
-    }
-
-    /**
-     * The clock that stamps records sent without a timestamp, group heartbeats and commits; default
-     * the system's UTC clock.
-     */
-    public Builder clock(Clock value) {
-      this.clock = Objects.requireNonNull(value, "clock");
-      return this;
-    }
-
-    /**
-     * A cap on the file's size (SQLite's max_page_count): appends past it fail with {@link
-     * DiskFullException}, as on a full disk. 0, the default, means no cap.
-     */
-    public Builder maxFileSizeBytes(long bytes) {
-      if (bytes < 0) {
-        throw new IllegalArgumentException("maxFileSizeBytes < 0: " + bytes);
-      }
-      this.maxFileSizeBytes = bytes;
-      return this;
-    }
-
-    /**
-     * How many bytes of records may wait for the writer before {@code send} blocks; default 8 MiB,
-     * about three full group commits of small records; 1 KiB to 1 GiB. Measured: a 64 MiB queue
-     * kept so many records alive that young collections copied them over and over, and cost more
-     * CPU per record than the writer thread (docs/BENCHMARKS.md).
-     */
-    public Builder maxQueuedBytes(int bytes) {
-      if (bytes < 1024 || bytes > MAX_QUEUED_BYTES) {
-        throw new IllegalArgumentException(
-            "maxQueuedBytes must be 1024 to " + MAX_QUEUED_BYTES + " (1 GiB), was " + bytes);
-      }
-      this.maxQueuedBytes = bytes;
-      return this;
-    }
-
-    /**
-     * Opens an existing log for reading only, as a file you may not or must not write (a backup, a
-     * read-only mount): no writer thread, no write lock, nothing ever written; reads and consumers
-     * work as usual and see other processes' commits. Appending, changing topics and joining groups
-     * throw {@link FileAccessException}. A missing file is an error, not created.
-     *
-     * <p>A read-only connection cannot checkpoint: when a read-only log is the last to close the
-     * file, committed records stay in the {@code -wal} file beside it (safe, and read by every
-     * opener) until a writer opens and closes the file again. Copy all three files, or open
-     * read-write, when the file must stand alone.
-     *
-     * <p>A file of an older format is refused with {@link OlderFormatException}, since upgrading it
-     * would write: open it once without {@code readOnly()} to upgrade it.
-     */
-    public Builder readOnly() {
-      this.readOnly = true;
-      return this;
-    }
-
-    /**
-     * Opens the log, creating the file when missing (unless {@link #readOnly()}). A file of an
-     * older format is upgraded in place to the current one, in one transaction; from format 1 that
-     * holds the write lock for as long as it takes to rewrite every record (seconds per GiB) and
-     * needs free disk space about the size of the file until it commits; any failure leaves the
-     * file as it was.
-     *
-     * @throws FileAccessException when the directory is missing or the file is read-only
-     * @throws NotAOneLogFileException when the file is another SQLite database or not SQLite
-     * @throws NewerFormatException when the file is of a newer format than this code reads
-     * @throws OlderFormatException when the file is of an older format and opened {@link
-     *     #readOnly()}, which cannot upgrade it
-     * @throws CorruptRecordException when upgrading an older file finds a record that does not
-     *     match its CRC; the file is left as it was
-     */
-    public OneLog open() {
-      return new OneLog(
-          LogContext.open(
-              new LogOptions(
-                  path,
-                  durability,
-                  maxRecordSizeBytes,
-                  busyTimeout,
-                  clock,
-                  maxFileSizeBytes,
-                  maxQueuedBytes,
-                  readOnly)));
-    }
   }
 }

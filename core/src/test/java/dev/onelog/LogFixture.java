@@ -59,14 +59,14 @@ public final class LogFixture implements BeforeEachCallback, AfterEachCallback {
     return open(OneLog.builder(file("test.db")));
   }
 
-  public OneLog open(OneLog.Builder builder) {
+  public OneLog open(OneLogBuilder builder) {
     OneLog log = builder.open();
     open.add(log);
     files.add(log.path());
     return log;
   }
 
-  public OneLog.Builder builder() {
+  public OneLogBuilder builder() {
     return OneLog.builder(file("test.db"));
   }
 

@@ -155,7 +155,7 @@ class OpenAndCloseTest {
 
   @Test
   void builderRejectsBadSettingsAtOnce() {
-    OneLog.Builder builder = OneLog.builder(logs.file("x.db"));
+    OneLogBuilder builder = OneLog.builder(logs.file("x.db"));
     assertEquals(
         "maxRecordSizeBytes < 1: 0",
         assertThrows(IllegalArgumentException.class, () -> builder.maxRecordSizeBytes(0))

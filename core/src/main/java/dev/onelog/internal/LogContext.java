@@ -5,6 +5,7 @@ import dev.onelog.LogClosedException;
 import dev.onelog.OneLogException;
 import dev.onelog.ProducerRecord;
 import dev.onelog.TopicPartition;
+import dev.onelog.internal.cleanup.Cleaner;
 import dev.onelog.internal.read.ReadPool;
 import dev.onelog.internal.read.ReaderSessions;
 import dev.onelog.internal.storage.FileOpener;
@@ -54,6 +55,9 @@ public final class LogContext {
   /** Null when the log was opened read-only. */
   private final Writer writer;
 
+  /** Retention and compaction, scheduled on the writer; null when the log was opened read-only. */
+  private final Cleaner cleaner;
+
   /** Consumers and group members of this log, closed first. */
   private final Set<AutoCloseable> attached = ConcurrentHashMap.newKeySet();
 
@@ -73,6 +77,7 @@ public final class LogContext {
     this.readers = new ReadPool(options.path(), options.busyTimeout());
     this.sessions = new ReaderSessions(readers, catalog, options);
     this.writer = writer;
+    this.cleaner = writer == null ? null : new Cleaner();
   }
 
   /**
@@ -117,6 +122,7 @@ public final class LogContext {
       }
       throw e;
     }
+    writer.schedule(context.cleaner);
     return context;
   }
 
@@ -164,6 +170,16 @@ public final class LogContext {
               + " given (tx.send, tx.execute, tx.commitOffsets)");
     }
     return writer;
+  }
+
+  /**
+   * Retention and compaction, for callers that run them now.
+   *
+   * @throws FileAccessException when the log was opened read-only
+   */
+  public Cleaner cleaner() {
+    writer(); // the same checks: open, writable, not on the writer thread
+    return cleaner;
   }
 
   /** Runs {@code work} on a pooled read connection, translating SQLite's errors. */

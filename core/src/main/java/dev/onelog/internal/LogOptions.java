@@ -6,7 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The settings of one open log, validated by {@link dev.onelog.OneLog.Builder}. {@code
+ * The settings of one open log, validated by {@link dev.onelog.OneLogBuilder}. {@code
  * maxFileSizeBytes} of 0 means no limit beyond the disk's; a {@code readOnly} log has no writer.
  */
 public record LogOptions(

@@ -303,14 +303,8 @@ public final class GroupQueries {
   }
 
   private static TopicMeta meta(TopicRow topic) {
-    return new TopicMeta(
-        topic.id(),
-        topic.name(),
-        topic.partitions(),
-        dev.onelog.CleanupPolicy.DELETE,
-        null,
-        null,
-        0);
+    return TopicMeta.of(
+        topic.id(), dev.onelog.TopicSpec.named(topic.name()).withPartitions(topic.partitions()), 0);
   }
 
   static final Comparator<TopicPartition> PARTITION_ORDER =

@@ -28,6 +28,7 @@ public final class TopicDescriptions {
       List<PartitionDescription> partitions = new ArrayList<>(topic.partitions());
       for (int p = 0; p < topic.partitions(); p++) {
         PartitionReader.PartitionState state = PartitionReader.state(session, topic, p);
+        long[] cleaner = topic.compacted() ? cleanerPoint(session, topic, p) : new long[] {-1, 0};
         partitions.add(
             new PartitionDescription(
                 p,
@@ -35,10 +36,26 @@ public final class TopicDescriptions {
                 state.nextOffset(),
                 state.recordCount(),
                 state.sizeBytes(),
-                PartitionReader.lastTimestampMs(session, topic, p)));
+                PartitionReader.lastTimestampMs(session, topic, p),
+                cleaner[0],
+                cleaner[1]));
       }
       return new TopicDescription(topic.spec(), topic.createdAtMs(), List.copyOf(partitions));
     };
+  }
+
+  /** The partition's cleaner point and clean bytes, from {@code cleaner_points}. */
+  private static long[] cleanerPoint(StatementCache session, TopicMeta topic, int partition)
+      throws SQLException {
+    java.sql.PreparedStatement select =
+        session.get(
+            "SELECT cleaner_offset, clean_bytes FROM cleaner_points"
+                + " WHERE topic_id = ? AND partition = ?");
+    select.setLong(1, topic.id());
+    select.setInt(2, partition);
+    try (ResultSet rs = select.executeQuery()) {
+      return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : new long[] {0, 0};
+    }
   }
 
   /** The database's size in bytes, pages in use and free, without the -wal file. */

@@ -21,6 +21,11 @@ import java.util.List;
  *                    owner_generation: the leases
  * group_offsets      (group_id, topic_id, partition) -> committed_offset, metadata,
  *                    committed_at_ms
+ * cleaner_points     (topic_id, partition) -> cleaner_offset, clean_bytes: how far compaction
+ *                    has gone in each partition of a compacted topic
+ * keys_T_P           one table per partition of a compacted topic: key -> latest_offset,
+ *                    clean_offset, delete_horizon_ms; the index behind latest-by-key reads
+ *                    and incremental compaction
  * </pre>
  *
  * The batch's last offset is the rowid, so an append is an insert at the right edge of the b-tree
@@ -39,9 +44,9 @@ public final class FileFormat {
 
   /**
    * {@code PRAGMA user_version}: the format version this code writes and reads. Format 3 is format
-   * 2 plus the consumer group tables.
+   * 2 plus the consumer group tables; format 4 adds the compaction tables.
    */
-  public static final int FORMAT_VERSION = 3;
+  public static final int FORMAT_VERSION = 4;
 
   /** The oldest format this code upgrades from when it opens a file to write. */
   public static final int OLDEST_UPGRADABLE_VERSION = 1;
@@ -108,7 +113,22 @@ public final class FileFormat {
             PRIMARY KEY (group_id, topic_id, partition)
           ) WITHOUT ROWID""");
 
-  /** The tables of format 2, which format 3 keeps as they were. */
+  /**
+   * The compaction state, added by format 4: per partition of a compacted topic, the cleaner point
+   * (records below it hold one record per key) and the bytes below it.
+   */
+  public static final List<String> CLEANER_TABLES =
+      List.of(
+          """
+          CREATE TABLE cleaner_points (
+            topic_id       INTEGER NOT NULL,
+            partition      INTEGER NOT NULL CHECK (partition >= 0),
+            cleaner_offset INTEGER NOT NULL DEFAULT 0 CHECK (cleaner_offset >= 0),
+            clean_bytes    INTEGER NOT NULL DEFAULT 0 CHECK (clean_bytes >= 0),
+            PRIMARY KEY (topic_id, partition)
+          ) WITHOUT ROWID""");
+
+  /** The tables of format 2, which later formats keep as they were. */
   static final List<String> BASE_TABLES =
       List.of(
           """
@@ -143,6 +163,7 @@ public final class FileFormat {
   private static List<String> schema() {
     List<String> all = new java.util.ArrayList<>(BASE_TABLES);
     all.addAll(GROUP_TABLES);
+    all.addAll(CLEANER_TABLES);
     return List.copyOf(all);
   }
 
@@ -158,5 +179,29 @@ public final class FileFormat {
         + " (last_offset INTEGER PRIMARY KEY, base_offset INTEGER NOT NULL,"
         + " record_count INTEGER NOT NULL, max_timestamp_ms INTEGER NOT NULL,"
         + " records BLOB NOT NULL, crc INTEGER NOT NULL)";
+  }
+
+  /** The name of a compacted partition's key index: {@code keys_<topic id>_<partition>}. */
+  public static String keysTable(long topicId, int partition) {
+    return "keys_" + topicId + "_" + partition;
+  }
+
+  /**
+   * The statements that create a compacted partition's key index and its tombstone index. A key is
+   * at most one row: the offset of its newest record, of the record compaction kept below the
+   * cleaner point, and, when that kept record is a tombstone, when it may be removed.
+   */
+  public static List<String> createKeysTable(long topicId, int partition) {
+    String table = keysTable(topicId, partition);
+    return List.of(
+        "CREATE TABLE "
+            + table
+            + " (key BLOB PRIMARY KEY, latest_offset INTEGER NOT NULL, clean_offset INTEGER,"
+            + " delete_horizon_ms INTEGER) WITHOUT ROWID",
+        "CREATE INDEX "
+            + table
+            + "_horizon ON "
+            + table
+            + " (delete_horizon_ms) WHERE delete_horizon_ms IS NOT NULL");
   }
 }

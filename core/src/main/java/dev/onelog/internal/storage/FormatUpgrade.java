@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -20,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * Upgrades an older file in place, when the writer first opens it, inside its first transaction
  * ({@link FileSetup}): from format 1, every partition's records are checked against their format 1
  * CRC and packed into format 2 batches of up to {@value RecordBatch#MAX_BATCH_BYTES} bytes; from
- * format 2, the consumer group tables of format 3 are created; then {@code user_version} becomes 3.
- * Any failure rolls the whole upgrade back and leaves the file exactly as it was. Not thread-safe:
- * it runs on the writer thread, before anything else uses the file; other processes are kept out by
+ * format 2, the consumer group tables of format 3 are created; from format 3, the compaction tables
+ * of format 4, with the key index of each compacted topic; then {@code user_version} becomes 4. Any
+ * failure rolls the whole upgrade back and leaves the file exactly as it was. Not thread-safe: it
+ * runs on the writer thread, before anything else uses the file; other processes are kept out by
  * the write lock.
  *
  * <pre>
@@ -93,6 +93,19 @@ final class FormatUpgrade {
           s.execute(ddl);
         }
       }
+      if (version < 4) {
+        for (String ddl : FileFormat.CLEANER_TABLES) {
+          s.execute(ddl);
+        }
+        // Compacted topics get their key index, built from what they hold: nothing compacted
+        // them before format 4, so every record is dirty and the cleaner points start at 0.
+        for (TopicMeta topic : compactedTopics(s)) {
+          KeyIndex.create(writer, topic, 0, topic.partitions());
+          for (int p = 0; p < topic.partitions(); p++) {
+            records += KeyIndex.build(writer, topic, p);
+          }
+        }
+      }
       s.execute("PRAGMA user_version=" + FileFormat.FORMAT_VERSION);
       log.info(
           "upgraded {} to format {}: {} records rewritten in {} ms",
@@ -101,6 +114,17 @@ final class FormatUpgrade {
           records,
           (System.nanoTime() - startNanos) / 1_000_000);
     }
+  }
+
+  private static List<TopicMeta> compactedTopics(Statement s) throws SQLException {
+    List<TopicMeta> topics = new ArrayList<>();
+    try (ResultSet rs =
+        s.executeQuery(TopicCatalog.SELECT_TOPICS + " WHERE cleanup_policy <> 'delete'")) {
+      while (rs.next()) {
+        topics.add(TopicCatalog.topicMeta(rs));
+      }
+    }
+    return topics;
   }
 
   private static List<Partition> partitions(Statement s) throws SQLException {
@@ -149,61 +173,6 @@ final class FormatUpgrade {
     }
     s.execute("DROP TABLE " + old);
     return records;
-  }
-
-  /**
-   * Packs consecutive records into batches of up to {@value RecordBatch#MAX_BATCH_BYTES} bytes, as
-   * appends do, and inserts each batch when it closes. Holds one batch at a time.
-   */
-  private static final class BatchPacker {
-    private final PreparedStatement insert;
-    private final ByteBuffer standard = ByteBuffer.allocate(RecordBatch.MAX_BATCH_BYTES);
-
-    /** {@link #standard}, or a buffer of its own for a single record larger than that. */
-    private ByteBuffer records = standard;
-
-    private int count;
-    private long baseOffset;
-    private long lastOffset;
-    private long maxTimestampMs;
-
-    BatchPacker(PreparedStatement insert) {
-      this.insert = insert;
-    }
-
-    void add(long offset, long timestampMs, byte[] key, byte[] value, byte[] headers)
-        throws SQLException {
-      int length =
-          Math.toIntExact(
-              RecordBatch.RECORD_OVERHEAD_BYTES + RecordCodec.sizeInBytes(key, value, headers));
-      // An offset delta is an int32: offsets further apart than that (only after compaction
-      // removed two billion records) start a new batch.
-      if (count > 0
-          && (records.position() + (long) length > RecordBatch.MAX_BATCH_BYTES
-              || offset - baseOffset > Integer.MAX_VALUE)) {
-        flush();
-      }
-      if (count == 0) {
-        records = length > standard.capacity() ? ByteBuffer.allocate(length) : standard;
-        records.clear();
-        baseOffset = offset;
-        maxTimestampMs = timestampMs;
-      }
-      RecordBatch.putRecord(records, (int) (offset - baseOffset), timestampMs, key, value, headers);
-      lastOffset = offset;
-      maxTimestampMs = Math.max(maxTimestampMs, timestampMs);
-      count++;
-    }
-
-    /** Inserts the open batch, if any. */
-    void flush() throws SQLException {
-      if (count == 0) {
-        return;
-      }
-      byte[] bytes = Arrays.copyOf(records.array(), records.position());
-      RecordBatch.insert(insert, baseOffset, lastOffset, count, maxTimestampMs, bytes);
-      count = 0;
-    }
   }
 
   /** A format 1 record's CRC32C, as it was stored in its crc column (see the class comment). */

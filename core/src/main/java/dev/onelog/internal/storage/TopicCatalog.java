@@ -80,23 +80,51 @@ public final class TopicCatalog {
   public void reload(Connection connection) throws SQLException {
     Map<String, TopicMeta> fresh = new TreeMap<>();
     try (Statement s = connection.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT id, name, partitions, cleanup_policy, retention_ms, retention_bytes, created_at_ms FROM topics")) {
+        ResultSet rs = s.executeQuery(SELECT_TOPICS)) {
       while (rs.next()) {
-        TopicMeta meta =
-            new TopicMeta(
-                rs.getLong(1),
-                rs.getString(2),
-                rs.getInt(3),
-                CleanupPolicy.parse(rs.getString(4)),
-                nullableLong(rs, 5),
-                nullableLong(rs, 6),
-                rs.getLong(7));
+        TopicMeta meta = topicMeta(rs);
         fresh.put(meta.name(), meta);
       }
     }
     topics = java.util.Collections.unmodifiableMap(fresh);
+  }
+
+  /**
+   * Every column of {@code topics}, the compaction settings read from the {@code config} JSON with
+   * Kafka's defaults where a key is missing (files of format 3 hold {@code {}}).
+   */
+  public static final String SELECT_TOPICS =
+      "SELECT id, name, partitions, cleanup_policy, retention_ms, retention_bytes,"
+          + " COALESCE(json_extract(config, '$.\"delete.retention.ms\"'), "
+          + TopicSpec.DEFAULT_DELETE_RETENTION.toMillis()
+          + "), COALESCE(json_extract(config, '$.\"min.cleanable.dirty.ratio\"'), "
+          + TopicSpec.DEFAULT_MIN_CLEANABLE_DIRTY_RATIO
+          + "), COALESCE(json_extract(config, '$.\"min.compaction.lag.ms\"'), 0),"
+          + " created_at_ms FROM topics";
+
+  public static TopicMeta topicMeta(ResultSet rs) throws SQLException {
+    return new TopicMeta(
+        rs.getLong(1),
+        rs.getString(2),
+        rs.getInt(3),
+        CleanupPolicy.parse(rs.getString(4)),
+        nullableLong(rs, 5),
+        nullableLong(rs, 6),
+        rs.getLong(7),
+        rs.getDouble(8),
+        rs.getLong(9),
+        rs.getLong(10));
+  }
+
+  /** The topic of that name read inside the caller's transaction, or null. */
+  public static TopicMeta read(Connection connection, String name) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(SELECT_TOPICS + " WHERE name = ?")) {
+      select.setString(1, name);
+      try (ResultSet rs = select.executeQuery()) {
+        return rs.next() ? topicMeta(rs) : null;
+      }
+    }
   }
 
   /** Forgets a topic, after this process deleted it or found its tables gone. */
@@ -132,14 +160,17 @@ public final class TopicCatalog {
     long id;
     try (PreparedStatement insert =
         writer.prepareStatement(
-            "INSERT INTO topics (name, partitions, cleanup_policy, retention_ms, retention_bytes, created_at_ms)"
-                + " VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
+            "INSERT INTO topics (name, partitions, cleanup_policy, retention_ms, retention_bytes,"
+                + " created_at_ms, config) VALUES (?, ?, ?, ?, ?, ?, "
+                + CONFIG_JSON
+                + ") RETURNING id")) {
       insert.setString(1, spec.name());
       insert.setInt(2, spec.partitions());
       insert.setString(3, spec.cleanupPolicy().configValue());
       setNullableLong(insert, 4, spec.retention() == null ? null : spec.retention().toMillis());
       setNullableLong(insert, 5, spec.retentionBytes());
       insert.setLong(6, nowMs);
+      bindConfig(insert, 7, spec);
       try (ResultSet rs = insert.executeQuery()) {
         rs.next();
         id = rs.getLong(1);
@@ -155,14 +186,22 @@ public final class TopicCatalog {
         ddl.execute(FileFormat.createLogTable(id, p));
       }
     }
-    return new TopicMeta(
-        id,
-        spec.name(),
-        spec.partitions(),
-        spec.cleanupPolicy(),
-        spec.retention() == null ? null : spec.retention().toMillis(),
-        spec.retentionBytes(),
-        nowMs);
+    TopicMeta created = TopicMeta.of(id, spec, nowMs);
+    if (created.compacted()) {
+      KeyIndex.create(writer, created, 0, created.partitions());
+    }
+    return created;
+  }
+
+  /** The {@code config} column's JSON, bound by {@link #bindConfig} at three parameters. */
+  static final String CONFIG_JSON =
+      "json_object('delete.retention.ms', ?, 'min.cleanable.dirty.ratio', ?,"
+          + " 'min.compaction.lag.ms', ?)";
+
+  static void bindConfig(PreparedStatement ps, int first, TopicSpec spec) throws SQLException {
+    ps.setLong(first, spec.deleteRetention().toMillis());
+    ps.setDouble(first + 1, spec.minCleanableDirtyRatio());
+    ps.setLong(first + 2, spec.minCompactionLag().toMillis());
   }
 
   /**
@@ -177,7 +216,9 @@ public final class TopicCatalog {
     try (Statement s = writer.createStatement()) {
       for (int p = 0; p < partitions; p++) {
         s.execute("DROP TABLE IF EXISTS " + FileFormat.logTable(id, p));
+        s.execute("DROP TABLE IF EXISTS " + FileFormat.keysTable(id, p));
       }
+      s.execute("DELETE FROM cleaner_points WHERE topic_id = " + id);
       s.execute("DELETE FROM partitions WHERE topic_id = " + id);
       s.execute("DELETE FROM group_partitions WHERE topic_id = " + id);
       s.execute("DELETE FROM group_offsets WHERE topic_id = " + id);
@@ -221,11 +262,73 @@ public final class TopicCatalog {
         partition.executeUpdate();
         ddl.execute(FileFormat.createLogTable(id, p));
       }
+      TopicMeta topic = read(writer, name);
+      if (topic.compacted()) {
+        KeyIndex.create(writer, topic, current, totalPartitions);
+      }
       update.setInt(1, totalPartitions);
       update.setLong(2, id);
       update.executeUpdate();
     }
     return totalPartitions;
+  }
+
+  /**
+   * Changes a topic's cleanup policy, retention and compaction settings: {@code change} gets the
+   * current settings, read inside the writer's transaction, and returns the new ones. A policy that
+   * starts compacting gets its key index built from the records the partitions hold (a scan of the
+   * topic, in this transaction); one that stops drops it. The caller evicts the cached topic after
+   * the commit.
+   *
+   * @throws UnknownTopicException when no topic of that name exists
+   * @throws IllegalArgumentException when {@code change} renames the topic or changes its partition
+   *     count
+   * @throws dev.onelog.InvalidRecordException when the topic would become compacted but holds a
+   *     record without a key
+   */
+  public TopicMeta alter(
+      Connection writer, String name, java.util.function.UnaryOperator<TopicSpec> change)
+      throws SQLException {
+    TopicMeta before = read(writer, name);
+    if (before == null) {
+      reload(writer);
+      throw unknownTopic(name);
+    }
+    TopicSpec spec = java.util.Objects.requireNonNull(change.apply(before.spec()), "new spec");
+    if (!spec.name().equals(name) || spec.partitions() != before.partitions()) {
+      throw new IllegalArgumentException(
+          "altering topic '"
+              + name
+              + "' changes only its policy, retention and compaction settings; the change"
+              + " returned name '"
+              + spec.name()
+              + "' and "
+              + spec.partitions()
+              + " partition(s) (add partitions with createPartitions; topics are not renamed)");
+    }
+    try (PreparedStatement update =
+        writer.prepareStatement(
+            "UPDATE topics SET cleanup_policy = ?, retention_ms = ?, retention_bytes = ?,"
+                + " config = json_patch(config, "
+                + CONFIG_JSON
+                + ") WHERE id = ?")) {
+      update.setString(1, spec.cleanupPolicy().configValue());
+      setNullableLong(update, 2, spec.retention() == null ? null : spec.retention().toMillis());
+      setNullableLong(update, 3, spec.retentionBytes());
+      bindConfig(update, 4, spec);
+      update.setLong(7, before.id());
+      update.executeUpdate();
+    }
+    TopicMeta after = TopicMeta.of(before.id(), spec, before.createdAtMs());
+    if (!before.compacted() && after.compacted()) {
+      KeyIndex.create(writer, after, 0, after.partitions());
+      for (int p = 0; p < after.partitions(); p++) {
+        KeyIndex.build(writer, after, p);
+      }
+    } else if (before.compacted() && !after.compacted()) {
+      KeyIndex.drop(writer, before);
+    }
+    return after;
   }
 
   /**

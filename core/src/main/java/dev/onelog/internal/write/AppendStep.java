@@ -4,6 +4,7 @@ import dev.onelog.RecordMetadata;
 import dev.onelog.TopicPartition;
 import dev.onelog.UnknownTopicException;
 import dev.onelog.internal.storage.FileFormat;
+import dev.onelog.internal.storage.KeyIndex;
 import dev.onelog.internal.storage.StatementCache;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -59,23 +60,28 @@ final class AppendStep implements TransactionStep {
     final int partition;
     final String table;
     final long firstOffset;
+
+    /** The topic compacts: the key index is kept and every record needs a key. */
+    final boolean compacted;
+
     int count;
     int start;
     int placed;
     long sizeBytes;
 
-    Cursor(long topicId, int partition, long firstOffset) {
+    Cursor(long topicId, int partition, long firstOffset, boolean compacted) {
       this.topicId = topicId;
       this.partition = partition;
       this.table = FileFormat.logTable(topicId, partition);
       this.firstOffset = firstOffset;
+      this.compacted = compacted;
     }
   }
 
   private record PartitionKey(long topicId, int partition) {}
 
   /** Marks a partition found missing in this step. */
-  private static final Cursor MISSING = new Cursor(-1, -1, -1);
+  private static final Cursor MISSING = new Cursor(-1, -1, -1, false);
 
   private final Scratch scratch;
   private final Consumer<String> topicGone;
@@ -185,6 +191,9 @@ final class AppendStep implements TransactionStep {
         }
         BatchInserter.insert(
             statements, cursor.table, scratch.rows, cursor.start, cursor.count, cursor.firstOffset);
+        if (cursor.compacted) {
+          indexKeys(statements, cursor);
+        }
         PreparedStatement update =
             statements.get(
                 "UPDATE partitions SET next_offset = ?, record_count = record_count + ?,"
@@ -199,6 +208,26 @@ final class AppendStep implements TransactionStep {
     } finally {
       Arrays.fill(scratch.rows, 0, Math.min(scratch.rows.length, total), null);
     }
+  }
+
+  /** Points each record's key at its offset in the partition's key index. */
+  private void indexKeys(StatementCache statements, Cursor cursor) throws SQLException {
+    EncodedRecord[] rows = scratch.rows;
+    KeyIndex.upsert(
+        statements,
+        FileFormat.keysTable(cursor.topicId, cursor.partition),
+        new KeyIndex.Keyed() {
+          @Override
+          public byte[] key(int index) {
+            return rows[cursor.start + index].key();
+          }
+
+          @Override
+          public long offset(int index) {
+            return cursor.firstOffset + index;
+          }
+        },
+        cursor.count);
   }
 
   /** Groups the stored requests' records by partition, keeping queue order within each. */
@@ -229,24 +258,26 @@ final class AppendStep implements TransactionStep {
     return last;
   }
 
-  /** Looks up (once per step) every partition the request touches; fails it if one is gone. */
+  /**
+   * Looks up (once per step) every partition the request touches; fails it if one is gone, or if it
+   * sends a record without a key to a compacted topic.
+   */
   private boolean partitionsExist(StatementCache statements, AppendRequest request)
       throws SQLException {
     for (int i = 0; i < request.size(); i++) {
       EncodedRecord record = request.get(i);
-      Cursor last = scratch.last;
-      if (last != null
-          && last.topicId == record.topicId()
-          && last.partition == record.partition()) {
-        continue;
-      }
-      PartitionKey key = new PartitionKey(record.topicId(), record.partition());
-      Cursor cursor = scratch.cursors.get(key);
-      if (cursor == null) {
-        cursor = load(statements, record);
-        scratch.cursors.put(key, cursor);
-        if (cursor != MISSING) {
-          scratch.touched.add(cursor);
+      Cursor cursor = scratch.last;
+      if (cursor == null
+          || cursor.topicId != record.topicId()
+          || cursor.partition != record.partition()) {
+        PartitionKey key = new PartitionKey(record.topicId(), record.partition());
+        cursor = scratch.cursors.get(key);
+        if (cursor == null) {
+          cursor = load(statements, record);
+          scratch.cursors.put(key, cursor);
+          if (cursor != MISSING) {
+            scratch.touched.add(cursor);
+          }
         }
       }
       if (cursor == MISSING) {
@@ -261,17 +292,26 @@ final class AppendStep implements TransactionStep {
         return false;
       }
       scratch.last = cursor;
+      if (cursor.compacted && record.key() == null) {
+        topicGone.accept(record.topic()); // its cached policy is stale: reload it on resend
+        request.fail(RecordEncoder.keyRequired(record.topic(), record.partition()));
+        return false;
+      }
     }
     return true;
   }
 
   private static Cursor load(StatementCache statements, EncodedRecord record) throws SQLException {
     PreparedStatement select =
-        statements.get("SELECT next_offset FROM partitions WHERE topic_id = ? AND partition = ?");
+        statements.get(
+            "SELECT p.next_offset, t.cleanup_policy <> 'delete' FROM partitions p"
+                + " JOIN topics t ON t.id = p.topic_id WHERE p.topic_id = ? AND p.partition = ?");
     select.setLong(1, record.topicId());
     select.setInt(2, record.partition());
     try (ResultSet rs = select.executeQuery()) {
-      return rs.next() ? new Cursor(record.topicId(), record.partition(), rs.getLong(1)) : MISSING;
+      return rs.next()
+          ? new Cursor(record.topicId(), record.partition(), rs.getLong(1), rs.getBoolean(2))
+          : MISSING;
     }
   }
 

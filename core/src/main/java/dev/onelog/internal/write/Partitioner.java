@@ -19,7 +19,12 @@ public final class Partitioner {
       int n = nextUnkeyed.computeIfAbsent(topic, t -> new AtomicInteger()).getAndIncrement();
       return (n & 0x7fffffff) % partitions;
     }
-    return (murmur2(key) & 0x7fffffff) % partitions;
+    return forKey(key, partitions);
+  }
+
+  /** The partition of a keyed record: the same for every process and for Kafka. */
+  public static int forKey(byte[] key, int partitions) {
+    return partitions == 1 ? 0 : (murmur2(key) & 0x7fffffff) % partitions;
   }
 
   /**

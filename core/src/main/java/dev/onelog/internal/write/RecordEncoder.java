@@ -1,5 +1,6 @@
 package dev.onelog.internal.write;
 
+import dev.onelog.InvalidRecordException;
 import dev.onelog.ProducerRecord;
 import dev.onelog.RecordTooLargeException;
 import dev.onelog.internal.storage.RecordCodec;
@@ -34,6 +35,9 @@ public final class RecordEncoder {
     } else {
       partition = partitioner.partition(topic.name(), record.key(), topic.partitions());
     }
+    if (record.key() == null && topic.compacted()) {
+      throw keyRequired(topic.name(), partition);
+    }
     long timestampMs = record.timestampMs() != null ? record.timestampMs() : clock.millis();
     byte[] headers = RecordCodec.encodeHeaders(record.headers());
     long size = RecordCodec.sizeInBytes(record.key(), record.value(), headers);
@@ -61,5 +65,19 @@ public final class RecordEncoder {
         record.value(),
         headers,
         (int) size);
+  }
+
+  /** A record without a key sent to a compacted topic, refused as Kafka refuses it. */
+  public static InvalidRecordException keyRequired(String topic, int partition) {
+    return new InvalidRecordException(
+        "topic '"
+            + topic
+            + "' is compacted (it keeps the newest record of each key), so a record without a key"
+            + " cannot be appended to "
+            + topic
+            + "-"
+            + partition
+            + "; give the record a key, or change the topic's cleanup policy to delete",
+        topic);
   }
 }

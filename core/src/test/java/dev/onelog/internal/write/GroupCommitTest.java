@@ -64,7 +64,7 @@ class GroupCommitTest {
   }
 
   private static TopicMeta topic() {
-    return new TopicMeta(1, "t", 1, dev.onelog.CleanupPolicy.DELETE, null, null, 0);
+    return TopicMeta.of(1, dev.onelog.TopicSpec.named("t"), 0);
   }
 
   private static EncodedRecord record(int size) {

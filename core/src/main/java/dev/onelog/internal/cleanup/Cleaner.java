@@ -1,0 +1,243 @@
+package dev.onelog.internal.cleanup;
+
+import dev.onelog.CleanupReport;
+import dev.onelog.CorruptRecordException;
+import dev.onelog.internal.storage.StatementCache;
+import dev.onelog.internal.write.Maintenance;
+import dev.onelog.internal.write.StepContext;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Retention, compaction and incremental vacuum as bounded slices of the writer's work, with no
+ * thread of their own: the writer runs a slice inside the group commit when one is due, and in a
+ * transaction of its own when nobody writes ({@link Maintenance}). A slice examines at most {@link
+ * Budget#records} records or runs about {@link Budget#nanos}, then the rest waits for the next one,
+ * so appends sharing its transaction wait for little. While work remains, slices come at most every
+ * other moment of the writer's time; when none does, the cleaner looks again after {@link
+ * #CHECK_INTERVAL_NANOS}.
+ *
+ * <p>Everything a slice decides from is read from the file inside its transaction (cleaner points,
+ * counters, settings), so processes sharing the file take turns through SQLite's write lock, a
+ * slice cut short by a crash leaves nothing half done, and whichever process runs next resumes
+ * where the file says. Kept in memory, per process: where each started compaction pass ends
+ * (Kafka's pass covers the dirty section as it was when the pass began) and the partitions found
+ * damaged, which are left alone until the log is reopened.
+ *
+ * <p>Not thread-safe: every method runs on the writer thread, except {@link #dueAtNanos}, which
+ * reads a volatile.
+ */
+public final class Cleaner implements Maintenance {
+  private static final Logger log = LoggerFactory.getLogger(Cleaner.class);
+
+  static final long CHECK_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** Free pages below this are left to appends to reuse; above, vacuum gives them back. */
+  static final int VACUUM_THRESHOLD_PAGES = 64;
+
+  /** How much one slice may do. */
+  record Budget(int records, long nanos, int vacuumPages) {
+    /** A background slice: about a millisecond, so that appends sharing it wait for little. */
+    static final Budget BACKGROUND = new Budget(1_000, TimeUnit.MICROSECONDS.toNanos(1_500), 256);
+
+    /** A slice of {@code onelog compact}: larger, still short enough to let appends through. */
+    static final Budget FORCED = new Budget(20_000, TimeUnit.MILLISECONDS.toNanos(25), 4_096);
+  }
+
+  private record PartitionKey(long topicId, int partition) {}
+
+  /** Where started passes end, by partition. */
+  private final Map<PartitionKey, Long> passEnds = new HashMap<>();
+
+  private final Set<PartitionKey> damaged = new HashSet<>();
+
+  /** Where the next slice starts in the list of partitions, so that every one gets its turn. */
+  private int rotation;
+
+  private volatile long dueAtNanos = System.nanoTime();
+
+  private String lastFailure;
+
+  @Override
+  public long dueAtNanos() {
+    return dueAtNanos;
+  }
+
+  @Override
+  public void run(StepContext tx) throws SQLException {
+    long start = System.nanoTime();
+    Slice slice = slice(tx.statements(), tx.nowMs(), Budget.BACKGROUND, null);
+    long elapsed = System.nanoTime() - start;
+    dueAtNanos =
+        System.nanoTime()
+            + (slice.more
+                ? Math.max(elapsed, TimeUnit.MILLISECONDS.toNanos(1))
+                : CHECK_INTERVAL_NANOS);
+  }
+
+  @Override
+  public void committed() {
+    lastFailure = null;
+  }
+
+  @Override
+  public void failed(RuntimeException cause) {
+    dueAtNanos = System.nanoTime() + CHECK_INTERVAL_NANOS;
+    if (!String.valueOf(cause.getMessage()).equals(lastFailure)) {
+      lastFailure = String.valueOf(cause.getMessage());
+      log.warn("retention and compaction failed; retrying in a second", cause);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "retention and compaction";
+  }
+
+  /** What one slice did, and whether work remains. */
+  static final class Slice {
+    long batchesDeleted;
+    long recordsExamined;
+    long recordsRemoved;
+    long bytesRemoved;
+    long pagesFreed;
+    boolean more;
+
+    CleanupReport report() {
+      return new CleanupReport(
+          batchesDeleted, recordsExamined, recordsRemoved, bytesRemoved, pagesFreed);
+    }
+  }
+
+  /**
+   * One slice of {@code onelog compact}: ignores the dirty ratio and the compaction lag, and cleans
+   * up to the ends in {@code forcedEnds} (filled with each partition's next offset the first time
+   * the forced run sees it, so that it ends even while appends go on).
+   */
+  Slice forcedSlice(StepContext tx, Map<Object, Long> forcedEnds) throws SQLException {
+    return slice(tx.statements(), tx.nowMs(), Budget.FORCED, forcedEnds);
+  }
+
+  private Slice slice(
+      StatementCache statements, long nowMs, Budget budget, Map<Object, Long> forcedEnds)
+      throws SQLException {
+    long deadline = System.nanoTime() + budget.nanos();
+    Slice slice = new Slice();
+    List<PartitionState> states = PartitionState.withCleanup(statements);
+    int count = states.size();
+    for (int i = 0; i < count; i++) {
+      int index = (rotation + i) % count;
+      if (slice.recordsExamined + slice.recordsRemoved >= budget.records()
+          || System.nanoTime() - deadline > 0) {
+        rotation = index;
+        slice.more = true;
+        break;
+      }
+      PartitionState state = states.get(index);
+      PartitionKey key = new PartitionKey(state.topic().id(), state.partition());
+      if (damaged.contains(key) && forcedEnds == null) {
+        continue;
+      }
+      try (Statement savepoint = statements.connection().createStatement()) {
+        savepoint.execute("SAVEPOINT cleanup_partition");
+        try {
+          clean(statements, state, key, nowMs, budget, forcedEnds, slice);
+          savepoint.execute("RELEASE cleanup_partition");
+        } catch (CorruptRecordException e) {
+          savepoint.execute("ROLLBACK TO cleanup_partition");
+          savepoint.execute("RELEASE cleanup_partition");
+          if (damaged.add(key)) {
+            log.error("{}; run 'onelog verify'", e.getMessage());
+          }
+          if (forcedEnds != null) {
+            throw e;
+          }
+        }
+      }
+    }
+    vacuum(statements, budget, forcedEnds != null, slice);
+    return slice;
+  }
+
+  private void clean(
+      StatementCache statements,
+      PartitionState state,
+      PartitionKey key,
+      long nowMs,
+      Budget budget,
+      Map<Object, Long> forcedEnds,
+      Slice slice)
+      throws SQLException {
+    PartitionEdit edit = new PartitionEdit(statements, state);
+    int remaining =
+        (int) Math.max(1, budget.records() - slice.recordsExamined - slice.recordsRemoved);
+    int deleted = Retention.enforce(edit, statements, nowMs, remaining);
+    slice.batchesDeleted += deleted;
+    slice.more |= deleted == remaining;
+    if (state.compacted()) {
+      Compaction.expireTombstones(edit, statements, nowMs, remaining);
+      Long passEnd = passEnd(state, key, forcedEnds);
+      if (passEnd != null) {
+        long lagHorizonMs =
+            forcedEnds != null ? Long.MAX_VALUE : nowMs - state.topic().minCompactionLagMs();
+        Compaction.Slice done =
+            Compaction.slice(edit, statements, nowMs, passEnd, lagHorizonMs, remaining);
+        slice.recordsExamined += done.examined();
+        if (done.endOfPass()) {
+          passEnds.remove(key);
+        } else {
+          slice.more = true;
+        }
+      }
+    }
+    edit.apply();
+    slice.recordsRemoved += edit.removedRecords();
+    slice.bytesRemoved += edit.removedBytes();
+  }
+
+  /** Where this partition's compaction pass ends, or null when no pass is due. */
+  private Long passEnd(PartitionState state, PartitionKey key, Map<Object, Long> forcedEnds) {
+    if (forcedEnds != null) {
+      return forcedEnds.computeIfAbsent(key, k -> state.nextOffset());
+    }
+    Long end = passEnds.get(key);
+    if (end == null
+        && state.sizeBytes() > state.cleanBytes()
+        && state.dirtyShare() >= state.topic().minCleanableDirtyRatio()) {
+      end = state.nextOffset();
+      passEnds.put(key, end);
+    }
+    return end;
+  }
+
+  /** Gives free pages back to the file system, a slice at a time (auto_vacuum=INCREMENTAL). */
+  private static void vacuum(StatementCache statements, Budget budget, boolean all, Slice slice)
+      throws SQLException {
+    try (Statement s = statements.connection().createStatement()) {
+      long free = longPragma(s, "PRAGMA freelist_count");
+      if (free <= (all ? 0 : VACUUM_THRESHOLD_PAGES)) {
+        return;
+      }
+      long pages = Math.min(free, budget.vacuumPages());
+      s.execute("PRAGMA incremental_vacuum(" + pages + ")");
+      long left = longPragma(s, "PRAGMA freelist_count");
+      slice.pagesFreed += free - left;
+      slice.more |= left > (all ? 0 : VACUUM_THRESHOLD_PAGES);
+    }
+  }
+
+  private static long longPragma(Statement s, String pragma) throws SQLException {
+    try (ResultSet rs = s.executeQuery(pragma)) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+}

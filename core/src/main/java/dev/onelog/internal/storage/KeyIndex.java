@@ -1,0 +1,175 @@
+package dev.onelog.internal.storage;
+
+import dev.onelog.InvalidRecordException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The key index of a compacted partition, table {@code keys_T_P}: one row per key that has a record
+ * in the partition. Appends keep {@code latest_offset} (the key's newest record) in the same
+ * transaction as the records, so {@code log.latest(topic, key)} is two b-tree lookups whatever the
+ * log's length, and compaction decides what to keep from the index rather than from a map built by
+ * rereading the log, as Kafka's cleaner does. Compaction keeps {@code clean_offset} (the key's one
+ * record below the cleaner point) and {@code delete_horizon_ms} (when that record is a tombstone:
+ * the time after which it goes).
+ *
+ * <pre>
+ * keys_T_P: key BLOB PRIMARY KEY, latest_offset INTEGER NOT NULL, clean_offset INTEGER,
+ *           delete_horizon_ms INTEGER          (WITHOUT ROWID: the key is the b-tree's key)
+ * keys_T_P_horizon: index on delete_horizon_ms WHERE delete_horizon_ms IS NOT NULL
+ * </pre>
+ *
+ * Upserts go in statements of up to {@value #ROWS_PER_UPSERT} rows: each JDBC call costs about a
+ * microsecond beside SQLite's own work, and the rows of one statement are applied in order, so a
+ * key repeated within one statement ends at its last offset. Stateless; the statements belong to
+ * the caller's connection and thread.
+ */
+public final class KeyIndex {
+  private KeyIndex() {}
+
+  static final int ROWS_PER_UPSERT = 64;
+
+  /** Creates the key index and the cleaner point of partitions {@code from .. to-1}. */
+  public static void create(Connection writer, TopicMeta topic, int from, int to)
+      throws SQLException {
+    try (Statement ddl = writer.createStatement();
+        PreparedStatement point =
+            writer.prepareStatement(
+                "INSERT INTO cleaner_points (topic_id, partition) VALUES (?, ?)")) {
+      for (int p = from; p < to; p++) {
+        for (String sql : FileFormat.createKeysTable(topic.id(), p)) {
+          ddl.execute(sql);
+        }
+        point.setLong(1, topic.id());
+        point.setInt(2, p);
+        point.executeUpdate();
+      }
+    }
+  }
+
+  /** Drops the key indexes and cleaner points of every partition of the topic. */
+  static void drop(Connection writer, TopicMeta topic) throws SQLException {
+    try (Statement ddl = writer.createStatement()) {
+      for (int p = 0; p < topic.partitions(); p++) {
+        ddl.execute("DROP TABLE IF EXISTS " + topic.keysTable(p));
+      }
+      ddl.execute("DELETE FROM cleaner_points WHERE topic_id = " + topic.id());
+    }
+  }
+
+  /**
+   * Indexes every record a partition holds, for a topic whose policy becomes compacting.
+   *
+   * @throws InvalidRecordException when a record has no key: compaction could neither keep nor
+   *     remove it
+   */
+  static long build(Connection writer, TopicMeta topic, int partition) throws SQLException {
+    long records = 0;
+    try (PreparedStatement upsert =
+            writer.prepareStatement(upsertSql(topic.keysTable(partition), 1));
+        PreparedStatement select =
+            writer.prepareStatement(
+                "SELECT base_offset, records FROM "
+                    + topic.logTable(partition)
+                    + " ORDER BY last_offset");
+        ResultSet rs = select.executeQuery()) {
+      while (rs.next()) {
+        RecordBatch.Cursor cursor = new RecordBatch.Cursor(rs.getLong(1), rs.getBytes(2));
+        while (cursor.next()) {
+          byte[] key = cursor.key();
+          if (key == null) {
+            throw new InvalidRecordException(
+                "partition "
+                    + topic.name()
+                    + "-"
+                    + partition
+                    + " holds a record without a key at offset "
+                    + cursor.offset()
+                    + ", so it cannot become compacted (compaction keeps the newest record of"
+                    + " each key); delete the records without a key first"
+                    + " (deleteRecordsBefore) or keep the policy delete",
+                topic.name());
+          }
+          upsert.setBytes(1, key);
+          upsert.setLong(2, cursor.offset());
+          upsert.executeUpdate();
+          records++;
+        }
+      }
+    }
+    return records;
+  }
+
+  /**
+   * Sets {@code latest_offset} of {@code keys[i]} to {@code offsets[i]} for {@code i < count}, in
+   * order; new keys are inserted.
+   */
+  public static void upsert(StatementCache statements, String table, Keyed keyed, int count)
+      throws SQLException {
+    int at = 0;
+    while (at < count) {
+      int rows = count - at >= ROWS_PER_UPSERT ? ROWS_PER_UPSERT : count - at >= 8 ? 8 : 1;
+      PreparedStatement upsert = statements.get(upsertSql(table, rows));
+      for (int r = 0; r < rows; r++) {
+        upsert.setBytes(2 * r + 1, keyed.key(at + r));
+        upsert.setLong(2 * r + 2, keyed.offset(at + r));
+      }
+      upsert.executeUpdate();
+      at += rows;
+    }
+  }
+
+  /** The keys and offsets of records just appended, without copying them into arrays. */
+  public interface Keyed {
+    byte[] key(int index);
+
+    long offset(int index);
+  }
+
+  static String upsertSql(String table, int rows) {
+    StringBuilder sql = new StringBuilder("INSERT INTO ").append(table);
+    sql.append(" (key, latest_offset) VALUES (?, ?)");
+    for (int r = 1; r < rows; r++) {
+      sql.append(", (?, ?)");
+    }
+    return sql.append(" ON CONFLICT (key) DO UPDATE SET latest_offset = excluded.latest_offset")
+        .toString();
+  }
+
+  /** The offset of the key's newest record, or -1 when the partition has none. */
+  public static long latestOffset(StatementCache statements, String table, byte[] key)
+      throws SQLException {
+    PreparedStatement select =
+        statements.get("SELECT latest_offset FROM " + table + " WHERE key = ?");
+    select.setBytes(1, key);
+    try (ResultSet rs = select.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : -1;
+    }
+  }
+
+  /**
+   * After the record of {@code key} at {@code offset} was deleted (retention, deleteRecordsBefore):
+   * drops the key when that was its newest record, and forgets it as the key's kept record.
+   */
+  public static void forget(StatementCache statements, String table, byte[] key, long offset)
+      throws SQLException {
+    PreparedStatement delete =
+        statements.get("DELETE FROM " + table + " WHERE key = ? AND latest_offset <= ?");
+    delete.setBytes(1, key);
+    delete.setLong(2, offset);
+    if (delete.executeUpdate() == 0) {
+      PreparedStatement update =
+          statements.get(
+              "UPDATE "
+                  + table
+                  + " SET clean_offset = NULL, delete_horizon_ms = NULL"
+                  + " WHERE key = ? AND clean_offset <= ?");
+      update.setBytes(1, key);
+      update.setLong(2, offset);
+      update.executeUpdate();
+    }
+  }
+}
