@@ -100,6 +100,7 @@ public final class LogInvariants {
       throw new AssertionError("cannot check " + file + ": " + e, e);
     }
     GroupInvariants.check(file);
+    CompactionInvariants.check(file);
   }
 
   static long crc(long baseOffset, byte[] records) {

@@ -184,7 +184,6 @@ public final class Cleaner implements Maintenance {
     slice.batchesDeleted += deleted;
     slice.more |= deleted == remaining;
     if (state.compacted()) {
-      Compaction.expireTombstones(edit, statements, nowMs, remaining);
       Long passEnd = passEnd(state, key, forcedEnds);
       if (passEnd != null) {
         long lagHorizonMs =
@@ -197,6 +196,10 @@ public final class Cleaner implements Maintenance {
         } else {
           slice.more = true;
         }
+      }
+      // After the slice, so that a tombstone it kept with a delete retention of 0 goes now.
+      if (Compaction.expireTombstones(edit, statements, nowMs, remaining) == remaining) {
+        slice.more = true;
       }
     }
     edit.apply();
