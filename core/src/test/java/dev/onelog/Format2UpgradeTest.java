@@ -2,8 +2,10 @@ package dev.onelog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.onelog.group.OffsetAndMetadata;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -36,7 +38,12 @@ class Format2UpgradeTest {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement s = c.createStatement()) {
       for (String table :
-          List.of("group_offsets", "group_partitions", "group_members", "consumer_groups")) {
+          List.of(
+              "group_offsets",
+              "group_partitions",
+              "group_members",
+              "consumer_groups",
+              "cleaner_points")) {
         s.execute("DROP TABLE " + table);
       }
       s.execute("PRAGMA user_version=2");
@@ -67,6 +74,7 @@ class Format2UpgradeTest {
     }
     assertEquals(
         List.of(
+            "cleaner_points",
             "consumer_groups",
             "group_members",
             "group_members_instance",
@@ -87,6 +95,37 @@ class Format2UpgradeTest {
     OlderFormatException e =
         assertThrows(OlderFormatException.class, () -> OneLog.builder(file).readOnly().open());
     assertEquals(2, e.fileFormatVersion());
-    assertEquals(3, e.supportedFormatVersion());
+    assertEquals(4, e.supportedFormatVersion());
+  }
+
+  @Test
+  void openingAFormat3FileIndexesTheKeysOfItsCompactedTopics() throws Exception {
+    Path file = logs.file("three.db");
+    try (OneLog log = OneLog.open(file)) {
+      log.createTopic(TopicSpec.named("c").withCleanupPolicy(CleanupPolicy.COMPACT));
+      log.createTopic(TopicSpec.named("d"));
+      for (int i = 0; i < 10; i++) {
+        log.append(ProducerRecord.of("c", "k" + (i % 3), "v" + i));
+        log.append(ProducerRecord.of("d", "k" + (i % 3), "v" + i));
+      }
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      s.execute("DROP TABLE keys_1_0");
+      s.execute("DROP TABLE cleaner_points");
+      s.execute("PRAGMA user_version=3");
+    }
+    try (OneLog log = OneLog.open(file)) {
+      assertEquals(
+          "v9",
+          log.latest("c", "k0".getBytes(StandardCharsets.UTF_8)).orElseThrow().valueAsString());
+      assertEquals(
+          "v8",
+          log.latest("c", "k2".getBytes(StandardCharsets.UTF_8)).orElseThrow().valueAsString());
+      log.compact();
+      assertEquals(3, log.describeTopic("c").recordCount());
+      assertEquals(10, log.describeTopic("d").recordCount());
+    }
+    assertTrue(tables(file).containsAll(List.of("cleaner_points", "keys_1_0", "keys_1_0_horizon")));
   }
 }
