@@ -35,33 +35,41 @@ final class Retention {
     }
     Long retentionMs = state.topic().retentionMs();
     Long retentionBytes = state.topic().retentionBytes();
+    // length(records) comes from the row's header: the blobs are read only when the topic
+    // compacts and its deleted records' keys must leave the key index.
     PreparedStatement select =
         statements.get(
-            "SELECT "
-                + StoredBatch.COLUMNS
-                + " FROM "
+            "SELECT last_offset, record_count, max_timestamp_ms, length(records) FROM "
                 + state.logTable()
                 + " ORDER BY last_offset LIMIT ?");
     select.setInt(1, maxBatches);
     long remainingBytes = state.sizeBytes();
     long lastExpired = -1;
     int expired = 0;
+    long expiredRecords = 0;
+    long expiredBytes = 0;
     try (ResultSet rs = select.executeQuery()) {
       while (rs.next()) {
-        long maxTimestampMs = rs.getLong(4);
-        long sizeBytes = RecordBatch.sizeInBytes(rs.getBytes(5), rs.getInt(3));
+        long maxTimestampMs = rs.getLong(3);
+        long sizeBytes = rs.getLong(4) - (long) RecordBatch.RECORD_OVERHEAD_BYTES * rs.getInt(2);
         boolean tooOld = retentionMs != null && maxTimestampMs < nowMs - retentionMs;
         boolean tooBig = retentionBytes != null && remainingBytes - sizeBytes >= retentionBytes;
         if (!tooOld && !tooBig) {
           break;
         }
-        remove(edit, rs, sizeBytes);
         remainingBytes -= sizeBytes;
         lastExpired = rs.getLong(1);
+        expiredRecords += rs.getInt(2);
+        expiredBytes += sizeBytes;
         expired++;
       }
     }
     if (expired > 0) {
+      if (state.compacted()) {
+        forgetKeysThrough(edit, statements, lastExpired);
+      } else {
+        edit.removedBatches(expiredRecords, expiredBytes);
+      }
       deleteThrough(statements, state, lastExpired);
       edit.logStartsAt(lastExpired + 1);
     }
@@ -76,17 +84,19 @@ final class Retention {
   static void deleteBefore(PartitionEdit edit, StatementCache statements, long offset)
       throws SQLException {
     PartitionState state = edit.state();
-    PreparedStatement select =
-        statements.get(
-            "SELECT "
-                + StoredBatch.COLUMNS
-                + " FROM "
-                + state.logTable()
-                + " WHERE last_offset < ? ORDER BY last_offset");
-    select.setLong(1, offset);
-    try (ResultSet rs = select.executeQuery()) {
-      while (rs.next()) {
-        remove(edit, rs, RecordBatch.sizeInBytes(rs.getBytes(5), rs.getInt(3)));
+    if (state.compacted()) {
+      forgetKeysThrough(edit, statements, offset - 1);
+    } else {
+      PreparedStatement sum =
+          statements.get(
+              "SELECT coalesce(sum(record_count), 0), coalesce(sum(length(records)), 0) FROM "
+                  + state.logTable()
+                  + " WHERE last_offset < ?");
+      sum.setLong(1, offset);
+      try (ResultSet rs = sum.executeQuery()) {
+        rs.next();
+        long records = rs.getLong(1);
+        edit.removedBatches(records, rs.getLong(2) - RecordBatch.RECORD_OVERHEAD_BYTES * records);
       }
     }
     deleteThrough(statements, state, offset - 1);
@@ -127,6 +137,25 @@ final class Retention {
       }
     }
     packer.flush();
+  }
+
+  /** Accounts for each record of the batches up to {@code last}, about to be deleted. */
+  private static void forgetKeysThrough(PartitionEdit edit, StatementCache statements, long last)
+      throws SQLException {
+    PartitionState state = edit.state();
+    PreparedStatement select =
+        statements.get(
+            "SELECT "
+                + StoredBatch.COLUMNS
+                + " FROM "
+                + state.logTable()
+                + " WHERE last_offset <= ? ORDER BY last_offset");
+    select.setLong(1, last);
+    try (ResultSet rs = select.executeQuery()) {
+      while (rs.next()) {
+        remove(edit, rs, RecordBatch.sizeInBytes(rs.getBytes(5), rs.getInt(3)));
+      }
+    }
   }
 
   /** Accounts for the batch in the current row, which is about to be deleted whole. */
