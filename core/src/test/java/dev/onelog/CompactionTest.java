@@ -280,4 +280,26 @@ class CompactionTest {
     assertEquals(List.of("9:k=v9"), contents(log));
     assertFalse(contents(log).isEmpty());
   }
+
+  @Test
+  void twoLogsOnOneFileCompactingAtOnceTakeTurnsThroughTheFile() throws Exception {
+    OneLog first = fixture.open();
+    first.createTopic(TopicSpec.named("t").withCleanupPolicy(CleanupPolicy.COMPACT));
+    OneLog second = fixture.open(OneLog.builder(first.path()));
+    List<ProducerRecord> batch = new ArrayList<>();
+    for (int i = 0; i < 60_000; i++) {
+      batch.add(ProducerRecord.of("t", "k" + (i % 1000), "v" + i));
+    }
+    first.append(batch);
+    Thread other = new Thread(second::compact);
+    other.start();
+    first.compact();
+    other.join();
+    first.append(ProducerRecord.of("t", "k1", "last"));
+    second.compact();
+    List<String> contents = contents(first);
+    assertEquals(1000, contents.size());
+    assertEquals("60000:k1=last", contents.get(contents.size() - 1));
+    assertEquals("59999:k999=v59999", contents.get(contents.size() - 2));
+  }
 }
