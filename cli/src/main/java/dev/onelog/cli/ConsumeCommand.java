@@ -115,7 +115,7 @@ final class ConsumeCommand extends LogCommand {
       description =
           "value (the default): the value; kv: key, separator, value;"
               + " json: an object with topic, partition, offset, timestamp, key, value and headers"
-              + " (bytes that are not UTF-8 as base64, marked).")
+              + " (bytes that are not UTF-8 as base64, marked), as produce --format json reads it.")
   RecordFormat format;
 
   @Option(
