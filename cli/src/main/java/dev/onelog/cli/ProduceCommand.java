@@ -74,6 +74,15 @@ final class ProduceCommand extends LogCommand {
   String keySeparator;
 
   @Option(
+      names = "--null-value",
+      paramLabel = "MARKER",
+      description =
+          "A value equal to MARKER (a line, the part after the key separator, or --value) is"
+              + " stored as null: a tombstone. --null-value '' makes empty lines tombstones, as"
+              + " kcat -Z does.")
+  String nullValue;
+
+  @Option(
       names = "--partition",
       paramLabel = "P",
       description = "Append to partition P (default: by key, as Kafka's partitioner).")
@@ -108,10 +117,14 @@ final class ProduceCommand extends LogCommand {
 
   private final AtomicReference<Failure> firstFailure = new AtomicReference<>();
 
+  /** {@link #nullValue} as UTF-8, or null without it; set by {@link #call}. */
+  private byte[] nullMarker;
+
   @Override
   public Integer call() {
     validate();
     List<Header> headers = headers();
+    nullMarker = nullValue == null ? null : nullValue.getBytes(StandardCharsets.UTF_8);
     byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
     try (OneLog log = openLog()) {
       createTopicIfMissing(log);
@@ -119,7 +132,12 @@ final class ProduceCommand extends LogCommand {
         send(
             log,
             new ProducerRecord(
-                topic, partition, null, keyBytes, value.getBytes(StandardCharsets.UTF_8), headers),
+                topic,
+                partition,
+                null,
+                keyBytes,
+                valueOrNull(value.getBytes(StandardCharsets.UTF_8)),
+                headers),
             "the record");
       } else {
         try {
@@ -174,8 +192,13 @@ final class ProduceCommand extends LogCommand {
       lineKey = Arrays.copyOfRange(buffer, start, at);
       start = at + separator.length;
     }
-    byte[] lineValue = Arrays.copyOfRange(buffer, start, end);
+    byte[] lineValue = valueOrNull(Arrays.copyOfRange(buffer, start, end));
     return new ProducerRecord(topic, partition, null, lineKey, lineValue, headers);
+  }
+
+  /** Null when the value is the --null-value marker; the value otherwise. */
+  private byte[] valueOrNull(byte[] value) {
+    return nullMarker != null && Arrays.equals(value, nullMarker) ? null : value;
   }
 
   /** The line's record, sent to --partition when given, with the --header headers after its own. */
@@ -229,19 +252,9 @@ final class ProduceCommand extends LogCommand {
 
   private void validate() {
     if (format == InputFormat.JSON) {
-      String lineOnly =
-          key != null
-              ? "--key sets the key of line records; with --format json a record's key is its"
-                  + " \"key\" field"
-              : keySeparator != null
-                  ? "--key-separator splits line records; with --format json a record's key is its"
-                      + " \"key\" field"
-                  : value != null
-                      ? "--value gives one line record; with --format json the records come from"
-                          + " standard input, one JSON object a line"
-                      : null;
-      if (lineOnly != null) {
-        throw new ParameterException(spec.commandLine(), lineOnly);
+      String lineOption = lineOptionGivenWithJson();
+      if (lineOption != null) {
+        throw new ParameterException(spec.commandLine(), lineOption);
       }
     } else if (keepPartition) {
       throw new ParameterException(
@@ -267,6 +280,26 @@ final class ProduceCommand extends LogCommand {
       throw new ParameterException(
           spec.commandLine(), "--partition must be at least 0, was " + partition);
     }
+  }
+
+  /** Why an option of line input cannot go with --format json; null when none was given. */
+  private String lineOptionGivenWithJson() {
+    String keyField = "with --format json a record's key is its \"key\" field";
+    if (key != null) {
+      return "--key sets the key of line records; " + keyField;
+    }
+    if (keySeparator != null) {
+      return "--key-separator splits line records; " + keyField;
+    }
+    if (value != null) {
+      return "--value gives one line record; with --format json the records come from standard"
+          + " input, one JSON object a line";
+    }
+    if (nullValue != null) {
+      return "--null-value marks tombstones in line records; with --format json a tombstone is"
+          + " \"value\":null";
+    }
+    return null;
   }
 
   private List<Header> headers() {

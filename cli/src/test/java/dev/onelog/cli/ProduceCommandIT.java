@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.onelog.Header;
 import dev.onelog.LogRecord;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -175,7 +177,7 @@ class ProduceCommandIT {
     LogRecord second = stored.get(1);
     assertEquals(1, second.partition(), "--partition, not the line's partition");
     assertNull(second.key());
-    assertArrayEquals("v".getBytes(java.nio.charset.StandardCharsets.UTF_8), second.value());
+    assertArrayEquals("v".getBytes(StandardCharsets.UTF_8), second.value());
   }
 
   @Test
@@ -223,5 +225,49 @@ class ProduceCommandIT {
             .run("produce", "t", "--format", "json", "--keep-partition", "--partition", "0")
             .failsWith(2);
     assertTrue(both.contains("both choose the partition"), both);
+  }
+
+  private static List<String> values(List<LogRecord> records) {
+    return records.stream().map(LogRecord::valueAsString).toList();
+  }
+
+  @Test
+  void nullValueMarksTombstonesAndOnlyExactMatches() {
+    onelog
+        .runWithInput("a\nNULL\n\nNULL \nb\r\nNULL\r\n", "produce", "t", "--null-value", "NULL")
+        .ok();
+    assertEquals(Arrays.asList("a", null, "", "NULL ", "b", null), values(onelog.stored("t")));
+  }
+
+  @Test
+  void nullValueAppliesToTheValuePartAfterTheKeySeparator() {
+    onelog
+        .runWithInput(
+            "k1:v\nk2:-\n-:x\n", "produce", "t", "--key-separator", ":", "--null-value", "-")
+        .ok();
+    List<LogRecord> stored = onelog.stored("t");
+    assertEquals(List.of("k1", "k2", "-"), stored.stream().map(LogRecord::keyAsString).toList());
+    assertEquals(Arrays.asList("v", null, "x"), values(stored));
+  }
+
+  @Test
+  void emptyNullValueMakesEmptyLinesTombstonesAsKcatZ() {
+    onelog.runWithInput("a\n\nb\n", "produce", "t", "--null-value", "").ok();
+    assertEquals(Arrays.asList("a", null, "b"), values(onelog.stored("t")));
+  }
+
+  @Test
+  void nullValueAppliesToValueOptionToo() {
+    onelog.run("produce", "t", "--key", "k", "--value", "NULL", "--null-value", "NULL").ok();
+    LogRecord stored = onelog.stored("t").get(0);
+    assertEquals("k", stored.keyAsString());
+    assertNull(stored.value());
+  }
+
+  @Test
+  void nullValueWithFormatJsonIsAUsageError() {
+    String message =
+        onelog.run("produce", "t", "--format", "json", "--null-value", "x").failsWith(2);
+    assertTrue(message.contains("a tombstone is \"value\":null"), message);
   }
 }
