@@ -66,13 +66,19 @@ final class JsonRecordReader {
   private final String topic;
   private final boolean keepPartition;
 
-  /**
-   * Reads records for {@code topic}; with {@code keepPartition}, each goes to the partition its
-   * line names.
-   */
-  JsonRecordReader(String topic, boolean keepPartition) {
+  private JsonRecordReader(String topic, boolean keepPartition) {
     this.topic = topic;
     this.keepPartition = keepPartition;
+  }
+
+  /** Reads records for {@code topic}, ignoring the partition each line names. */
+  static JsonRecordReader forTopic(String topic) {
+    return new JsonRecordReader(topic, false);
+  }
+
+  /** This reader, but each record goes to the partition its line names. */
+  JsonRecordReader keepingPartitions() {
+    return new JsonRecordReader(topic, true);
   }
 
   /**

@@ -159,8 +159,11 @@ final class ProduceCommand extends LogCommand {
 
   private void sendLines(OneLog log, byte[] keyBytes, List<Header> headers) throws IOException {
     byte[] separator = keySeparator == null ? null : keySeparator.getBytes(StandardCharsets.UTF_8);
-    JsonRecordReader json =
-        format == InputFormat.JSON ? new JsonRecordReader(topic, keepPartition) : null;
+    JsonRecordReader json = null;
+    if (format == InputFormat.JSON) {
+      json = JsonRecordReader.forTopic(topic);
+      json = keepPartition ? json.keepingPartitions() : json;
+    }
     LineReader lines = new LineReader(new FileInputStream(FileDescriptor.in), INPUT_BUFFER_BYTES);
     while (firstFailure.get() == null && !stopRequested() && lines.next()) {
       ProducerRecord record =

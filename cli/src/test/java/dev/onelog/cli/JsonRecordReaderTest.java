@@ -26,7 +26,7 @@ class JsonRecordReaderTest {
   private static JsonRecordReader.BadRecordException fails(String line) {
     return assertThrows(
         JsonRecordReader.BadRecordException.class,
-        () -> read(new JsonRecordReader("copy", false), line));
+        () -> read(JsonRecordReader.forTopic("copy"), line));
   }
 
   @Test
@@ -41,7 +41,7 @@ class JsonRecordReaderTest {
     LineBuffer line = new LineBuffer();
     RecordFormat.JSON.append(stored, new byte[0], line);
 
-    ProducerRecord record = read(new JsonRecordReader("copy", false), line.toString());
+    ProducerRecord record = read(JsonRecordReader.forTopic("copy"), line.toString());
 
     assertEquals("copy", record.topic());
     assertNull(record.partition(), "the partition is left to the target's partitioner");
@@ -54,15 +54,16 @@ class JsonRecordReaderTest {
   @Test
   void keepPartitionKeepsTheLinesPartition() {
     String line = "{\"partition\":3,\"value\":\"v\"}";
-    assertEquals(3, read(new JsonRecordReader("t", true), line).partition());
-    assertNull(read(new JsonRecordReader("t", false), line).partition());
-    assertNull(read(new JsonRecordReader("t", true), "{\"value\":\"v\"}").partition());
+    assertEquals(3, read(JsonRecordReader.forTopic("t").keepingPartitions(), line).partition());
+    assertNull(read(JsonRecordReader.forTopic("t"), line).partition());
+    assertNull(
+        read(JsonRecordReader.forTopic("t").keepingPartitions(), "{\"value\":\"v\"}").partition());
   }
 
   @Test
   void onlyTheValueIsRequiredAndTextIsStoredAsUtf8() {
     ProducerRecord record =
-        read(new JsonRecordReader("t", false), "  {\"value\":\"é \\u00e9 😀\\n\"}  ");
+        read(JsonRecordReader.forTopic("t"), "  {\"value\":\"é \\u00e9 😀\\n\"}  ");
     assertNull(record.key());
     assertNull(record.timestampMs());
     assertEquals(List.of(), record.headers());
@@ -138,7 +139,7 @@ class JsonRecordReaderTest {
     JsonRecordReader.BadRecordException e =
         assertThrows(
             JsonRecordReader.BadRecordException.class,
-            () -> new JsonRecordReader("t", false).read(bytes, 0, bytes.length, 2));
+            () -> JsonRecordReader.forTopic("t").read(bytes, 0, bytes.length, 2));
     assertTrue(
         e.getMessage().startsWith("line 2 cannot be parsed as JSON: Invalid UTF-8"),
         e.getMessage());
@@ -147,11 +148,11 @@ class JsonRecordReaderTest {
   @Test
   void aPartitionThatIsNotOneFailsOnlyWhenItIsKept() {
     String line = "{\"partition\":-1,\"value\":\"v\"}";
-    assertNull(read(new JsonRecordReader("t", false), line).partition());
+    assertNull(read(JsonRecordReader.forTopic("t"), line).partition());
     JsonRecordReader.BadRecordException e =
         assertThrows(
             JsonRecordReader.BadRecordException.class,
-            () -> read(new JsonRecordReader("t", true), line));
+            () -> read(JsonRecordReader.forTopic("t").keepingPartitions(), line));
     assertEquals(
         "line 7: \"partition\" is the number -1, not a partition number; write a number from 0,"
             + " or null to let the topic's partitioner decide",
