@@ -114,7 +114,8 @@ final class ConsumeCommand extends LogCommand {
       defaultValue = "value",
       description =
           "value (the default): the value; kv: key, separator, value;"
-              + " json: an object with topic, partition, offset, timestamp, key, value and headers.")
+              + " json: an object with topic, partition, offset, timestamp, key, value and headers"
+              + " (bytes that are not UTF-8 as base64, marked), as produce --format json reads it.")
   RecordFormat format;
 
   @Option(

@@ -5,8 +5,9 @@ import dev.onelog.LogRecord;
 
 /**
  * How {@code consume} prints a record, one line each. {@code value} and {@code kv} print raw bytes,
- * with a null key or value as nothing; {@code json} tells null from empty and escapes newlines, so
- * use it for values that may contain them.
+ * with a null key or value as nothing; {@code json} tells null from empty, escapes newlines and
+ * keeps bytes that are not UTF-8 (as base64, see {@link JsonBytes}), so use it for values that may
+ * contain newlines or binary, and to feed {@code produce --format json}.
  */
 enum RecordFormat {
   /** The value. */
@@ -28,7 +29,8 @@ enum RecordFormat {
   /**
    * One JSON object: {@code {"topic":"t","partition":0,"offset":7,"timestamp":1714564800000,
    * "key":null,"value":"v","headers":[{"name":"h","value":"x"}]}}; timestamp in milliseconds since
-   * the epoch.
+   * the epoch. A key, value or header value that is not UTF-8 is base64, with a marker after it:
+   * {@code "key":"AP8=","keyEncoding":"base64"} (see {@link JsonBytes}).
    */
   JSON {
     @Override
@@ -43,20 +45,14 @@ enum RecordFormat {
               .name("offset")
               .value(record.offset())
               .name("timestamp")
-              .value(record.timestampMs())
-              .name("key")
-              .value(record.key())
-              .name("value")
-              .value(record.value())
-              .name("headers")
-              .beginArray();
+              .value(record.timestampMs());
+      JsonBytes.write(json, "key", record.key());
+      JsonBytes.write(json, "value", record.value());
+      json.name("headers").beginArray();
       for (Header header : record.headers()) {
-        json.beginObject()
-            .name("name")
-            .value(header.name())
-            .name("value")
-            .value(header.value())
-            .endObject();
+        json.beginObject().name("name").value(header.name());
+        JsonBytes.write(json, "value", header.value());
+        json.endObject();
       }
       json.endArray().endObject();
     }

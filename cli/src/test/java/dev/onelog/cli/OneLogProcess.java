@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.onelog.LogInvariants;
+import dev.onelog.LogRecord;
+import dev.onelog.OneLog;
+import dev.onelog.PartitionDescription;
+import dev.onelog.ReadLimit;
+import dev.onelog.TopicPartition;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -79,6 +84,26 @@ final class OneLogProcess implements BeforeEachCallback, AfterEachCallback {
     if (!brokenOnPurpose && Files.exists(file)) {
       LogInvariants.check(file);
     }
+  }
+
+  /**
+   * Every record of the topic as the library reads it from the test's file, partition by partition,
+   * in offset order; for checking what a command stored without going through another command.
+   */
+  List<LogRecord> stored(String topic) {
+    List<LogRecord> records = new ArrayList<>();
+    try (OneLog log = OneLog.open(file)) {
+      for (PartitionDescription p : log.describeTopic(topic).partitions()) {
+        long next = p.earliestOffset();
+        while (next < p.nextOffset()) {
+          List<LogRecord> read =
+              log.read(TopicPartition.of(topic, p.partition()), next, ReadLimit.DEFAULT);
+          records.addAll(read);
+          next = read.get(read.size() - 1).offset() + 1;
+        }
+      }
+    }
+    return records;
   }
 
   /** The command line that runs the jar, for shell scripts: {@code java -jar /…/onelog.jar}. */
