@@ -57,6 +57,16 @@ public final class Writer implements AutoCloseable {
   private final GroupCommit groupCommit;
   private final List<Maintenance> maintenance = new CopyOnWriteArrayList<>();
 
+  /**
+   * How long the writer waits after its last commit before it checkpoints the WAL by itself. SQLite
+   * checkpoints inside commits once the WAL passes {@code wal_autocheckpoint}; what a burst leaves
+   * below that (up to 2 MiB) would otherwise wait in the WAL for the next burst or the close.
+   */
+  static final long IDLE_CHECKPOINT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** When the writer checkpoints if nothing comes first; writer thread only. */
+  private long idleCheckpointAtNanos = Long.MAX_VALUE;
+
   /** Set by the writer thread when it stops taking requests. */
   private volatile boolean stopped;
 
@@ -226,6 +236,10 @@ public final class Writer implements AutoCloseable {
    */
   private boolean take(List<WriteRequest> drained) {
     long dueAt = nextDueNanos();
+    if (idleCheckpointAtNanos != Long.MAX_VALUE
+        && (dueAt == Long.MAX_VALUE || idleCheckpointAtNanos - dueAt < 0)) {
+      dueAt = idleCheckpointAtNanos;
+    }
     try {
       WriteRequest first;
       if (dueAt == Long.MAX_VALUE) {
@@ -240,7 +254,24 @@ public final class Writer implements AutoCloseable {
     } catch (InterruptedException e) {
       return false; // only close() stops the writer, through the Shutdown request
     }
+    if (drained.isEmpty() && idleCheckpointAtNanos - System.nanoTime() <= 0) {
+      // MUT checkpointWhileIdle();
+    }
     return !drained.isEmpty() || nextDueNanos() - System.nanoTime() <= 0;
+  }
+
+  /**
+   * A passive checkpoint, outside any transaction: it copies what it can of the WAL into the file
+   * without waiting for readers, and is cheap when nothing is left to copy.
+   */
+  private void checkpointWhileIdle() {
+    idleCheckpointAtNanos = Long.MAX_VALUE;
+    try (Statement s = connection.createStatement()) {
+      s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+    } catch (SQLException e) {
+      log.warn(
+          "idle checkpoint of {} failed; SQLite checkpoints in later commits", options.path(), e);
+    }
   }
 
   private long nextDueNanos() {
@@ -292,6 +323,7 @@ public final class Writer implements AutoCloseable {
     }
     if (!steps.isEmpty() && groupCommit.run(steps)) {
       signal.committed();
+      idleCheckpointAtNanos = System.nanoTime() + IDLE_CHECKPOINT_NANOS;
     }
     barriers.forEach(barrier -> barrier.future.complete(null));
     return shutdown;
