@@ -3,8 +3,8 @@
 library alone: the proof that the format page is enough for another language.
 
 usage: format_interop.py FILE TOPIC [--read-only | --append-only] [--from-offset N]
-                         [--partition P] [--count N] [--key TEXT] [--value TEXT]
-                         [--timestamp-ms N] [--busy-timeout-ms N]
+                         [--partition P] [--count N] [--key TEXT] [--more-keys TEXT,...]
+                         [--value TEXT] [--timestamp-ms N] [--busy-timeout-ms N]
        format_interop.py groups FILE [GROUP]
        format_interop.py commit FILE GROUP TOPIC:PARTITION=OFFSET... [--metadata TEXT]
                          [--busy-timeout-ms N]
@@ -28,10 +28,14 @@ usage: format_interop.py FILE TOPIC [--read-only | --append-only] [--from-offset
 2. Append (unless --read-only): one batch of --count records (default 1) to partition P
    (default: the partition of KEY by Kafka's murmur2, FORMAT.md section 7), following FORMAT.md
    section 7. Record 0 has key KEY, value VALUE and two
-   headers, ("origin", "python") and ("nothing", null); record i >= 1 has no key, no headers
+   headers, ("origin", "python") and ("nothing", null); record i >= 1 has no key (with
+   --more-keys K1,K2,...: the key K((i - 1) % n + 1), the keys taken in turn), no headers
    and the value "VALUE i", or none (a tombstone) when i is even. Record i's timestamp is
    TIMESTAMP + count - 1 - i: falling, so the batch's max_timestamp_ms is its first record's.
-   Then prints
+   To a compacted topic (cleanup_policy compact or compact,delete, read inside the
+   transaction), a batch with a record without a key is refused and nothing is written;
+   otherwise each record's key is upserted into the partition's key index keys_T_P, in offset
+   order, before COMMIT (FORMAT.md section 7). Then prints
      {"appended":{"topic":..,"partition":..,"base_offset":..,"last_offset":..,
       "record_count":..,"max_timestamp_ms":..,"size_bytes":..,"crc":..}}
 3. groups: every group's (or GROUP's) committed offsets with each partition's offsets and the
@@ -52,8 +56,8 @@ usage: format_interop.py FILE TOPIC [--read-only | --append-only] [--from-offset
 
 Exit status: 0 done; 1 the file breaks the format (bad CRC, batch, headers, invariants); 2
 bad usage, not a onelog file, another format, unknown topic, partition or group, a group
-with live members to commit for; 3 the write lock stayed busy for longer than the busy
-timeout.
+with live members to commit for, a record without a key for a compacted topic; 3 the write
+lock stayed busy for longer than the busy timeout.
 """
 
 import json
@@ -66,13 +70,14 @@ import unicodedata
 import urllib.parse
 
 APPLICATION_ID = 0x314C4F47  # "1LOG"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 READ_BATCHES_PER_QUERY = 4  # small, so that reading a partition takes several queries
 RECORD_OVERHEAD_BYTES = 24  # int32 delta, int64 timestamp, three int32 lengths
 APPENDED_HEADERS = [("origin", b"python"), ("nothing", None)]
 MAX_GROUP_ID_LENGTH = 249  # FORMAT.md section 12.1, in UTF-16 code units
 MAX_METADATA_LENGTH = 4096  # likewise
 SUBCOMMANDS = ("groups", "commit")
+CLEANUP_POLICIES = ("delete", "compact", "compact,delete")  # FORMAT.md section 2
 
 
 class FormatError(Exception):
@@ -307,6 +312,11 @@ def log_table(topic_id, partition):
     return "log_%d_%d" % (int(topic_id), int(partition))
 
 
+def keys_table(topic_id, partition):
+    # FORMAT.md section 13.1: the key index of a partition of a compacted topic
+    return "keys_%d_%d" % (int(topic_id), int(partition))
+
+
 def hex_or_null(data):
     return None if data is None else bytes(data).hex()
 
@@ -329,7 +339,7 @@ def open_log(path, busy_timeout_ms):
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     if version != FORMAT_VERSION:
         # FORMAT.md sections 5 and 11: refuse either way and change nothing; upgrading an older
-        # file is Java's work (a program written from the page knows only format 3)
+        # file is Java's work (a program written from the page knows only format 4)
         connection.close()
         raise UsageError("%s is of format %d, %s than format %d that this program reads; %s"
                          % (path, version, "newer" if version > FORMAT_VERSION else "older", FORMAT_VERSION,
@@ -345,6 +355,15 @@ def find_topic(connection, topic):
         known = [r[0] for r in connection.execute("SELECT name FROM topics ORDER BY name")]
         raise UsageError("topic '%s' does not exist; known topics: %s" % (topic, known))
     return row
+
+
+def compacts(connection, topic_id):
+    """Whether the topic's cleanup_policy compacts (compact or compact,delete), read now: inside
+    the caller's transaction, since another process may alter it (FORMAT.md section 7)."""
+    (policy,) = connection.execute("SELECT cleanup_policy FROM topics WHERE id = ?", (topic_id,)).fetchone()
+    if policy not in CLEANUP_POLICIES:
+        raise FormatError("topic id %d has cleanup_policy %r, not one of %s" % (topic_id, policy, CLEANUP_POLICIES))
+    return policy != "delete"
 
 
 # ---- Reading: FORMAT.md section 6 ----
@@ -463,11 +482,13 @@ def check_batch(batch, decoded, last_offset, record_count, max_timestamp_ms, log
 
 # ---- Appending: FORMAT.md section 7 ----
 
-def records_to_append(count, timestamp_ms, key, value):
-    """The (timestamp_ms, key, value, encoded_headers) of the records --count asks for."""
+def records_to_append(count, timestamp_ms, key, value, more_keys=None):
+    """The (timestamp_ms, key, value, encoded_headers) of the records --count asks for; record
+    i >= 1 has no key, or with more_keys the key more_keys[(i - 1) % len(more_keys)]."""
     records = [(timestamp_ms + count - 1, key, value, encode_headers(APPENDED_HEADERS))]
     for i in range(1, count):
-        records.append((timestamp_ms + count - 1 - i, None,
+        records.append((timestamp_ms + count - 1 - i,
+                        more_keys[(i - 1) % len(more_keys)] if more_keys else None,
                         None if i % 2 == 0 else value + (" %d" % i).encode("utf-8"), None))
     return records
 
@@ -475,7 +496,8 @@ def records_to_append(count, timestamp_ms, key, value):
 def append(connection, topic, partition, records):
     """Appends the records as one batch to the partition, or when it is None to the partition
     of the first record's key (FORMAT.md section 7); returns the partition and the row's
-    columns once COMMIT has returned."""
+    columns once COMMIT has returned. To a compacted topic, refuses a batch with a record
+    without a key, and keeps the partition's key index."""
     batch = encode_batch([(i,) + record for i, record in enumerate(records)])
     size = sum(size_of(key, value, headers) for _, key, value, headers in records)
     assert size == len(batch) - RECORD_OVERHEAD_BYTES * len(records)
@@ -491,6 +513,13 @@ def append(connection, topic, partition, records):
             (topic_id, partition)).fetchone()
         if row is None:
             raise UsageError("topic '%s' has no partition %d" % (topic, partition))
+        compacted = compacts(connection, topic_id)
+        if compacted and any(record[1] is None for record in records):
+            # FORMAT.md section 7, a compacted topic: refused as Java and Kafka refuse it
+            raise UsageError(
+                "topic '%s' is compacted (it keeps the newest record of each key), so a record"
+                " without a key cannot be appended to %s-%d; give the record a key, or change the"
+                " topic's cleanup policy to delete" % (topic, topic, partition))
         base_offset = row[0]
         last_offset = base_offset + len(records) - 1
         crc = batch_crc(base_offset, batch)
@@ -502,6 +531,14 @@ def append(connection, topic, partition, records):
             "UPDATE partitions SET next_offset = ?, record_count = record_count + ?,"
             " size_bytes = size_bytes + ? WHERE topic_id = ? AND partition = ?",
             (last_offset + 1, len(records), size, topic_id, partition))
+        if compacted:
+            # Each key now points at its record's offset, in offset order, so that a later record
+            # of the same key wins; the key bound as bytes, a BLOB, never as text.
+            connection.executemany(
+                "INSERT INTO %s (key, latest_offset) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET latest_offset = excluded.latest_offset"
+                % keys_table(topic_id, partition),
+                [(bytes(record[1]), base_offset + i) for i, record in enumerate(records)])
         connection.execute("COMMIT")
     except BaseException:
         if connection.in_transaction:
@@ -680,8 +717,8 @@ def parse_args(argv):
     if argv and argv[0] in SUBCOMMANDS:
         return parse_group_args(argv[0], argv[1:])
     options = {"command": "records", "read": True, "append": True, "from_offset": None,
-               "partition": None, "count": 1, "key": "py-key", "value": "py-value",
-               "timestamp_ms": None, "busy_timeout_ms": 5000}
+               "partition": None, "count": 1, "key": "py-key", "more_keys": None,
+               "value": "py-value", "timestamp_ms": None, "busy_timeout_ms": 5000}
     positional = parse_options(
         argv, options, ("from_offset", "partition", "count", "timestamp_ms", "busy_timeout_ms"),
         {"--read-only": ("append", False), "--append-only": ("read", False)})
@@ -754,9 +791,12 @@ def main(argv):
                 timestamp_ms = options["timestamp_ms"]
                 if timestamp_ms is None:
                     timestamp_ms = now_ms()
+                more_keys = options["more_keys"]
                 records = records_to_append(options["count"], timestamp_ms,
                                             options["key"].encode("utf-8"),
-                                            options["value"].encode("utf-8"))
+                                            options["value"].encode("utf-8"),
+                                            None if more_keys is None else
+                                            [k.encode("utf-8") for k in more_keys.split(",")])
                 appended = append(connection, options["topic"], options["partition"], records)
                 print_json("appended", dict({"topic": options["topic"]}, **appended))
         finally:
