@@ -679,7 +679,8 @@ class FormatInteropIT {
               List.of(f.toString(), "t", "--read-only"),
               List.of(f.toString(), "t", "--append-only"),
               List.of("groups", f.toString()),
-              List.of("commit", f.toString(), "g", "t:0=2"))) {
+              List.of("commit", f.toString(), "g", "t:0=2"),
+              List.of("latest", f.toString(), "t", "k"))) {
         InteropProcess.Result python = InteropProcess.python(dir, args.toArray(String[]::new));
         assertEquals(2, python.exitStatus(), python::describe);
         assertTrue(python.stderr().startsWith("format_interop: " + f + refusal), python::describe);
