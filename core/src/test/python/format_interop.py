@@ -3,12 +3,13 @@
 library alone: the proof that the format page is enough for another language.
 
 usage: format_interop.py FILE TOPIC [--read-only | --append-only] [--from-offset N]
-                         [--partition P] [--count N] [--key TEXT] [--value TEXT]
-                         [--timestamp-ms N] [--busy-timeout-ms N]
+                         [--partition P] [--count N] [--key TEXT] [--more-keys TEXT,...]
+                         [--value TEXT] [--timestamp-ms N] [--busy-timeout-ms N]
        format_interop.py groups FILE [GROUP]
        format_interop.py commit FILE GROUP TOPIC:PARTITION=OFFSET... [--metadata TEXT]
                          [--busy-timeout-ms N]
-(A FILE named "groups" or "commit" is written ./groups or ./commit.)
+       format_interop.py latest FILE TOPIC KEY... [--hex] [--partition P]
+(A FILE named "groups", "commit" or "latest" is written ./groups, ./commit or ./latest.)
 
 1. Read (unless --append-only): every record of every partition of TOPIC, in one read
    transaction, partition by partition in offset order, a few batches at a time with
@@ -28,10 +29,14 @@ usage: format_interop.py FILE TOPIC [--read-only | --append-only] [--from-offset
 2. Append (unless --read-only): one batch of --count records (default 1) to partition P
    (default: the partition of KEY by Kafka's murmur2, FORMAT.md section 7), following FORMAT.md
    section 7. Record 0 has key KEY, value VALUE and two
-   headers, ("origin", "python") and ("nothing", null); record i >= 1 has no key, no headers
+   headers, ("origin", "python") and ("nothing", null); record i >= 1 has no key (with
+   --more-keys K1,K2,...: the key K((i - 1) % n + 1), the keys taken in turn), no headers
    and the value "VALUE i", or none (a tombstone) when i is even. Record i's timestamp is
    TIMESTAMP + count - 1 - i: falling, so the batch's max_timestamp_ms is its first record's.
-   Then prints
+   To a compacted topic (cleanup_policy compact or compact,delete, read inside the
+   transaction), a batch with a record without a key is refused and nothing is written;
+   otherwise each record's key is upserted into the partition's key index keys_T_P, in offset
+   order, before COMMIT (FORMAT.md section 7). Then prints
      {"appended":{"topic":..,"partition":..,"base_offset":..,"last_offset":..,
       "record_count":..,"max_timestamp_ms":..,"size_bytes":..,"crc":..}}
 3. groups: every group's (or GROUP's) committed offsets with each partition's offsets and the
@@ -49,10 +54,18 @@ usage: format_interop.py FILE TOPIC [--read-only | --append-only] [--from-offset
    prints one line per partition:
      {"committed":{"group":..,"topic":..,"partition":..,"offset":..,"metadata":..,
       "committed_at_ms":..}}
+5. latest: the newest record of each KEY (UTF-8 text; with --hex, the key's bytes in hex) in
+   TOPIC, which must be compacted, as FORMAT.md section 13.2 reads it: in partition P, or in
+   the partition of the key by Kafka's murmur2 (FORMAT.md section 7); one statement per key,
+   all in one read transaction. The batch's CRC32C is checked and the batch decoded; a
+   tombstone, or a key index row whose offset the batch does not hold with that key, is no
+   record. One line per KEY, in order, "record" being a record line as in 1, or null:
+     {"latest":{"topic":..,"partition":..,"key":HEX,"record":{"topic":..,..}|null}}
 
 Exit status: 0 done; 1 the file breaks the format (bad CRC, batch, headers, invariants); 2
 bad usage, not a onelog file, another format, unknown topic, partition or group, a group
-with live members to commit for; 3 the write lock stayed busy for longer than the busy
+with live members to commit for, a record without a key for a compacted topic, latest on a
+topic that does not compact; 3 the write lock stayed busy for longer than the busy
 timeout.
 """
 
@@ -66,13 +79,14 @@ import unicodedata
 import urllib.parse
 
 APPLICATION_ID = 0x314C4F47  # "1LOG"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 READ_BATCHES_PER_QUERY = 4  # small, so that reading a partition takes several queries
 RECORD_OVERHEAD_BYTES = 24  # int32 delta, int64 timestamp, three int32 lengths
 APPENDED_HEADERS = [("origin", b"python"), ("nothing", None)]
 MAX_GROUP_ID_LENGTH = 249  # FORMAT.md section 12.1, in UTF-16 code units
 MAX_METADATA_LENGTH = 4096  # likewise
-SUBCOMMANDS = ("groups", "commit")
+SUBCOMMANDS = ("groups", "commit", "latest")
+CLEANUP_POLICIES = ("delete", "compact", "compact,delete")  # FORMAT.md section 2
 
 
 class FormatError(Exception):
@@ -307,6 +321,11 @@ def log_table(topic_id, partition):
     return "log_%d_%d" % (int(topic_id), int(partition))
 
 
+def keys_table(topic_id, partition):
+    # FORMAT.md section 13.1: the key index of a partition of a compacted topic
+    return "keys_%d_%d" % (int(topic_id), int(partition))
+
+
 def hex_or_null(data):
     return None if data is None else bytes(data).hex()
 
@@ -329,7 +348,7 @@ def open_log(path, busy_timeout_ms):
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     if version != FORMAT_VERSION:
         # FORMAT.md sections 5 and 11: refuse either way and change nothing; upgrading an older
-        # file is Java's work (a program written from the page knows only format 3)
+        # file is Java's work (a program written from the page knows only format 4)
         connection.close()
         raise UsageError("%s is of format %d, %s than format %d that this program reads; %s"
                          % (path, version, "newer" if version > FORMAT_VERSION else "older", FORMAT_VERSION,
@@ -345,6 +364,15 @@ def find_topic(connection, topic):
         known = [r[0] for r in connection.execute("SELECT name FROM topics ORDER BY name")]
         raise UsageError("topic '%s' does not exist; known topics: %s" % (topic, known))
     return row
+
+
+def compacts(connection, topic_id):
+    """Whether the topic's cleanup_policy compacts (compact or compact,delete), read now: inside
+    the caller's transaction, since another process may alter it (FORMAT.md section 7)."""
+    (policy,) = connection.execute("SELECT cleanup_policy FROM topics WHERE id = ?", (topic_id,)).fetchone()
+    if policy not in CLEANUP_POLICIES:
+        raise FormatError("topic id %d has cleanup_policy %r, not one of %s" % (topic_id, policy, CLEANUP_POLICIES))
+    return policy != "delete"
 
 
 # ---- Reading: FORMAT.md section 6 ----
@@ -400,23 +428,13 @@ def read_partition(connection, topic, topic_id, partition, log_start_offset, nex
             check_batch(batch, decoded, last_offset, batch_count, max_timestamp_ms,
                         log_start_offset, next_offset)
             lines = []  # printed once the whole batch checked out
-            for offset, timestamp_ms, key, value, headers in decoded:
-                try:
-                    decoded_headers = decode_headers(headers)
-                except FormatError as e:
-                    raise FormatError("%s, offset %d: %s" % (batch, offset, e))
+            for record in decoded:
+                line = record_line(topic, partition, record, batch)  # decodes the headers
+                offset, _, key, value, headers = record
                 total_bytes += size_of(key, value, headers)
                 if from_offset is not None and offset < from_offset:
                     continue
-                lines.append(json.dumps({
-                    "topic": topic,
-                    "partition": partition,
-                    "offset": offset,
-                    "timestamp_ms": timestamp_ms,
-                    "key": hex_or_null(key),
-                    "value": hex_or_null(value),
-                    "headers": [[name, hex_or_null(v)] for name, v in decoded_headers],
-                }, separators=(",", ":")) + "\n")
+                lines.append(json.dumps(line, separators=(",", ":")) + "\n")
             out.writelines(lines)
             previous_last = last_offset
             batches += 1
@@ -432,6 +450,24 @@ def read_partition(connection, topic, topic_id, partition, log_start_offset, nex
                                              "newest_timestamp_ms": newest_timestamp_ms(
                                                  connection, topic_id, partition)}},
                          separators=(",", ":")) + "\n")
+
+
+def record_line(topic, partition, record, batch):
+    """A decoded record as the JSON object this program prints, its headers decoded."""
+    offset, timestamp_ms, key, value, headers = record
+    try:
+        decoded_headers = decode_headers(headers)
+    except FormatError as e:
+        raise FormatError("%s, offset %d: %s" % (batch, offset, e))
+    return {
+        "topic": topic,
+        "partition": partition,
+        "offset": offset,
+        "timestamp_ms": timestamp_ms,
+        "key": hex_or_null(key),
+        "value": hex_or_null(value),
+        "headers": [[name, hex_or_null(v)] for name, v in decoded_headers],
+    }
 
 
 def newest_timestamp_ms(connection, topic_id, partition):
@@ -463,11 +499,13 @@ def check_batch(batch, decoded, last_offset, record_count, max_timestamp_ms, log
 
 # ---- Appending: FORMAT.md section 7 ----
 
-def records_to_append(count, timestamp_ms, key, value):
-    """The (timestamp_ms, key, value, encoded_headers) of the records --count asks for."""
+def records_to_append(count, timestamp_ms, key, value, more_keys=None):
+    """The (timestamp_ms, key, value, encoded_headers) of the records --count asks for; record
+    i >= 1 has no key, or with more_keys the key more_keys[(i - 1) % len(more_keys)]."""
     records = [(timestamp_ms + count - 1, key, value, encode_headers(APPENDED_HEADERS))]
     for i in range(1, count):
-        records.append((timestamp_ms + count - 1 - i, None,
+        records.append((timestamp_ms + count - 1 - i,
+                        more_keys[(i - 1) % len(more_keys)] if more_keys else None,
                         None if i % 2 == 0 else value + (" %d" % i).encode("utf-8"), None))
     return records
 
@@ -475,7 +513,8 @@ def records_to_append(count, timestamp_ms, key, value):
 def append(connection, topic, partition, records):
     """Appends the records as one batch to the partition, or when it is None to the partition
     of the first record's key (FORMAT.md section 7); returns the partition and the row's
-    columns once COMMIT has returned."""
+    columns once COMMIT has returned. To a compacted topic, refuses a batch with a record
+    without a key, and keeps the partition's key index."""
     batch = encode_batch([(i,) + record for i, record in enumerate(records)])
     size = sum(size_of(key, value, headers) for _, key, value, headers in records)
     assert size == len(batch) - RECORD_OVERHEAD_BYTES * len(records)
@@ -491,6 +530,13 @@ def append(connection, topic, partition, records):
             (topic_id, partition)).fetchone()
         if row is None:
             raise UsageError("topic '%s' has no partition %d" % (topic, partition))
+        compacted = compacts(connection, topic_id)
+        if compacted and any(record[1] is None for record in records):
+            # FORMAT.md section 7, a compacted topic: refused as Java and Kafka refuse it
+            raise UsageError(
+                "topic '%s' is compacted (it keeps the newest record of each key), so a record"
+                " without a key cannot be appended to %s-%d; give the record a key, or change the"
+                " topic's cleanup policy to delete" % (topic, topic, partition))
         base_offset = row[0]
         last_offset = base_offset + len(records) - 1
         crc = batch_crc(base_offset, batch)
@@ -502,6 +548,14 @@ def append(connection, topic, partition, records):
             "UPDATE partitions SET next_offset = ?, record_count = record_count + ?,"
             " size_bytes = size_bytes + ? WHERE topic_id = ? AND partition = ?",
             (last_offset + 1, len(records), size, topic_id, partition))
+        if compacted:
+            # Each key now points at its record's offset, in offset order, so that a later record
+            # of the same key wins; the key bound as bytes, a BLOB, never as text.
+            connection.executemany(
+                "INSERT INTO %s (key, latest_offset) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET latest_offset = excluded.latest_offset"
+                % keys_table(topic_id, partition),
+                [(bytes(record[1]), base_offset + i) for i, record in enumerate(records)])
         connection.execute("COMMIT")
     except BaseException:
         if connection.in_transaction:
@@ -510,6 +564,62 @@ def append(connection, topic, partition, records):
     return {"partition": partition, "base_offset": base_offset, "last_offset": last_offset,
             "record_count": len(records), "max_timestamp_ms": max_timestamp_ms, "size_bytes": size,
             "crc": crc}
+
+
+# ---- The latest record of a key: FORMAT.md section 13.2 ----
+
+def read_latest(connection, topic, keys, partition, out):
+    """Prints the newest record of each key, or null, in one read transaction."""
+    connection.execute("BEGIN")
+    try:
+        topic_id, partitions = find_topic(connection, topic)
+        if not compacts(connection, topic_id):
+            raise UsageError(
+                "topic '%s' has cleanup policy delete, so it keeps no key index; latest-by-key"
+                " reads need policy compact or compact,delete (alter the topic to change it)" % topic)
+        if partition is not None and partition >= partitions:
+            raise UsageError("topic '%s' has no partition %d; its partitions are 0..%d"
+                             % (topic, partition, partitions - 1))
+        lines = []  # printed once everything is read
+        for key in keys:
+            p = partition_of(key, partitions) if partition is None else partition
+            lines.append({"latest": {"topic": topic, "partition": p, "key": key.hex(),
+                                     "record": latest_record(connection, topic, topic_id, p, key)}})
+        out.writelines(json.dumps(line, separators=(",", ":")) + "\n" for line in lines)
+    finally:
+        connection.execute("COMMIT")
+
+
+def latest_record(connection, topic, topic_id, partition, key):
+    """The key's newest record as a record line, or None: FORMAT.md section 13.2's one
+    statement (one snapshot), then the batch's CRC checked and its records decoded."""
+    log = log_table(topic_id, partition)
+    row = connection.execute(
+        "SELECT l.base_offset, l.records, l.crc, l.last_offset, k.latest_offset"
+        "  FROM %s k JOIN %s l"
+        "    ON l.last_offset = (SELECT min(last_offset) FROM %s WHERE last_offset >= k.latest_offset)"
+        " WHERE k.key = ?" % (keys_table(topic_id, partition), log, log), (key,)).fetchone()
+    if row is None:
+        return None  # no record of the key in the partition
+    base_offset, records, crc, last_offset, latest_offset = row
+    batch = "%s-%d batch %d..%d" % (topic, partition, base_offset, last_offset)
+    if not isinstance(records, bytes):
+        raise FormatError("%s: records is stored as %s, not as a BLOB" % (batch, type(records).__name__))
+    computed = batch_crc(base_offset, records)
+    if computed != crc:
+        raise FormatError("%s does not match its CRC32C: stored %d, computed %d" % (batch, crc, computed))
+    decoded = decode_batch(base_offset, records, batch)
+    if not decoded:
+        raise FormatError("%s holds no records" % batch)
+    if decoded[-1][0] != last_offset:  # the row's last_offset is not under the CRC (section 6)
+        raise FormatError("%s: its last record is at offset %d" % (batch, decoded[-1][0]))
+    for record in decoded:
+        if record[0] == latest_offset:
+            line = record_line(topic, partition, record, batch)
+            if record[2] != key or record[3] is None:
+                return None  # a record of another key, or a tombstone: the key has none
+            return line
+    return None  # the batch does not hold that offset: no record either
 
 
 # ---- Consumer groups: FORMAT.md section 12 ----
@@ -677,11 +787,13 @@ def parse_options(argv, options, integers, flags):
 
 
 def parse_args(argv):
+    if argv and argv[0] == "latest":
+        return parse_latest_args(argv[1:])
     if argv and argv[0] in SUBCOMMANDS:
         return parse_group_args(argv[0], argv[1:])
     options = {"command": "records", "read": True, "append": True, "from_offset": None,
-               "partition": None, "count": 1, "key": "py-key", "value": "py-value",
-               "timestamp_ms": None, "busy_timeout_ms": 5000}
+               "partition": None, "count": 1, "key": "py-key", "more_keys": None,
+               "value": "py-value", "timestamp_ms": None, "busy_timeout_ms": 5000}
     positional = parse_options(
         argv, options, ("from_offset", "partition", "count", "timestamp_ms", "busy_timeout_ms"),
         {"--read-only": ("append", False), "--append-only": ("read", False)})
@@ -695,6 +807,27 @@ def parse_args(argv):
         # FORMAT.md sections 3 and 7: writers store timestamps >= 0; readers accept any int64.
         raise UsageError("--timestamp-ms must be >= 0, was %d" % options["timestamp_ms"])
     options["file"], options["topic"] = positional
+    return options
+
+
+def parse_latest_args(argv):
+    options = {"command": "latest", "partition": None, "hex": False, "busy_timeout_ms": 5000}
+    positional = parse_options(argv, options, ("partition", "busy_timeout_ms"),
+                               {"--hex": ("hex", True)})
+    if len(positional) < 3:
+        raise UsageError("expected FILE, TOPIC and at least one KEY, got %s" % positional)
+    if options["partition"] is not None and options["partition"] < 0:
+        raise UsageError("--partition must be >= 0, was %d" % options["partition"])
+    options["file"], options["topic"] = positional[:2]
+    options["keys"] = []
+    for key in positional[2:]:
+        if options["hex"]:
+            try:
+                options["keys"].append(bytes.fromhex(key))
+            except ValueError:
+                raise UsageError("with --hex, a KEY is its bytes in hex, such as 6b31; got %r" % key)
+        else:
+            options["keys"].append(key.encode("utf-8"))
     return options
 
 
@@ -744,6 +877,9 @@ def main(argv):
         try:
             if options["command"] == "groups":
                 read_groups(connection, options["group"], sys.stdout)
+            elif options["command"] == "latest":
+                read_latest(connection, options["topic"], options["keys"], options["partition"],
+                            sys.stdout)
             elif options["command"] == "commit":
                 for committed in commit_offsets(connection, options["group"], options["offsets"],
                                                 options["metadata"]):
@@ -754,9 +890,12 @@ def main(argv):
                 timestamp_ms = options["timestamp_ms"]
                 if timestamp_ms is None:
                     timestamp_ms = now_ms()
+                more_keys = options["more_keys"]
                 records = records_to_append(options["count"], timestamp_ms,
                                             options["key"].encode("utf-8"),
-                                            options["value"].encode("utf-8"))
+                                            options["value"].encode("utf-8"),
+                                            None if more_keys is None else
+                                            [k.encode("utf-8") for k in more_keys.split(",")])
                 appended = append(connection, options["topic"], options["partition"], records)
                 print_json("appended", dict({"topic": options["topic"]}, **appended))
         finally:

@@ -21,10 +21,10 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The SQL that docs/FORMAT.md sections 10 and 12.2 print for the {@code sqlite3} shell, taken from
- * the page itself so that the page and {@link FormatInteropIT} cannot drift apart. A block is the
- * fenced {@code sql} code between the lines {@code <!-- begin NAME ...} and {@code <!-- end NAME
- * -->}. Stateless.
+ * The SQL that docs/FORMAT.md sections 10, 12.2 and 13.6 print for the {@code sqlite3} shell, taken
+ * from the page itself so that the page and {@link FormatInteropIT} and {@link FormatCompactionIT}
+ * cannot drift apart. A block is the fenced {@code sql} code between the lines {@code <!-- begin
+ * NAME ...} and {@code <!-- end NAME -->}. Stateless.
  */
 final class FormatDocSql {
   /** What the records query lists by default: partition 0 of topic id 1, offsets 0 to 99. */

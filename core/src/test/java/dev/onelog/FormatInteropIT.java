@@ -626,10 +626,11 @@ class FormatInteropIT {
   // ---- Versions: FORMAT.md sections 5 and 11 ----
 
   @Test
-  void pythonRefusesAFormat2FileAsOlderAndAFormat4FileAsNewerAndChangesNeither() throws Exception {
+  void pythonRefusesFormats2And3AsOlderAndFormat5AsNewerAndChangesNone() throws Exception {
     Path two = dir.resolve("two.db");
-    Path four = dir.resolve("four.db");
-    for (Path f : List.of(two, four)) {
+    Path three = dir.resolve("three.db");
+    Path five = dir.resolve("five.db");
+    for (Path f : List.of(two, three, five)) {
       try (OneLog log = OneLog.open(f)) {
         log.createTopic(TopicSpec.named("t"));
         log.append(ProducerRecord.of("t", "k", "v"));
@@ -638,33 +639,48 @@ class FormatInteropIT {
                 tx.commitOffsets("g", Map.of(TopicPartition.of("t", 0), OffsetAndMetadata.of(1))));
       }
     }
-    // Format 2 is format 3 without the group tables (section 11); format 4 is whatever comes next.
+    // Format 3 is format 4 without the compaction tables, format 2 is format 3 without the group
+    // tables (section 11; t does not compact, so it has no key index); format 5 is whatever comes
+    // next.
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + two);
         Statement s = c.createStatement()) {
       for (String table :
-          List.of("group_offsets", "group_partitions", "group_members", "consumer_groups")) {
+          List.of(
+              "group_offsets",
+              "group_partitions",
+              "group_members",
+              "consumer_groups",
+              "cleaner_points")) {
         s.execute("DROP TABLE " + table);
       }
       s.execute("PRAGMA user_version=2");
     }
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + four);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + three);
         Statement s = c.createStatement()) {
-      s.execute("PRAGMA user_version=4");
+      s.execute("DROP TABLE cleaner_points");
+      s.execute("PRAGMA user_version=3");
     }
-    for (Path f : List.of(two, four)) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + five);
+        Statement s = c.createStatement()) {
+      s.execute("PRAGMA user_version=5");
+    }
+    for (Path f : List.of(two, three, five)) {
       String refusal =
-          f == two
-              ? " is of format 2, older than format 3 that this program reads; Java's onelog"
-                  + " upgrades it when it opens it to write (FORMAT.md section 11)\n"
-              : " is of format 4, newer than format 3 that this program reads; it needs a program"
-                  + " that knows format 4\n";
+          f == five
+              ? " is of format 5, newer than format 4 that this program reads; it needs a program"
+                  + " that knows format 5\n"
+              : " is of format "
+                  + (f == two ? 2 : 3)
+                  + ", older than format 4 that this program reads; Java's onelog upgrades it"
+                  + " when it opens it to write (FORMAT.md section 11)\n";
       String contents = contents(f);
       for (List<String> args :
           List.of(
               List.of(f.toString(), "t", "--read-only"),
               List.of(f.toString(), "t", "--append-only"),
               List.of("groups", f.toString()),
-              List.of("commit", f.toString(), "g", "t:0=2"))) {
+              List.of("commit", f.toString(), "g", "t:0=2"),
+              List.of("latest", f.toString(), "t", "k"))) {
         InteropProcess.Result python = InteropProcess.python(dir, args.toArray(String[]::new));
         assertEquals(2, python.exitStatus(), python::describe);
         assertTrue(python.stderr().startsWith("format_interop: " + f + refusal), python::describe);
@@ -672,21 +688,26 @@ class FormatInteropIT {
         assertEquals(contents, contents(f), () -> "Python changed nothing: " + args);
       }
     }
-    // Java refuses format 4, and format 2 read-only; opened to write, it upgrades format 2.
-    assertThrows(NewerFormatException.class, () -> OneLog.open(four));
-    assertThrows(OlderFormatException.class, () -> OneLog.builder(two).readOnly().open());
-    OneLog.open(two).close();
+    // Java refuses format 5, and formats 2 and 3 read-only; opened to write, it upgrades them.
+    assertThrows(NewerFormatException.class, () -> OneLog.open(five));
+    for (Path f : List.of(two, three)) {
+      assertThrows(OlderFormatException.class, () -> OneLog.builder(f).readOnly().open());
+      OneLog.open(f).close();
+      InteropProcess.Result upgraded = InteropProcess.python(dir, f.toString(), "t", "--read-only");
+      assertEquals(0, upgraded.exitStatus(), upgraded::describe);
+      InteropProcess.Result groups = InteropProcess.python(dir, "groups", f.toString());
+      assertEquals(0, groups.exitStatus(), groups::describe);
+      assertEquals(
+          f == two ? 0 : 1,
+          groups.stdout().size(),
+          () -> "format 2 kept no offsets, format 3 its one: " + groups.describe());
+    }
+    LogInvariants.check(three);
     file = two;
-    InteropProcess.Result upgraded =
-        InteropProcess.python(dir, file.toString(), "t", "--read-only");
-    assertEquals(0, upgraded.exitStatus(), upgraded::describe);
-    InteropProcess.Result groups = InteropProcess.python(dir, "groups", file.toString());
-    assertEquals(0, groups.exitStatus(), groups::describe);
-    assertEquals(List.of(), groups.stdout(), "format 2 kept no offsets");
   }
 
   /** What a program could change in a file: its pragmas, schema and every table's rows. */
-  private static String contents(Path f) throws SQLException {
+  static String contents(Path f) throws SQLException {
     StringBuilder contents = new StringBuilder();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + f)) {
       for (String pragma : List.of("application_id", "user_version", "page_size")) {

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What format_interop.py appends and prints, as {@link FormatInteropIT} expects it: its record
@@ -35,6 +36,23 @@ final class PythonOutput {
    */
   static List<Written> appended(
       int partition, long baseOffset, int count, long timestampMs, String value) {
+    return appended(partition, baseOffset, count, timestampMs, "py-key", List.of(), value);
+  }
+
+  /**
+   * The records {@code --count N --key KEY --more-keys K1,K2,... --value VALUE --timestamp-ms T}
+   * appends: as {@link #appended(int, long, int, long, String)}, but with key KEY for record 0, and
+   * for record i >= 1 the key {@code moreKeys.get((i - 1) % moreKeys.size())} (none when there are
+   * no more keys).
+   */
+  static List<Written> appended(
+      int partition,
+      long baseOffset,
+      int count,
+      long timestampMs,
+      String key,
+      List<String> moreKeys,
+      String value) {
     List<Written> records = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       records.add(
@@ -42,11 +60,41 @@ final class PythonOutput {
               partition,
               baseOffset + i,
               timestampMs + count - 1 - i,
-              i == 0 ? utf8("py-key") : null,
+              i == 0
+                  ? utf8(key)
+                  : moreKeys.isEmpty() ? null : utf8(moreKeys.get((i - 1) % moreKeys.size())),
               i == 0 ? utf8(value) : i % 2 == 0 ? null : utf8(value + " " + i),
               i == 0 ? APPENDED_HEADERS : List.of()));
     }
     return records;
+  }
+
+  /**
+   * The line {@code latest} prints for a key: its partition, the key in hex, and the record as a
+   * record line, or null when the key has none.
+   */
+  static String latestLine(String topic, int partition, byte[] key, Optional<LogRecord> latest) {
+    return "{\"latest\":{\"topic\":"
+        + string(topic)
+        + ",\"partition\":"
+        + partition
+        + ",\"key\":"
+        + hex(key)
+        + ",\"record\":"
+        + latest
+            .map(
+                r ->
+                    record(
+                        topic,
+                        new Written(
+                            r.partition(),
+                            r.offset(),
+                            r.timestampMs(),
+                            r.key(),
+                            r.value(),
+                            r.headers())))
+            .orElse("null")
+        + "}}";
   }
 
   /** The line Python prints after appending these records as one batch. */
