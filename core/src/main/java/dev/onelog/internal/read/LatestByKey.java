@@ -69,7 +69,7 @@ public final class LatestByKey {
         while (batch.next() && batch.offset() <= offset) {
           if (batch.offset() == offset) {
             if (!Arrays.equals(batch.key(), key) || batch.value() == null) {
-              return Optional.empty(); // a tombstone, or an index row not yet cleaned up
+              return Optional.empty(); // a tombstone, or a damaged or hand-edited index row
             }
             return Optional.of(
                 new LogRecord(
@@ -85,7 +85,7 @@ public final class LatestByKey {
       } catch (IllegalArgumentException e) {
         throw corrupt(topic, partition, lastOffset, e.getMessage());
       }
-      return Optional.empty(); // retention removed it; the index row goes with the next slice
+      return Optional.empty(); // an index row that outlived its record: damage or a hand edit
     }
   }
 
