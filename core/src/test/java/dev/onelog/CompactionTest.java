@@ -302,4 +302,32 @@ class CompactionTest {
     assertEquals("60000:k1=last", contents.get(contents.size() - 1));
     assertEquals("59999:k999=v59999", contents.get(contents.size() - 2));
   }
+
+  @Test
+  void passAfterPassTheCleanSectionStaysInLargeBatches() throws Exception {
+    OneLog log = fixture.open();
+    log.createTopic(TopicSpec.named("t").withCleanupPolicy(CleanupPolicy.COMPACT));
+    java.util.Random random = new java.util.Random(7);
+    byte[] value = new byte[40];
+    for (int round = 0; round < 30; round++) {
+      List<ProducerRecord> batch = new ArrayList<>();
+      for (int i = 0; i < (round == 0 ? 10_000 : 500); i++) {
+        int key = round == 0 ? i : random.nextInt(10_000);
+        batch.add(ProducerRecord.of("t", ("key-" + key).getBytes(StandardCharsets.UTF_8), value));
+      }
+      log.append(batch);
+      log.compact();
+    }
+    long records = log.describeTopic("t").recordCount();
+    long rows;
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection("jdbc:sqlite:file:" + log.path() + "?mode=ro");
+        java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM log_1_0")) {
+      rows = rs.getLong(1);
+    }
+    assertEquals(10_000, records);
+    // 10,000 records of 73 bytes fill about 12 batches of 64 KiB; removals spread over them by
+    // 29 passes would leave hundreds of small rows without merging.
+    assertTrue(rows <= 40, rows + " rows for " + records + " records");
+  }
 }

@@ -201,57 +201,101 @@ final class Compaction {
     return drops.size();
   }
 
+  /** At most this many clean batches are merged into one rewrite, to keep a slice bounded. */
+  static final int MAX_MERGED_BATCHES = 8;
+
   /**
    * Rewrites each batch holding one of the offsets without it (or deletes the batch when nothing is
-   * left). An offset no longer stored (retention removed it) is skipped.
+   * left). An offset no longer stored is skipped. A batch left under half of {@value
+   * RecordBatch#MAX_BATCH_BYTES} bytes takes in the clean batches after it while they fit, so that
+   * pass after pass of small removals do not leave the clean section a row per record, as Kafka's
+   * cleaner groups small segments.
    */
   private static void dropBelowCleanerPoint(
       PartitionEdit edit, StatementCache statements, TreeSet<Long> offsets) throws SQLException {
     PartitionState state = edit.state();
+    while (!offsets.isEmpty()) {
+      StoredBatch first = batchAtOrAfter(statements, state, offsets.first(), Long.MAX_VALUE);
+      if (first == null) {
+        return;
+      }
+      List<StoredBatch.Entry> kept = new ArrayList<>();
+      List<Long> rows = new ArrayList<>();
+      boolean dropped = take(edit, first, offsets, kept, rows);
+      long bytes = encodedBytes(kept);
+      long after = first.lastOffset();
+      while (rows.size() < MAX_MERGED_BATCHES && bytes < RecordBatch.MAX_BATCH_BYTES / 2) {
+        StoredBatch next = batchAtOrAfter(statements, state, after + 1, edit.cleanerOffset());
+        if (next == null || bytes + next.records().length > RecordBatch.MAX_BATCH_BYTES) {
+          break;
+        }
+        dropped |= take(edit, next, offsets, kept, rows);
+        bytes = encodedBytes(kept);
+        after = next.lastOffset();
+      }
+      if (!dropped && rows.size() == 1) {
+        continue;
+      }
+      for (long row : rows) {
+        Retention.deleteRow(statements, state, row);
+      }
+      BatchPacker packer = new BatchPacker(statements.get(RecordBatch.insertSql(state.logTable())));
+      for (StoredBatch.Entry entry : kept) {
+        packer.add(
+            entry.offset(), entry.timestampMs(), entry.key(), entry.value(), entry.headers());
+      }
+      packer.flush();
+    }
+  }
+
+  /**
+   * Adds the batch's records that are not in {@code offsets} to {@code kept}, accounts for those
+   * that are, and takes them out of {@code offsets}; true when it dropped any.
+   */
+  private static boolean take(
+      PartitionEdit edit,
+      StoredBatch batch,
+      TreeSet<Long> offsets,
+      List<StoredBatch.Entry> kept,
+      List<Long> rows) {
+    TreeSet<Long> drop = new TreeSet<>(offsets.headSet(batch.lastOffset(), true));
+    offsets.removeAll(drop);
+    rows.add(batch.lastOffset());
+    boolean dropped = false;
+    for (StoredBatch.Entry entry : batch.entries(edit.state())) {
+      if (drop.contains(entry.offset())) {
+        edit.removed(entry.offset(), entry.sizeBytes());
+        dropped = true;
+      } else {
+        kept.add(entry);
+      }
+    }
+    return dropped;
+  }
+
+  private static long encodedBytes(List<StoredBatch.Entry> entries) {
+    long bytes = 0;
+    for (StoredBatch.Entry entry : entries) {
+      bytes += RecordBatch.RECORD_OVERHEAD_BYTES + entry.sizeBytes();
+    }
+    return bytes;
+  }
+
+  /** The first batch whose last offset is at or above {@code from} and below {@code below}. */
+  private static StoredBatch batchAtOrAfter(
+      StatementCache statements, PartitionState state, long from, long below) throws SQLException {
     PreparedStatement find =
         statements.get(
             "SELECT "
                 + StoredBatch.COLUMNS
                 + " FROM "
                 + state.logTable()
-                + " WHERE last_offset >= ? ORDER BY last_offset LIMIT 1");
-    while (!offsets.isEmpty()) {
-      long offset = offsets.first();
-      find.setLong(1, offset);
-      StoredBatch batch = null;
-      try (ResultSet rs = find.executeQuery()) {
-        if (rs.next()) {
-          batch = StoredBatch.read(rs, state);
-        }
-      }
-      if (batch == null) {
-        return;
-      }
-      TreeSet<Long> inBatch = new TreeSet<>(offsets.headSet(batch.lastOffset(), true));
-      offsets.removeAll(inBatch);
-      rewriteWithout(edit, statements, batch, inBatch);
+                + " WHERE last_offset >= ? AND last_offset < ? ORDER BY last_offset LIMIT 1");
+    find.setLong(1, from);
+    find.setLong(2, below);
+    try (ResultSet rs = find.executeQuery()) {
+      return rs.next() ? StoredBatch.read(rs, state) : null;
     }
-  }
-
-  private static void rewriteWithout(
-      PartitionEdit edit, StatementCache statements, StoredBatch batch, TreeSet<Long> drop)
-      throws SQLException {
-    PartitionState state = edit.state();
-    List<StoredBatch.Entry> entries = batch.entries(state);
-    if (entries.stream().noneMatch(entry -> drop.contains(entry.offset()))) {
-      return;
-    }
-    Retention.deleteRow(statements, state, batch.lastOffset());
-    BatchPacker packer = new BatchPacker(statements.get(RecordBatch.insertSql(state.logTable())));
-    for (StoredBatch.Entry entry : entries) {
-      if (drop.contains(entry.offset())) {
-        edit.removed(entry.offset(), entry.sizeBytes());
-      } else {
-        packer.add(
-            entry.offset(), entry.timestampMs(), entry.key(), entry.value(), entry.headers());
-      }
-    }
-    packer.flush();
   }
 
   private static KeyRow load(StatementCache statements, PartitionState state, byte[] key)
