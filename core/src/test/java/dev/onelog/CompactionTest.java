@@ -326,8 +326,8 @@ class CompactionTest {
       rows = rs.getLong(1);
     }
     assertEquals(10_000, records);
-    // 10,000 records of 73 bytes fill about 12 batches of 64 KiB; removals spread over them by
-    // 29 passes would leave hundreds of small rows without merging.
-    assertTrue(rows <= 40, rows + " rows for " + records + " records");
+    // 10,000 records of 73 bytes fill 12 batches of 64 KiB. Each pass adds a batch of what it
+    // kept and takes records out of the older ones: measured, 40 rows without merging, 16 with.
+    assertTrue(rows <= 25, rows + " rows for " + records + " records");
   }
 }
