@@ -70,12 +70,8 @@ final class Compaction {
     PartitionState state = edit.state();
     long from = edit.cleanerOffset();
     PreparedStatement select =
-        statements.get(
-            "SELECT "
-                + StoredBatch.COLUMNS
-                + " FROM "
-                + state.logTable()
-                + " WHERE last_offset >= ? AND last_offset < ? ORDER BY last_offset");
+        StoredBatch.select(
+            statements, state, "last_offset >= ? AND last_offset < ? ORDER BY last_offset");
     select.setLong(1, from);
     select.setLong(2, passEnd);
     List<StoredBatch> batches = new ArrayList<>();
@@ -285,12 +281,8 @@ final class Compaction {
   private static StoredBatch batchAtOrAfter(
       StatementCache statements, PartitionState state, long from, long below) throws SQLException {
     PreparedStatement find =
-        statements.get(
-            "SELECT "
-                + StoredBatch.COLUMNS
-                + " FROM "
-                + state.logTable()
-                + " WHERE last_offset >= ? AND last_offset < ? ORDER BY last_offset LIMIT 1");
+        StoredBatch.select(
+            statements, state, "last_offset >= ? AND last_offset < ? ORDER BY last_offset LIMIT 1");
     find.setLong(1, from);
     find.setLong(2, below);
     try (ResultSet rs = find.executeQuery()) {

@@ -101,12 +101,8 @@ final class Retention {
     }
     deleteThrough(statements, state, offset - 1);
     PreparedStatement straddling =
-        statements.get(
-            "SELECT "
-                + StoredBatch.COLUMNS
-                + " FROM "
-                + state.logTable()
-                + " WHERE last_offset >= ? AND base_offset < ? ORDER BY last_offset LIMIT 1");
+        StoredBatch.select(
+            statements, state, "last_offset >= ? AND base_offset < ? ORDER BY last_offset LIMIT 1");
     straddling.setLong(1, offset);
     straddling.setLong(2, offset);
     StoredBatch split = null;
@@ -144,12 +140,7 @@ final class Retention {
       throws SQLException {
     PartitionState state = edit.state();
     PreparedStatement select =
-        statements.get(
-            "SELECT "
-                + StoredBatch.COLUMNS
-                + " FROM "
-                + state.logTable()
-                + " WHERE last_offset <= ? ORDER BY last_offset");
+        StoredBatch.select(statements, state, "last_offset <= ? ORDER BY last_offset");
     select.setLong(1, last);
     try (ResultSet rs = select.executeQuery()) {
       while (rs.next()) {

@@ -2,6 +2,8 @@ package dev.onelog.internal.cleanup;
 
 import dev.onelog.CorruptRecordException;
 import dev.onelog.internal.storage.RecordBatch;
+import dev.onelog.internal.storage.StatementCache;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -18,6 +20,16 @@ record StoredBatch(
   /** The columns {@link #read} expects, in order. */
   static final String COLUMNS =
       "last_offset, base_offset, record_count, max_timestamp_ms, records, crc";
+
+  /**
+   * The statement that selects batches of the partition, {@link #COLUMNS} for {@link #read}, with
+   * {@code condition} and what follows it: "last_offset >= ? ORDER BY last_offset".
+   */
+  static PreparedStatement select(StatementCache statements, PartitionState state, String condition)
+      throws SQLException {
+    return statements.get(
+        "SELECT " + COLUMNS + " FROM " + state.logTable() + " WHERE " + condition);
+  }
 
   /** One decoded record. {@code sizeBytes} counts key, value and headers, as retention does. */
   record Entry(

@@ -1,6 +1,5 @@
 package dev.onelog.internal.read;
 
-import dev.onelog.CorruptRecordException;
 import dev.onelog.LogRecord;
 import dev.onelog.internal.storage.RecordBatch;
 import dev.onelog.internal.storage.RecordCodec;
@@ -62,7 +61,7 @@ public final class LatestByKey {
       long lastOffset = rs.getLong(4);
       long offset = rs.getLong(5);
       if (records == null || RecordBatch.crc(baseOffset, records) != rs.getLong(3)) {
-        throw corrupt(topic, partition, lastOffset, "it does not match its CRC32C");
+        throw PartitionReader.corrupt(topic, partition, lastOffset, "it does not match its CRC32C");
       }
       RecordBatch.Cursor batch = new RecordBatch.Cursor(baseOffset, records);
       try {
@@ -83,23 +82,9 @@ public final class LatestByKey {
           }
         }
       } catch (IllegalArgumentException e) {
-        throw corrupt(topic, partition, lastOffset, e.getMessage());
+        throw PartitionReader.corrupt(topic, partition, lastOffset, e.getMessage());
       }
       return Optional.empty(); // an index row that outlived its record: damage or a hand edit
     }
-  }
-
-  private static CorruptRecordException corrupt(
-      TopicMeta topic, int partition, long lastOffset, String why) {
-    return new CorruptRecordException(
-        "the batch of records ending at "
-            + topic.name()
-            + "-"
-            + partition
-            + "@"
-            + lastOffset
-            + " is damaged: "
-            + why
-            + ". Run 'onelog verify' to list every damaged batch");
   }
 }

@@ -147,7 +147,8 @@ public final class PartitionReader {
     return new RecordBatch.Cursor(baseOffset, records);
   }
 
-  private static CorruptRecordException corrupt(
+  /** A damaged batch, named by topic, partition and last offset, with what was wrong. */
+  static CorruptRecordException corrupt(
       TopicMeta topic, int partition, long lastOffset, String why) {
     return new CorruptRecordException(
         "the batch of records ending at "
