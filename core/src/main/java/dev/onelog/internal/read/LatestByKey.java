@@ -30,7 +30,7 @@ public final class LatestByKey {
    * The key's newest record; empty when the partition has none, or when it is a tombstone.
    *
    * @throws IllegalArgumentException when the topic is not compacted
-   * @throws CorruptRecordException when the batch holding it is damaged
+   * @throws dev.onelog.CorruptRecordException when the batch holding it is damaged
    */
   public static Optional<LogRecord> read(
       StatementCache session, TopicMeta topic, int partition, byte[] key) throws SQLException {
