@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       TopicsCommand.class,
       ProduceCommand.class,
       ConsumeCommand.class,
+      GetCommand.class,
       GroupsCommand.class,
       StatsCommand.class,
       VerifyCommand.class
