@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
       GetCommand.class,
       GroupsCommand.class,
       StatsCommand.class,
+      CompactCommand.class,
       VerifyCommand.class
     },
     footer = {
