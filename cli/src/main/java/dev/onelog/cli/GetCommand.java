@@ -134,6 +134,16 @@ final class GetCommand extends LogCommand {
 
   private byte[] keyBytes() {
     if (!keyBase64) {
+      // The JVM decodes arguments by the locale; under C/POSIX a non-ASCII key arrives as U+FFFD
+      // and would match nothing, which would look like a missing key (status 1).
+      if (key.indexOf('\uFFFD') >= 0) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "KEY could not be decoded in this locale ("
+                + System.getProperty("sun.jnu.encoding")
+                + "); run under a UTF-8 locale (LANG=C.UTF-8), or give the key's bytes with"
+                + " --key-base64");
+      }
       return key.getBytes(StandardCharsets.UTF_8);
     }
     try {

@@ -105,6 +105,17 @@ class GetCommandIT {
   }
 
   @Test
+  void aNonAsciiKeyIsFoundUnderAUtf8LocaleAndRefusedUnderC() {
+    onelog.run("topics", "create", "t", "--cleanup", "compact").ok();
+    try (OneLog log = OneLog.open(onelog.file())) {
+      log.append(ProducerRecord.of("t", "pêche", "3.10"));
+    }
+    assertEquals("3.10\n", onelog.bash("LC_ALL=C.UTF-8 onelog get t 'pêche'").ok().stdout());
+    String message = onelog.bash("LC_ALL=C LANG=C onelog get t 'pêche'").failsWith(2);
+    assertTrue(message.contains("KEY could not be decoded in this locale"), message);
+  }
+
+  @Test
   void aTopicThatDoesNotCompactIsAnErrorWithStatusTwo() {
     onelog.run("produce", "logs", "--key", "k", "--value", "v").ok();
     String message = onelog.run("get", "logs", "k").failsWith(2);
