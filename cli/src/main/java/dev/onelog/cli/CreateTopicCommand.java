@@ -32,7 +32,9 @@ final class CreateTopicCommand extends LogCommand {
       paramLabel = "POLICY",
       defaultValue = "delete",
       converter = PolicyConverter.class,
-      description = "delete (the default), compact or compact,delete.")
+      description =
+          "Kafka's cleanup.policy: delete (by retention; the default), compact (keep the newest"
+              + " record of each key) or compact,delete.")
   CleanupPolicy cleanup;
 
   @Option(
@@ -40,7 +42,8 @@ final class CreateTopicCommand extends LogCommand {
       paramLabel = "DURATION",
       converter = DurationConverter.class,
       description =
-          "Delete records older than this: 7d, 12h, 30m, 45s, 500ms or ISO-8601 (PT1H). Default: keep forever.")
+          "Kafka's retention.ms: delete records older than this: 7d, 12h, 30m, 45s, 500ms or"
+              + " ISO-8601 (PT1H). Default: keep forever.")
   Duration retention;
 
   @Option(
@@ -48,9 +51,37 @@ final class CreateTopicCommand extends LogCommand {
       paramLabel = "SIZE",
       converter = SizeConverter.class,
       description =
-          "Keep at most this many bytes per partition: 1024, 10KiB, 5MiB, 1GiB (powers of 1024)"
-              + " or 10KB, 5MB, 1GB (powers of 1000). Default: unlimited.")
+          "Kafka's retention.bytes: keep at most this many bytes per partition: 1024, 10KiB,"
+              + " 5MiB, 1GiB (powers of 1024) or 10KB, 5MB, 1GB (powers of 1000). Default:"
+              + " unlimited.")
   Long retentionBytes;
+
+  @Option(
+      names = "--delete-retention",
+      paramLabel = "DURATION",
+      converter = DurationConverter.ZeroOrMore.class,
+      description =
+          "Kafka's delete.retention.ms: how long compaction keeps a tombstone (a record with no"
+              + " value), so that slow readers still see the delete. Default: 1d.")
+  Duration deleteRetention;
+
+  @Option(
+      names = "--min-dirty-ratio",
+      paramLabel = "R",
+      converter = RatioConverter.class,
+      description =
+          "Kafka's min.cleanable.dirty.ratio: compact a partition once the bytes written since"
+              + " its last compaction are at least this share of it, 0 to 1. Default: 0.5.")
+  Double minDirtyRatio;
+
+  @Option(
+      names = "--min-compaction-lag",
+      paramLabel = "DURATION",
+      converter = DurationConverter.ZeroOrMore.class,
+      description =
+          "Kafka's min.compaction.lag.ms: leave records younger than this uncompacted."
+              + " Default: 0s.")
+  Duration minCompactionLag;
 
   @Override
   public Integer call() {
@@ -73,7 +104,20 @@ final class CreateTopicCommand extends LogCommand {
             .withPartitions(partitions)
             .withCleanupPolicy(cleanup)
             .withRetention(retention);
-    return retentionBytes == null ? topic : topic.withRetentionBytes(retentionBytes);
+    // Unset options keep TopicSpec's defaults, which are Kafka's.
+    if (retentionBytes != null) {
+      topic = topic.withRetentionBytes(retentionBytes);
+    }
+    if (deleteRetention != null) {
+      topic = topic.withDeleteRetention(deleteRetention);
+    }
+    if (minDirtyRatio != null) {
+      topic = topic.withMinCleanableDirtyRatio(minDirtyRatio);
+    }
+    if (minCompactionLag != null) {
+      topic = topic.withMinCompactionLag(minCompactionLag);
+    }
+    return topic;
   }
 
   /** Kafka's spelling of {@code cleanup.policy}; the error names the accepted values. */

@@ -11,7 +11,8 @@ import picocli.CommandLine.TypeConversionException;
 /**
  * Parses a positive duration: a whole number with a unit ({@code 500ms}, {@code 45s}, {@code 30m},
  * {@code 12h}, {@code 7d}) or ISO-8601 ({@code PT1H}, {@code P7D}). A day is 24 hours, as in
- * Kafka's {@code retention.ms}.
+ * Kafka's {@code retention.ms}. {@link ZeroOrMore} also accepts zero, for settings where zero means
+ * "none" (a compaction lag, a delete retention).
  */
 final class DurationConverter implements ITypeConverter<Duration> {
   static final String FORMS =
@@ -28,6 +29,28 @@ final class DurationConverter implements ITypeConverter<Duration> {
    * @throws TypeConversionException naming the accepted forms
    */
   static Duration parse(String text) {
+    Duration duration = parseAnySign(text);
+    if (duration.isNegative() || duration.isZero()) {
+      throw new TypeConversionException("duration '" + text + "' must be positive; use " + FORMS);
+    }
+    return duration;
+  }
+
+  /**
+   * As {@link #parse}, but zero ({@code 0s}, {@code 0ms}) is accepted.
+   *
+   * @throws TypeConversionException naming the accepted forms
+   */
+  static Duration parseZeroOrMore(String text) {
+    Duration duration = parseAnySign(text);
+    if (duration.isNegative()) {
+      throw new TypeConversionException(
+          "duration '" + text + "' must be zero or positive; use " + FORMS);
+    }
+    return duration;
+  }
+
+  private static Duration parseAnySign(String text) {
     String trimmed = text.trim();
     Duration duration;
     try {
@@ -41,9 +64,6 @@ final class DurationConverter implements ITypeConverter<Duration> {
     if (duration == null) {
       throw new TypeConversionException("'" + text + "' is not a duration; use " + FORMS);
     }
-    if (duration.isNegative() || duration.isZero()) {
-      throw new TypeConversionException("duration '" + text + "' must be positive; use " + FORMS);
-    }
     return duration;
   }
 
@@ -52,6 +72,9 @@ final class DurationConverter implements ITypeConverter<Duration> {
    * PT1.5S}.
    */
   static String format(Duration duration) {
+    if (duration.isZero()) {
+      return "0s"; // not "0d", which every unit would divide
+    }
     long ms = duration.toMillis();
     if (!Duration.ofMillis(ms).equals(duration)) {
       return duration.toString();
@@ -64,6 +87,14 @@ final class DurationConverter implements ITypeConverter<Duration> {
       }
     }
     return ms + "ms";
+  }
+
+  /** For options that accept zero: {@code --min-compaction-lag 0s}. */
+  static final class ZeroOrMore implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String text) {
+      return parseZeroOrMore(text);
+    }
   }
 
   private static Duration withUnit(String text) {

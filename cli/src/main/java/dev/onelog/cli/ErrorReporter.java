@@ -13,9 +13,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Prints every error as one line on standard error, {@code onelog: <message>}, and picks the exit
- * status: 2 for usage errors, 1 for everything else. A stack trace follows only with {@code
- * --verbose}. onelog's exceptions already say what was wrong and what would be right, so their
- * message is printed as it is; an unexpected exception is printed with its class name.
+ * status: 2 for usage errors, 1 for everything else (2 in {@code get}, where 1 means "no such
+ * key"). A stack trace follows only with {@code --verbose}. onelog's exceptions already say what
+ * was wrong and what would be right, so their message is printed as it is; an unexpected exception
+ * is printed with its class name.
  */
 final class ErrorReporter implements IParameterExceptionHandler, IExecutionExceptionHandler {
   static final int ERROR = 1;
@@ -43,8 +44,10 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
   @Override
   public int handleExecutionException(Exception e, CommandLine command, ParseResult parseResult) {
     OneLogCommand root = root(command);
+    // ERROR, unless the command says otherwise: get uses 1 for "no such key", so 2 for errors
+    int status = command.getCommandSpec().exitCodeOnExecutionException();
     if (root.shutdown.requested()) {
-      return ERROR;
+      return status;
     }
     PrintWriter err = command.getErr();
     err.println("onelog: " + message(e));
@@ -52,7 +55,7 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
       e.printStackTrace(err);
     }
     err.flush();
-    return ERROR;
+    return status;
   }
 
   /** The one line printed for an exception; package-private for tests. */

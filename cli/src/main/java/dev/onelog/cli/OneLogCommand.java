@@ -24,8 +24,10 @@ import picocli.CommandLine.Spec;
       TopicsCommand.class,
       ProduceCommand.class,
       ConsumeCommand.class,
+      GetCommand.class,
       GroupsCommand.class,
       StatsCommand.class,
+      CompactCommand.class,
       VerifyCommand.class
     },
     footer = {

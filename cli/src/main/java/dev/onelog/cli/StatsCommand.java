@@ -15,18 +15,23 @@ import picocli.CommandLine.Option;
  *
  * <pre>{@code
  * {"file":"/data/onelog.db","fileSizeBytes":40960,"topicCount":1,"recordCount":3,"sizeInBytes":18,
- *  "topics":[{"name":"t","partitionCount":1,"cleanupPolicy":"delete","retentionMs":null,
- *   "retentionBytes":null,"createdAtMs":1714564800000,"recordCount":3,"sizeInBytes":18,
+ *  "topics":[{"name":"t","partitionCount":1,"cleanupPolicy":"compact","retentionMs":null,
+ *   "retentionBytes":null,"deleteRetentionMs":86400000,"minCompactionLagMs":0,
+ *   "createdAtMs":1714564800000,"recordCount":3,"sizeInBytes":18,
  *   "partitions":[{"partition":0,"earliestOffset":0,"nextOffset":3,"recordCount":3,
- *    "sizeInBytes":18,"newestTimestampMs":1714564800123}]}]}
+ *    "sizeInBytes":18,"newestTimestampMs":1714564800123,"cleanerOffset":2,"dirtyBytes":6}]}]}
  * }</pre>
  *
- * {@code newestTimestampMs} is null for an empty partition. Sizes count keys, values and headers.
+ * {@code newestTimestampMs} is null for an empty partition; {@code cleanerOffset} and {@code
+ * dirtyBytes} (the bytes above the cleaner point, so the dirty share is {@code dirtyBytes /
+ * sizeInBytes}) are null in a topic that does not compact. The share itself and the min dirty ratio
+ * wait for {@link JsonWriter} to write fractions. Sizes count keys, values and headers.
  */
 @Command(
     name = "stats",
     description =
-        "Print per topic and partition the records, bytes, offsets and newest timestamp, and the file's size.")
+        "Print per topic and partition the records, bytes, offsets and newest timestamp (and in"
+            + " compacted topics the cleaner point and dirty share), and the file's size.")
 final class StatsCommand extends LogCommand {
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
@@ -113,7 +118,11 @@ final class StatsCommand extends LogCommand {
       } else {
         json.value(topic.spec().retentionBytes());
       }
-      json.name("createdAtMs")
+      json.name("deleteRetentionMs")
+          .value(topic.spec().deleteRetention().toMillis())
+          .name("minCompactionLagMs")
+          .value(topic.spec().minCompactionLag().toMillis())
+          .name("createdAtMs")
           .value(topic.createdAtMs())
           .name("recordCount")
           .value(topic.recordCount())
@@ -138,6 +147,12 @@ final class StatsCommand extends LogCommand {
           json.nullValue();
         } else {
           json.value(p.lastTimestampMs());
+        }
+        json.name("cleanerOffset");
+        if (p.cleanerOffset() < 0) {
+          json.nullValue().name("dirtyBytes").nullValue();
+        } else {
+          json.value(p.cleanerOffset()).name("dirtyBytes").value(p.sizeInBytes() - p.cleanBytes());
         }
         json.endObject();
       }

@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
       CreateTopicCommand.class,
       ListTopicsCommand.class,
       DescribeTopicCommand.class,
+      AlterTopicCommand.class,
       DeleteTopicCommand.class
     })
 final class TopicsCommand implements Runnable {

@@ -72,4 +72,30 @@ class DurationConverterTest {
   void formatRoundTrips(String text) {
     assertEquals(text, DurationConverter.format(DurationConverter.parse(text)));
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0s", "0ms", "0d", "PT0S"})
+  void zeroOrMoreAcceptsZero(String text) {
+    assertEquals(Duration.ZERO, DurationConverter.parseZeroOrMore(text));
+  }
+
+  @Test
+  void zeroOrMoreAcceptsPositiveAndRejectsNegative() {
+    assertEquals(Duration.ofHours(1), DurationConverter.parseZeroOrMore("1h"));
+    TypeConversionException e =
+        assertThrows(
+            TypeConversionException.class, () -> DurationConverter.parseZeroOrMore("PT-1H"));
+    assertTrue(e.getMessage().contains("must be zero or positive"), e.getMessage());
+    e =
+        assertThrows(
+            TypeConversionException.class, () -> DurationConverter.parseZeroOrMore("soon"));
+    assertTrue(e.getMessage().contains(DurationConverter.FORMS), e.getMessage());
+  }
+
+  @Test
+  void formatsZeroInSeconds() {
+    assertEquals("0s", DurationConverter.format(Duration.ZERO));
+    assertEquals(
+        Duration.ZERO, DurationConverter.parseZeroOrMore(DurationConverter.format(Duration.ZERO)));
+  }
 }

@@ -39,7 +39,11 @@ class ProduceCommandIT {
         "onelog: topic 'events' did not exist; created it with 1 partition\n", result.stderr());
     assertEquals("", result.stdout());
     assertTrue(
-        onelog.run("topics", "describe", "events").ok().stdout().contains("partitions:      1"));
+        onelog
+            .run("topics", "describe", "events")
+            .ok()
+            .stdout()
+            .contains("partitions:         1\n"));
     assertEquals(
         List.of("one", "two"),
         records("events").stream().map(r -> r.get("value").asText()).toList());

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -55,6 +56,70 @@ class StatsAndVerifyIT {
     String table = onelog.run("stats").ok().stdout();
     assertTrue(table.contains("topics:  1 with 3 partitions, 0 records"), table);
     assertEquals(3, table.lines().filter(l -> l.startsWith("orders ")).count(), table);
+  }
+
+  @Test
+  void statsShowsTheCleanerPointAndDirtyShareOfCompactedTopics() throws Exception {
+    onelog.run("topics", "create", "logs").ok();
+    onelog.run("produce", "logs", "--value", "x").ok();
+    // the lag keeps the log's own cleaner away until compact runs
+    onelog
+        .run(
+            "topics",
+            "create",
+            "prices",
+            "--cleanup",
+            "compact",
+            "--min-compaction-lag",
+            "1h",
+            "--delete-retention",
+            "2h")
+        .ok();
+    onelog.runWithInput("a:1\nb:1\na:2\na:3\n", "produce", "prices", "--key-separator", ":").ok();
+
+    assertEquals(
+        List.of("prices", "0", "0", "4", "4", "8", "0", "1.00"),
+        statsRow("prices").subList(0, 8),
+        "all dirty");
+    JsonNode prices = topic(stats(), 1, "prices");
+    assertEquals(7_200_000L, prices.get("deleteRetentionMs").asLong());
+    assertEquals(3_600_000L, prices.get("minCompactionLagMs").asLong());
+    assertEquals(0, prices.get("partitions").get(0).get("cleanerOffset").asLong());
+    assertEquals(8, prices.get("partitions").get(0).get("dirtyBytes").asLong());
+
+    onelog.run("compact").ok();
+    assertEquals(
+        List.of("prices", "0", "0", "4", "2", "4", "4", "0.00"), statsRow("prices").subList(0, 8));
+    assertEquals(
+        List.of("logs", "0", "0", "1", "1", "1", "-", "-"), statsRow("logs").subList(0, 8));
+    JsonNode stats = stats();
+    JsonNode partition = topic(stats, 1, "prices").get("partitions").get(0);
+    assertEquals(4, partition.get("cleanerOffset").asLong());
+    assertEquals(0, partition.get("dirtyBytes").asLong());
+    JsonNode logs = topic(stats, 0, "logs").get("partitions").get(0);
+    assertTrue(logs.get("cleanerOffset").isNull(), logs.toString());
+    assertTrue(logs.get("dirtyBytes").isNull(), logs.toString());
+  }
+
+  private List<String> statsRow(String topic) {
+    String table = onelog.run("stats").ok().stdout();
+    assertTrue(table.contains("  CLEANER POINT  DIRTY  NEWEST TIMESTAMP\n"), table);
+    return table
+        .lines()
+        .filter(l -> l.startsWith(topic + " "))
+        .map(l -> List.of(l.split(" +")))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private JsonNode stats() throws Exception {
+    return new ObjectMapper().readTree(onelog.run("stats", "--json").ok().stdout());
+  }
+
+  private static JsonNode topic(JsonNode stats, int index, String name) {
+    JsonNode topic = stats.get("topics").get(index);
+    assertEquals(name, topic.get("name").asText());
+    return topic;
   }
 
   @Test

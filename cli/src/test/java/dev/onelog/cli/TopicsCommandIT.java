@@ -33,24 +33,43 @@ class TopicsCommandIT {
     onelog.run("topics", "create", "audit").ok();
     assertEquals(List.of("audit", "orders"), onelog.run("topics", "list").ok().lines());
 
-    onelog.runWithInput("a\nb\n", "produce", "orders", "--partition", "2").ok();
+    // a compacted topic takes only records with keys; distinct ones, so compaction removes none
+    onelog
+        .runWithInput("a:1\nb:2\n", "produce", "orders", "--partition", "2", "--key-separator", ":")
+        .ok();
     String described = onelog.run("topics", "describe", "orders").ok().stdout();
-    assertTrue(described.contains("partitions:      3"), described);
-    assertTrue(described.contains("cleanup policy:  compact,delete"), described);
-    assertTrue(described.contains("retention:       7d"), described);
+    assertTrue(described.contains("partitions:         3\n"), described);
+    assertTrue(described.contains("cleanup policy:     compact,delete\n"), described);
+    assertTrue(described.contains("retention:          7d\n"), described);
     assertTrue(
-        described.contains("retention bytes: 10485760 bytes (10MiB) per partition"), described);
-    assertTrue(described.contains("records:         2 (2 bytes)"), described);
+        described.contains("retention bytes:    10485760 bytes (10MiB) per partition\n"),
+        described);
+    assertTrue(described.contains("delete retention:   1d\n"), described);
+    assertTrue(described.contains("min dirty ratio:    0.5\n"), described);
+    assertTrue(described.contains("min compaction lag: 0s\n"), described);
+    assertTrue(described.contains("records:            2 (4 bytes)\n"), described);
     List<String> rows = described.lines().dropWhile(l -> !l.startsWith("TOPIC")).toList();
     assertEquals(
         List.of(
-            "TOPIC", "PARTITION", "EARLIEST", "NEXT", "RECORDS", "BYTES", "NEWEST", "TIMESTAMP"),
+            "TOPIC",
+            "PARTITION",
+            "EARLIEST",
+            "NEXT",
+            "RECORDS",
+            "BYTES",
+            "CLEANER",
+            "POINT",
+            "DIRTY",
+            "NEWEST",
+            "TIMESTAMP"),
         List.of(rows.get(0).split(" +")));
     assertEquals(4, rows.size(), described);
-    assertEquals(List.of("orders", "0", "0", "0", "0", "0", "-"), List.of(rows.get(1).split(" +")));
+    assertEquals(
+        List.of("orders", "0", "0", "0", "0", "0", "0", "0.00", "-"),
+        List.of(rows.get(1).split(" +")));
     String[] partition2 = rows.get(3).split(" +");
-    assertEquals(List.of("orders", "2", "0", "2", "2", "2"), List.of(partition2).subList(0, 6));
-    assertTrue(partition2[6].matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), partition2[6]);
+    assertEquals(List.of("orders", "2", "0", "2", "2", "4"), List.of(partition2).subList(0, 6));
+    assertTrue(partition2[8].matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), partition2[8]);
 
     assertEquals(
         "deleted topic 'orders'\n", onelog.run("topics", "delete", "orders").ok().stdout());
