@@ -59,6 +59,20 @@ final class JsonWriter {
     return this;
   }
 
+  /**
+   * A finite number as Java prints a double ({@code 0.5}, {@code 1.0E-4}), which JSON accepts.
+   *
+   * @throws IllegalArgumentException for NaN and the infinities, which JSON cannot hold
+   */
+  JsonWriter value(double number) {
+    if (!Double.isFinite(number)) {
+      throw new IllegalArgumentException("JSON has no " + number);
+    }
+    separate();
+    out.appendAscii(Double.toString(number));
+    return this;
+  }
+
   /** A string, or null. */
   JsonWriter value(String text) {
     separate();

@@ -16,16 +16,17 @@ import picocli.CommandLine.Option;
  * <pre>{@code
  * {"file":"/data/onelog.db","fileSizeBytes":40960,"topicCount":1,"recordCount":3,"sizeInBytes":18,
  *  "topics":[{"name":"t","partitionCount":1,"cleanupPolicy":"compact","retentionMs":null,
- *   "retentionBytes":null,"deleteRetentionMs":86400000,"minCompactionLagMs":0,
+ *   "retentionBytes":null,"deleteRetentionMs":86400000,"minCleanableDirtyRatio":0.5,
+ *   "minCompactionLagMs":0,
  *   "createdAtMs":1714564800000,"recordCount":3,"sizeInBytes":18,
  *   "partitions":[{"partition":0,"earliestOffset":0,"nextOffset":3,"recordCount":3,
- *    "sizeInBytes":18,"newestTimestampMs":1714564800123,"cleanerOffset":2,"dirtyBytes":6}]}]}
+ *    "sizeInBytes":18,"newestTimestampMs":1714564800123,"cleanerOffset":2,"dirtyBytes":6,
+ *    "dirtyShare":0.3333333333333333}]}]}
  * }</pre>
  *
- * {@code newestTimestampMs} is null for an empty partition; {@code cleanerOffset} and {@code
- * dirtyBytes} (the bytes above the cleaner point, so the dirty share is {@code dirtyBytes /
- * sizeInBytes}) are null in a topic that does not compact. The share itself and the min dirty ratio
- * wait for {@link JsonWriter} to write fractions. Sizes count keys, values and headers.
+ * {@code newestTimestampMs} is null for an empty partition; {@code cleanerOffset}, {@code
+ * dirtyBytes} (the bytes above the cleaner point) and {@code dirtyShare} ({@code dirtyBytes /
+ * sizeInBytes}) are null in a topic that does not compact. Sizes count keys, values and headers.
  */
 @Command(
     name = "stats",
@@ -120,6 +121,8 @@ final class StatsCommand extends LogCommand {
       }
       json.name("deleteRetentionMs")
           .value(topic.spec().deleteRetention().toMillis())
+          .name("minCleanableDirtyRatio")
+          .value(topic.spec().minCleanableDirtyRatio())
           .name("minCompactionLagMs")
           .value(topic.spec().minCompactionLag().toMillis())
           .name("createdAtMs")
@@ -150,9 +153,13 @@ final class StatsCommand extends LogCommand {
         }
         json.name("cleanerOffset");
         if (p.cleanerOffset() < 0) {
-          json.nullValue().name("dirtyBytes").nullValue();
+          json.nullValue().name("dirtyBytes").nullValue().name("dirtyShare").nullValue();
         } else {
-          json.value(p.cleanerOffset()).name("dirtyBytes").value(p.sizeInBytes() - p.cleanBytes());
+          json.value(p.cleanerOffset())
+              .name("dirtyBytes")
+              .value(p.sizeInBytes() - p.cleanBytes())
+              .name("dirtyShare")
+              .value(p.dirtyShare());
         }
         json.endObject();
       }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 /** {@code onelog topics}: groups the commands that create, list, describe and delete topics. */
 @Command(
     name = "topics",
-    description = "Create, list, describe and delete topics.",
+    description = "Create, list, describe, alter and delete topics.",
     subcommands = {
       CreateTopicCommand.class,
       ListTopicsCommand.class,

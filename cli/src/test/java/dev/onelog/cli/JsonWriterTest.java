@@ -28,6 +28,15 @@ class JsonWriterTest {
   }
 
   @Test
+  void fractionsAreJsonNumbersAndNanIsRefused() throws Exception {
+    String json = write(j -> j.beginArray().value(0.5).value(1.0e-4).value(0.0).endArray());
+    assertEquals("[0.5,1.0E-4,0.0]", json);
+    assertEquals(1.0e-4, JACKSON.readTree(json).get(1).asDouble());
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> write(j -> j.value(Double.NaN)));
+  }
+
+  @Test
   void writesNonAsciiAsUtf8() {
     String text = "é 😀 \u2028 \u007f";
     assertEquals("\"" + text + "\"", write(j -> j.value(text.getBytes(StandardCharsets.UTF_8))));

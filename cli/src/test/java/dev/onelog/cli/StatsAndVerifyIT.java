@@ -86,6 +86,8 @@ class StatsAndVerifyIT {
     assertEquals(3_600_000L, prices.get("minCompactionLagMs").asLong());
     assertEquals(0, prices.get("partitions").get(0).get("cleanerOffset").asLong());
     assertEquals(8, prices.get("partitions").get(0).get("dirtyBytes").asLong());
+    assertEquals(1.0, prices.get("partitions").get(0).get("dirtyShare").asDouble());
+    assertEquals(0.5, prices.get("minCleanableDirtyRatio").asDouble());
 
     onelog.run("compact").ok();
     assertEquals(
@@ -99,6 +101,7 @@ class StatsAndVerifyIT {
     JsonNode logs = topic(stats, 0, "logs").get("partitions").get(0);
     assertTrue(logs.get("cleanerOffset").isNull(), logs.toString());
     assertTrue(logs.get("dirtyBytes").isNull(), logs.toString());
+    assertTrue(logs.get("dirtyShare").isNull(), logs.toString());
   }
 
   private List<String> statsRow(String topic) {
