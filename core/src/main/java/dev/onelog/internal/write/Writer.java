@@ -255,7 +255,7 @@ public final class Writer implements AutoCloseable {
       return false; // only close() stops the writer, through the Shutdown request
     }
     if (drained.isEmpty() && idleCheckpointAtNanos - System.nanoTime() <= 0) {
-      // MUT checkpointWhileIdle();
+      checkpointWhileIdle();
     }
     return !drained.isEmpty() || nextDueNanos() - System.nanoTime() <= 0;
   }
