@@ -188,8 +188,10 @@ final class BackupTarget {
         if (realTarget.equals(sibling(realSource, suffix))) {
           throw new FileAccessException(
               target
-                  + (suffix.isEmpty() ? " is the log's own file" : " is the log's " + suffix)
-                  + " file; a backup must go to another file, such as "
+                  + (suffix.isEmpty()
+                      ? " is the log's own file"
+                      : " is the log's " + suffix + " file")
+                  + "; a backup must go to another file, such as "
                   + sibling(target, ".backup"));
         }
       }
