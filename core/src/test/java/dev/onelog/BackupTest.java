@@ -268,6 +268,11 @@ class BackupTest {
                             })));
 
     assertSame(stopped, thrown);
+    assertEquals(
+        List.of("test.db", "test.db-shm", "test.db-wal"),
+        names(logs.dir()),
+        "deleted by the time backup returns, though the copy may still run: a JVM that exits now"
+            + " leaves nothing behind");
     awaitBackupThreadsGone();
     assertEquals(List.of("test.db", "test.db-shm", "test.db-wal"), names(logs.dir()));
   }
@@ -287,6 +292,7 @@ class BackupTest {
                         .withProgress((done, total) -> Thread.currentThread().interrupt())));
 
     assertTrue(Thread.interrupted(), "the interrupt flag is set again");
+    assertEquals(List.of("test.db", "test.db-shm", "test.db-wal"), names(logs.dir()));
     assertTrue(
         e.getMessage()
             .endsWith(

@@ -11,6 +11,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -35,13 +37,17 @@ import org.sqlite.core.DB;
  *
  * <p>Why a thread of its own. The copy is one native call that nothing stops midway. On a daemon
  * thread of its own, it lets the caller's thread give up at once, when interrupted or when its
- * progress listener throws: the caller deletes the temporary file and returns, and the copy thread
- * deletes what is left when the native call returns (or the JVM ends first). Progress is handed
- * from the copy thread to the caller's, so listeners run on the caller's thread and may throw:
- * nothing thrown in Java ever unwinds through the native call.
+ * progress listener throws: the caller deletes the temporary file (SQLite goes on writing to the
+ * unlinked file) and returns, and the copy thread deletes the file again when the native call
+ * returns, in case it created it after the caller's delete. When the JVM exits first, as after
+ * Ctrl-C in the command, only the caller's delete happens: {@link #abandon} makes sure it comes
+ * after SQLite created the file. Progress is handed from the copy thread to the caller's, so
+ * listeners run on the caller's thread and may throw: nothing thrown in Java ever unwinds through
+ * the native call.
  *
- * <p>Thread-safety: {@link #start} and {@link #await} run on the caller's thread, {@link #copy} and
- * {@link #stepped} on the copy thread; the mutable fields are guarded by this object's monitor.
+ * <p>Thread-safety: {@link #start}, {@link #await} and {@link #abandon} run on the caller's thread,
+ * {@link #copy} and {@link #stepped} on the copy thread; the mutable fields are guarded by this
+ * object's monitor.
  */
 final class PageCopy {
   /**
@@ -55,6 +61,9 @@ final class PageCopy {
   private static final int BUSY_SLEEP_MILLIS = 50;
 
   private static final int SQLITE_OK = 0;
+
+  /** The longest {@link #abandon} waits for the first step, which creates the temporary file. */
+  private static final Duration FIRST_STEP_WAIT = Duration.ofSeconds(5);
 
   /** The size of what was copied. */
   record Copied(long pageCount, long pageSizeBytes) {
@@ -84,6 +93,9 @@ final class PageCopy {
 
   /** Set by the caller that gave up; the copy thread then deletes its work. Guarded by this. */
   private boolean abandoned;
+
+  /** Set by the copy thread just before the native call, unless abandoned. Guarded by this. */
+  private boolean copying;
 
   private PageCopy(LogContext context, BackupTarget target) {
     this.context = context;
@@ -156,12 +168,31 @@ final class PageCopy {
   }
 
   /**
-   * The caller gave up: the copy goes on to the end of its native call, then the copy thread
-   * deletes the temporary file, since the caller may have deleted it before SQLite created it.
+   * The caller gave up. A copy that has not begun never will; one inside its native call goes on to
+   * the end of it, and the copy thread then deletes the temporary file again. Returns once SQLite
+   * has created the temporary file or never will (a copy's first step takes milliseconds), so that
+   * the caller's delete, which follows, finds it: the copy thread's own delete comes only at the
+   * end of the copy, and the JVM may exit before, when a signal stopped the backup.
    */
   void abandon() {
+    boolean interrupted = false;
+    long deadline = System.nanoTime() + FIRST_STEP_WAIT.toNanos();
     synchronized (this) {
       abandoned = true;
+      long left;
+      while (copying
+          && copiedPages <= 0
+          && !finished
+          && (left = deadline - System.nanoTime()) > 0) {
+        try {
+          TimeUnit.NANOSECONDS.timedWait(this, left);
+        } catch (InterruptedException e) {
+          interrupted = true; // the caller is giving up because of it: keep it for the caller
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -203,6 +234,10 @@ final class PageCopy {
         totalPages = pages;
         pageSizeBytes = pageSize;
         notifyAll();
+        if (abandoned) {
+          return; // the caller has gone: create nothing it would not delete
+        }
+        copying = true;
       }
       DB db = connection.unwrap(SQLiteConnection.class).getDatabase();
       int result =
