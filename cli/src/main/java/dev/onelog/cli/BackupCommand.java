@@ -63,8 +63,19 @@ final class BackupCommand extends LogCommand {
       BackupOptions options =
           force ? BackupOptions.defaults().replaceExisting() : BackupOptions.defaults();
       ProgressBar bar = progress || System.console() != null ? new ProgressBar(err()) : null;
+      BackupProgress listener =
+          (copiedBytes, totalBytes) -> {
+            // Ctrl-C interrupts this thread, which stops the backup; but a signal that arrives
+            // while the command starts up can lose its interrupt, so the flag is checked too.
+            if (stopRequested()) {
+              throw new CliException("stopped by a signal; nothing was written to " + target);
+            }
+            if (bar != null) {
+              bar.copied(copiedBytes, totalBytes);
+            }
+          };
       try {
-        result = log.backup(target, bar == null ? options : options.withProgress(bar));
+        result = log.backup(target, options.withProgress(listener));
       } finally {
         if (bar != null) {
           bar.end();

@@ -3,11 +3,16 @@ package dev.onelog.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.onelog.Durability;
 import dev.onelog.LogInvariants;
+import dev.onelog.OneLog;
+import dev.onelog.ProducerRecord;
+import dev.onelog.TopicSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -141,6 +146,41 @@ class BackupCommandIT {
     }
     assertTrue(copied.size() <= 2_000_000, "a prefix of what was produced: " + copied.size());
     LogInvariants.check(copy);
+  }
+
+  @Test
+  void aSignalDuringTheBackupLeavesNeitherDestNorTheTemporaryFile() throws Exception {
+    try (OneLog log = OneLog.builder(onelog.file()).durability(Durability.NORMAL).open()) {
+      log.createTopic(TopicSpec.named("t")); // about 300 MB: a copy that takes about a second
+      for (int i = 0; i < 75_000; i++) {
+        log.send(ProducerRecord.of("t", new byte[4000]));
+      }
+      log.flush();
+    }
+    Path copy = onelog.dir().resolve("copy.db");
+    Path err = onelog.dir().resolve("backup.err");
+    Process backup =
+        new ProcessBuilder(
+                OneLogProcess.JAVA,
+                "-jar",
+                OneLogProcess.JAR.toString(),
+                "--file",
+                onelog.file().toString(),
+                "backup",
+                copy.toString(),
+                "--progress")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(err.toFile())
+            .start();
+    while (!Files.readString(err).contains("%")) { // the bar's first frame: the copy has begun
+      assertTrue(backup.isAlive(), "the backup ended before it drew its progress bar");
+      Thread.sleep(1);
+    }
+    backup.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the command stops the copy and cleans up
+    assertTrue(backup.waitFor(60, TimeUnit.SECONDS));
+
+    assertEquals(143, backup.exitValue(), "ended by the signal, not finished");
+    assertEquals(List.of(), dbFiles().stream().filter(name -> name.startsWith("copy.db")).toList());
   }
 
   /** The database files in the test's directory, without the runs' output files. */
