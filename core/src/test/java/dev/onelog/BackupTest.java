@@ -303,6 +303,29 @@ class BackupTest {
   }
 
   @Test
+  void closingTheLogDuringABackupLetsTheCopyFinish() throws Exception {
+    OneLog log = logWithRecords(20_000);
+    Path copy = logs.file("copy.db");
+
+    BackupResult result =
+        log.backup(
+            copy,
+            BackupOptions.defaults()
+                .withProgress(
+                    (done, total) -> {
+                      if (done == 0) {
+                        log.close(); // the copy has its own connection
+                      }
+                    }));
+
+    assertThrows(LogClosedException.class, () -> log.nextOffset(TopicPartition.of("t", 0)));
+    assertEquals(Files.size(copy), result.sizeBytes());
+    try (OneLog restored = OneLog.open(copy)) {
+      assertEquals(20_000, restored.nextOffset(TopicPartition.of("t", 0)));
+    }
+  }
+
+  @Test
   void aClosedLogCannotBackUp() {
     OneLog log = logWithRecords(1);
     log.close();
