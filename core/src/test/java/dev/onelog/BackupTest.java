@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -232,6 +233,17 @@ class BackupTest {
       Files.delete(stale);
     }
     assertFalse(Files.exists(copy));
+  }
+
+  @Test
+  void theCopyIsReadableByNoMoreUsersThanTheLog() throws Exception {
+    OneLog log = logWithRecords(3);
+    Files.setPosixFilePermissions(log.path(), PosixFilePermissions.fromString("rw-------"));
+    Path copy = logs.file("copy.db");
+
+    log.backup(copy);
+
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(copy)));
   }
 
   @Test

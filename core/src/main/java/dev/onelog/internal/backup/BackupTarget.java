@@ -10,7 +10,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -54,12 +59,12 @@ final class BackupTarget {
   }
 
   /**
-   * Checks {@code destination} against the log's file {@code source} and picks a temporary file
-   * beside it.
+   * Checks {@code destination} against the log's file {@code source}, then creates the empty
+   * temporary file beside it that SQLite copies into; {@link #discard} deletes it.
    *
    * @throws FileAccessException naming what is wrong with the destination and what would be right
    */
-  static BackupTarget check(Path source, Path destination, boolean replace) {
+  static BackupTarget prepare(Path source, Path destination, boolean replace) {
     Path target = destination.toAbsolutePath().normalize();
     Path directory = target.getParent();
     if (directory == null) {
@@ -97,7 +102,7 @@ final class BackupTarget {
                 + " if nothing has it open, or back up to another path");
       }
     }
-    return new BackupTarget(target, temporaryBeside(target), replace);
+    return new BackupTarget(target, createTemporary(source, target), replace);
   }
 
   Path destination() {
@@ -215,18 +220,54 @@ final class BackupTarget {
             + " BackupOptions.defaults().replaceExisting()");
   }
 
-  /** {@code <destination>.tmp-<pid>-<n>}, with no such file, nor a side file of one, present. */
-  private static Path temporaryBeside(Path target) {
+  /**
+   * Creates {@code <destination>.tmp-<pid>-<n>}, empty, with the log's permission bits plus the
+   * owner's read and write (as {@code cp} gives a copy its source's), so that the copy is never
+   * readable by more users than the log, not even while it is written: SQLite takes an empty file
+   * for a new database and gives its journal the same bits. Creating it claims the name against
+   * another backup; a name with a side file left by a killed backup is skipped.
+   */
+  private static Path createTemporary(Path source, Path target) {
+    FileAttribute<?>[] permissions = permissionsFor(source);
     long pid = ProcessHandle.current().pid();
     while (true) {
       Path candidate = sibling(target, ".tmp-" + pid + "-" + SEQUENCE.incrementAndGet());
       boolean free = true;
-      for (String suffix : ALL_SUFFIXES) {
+      for (String suffix : SIDE_FILES) {
         free &= !Files.exists(sibling(candidate, suffix), LinkOption.NOFOLLOW_LINKS);
       }
-      if (free) {
-        return candidate;
+      if (!free) {
+        continue;
       }
+      try {
+        return Files.createFile(candidate, permissions);
+      } catch (FileAlreadyExistsException e) {
+        // taken by another backup, or left by a killed one: try the next number
+      } catch (IOException e) {
+        throw new FileAccessException(
+            "cannot create the backup's temporary file "
+                + candidate
+                + " ("
+                + e
+                + "); make directory "
+                + target.getParent()
+                + " writable, or back up to another directory",
+            e);
+      }
+    }
+  }
+
+  private static FileAttribute<?>[] permissionsFor(Path source) {
+    try {
+      Set<PosixFilePermission> bits = EnumSet.copyOf(Files.getPosixFilePermissions(source));
+      bits.add(PosixFilePermission.OWNER_READ);
+      bits.add(PosixFilePermission.OWNER_WRITE);
+      return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(bits)};
+    } catch (UnsupportedOperationException e) {
+      return new FileAttribute<?>[0]; // not a POSIX file system: its default permissions
+    } catch (IOException e) {
+      throw new FileAccessException(
+          "cannot read the permissions of " + source + " to give them to its backup: " + e, e);
     }
   }
 

@@ -13,8 +13,8 @@ import java.util.Objects;
  * this and other processes go on. Three steps:
  *
  * <ol>
- *   <li>{@link BackupTarget#check}: the destination is refused, before anything is copied, when it
- *       is the log's own file, exists (unless replacing), lies in a missing directory, or has a
+ *   <li>{@link BackupTarget#prepare}: the destination is refused, before anything is copied, when
+ *       it is the log's own file, exists (unless replacing), lies in a missing directory, or has a
  *       {@code -wal}, {@code -shm} or {@code -journal} file beside it;
  *   <li>{@link PageCopy}: SQLite's backup API copies every page of one snapshot of the file into a
  *       temporary file beside the destination, on a read-only connection of its own, so it works on
@@ -46,9 +46,10 @@ public final class OnlineBackup {
     context.ensureOpen();
     long startedNanos = System.nanoTime();
     BackupTarget target =
-        BackupTarget.check(context.options().path(), destination, options.replacesExisting());
-    PageCopy copy = PageCopy.start(context, target);
+        BackupTarget.prepare(context.options().path(), destination, options.replacesExisting());
+    PageCopy copy = null;
     try {
+      copy = PageCopy.start(context, target);
       PageCopy.Copied copied = copy.await(options.progress());
       target.publish(copied.sizeBytes());
       return new BackupResult(
@@ -57,7 +58,7 @@ public final class OnlineBackup {
           copied.pageCount(),
           Duration.ofNanos(System.nanoTime() - startedNanos));
     } catch (InterruptedException e) {
-      copy.abandon();
+      copy.abandon(); // only await throws it: copy is set
       OneLogException interrupted =
           new OneLogException(
               "interrupted while backing up "
@@ -70,7 +71,9 @@ public final class OnlineBackup {
       Thread.currentThread().interrupt();
       throw interrupted;
     } catch (RuntimeException | Error e) {
-      copy.abandon();
+      if (copy != null) {
+        copy.abandon();
+      }
       target.discard(e);
       throw e;
     }

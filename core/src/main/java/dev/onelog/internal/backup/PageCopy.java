@@ -41,7 +41,7 @@ import org.sqlite.core.DB;
  * unlinked file) and returns, and the copy thread deletes the file again when the native call
  * returns, in case it created it after the caller's delete. When the JVM exits first, as after
  * Ctrl-C in the command, only the caller's delete happens: {@link #abandon} makes sure it comes
- * after SQLite created the file. Progress is handed from the copy thread to the caller's, so
+ * after SQLite opened the file. Progress is handed from the copy thread to the caller's, so
  * listeners run on the caller's thread and may throw: nothing thrown in Java ever unwinds through
  * the native call.
  *
@@ -170,9 +170,10 @@ final class PageCopy {
   /**
    * The caller gave up. A copy that has not begun never will; one inside its native call goes on to
    * the end of it, and the copy thread then deletes the temporary file again. Returns once SQLite
-   * has created the temporary file or never will (a copy's first step takes milliseconds), so that
-   * the caller's delete, which follows, finds it: the copy thread's own delete comes only at the
-   * end of the copy, and the JVM may exit before, when a signal stopped the backup.
+   * has opened the temporary file and created its journal, or never will (a copy's first step takes
+   * milliseconds), so that the caller's delete, which follows, finds both: the copy thread's own
+   * delete comes only at the end of the copy, and the JVM may exit before, when a signal stopped
+   * the backup.
    */
   void abandon() {
     boolean interrupted = false;
