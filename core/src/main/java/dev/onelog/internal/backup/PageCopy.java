@@ -62,7 +62,7 @@ final class PageCopy {
 
   private static final int SQLITE_OK = 0;
 
-  /** The longest {@link #abandon} waits for the first step, which creates the temporary file. */
+  /** The longest {@link #abandon} waits for the first step, which creates the journal. */
   private static final Duration FIRST_STEP_WAIT = Duration.ofSeconds(5);
 
   /** The size of what was copied. */
