@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.onelog.internal.storage.FileFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -65,7 +66,13 @@ class BackupTest {
     assertTrue(result.elapsed().toNanos() > 0 && result.bytesPerSecond() > 0, result.toString());
     assertEquals(List.of("copy.db", "test.db", "test.db-shm", "test.db-wal"), names(logs.dir()));
     assertEquals(
-        List.of("827084615", "3", "16384", "2", "wal", Long.toString(result.pageCount())),
+        List.of(
+            Integer.toString(FileFormat.APPLICATION_ID),
+            Integer.toString(FileFormat.FORMAT_VERSION),
+            Integer.toString(FileFormat.PAGE_SIZE_BYTES),
+            "2", // incremental auto-vacuum
+            "wal",
+            Long.toString(result.pageCount())),
         pragmas(copy, "application_id", "user_version", "page_size", "auto_vacuum"));
     try (OneLog restored = OneLog.builder(copy).readOnly().open()) {
       assertTrue(restored.verify().ok(), restored.verify().toString());
