@@ -3,6 +3,7 @@ package dev.onelog;
 import dev.onelog.group.Groups;
 import dev.onelog.internal.LogContext;
 import dev.onelog.internal.TopicCommands;
+import dev.onelog.internal.backup.OnlineBackup;
 import dev.onelog.internal.cleanup.CleanupCommands;
 import dev.onelog.internal.read.LatestByKey;
 import dev.onelog.internal.read.PartitionReader;
@@ -369,6 +370,23 @@ public final class OneLog implements AutoCloseable {
   /** The size of the database in bytes (pages in use and free), excluding the -wal file. */
   public long fileSizeBytes() {
     return context.read("measuring the file", TopicDescriptions::fileSizeBytes);
+  }
+
+  /**
+   * Copies the log as it is now to a new file while writers here and in other processes go on: the
+   * copy is a log of its own that passes {@link #verify()}. Works when opened read-only too. See
+   * docs/BACKUP.md.
+   *
+   * @throws FileAccessException when {@code destination} exists, is this log's file, or its
+   *     directory is missing; nothing is left at {@code destination} when the backup fails
+   */
+  public BackupResult backup(Path destination) {
+    return backup(destination, BackupOptions.defaults());
+  }
+
+  /** As {@link #backup(Path)}, reporting progress or replacing an existing file atomically. */
+  public BackupResult backup(Path destination, BackupOptions options) {
+    return OnlineBackup.run(context, destination, options);
   }
 
   /**

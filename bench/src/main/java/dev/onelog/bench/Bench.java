@@ -76,8 +76,15 @@ public final class Bench implements Callable<Integer> {
       names = "--only",
       split = ",",
       description =
-          "Run only these groups: append, sync, scan, latency, baseline, fsync, kafka, groups.")
+          "Run only these groups: append, sync, scan, latency, baseline, fsync, kafka, groups;"
+              + " or backup, which runs only when named here.")
   List<String> only = new ArrayList<>();
+
+  @Option(
+      names = "--backup-mib",
+      description =
+          "Size of the log the backup scenario builds and copies, in MiB (default ${DEFAULT-VALUE}).")
+  int backupMiB = 1024;
 
   @Option(
       names = "--group-members",
@@ -133,6 +140,11 @@ public final class Bench implements Callable<Integer> {
       }
       if (withKafka && wanted("kafka")) {
         KafkaComparison.run(workDir, base, results);
+      }
+      if (only.contains(
+          "backup")) { // never by default: it writes a GiB file, and copies it 4 times
+        results.add(
+            "backup", runner.run("backup", base.with("backupMiB", Integer.toString(backupMiB))));
       }
     }
     Report report = new Report(results, base, syncCallers, groupMembers);

@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
       GroupsCommand.class,
       StatsCommand.class,
       CompactCommand.class,
-      VerifyCommand.class
+      VerifyCommand.class,
+      BackupCommand.class
     },
     footer = {
       "",
