@@ -1,5 +1,6 @@
 package dev.onelog.bench;
 
+import dev.onelog.bench.cleanup.CleanupScenarios;
 import dev.onelog.bench.groups.GroupScenarios;
 import dev.onelog.bench.kafka.KafkaScenarios;
 import dev.onelog.bench.onelog.OneLogScenarios;
@@ -17,6 +18,7 @@ public final class Scenarios {
     ALL.putAll(OneLogScenarios.ALL);
     ALL.putAll(KafkaScenarios.ALL);
     ALL.putAll(GroupScenarios.ALL);
+    ALL.putAll(CleanupScenarios.ALL);
   }
 
   public static Scenario named(String name) {
