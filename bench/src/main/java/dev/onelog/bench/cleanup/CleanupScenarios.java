@@ -9,5 +9,7 @@ public final class CleanupScenarios {
   private CleanupScenarios() {}
 
   public static final Map<String, Supplier<Scenario>> ALL =
-      Map.of("cleanup-append", CompactedAppendScenario::new);
+      Map.of(
+          "cleanup-append", CompactedAppendScenario::new,
+          "cleanup-latency", CleanupLatencyScenario::new);
 }
