@@ -11,5 +11,7 @@ public final class CleanupScenarios {
   public static final Map<String, Supplier<Scenario>> ALL =
       Map.of(
           "cleanup-append", CompactedAppendScenario::new,
-          "cleanup-latency", CleanupLatencyScenario::new);
+          "cleanup-latency", CleanupLatencyScenario::new,
+          "cleanup-compact", CompactionRateScenario::new,
+          "cleanup-latest", LatestLookupScenario::new);
 }
