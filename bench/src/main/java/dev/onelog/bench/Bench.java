@@ -76,7 +76,8 @@ public final class Bench implements Callable<Integer> {
       names = "--only",
       split = ",",
       description =
-          "Run only these groups: append, sync, scan, latency, baseline, fsync, kafka, groups.")
+          "Run only these groups: append, sync, scan, latency, baseline, fsync, kafka, groups,"
+              + " cleanup.")
   List<String> only = new ArrayList<>();
 
   @Option(
@@ -85,6 +86,34 @@ public final class Bench implements Callable<Integer> {
           "Members of the groups scenarios' many-member runs, in one process, on a topic of as"
               + " many partitions (default ${DEFAULT-VALUE}).")
   int groupMembers = 16;
+
+  @Option(
+      names = "--cleanup-keys",
+      description =
+          "Distinct keys of the cleanup scenarios' compacted-append and latest runs (default"
+              + " ${DEFAULT-VALUE}).")
+  long cleanupKeys = 1_000_000;
+
+  @Option(
+      names = "--compaction-records",
+      description = "Records compact() compacts in the cleanup runs (default ${DEFAULT-VALUE}).")
+  long compactionRecords = 4_000_000;
+
+  @Option(
+      names = "--compaction-keys",
+      description = "Distinct keys among them (default ${DEFAULT-VALUE}).")
+  long compactionKeys = 400_000;
+
+  @Option(
+      names = "--latest-records",
+      description =
+          "Records of the compacted topic latest() reads from (default ${DEFAULT-VALUE}).")
+  long latestRecords = 10_000_000;
+
+  @Option(
+      names = "--lookup-seconds",
+      description = "Measured seconds of each latest() lookup phase (default ${DEFAULT-VALUE}).")
+  int lookupSeconds = 5;
 
   @Option(
       names = "--with-kafka",
@@ -130,6 +159,9 @@ public final class Bench implements Callable<Integer> {
       runOneLog(runner, base, results);
       if (wanted("groups")) {
         runGroups(runner, base, results);
+      }
+      if (wanted("cleanup")) {
+        runCleanup(runner, base, results);
       }
       if (withKafka && wanted("kafka")) {
         KafkaComparison.run(workDir, base, results);
@@ -219,6 +251,44 @@ public final class Bench implements Callable<Integer> {
                   .with("idleMembers", Integer.toString(groupMembers))
                   .with("idleMembersIn", otherJvm ? "other" : "this")));
     }
+  }
+
+  /**
+   * Retention, compaction and latest-by-key, FSYNC only: the async workload on a delete and on a
+   * compacted topic, and paced appends without and with retention and compaction at work, each pair
+   * back to back; then compact()'s rate, and latest() on a big compacted topic.
+   */
+  private void runCleanup(ScenarioRunner runner, BenchOptions base, Results results)
+      throws Exception {
+    BenchOptions fsync = base.withDurability("FSYNC");
+    BenchOptions append = fsync.with("keys", Long.toString(cleanupKeys));
+    results.add(
+        CleanupFigures.APPEND_DELETE,
+        runner.run("cleanup-append", append.with("policy", "delete")));
+    results.add(
+        CleanupFigures.APPEND_COMPACT,
+        runner.run("cleanup-append", append.with("policy", "compact")));
+    results.add(
+        CleanupFigures.LATENCY_PLAIN,
+        runner.run("cleanup-latency", fsync.with("cleanup", "false")));
+    results.add(
+        CleanupFigures.LATENCY_CLEANING,
+        runner.run("cleanup-latency", fsync.with("cleanup", "true")));
+    results.add(
+        CleanupFigures.COMPACTION,
+        runner.run(
+            "cleanup-compact",
+            fsync
+                .with("records", Long.toString(compactionRecords))
+                .with("keys", Long.toString(compactionKeys))));
+    results.add(
+        CleanupFigures.LATEST,
+        runner.run(
+            "cleanup-latest",
+            fsync
+                .with("records", Long.toString(latestRecords))
+                .with("keys", Long.toString(cleanupKeys))
+                .with("lookupSeconds", Integer.toString(lookupSeconds))));
   }
 
   private List<String> durabilities() {
