@@ -23,7 +23,7 @@ import java.util.Map;
  * <ul>
  *   <li>{@code kv}, the measured one: {@code latencyRatePerSec} records a second for {@code
  *       latencySeconds} (the first 2 s warm-up), keys drawn from {@code extra keys} (default
- *       100,000). First filled with {@code extra prefill} records (default 1,000,000) of the same
+ *       100,000). First filled with {@code extra prefill} records (default 500,000) of the same
  *       keys and, with cleanup, compacted once, so that its clean section holds every key and each
  *       new record supersedes one there. With cleanup it compacts with a dirty ratio of {@code
  *       extra dirtyRatio} (default 0.05): a pass every few thousand records.
@@ -35,7 +35,8 @@ import java.util.Map;
  * Both topics get the same records in either mode. What cleanup did in the measured window comes
  * from the file: each partition's counters before and after it (records removed = stored before +
  * appended - stored after; the cleaner point's advance), and what a final {@code compact()} still
- * found to do.
+ * found to do. {@code bytesWrittenPerRecord} is what the process wrote in the window (WAL frames,
+ * checkpoints: {@link ProcessIo}) per record appended to either topic.
  */
 final class CleanupLatencyScenario implements Scenario {
   static final String MEASURED = "kv";
@@ -49,7 +50,7 @@ final class CleanupLatencyScenario implements Scenario {
     KeySpace keys =
         new KeySpace(Long.parseLong(options.extra("keys", "100000")), options.keyBytes());
     KeySpace eventKeys = new KeySpace(1L << 30, options.keyBytes());
-    long prefill = Long.parseLong(options.extra("prefill", "1000000"));
+    long prefill = Long.parseLong(options.extra("prefill", "500000"));
     int eventsRate = Integer.parseInt(options.extra("eventsRate", "5000"));
     RecordData data = new RecordData(options.keyBytes(), options.valueBytes());
     TopicSpec measured = TopicSpec.named(MEASURED);
@@ -95,6 +96,7 @@ final class CleanupLatencyScenario implements Scenario {
       PartitionDescription kvBefore = CleanupLog.partition(log, MEASURED);
       PartitionDescription evBefore = CleanupLog.partition(log, EVENTS);
       long writerCpuBefore = CpuTime.threadsNanos("onelog-writer");
+      long writtenBefore = ProcessIo.writtenBytes();
       long windowStart = System.nanoTime();
       Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("cleanup", cleanup ? "on" : "off");
@@ -106,6 +108,13 @@ final class CleanupLatencyScenario implements Scenario {
           100 * (CpuTime.threadsNanos("onelog-writer") - writerCpuBefore) / windowNanos);
       PartitionDescription kvAfter = CleanupLog.partition(log, MEASURED);
       PartitionDescription evAfter = CleanupLog.partition(log, EVENTS);
+      long appended =
+          kvAfter.nextOffset()
+              - kvBefore.nextOffset()
+              + evAfter.nextOffset()
+              - evBefore.nextOffset();
+      figures.put(
+          "bytesWrittenPerRecord", (ProcessIo.writtenBytes() - writtenBefore) / (double) appended);
       figures.put("kvRecordsRemoved", removed(kvBefore, kvAfter));
       figures.put("kvCleanerAdvance", kvAfter.cleanerOffset() - kvBefore.cleanerOffset());
       figures.put("kvDirtyShareBefore", kvBefore.dirtyShare());
