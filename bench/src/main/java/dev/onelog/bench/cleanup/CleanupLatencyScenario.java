@@ -66,8 +66,8 @@ final class CleanupLatencyScenario implements Scenario {
     try (OneLog log = CleanupLog.open(options, workDir)) {
       log.createTopic(measured);
       log.createTopic(events);
-      CleanupLog.fill(log, MEASURED, keys, data, prefill, null);
-      CleanupLog.fill(log, EVENTS, eventKeys, data, EVENTS_PREFILL, null);
+      CleanupLog.fill(log, MEASURED, keys, data, prefill);
+      CleanupLog.fill(log, EVENTS, eventKeys, data, EVENTS_PREFILL);
       CleanupReport before = log.compact();
       System.err.printf(Locale.ROOT, "    before the run, compact(): %s%n", before);
 

@@ -8,7 +8,6 @@ import dev.onelog.bench.BenchOptions;
 import dev.onelog.bench.RecordData;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,8 +22,12 @@ final class CleanupLog {
 
   private CleanupLog() {}
 
+  static Path file(Path workDir) {
+    return workDir.resolve("bench.db");
+  }
+
   static OneLog open(BenchOptions options, Path workDir) {
-    return OneLog.builder(workDir.resolve("bench.db"))
+    return OneLog.builder(file(workDir))
         .durability(Durability.valueOf(options.durability()))
         .open();
   }
@@ -36,13 +39,12 @@ final class CleanupLog {
 
   /**
    * Sends records {@code 0 .. count-1} to partition 0 of the topic, key {@code keys.keyOfRecord(i)}
-   * and value {@code data.value(i)}, and waits until they are committed; marks each key number used
-   * in {@code seen} when it is not null. Returns the nanoseconds it took.
+   * and value {@code data.value(i)}, and waits until they are committed. Returns the nanoseconds it
+   * took.
    *
    * @throws IllegalStateException when a batch failed
    */
-  static long fill(
-      OneLog log, String topic, KeySpace keys, RecordData data, long count, BitSet seen) {
+  static long fill(OneLog log, String topic, KeySpace keys, RecordData data, long count) {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     long start = System.nanoTime();
     long tenth = Math.max(1, count / 10);
@@ -50,11 +52,7 @@ final class CleanupLog {
       long end = Math.min(count, first + BATCH_RECORDS);
       List<ProducerRecord> batch = new ArrayList<>((int) (end - first));
       for (long i = first; i < end; i++) {
-        long k = keys.draw(i);
-        if (seen != null) {
-          seen.set((int) k);
-        }
-        batch.add(ProducerRecord.of(topic, keys.key(k), data.value(i)).withPartition(0));
+        batch.add(ProducerRecord.of(topic, keys.keyOfRecord(i), data.value(i)).withPartition(0));
       }
       log.send(batch)
           .whenComplete(

@@ -1,6 +1,7 @@
 package dev.onelog.bench.cleanup;
 
 import java.nio.ByteBuffer;
+import java.util.BitSet;
 
 /**
  * Keys drawn uniformly, with repeats, from a fixed number of distinct keys: record {@code i} gets
@@ -37,6 +38,15 @@ final class KeySpace {
   /** The key of record {@code i}. */
   byte[] keyOfRecord(long i) {
     return key(draw(i));
+  }
+
+  /** The key numbers records {@code 0 .. records-1} use. */
+  BitSet used(long records) {
+    BitSet used = new BitSet((int) keys);
+    for (long i = 0; i < records; i++) {
+      used.set((int) draw(i));
+    }
+    return used;
   }
 
   /** Key number {@code k}'s bytes. */

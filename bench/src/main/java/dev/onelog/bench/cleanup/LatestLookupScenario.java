@@ -8,6 +8,7 @@ import dev.onelog.bench.BenchOptions;
 import dev.onelog.bench.CpuTime;
 import dev.onelog.bench.RecordData;
 import dev.onelog.bench.Scenario;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,11 +27,14 @@ import org.HdrHistogram.Histogram;
 /**
  * {@code log.latest(topic, key)} on a big compacted topic: {@code extra records} records (default
  * 10,000,000) over {@code extra keys} keys (default 1,000,000), one partition, sent in atomic
- * batches of 10,000 with background compaction held off; then lookups of random key numbers (nearly
- * all present) by one thread before compaction, {@code compact()} once (timed, as {@code
- * cleanup-compact}), and lookups by one and by two threads after it. Each lookup phase is a second
- * of warm-up and {@code extra lookupSeconds} (default 5) measured; each lookup's wall time goes
- * into a histogram. Every answer is checked: present exactly when the key was sent, with that key.
+ * batches of 10,000 with background compaction held off, and closed; then lookups of random key
+ * numbers (nearly all present) by one thread before compaction, {@code compact()} once (timed, as
+ * {@code cleanup-compact}), and lookups by one and by two threads after it. With {@code extra
+ * buildCache=<file>}, the closed file is copied there, and a later run that finds it copies it
+ * instead of building it again (the build takes minutes; what is measured starts after it). Each
+ * lookup phase is a second of warm-up and {@code extra lookupSeconds} (default 5) measured; each
+ * lookup's wall time goes into a histogram. Every answer is checked: present exactly when the key
+ * was sent, with that key.
  */
 final class LatestLookupScenario implements Scenario {
   static final String TOPIC = "kv";
@@ -41,27 +45,46 @@ final class LatestLookupScenario implements Scenario {
     KeySpace keys =
         new KeySpace(Long.parseLong(options.extra("keys", "1000000")), options.keyBytes());
     double seconds = Double.parseDouble(options.extra("lookupSeconds", "5"));
+    String cache = options.extra("buildCache", "");
+    Map<String, Object> figures = new LinkedHashMap<>();
+    if (!cache.isEmpty() && Files.exists(Path.of(cache))) {
+      System.err.printf(Locale.ROOT, "    copying the %,d-record file built before%n", records);
+      Files.copy(Path.of(cache), CleanupLog.file(workDir));
+    } else {
+      figures.putAll(build(options, workDir, keys, records));
+      if (!cache.isEmpty()) {
+        Files.copy(CleanupLog.file(workDir), Path.of(cache));
+      }
+    }
+    BitSet used = keys.used(records);
+    try (OneLog log = CleanupLog.open(options, workDir)) {
+      figures.put("fileMiBBefore", log.fileSizeBytes() / (1024.0 * 1024.0));
+      figures.putAll(lookups(log, keys, used, 1, seconds, "before1"));
+      figures.putAll(CompactionRateScenario.compactTimed(log));
+      figures.put("fileMiBAfter", log.fileSizeBytes() / (1024.0 * 1024.0));
+      CompactionRateScenario.requireOnePerKey(CleanupLog.partition(log, TOPIC), used.cardinality());
+      figures.putAll(lookups(log, keys, used, 1, seconds, "after1"));
+      figures.putAll(lookups(log, keys, used, 2, seconds, "after2"));
+      return figures;
+    }
+  }
+
+  /** Fills the topic and closes the log (its WAL checkpointed into the file); returns the rate. */
+  private static Map<String, Object> build(
+      BenchOptions options, Path workDir, KeySpace keys, long records) {
     RecordData data = new RecordData(options.keyBytes(), options.valueBytes());
     try (OneLog log = CleanupLog.open(options, workDir)) {
       log.createTopic(
           TopicSpec.named(TOPIC)
               .withCleanupPolicy(CleanupPolicy.COMPACT)
               .withMinCompactionLag(CompactionRateScenario.NO_BACKGROUND_COMPACTION));
-      BitSet seen = new BitSet((int) keys.keys());
       long writerCpuBefore = CpuTime.threadsNanos("onelog-writer");
-      long fillNanos = CleanupLog.fill(log, TOPIC, keys, data, records, seen);
+      long fillNanos = CleanupLog.fill(log, TOPIC, keys, data, records);
       Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("fillRecordsPerSec", records / (fillNanos / 1e9));
       figures.put(
           "fillWriterCpuNsPerRecord",
           (CpuTime.threadsNanos("onelog-writer") - writerCpuBefore) / (double) records);
-      figures.put("fileMiBBefore", log.fileSizeBytes() / (1024.0 * 1024.0));
-      figures.putAll(lookups(log, keys, seen, 1, seconds, "before1"));
-      figures.putAll(CompactionRateScenario.compactTimed(log));
-      figures.put("fileMiBAfter", log.fileSizeBytes() / (1024.0 * 1024.0));
-      CompactionRateScenario.requireOnePerKey(CleanupLog.partition(log, TOPIC), seen.cardinality());
-      figures.putAll(lookups(log, keys, seen, 1, seconds, "after1"));
-      figures.putAll(lookups(log, keys, seen, 2, seconds, "after2"));
       return figures;
     }
   }
