@@ -27,7 +27,7 @@ import java.util.Map;
  *       keys and, with cleanup, compacted once, so that its clean section holds every key and each
  *       new record supersedes one there. With cleanup it compacts with a dirty ratio of {@code
  *       extra dirtyRatio} (default 0.05): a pass every few thousand records.
- *   <li>{@code events}: {@code extra eventsRate} records a second (default 5,000) alongside, first
+ *   <li>{@code events}: {@code extra eventsRate} records a second (default 1,000) alongside, first
  *       filled with 50,000; with cleanup it keeps {@code extra retentionBytes} (default 2 MiB), so
  *       retention deletes its oldest batches all along.
  * </ul>
@@ -51,7 +51,7 @@ final class CleanupLatencyScenario implements Scenario {
         new KeySpace(Long.parseLong(options.extra("keys", "100000")), options.keyBytes());
     KeySpace eventKeys = new KeySpace(1L << 30, options.keyBytes());
     long prefill = Long.parseLong(options.extra("prefill", "500000"));
-    int eventsRate = Integer.parseInt(options.extra("eventsRate", "5000"));
+    int eventsRate = Integer.parseInt(options.extra("eventsRate", "1000"));
     RecordData data = new RecordData(options.keyBytes(), options.valueBytes());
     TopicSpec measured = TopicSpec.named(MEASURED);
     TopicSpec events = TopicSpec.named(EVENTS);
