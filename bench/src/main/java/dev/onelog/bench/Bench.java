@@ -77,7 +77,11 @@ public final class Bench implements Callable<Integer> {
       split = ",",
       description =
           "Run only these groups: append, sync, scan, latency, baseline, fsync, kafka, groups;"
+<<<<<<< HEAD
               + " or backup, which runs only when named here.")
+=======
+              + " and cleanup (retention, compaction, latest-by-key), which runs only when named.")
+>>>>>>> cleanup-bench
   List<String> only = new ArrayList<>();
 
   @Option(
@@ -92,6 +96,34 @@ public final class Bench implements Callable<Integer> {
           "Members of the groups scenarios' many-member runs, in one process, on a topic of as"
               + " many partitions (default ${DEFAULT-VALUE}).")
   int groupMembers = 16;
+
+  @Option(
+      names = "--cleanup-keys",
+      description =
+          "Distinct keys of the cleanup scenarios' compacted-append and latest runs (default"
+              + " ${DEFAULT-VALUE}).")
+  long cleanupKeys = 1_000_000;
+
+  @Option(
+      names = "--compaction-records",
+      description = "Records compact() compacts in the cleanup runs (default ${DEFAULT-VALUE}).")
+  long compactionRecords = 2_000_000;
+
+  @Option(
+      names = "--compaction-keys",
+      description = "Distinct keys among them (default ${DEFAULT-VALUE}).")
+  long compactionKeys = 200_000;
+
+  @Option(
+      names = "--latest-records",
+      description =
+          "Records of the compacted topic latest() reads from (default ${DEFAULT-VALUE}).")
+  long latestRecords = 10_000_000;
+
+  @Option(
+      names = "--lookup-seconds",
+      description = "Measured seconds of each latest() lookup phase (default ${DEFAULT-VALUE}).")
+  int lookupSeconds = 5;
 
   @Option(
       names = "--with-kafka",
@@ -138,6 +170,9 @@ public final class Bench implements Callable<Integer> {
       if (wanted("groups")) {
         runGroups(runner, base, results);
       }
+      if (only.contains("cleanup")) { // not by default: it takes about 45 minutes
+        runCleanup(runner, base, results);
+      }
       if (withKafka && wanted("kafka")) {
         KafkaComparison.run(workDir, base, results);
       }
@@ -147,6 +182,7 @@ public final class Bench implements Callable<Integer> {
             "backup", runner.run("backup", base.with("backupMiB", Integer.toString(backupMiB))));
       }
     }
+    Files.deleteIfExists(latestBuildCache(base));
     Report report = new Report(results, base, syncCallers, groupMembers);
     report.print(System.out);
     System.out.printf(
@@ -231,6 +267,60 @@ public final class Bench implements Callable<Integer> {
                   .with("idleMembers", Integer.toString(groupMembers))
                   .with("idleMembersIn", otherJvm ? "other" : "this")));
     }
+  }
+
+  /**
+   * Retention, compaction and latest-by-key, FSYNC only: the async workload on a delete and on a
+   * compacted topic, and paced appends without and with retention and compaction at work, each pair
+   * back to back; then compact()'s rate, and latest() on a big compacted topic.
+   */
+  private void runCleanup(ScenarioRunner runner, BenchOptions base, Results results)
+      throws Exception {
+    BenchOptions fsync = base.withDurability("FSYNC");
+    BenchOptions append = fsync.with("keys", Long.toString(cleanupKeys));
+    results.add(
+        CleanupFigures.APPEND_DELETE,
+        runner.run("cleanup-append", append.with("policy", "delete")));
+    results.add(
+        CleanupFigures.APPEND_COMPACT,
+        runner.run("cleanup-append", append.with("policy", "compact")));
+    results.add(
+        CleanupFigures.LATENCY_PLAIN,
+        runner.run("cleanup-latency", fsync.with("cleanup", "false")));
+    results.add(
+        CleanupFigures.LATENCY_CLEANING,
+        runner.run("cleanup-latency", fsync.with("cleanup", "true")));
+    results.add(
+        CleanupFigures.COMPACTION,
+        runner.run(
+            "cleanup-compact",
+            fsync
+                .with("records", Long.toString(compactionRecords))
+                .with("keys", Long.toString(compactionKeys))));
+    results.add(
+        CleanupFigures.LATEST,
+        runner.run(
+            "cleanup-latest",
+            fsync
+                .with("records", Long.toString(latestRecords))
+                .with("keys", Long.toString(cleanupKeys))
+                .with("lookupSeconds", Integer.toString(lookupSeconds))
+                .with("buildCache", latestBuildCache(base).toString())));
+  }
+
+  /**
+   * Where the first run leaves the closed, uncompacted file {@code cleanup-latest} builds, for the
+   * later runs to copy: its build takes minutes and is not what it measures. Deleted at the end.
+   */
+  private Path latestBuildCache(BenchOptions base) {
+    return workDir.resolve(
+        String.format(
+            Locale.ROOT,
+            "cleanup-latest-%dx%d-%d-%d.db",
+            latestRecords,
+            cleanupKeys,
+            base.keyBytes(),
+            base.valueBytes()));
   }
 
   private List<String> durabilities() {

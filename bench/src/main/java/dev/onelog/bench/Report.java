@@ -17,11 +17,13 @@ final class Report {
   private final String async;
   private final String sync;
   private final GroupsReport groups;
+  private final CleanupFigures cleanup;
 
   Report(Bench.Results results, BenchOptions options, int syncCallers, int groupMembers) {
     this.results = results;
     this.options = options;
     this.groups = new GroupsReport(results, groupMembers);
+    this.cleanup = new CleanupFigures(results);
     this.async = "async-" + options.producers() + "-";
     this.sync = "sync-" + syncCallers + "-";
   }
@@ -53,6 +55,7 @@ final class Report {
       }
     }
     groups.print(out);
+    cleanup.print(out);
     out.println();
     out.println("ratios and targets (same runs):");
     for (Target target : targets()) {
@@ -80,6 +83,7 @@ final class Report {
   List<Target> targets() {
     List<Target> targets = new ArrayList<>(logTargets());
     targets.addAll(groups.targets());
+    targets.addAll(cleanup.targets());
     return targets;
   }
 
@@ -175,6 +179,7 @@ final class Report {
         "kafkaCrossProcessLatencyP99Ms",
         results.median("kafka-latency-crossprocess", "latencyP99Ms"));
     groups.summarize(s);
+    cleanup.summarize(s);
     for (Target target : targets()) {
       s.put(
           "target: " + target.name,
