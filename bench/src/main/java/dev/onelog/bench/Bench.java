@@ -76,12 +76,9 @@ public final class Bench implements Callable<Integer> {
       names = "--only",
       split = ",",
       description =
-          "Run only these groups: append, sync, scan, latency, baseline, fsync, kafka, groups;"
-<<<<<<< HEAD
-              + " or backup, which runs only when named here.")
-=======
-              + " and cleanup (retention, compaction, latest-by-key), which runs only when named.")
->>>>>>> cleanup-bench
+          "Run only these groups: append, sync, scan, latency, baseline, fsync, kafka, groups"
+              + ", backup and cleanup (retention, compaction, latest-by-key), which run only"
+              + " when named here.")
   List<String> only = new ArrayList<>();
 
   @Option(

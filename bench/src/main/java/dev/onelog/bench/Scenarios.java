@@ -1,10 +1,7 @@
 package dev.onelog.bench;
 
-<<<<<<< HEAD
 import dev.onelog.bench.backup.BackupScenarios;
-=======
 import dev.onelog.bench.cleanup.CleanupScenarios;
->>>>>>> cleanup-bench
 import dev.onelog.bench.groups.GroupScenarios;
 import dev.onelog.bench.kafka.KafkaScenarios;
 import dev.onelog.bench.onelog.OneLogScenarios;
@@ -22,11 +19,8 @@ public final class Scenarios {
     ALL.putAll(OneLogScenarios.ALL);
     ALL.putAll(KafkaScenarios.ALL);
     ALL.putAll(GroupScenarios.ALL);
-<<<<<<< HEAD
     ALL.putAll(BackupScenarios.ALL);
-=======
     ALL.putAll(CleanupScenarios.ALL);
->>>>>>> cleanup-bench
   }
 
   public static Scenario named(String name) {
