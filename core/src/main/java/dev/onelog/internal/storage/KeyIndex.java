@@ -104,21 +104,31 @@ public final class KeyIndex {
   }
 
   /**
-   * Sets {@code latest_offset} of {@code keys[i]} to {@code offsets[i]} for {@code i < count}, in
-   * order; new keys are inserted.
+   * Sets {@code latest_offset} of {@code keys[i]} to {@code offsets[i]} for {@code i < count}; new
+   * keys are inserted. The keys are first reduced to their last offset and sorted in SQLite's BLOB
+   * order, so that the b-tree is walked left to right once, and each is upserted by a one-row
+   * statement: a statement of several rows makes SQLite keep a statement journal inside the step's
+   * savepoint, which it truncates by walking its whole in-memory list at each statement's end
+   * (measured: 35 us of writer CPU per record with 64-row statements).
    */
   public static void upsert(StatementCache statements, String table, Keyed keyed, int count)
       throws SQLException {
-    int at = 0;
-    while (at < count) {
-      int rows = count - at >= ROWS_PER_UPSERT ? ROWS_PER_UPSERT : count - at >= 8 ? 8 : 1;
-      PreparedStatement upsert = statements.get(upsertSql(table, rows));
-      for (int r = 0; r < rows; r++) {
-        upsert.setBytes(2 * r + 1, keyed.key(at + r));
-        upsert.setLong(2 * r + 2, keyed.offset(at + r));
-      }
+    PreparedStatement upsert = statements.get(upsertSql(table, 1));
+    if (count == 1) {
+      upsert.setBytes(1, keyed.key(0));
+      upsert.setLong(2, keyed.offset(0));
       upsert.executeUpdate();
-      at += rows;
+      return;
+    }
+    java.util.TreeMap<byte[], Long> newest =
+        new java.util.TreeMap<>(java.util.Arrays::compareUnsigned);
+    for (int i = 0; i < count; i++) {
+      newest.put(keyed.key(i), keyed.offset(i)); // offsets rise with i: the last one wins
+    }
+    for (java.util.Map.Entry<byte[], Long> entry : newest.entrySet()) {
+      upsert.setBytes(1, entry.getKey());
+      upsert.setLong(2, entry.getValue());
+      upsert.executeUpdate();
     }
   }
 
