@@ -5,11 +5,10 @@ import dev.onelog.OneLog;
 import dev.onelog.TopicDescription;
 import dev.onelog.TopicSpec;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -57,30 +56,7 @@ final class AlterTopicCommand extends LogCommand {
               + " 1GiB), or unlimited.")
   Limit<Long> retentionBytes;
 
-  @Option(
-      names = "--delete-retention",
-      paramLabel = "DURATION",
-      converter = DurationConverter.ZeroOrMore.class,
-      description =
-          "Kafka's delete.retention.ms: how long compaction keeps a tombstone (a record with no"
-              + " value).")
-  Duration deleteRetention;
-
-  @Option(
-      names = "--min-dirty-ratio",
-      paramLabel = "R",
-      converter = RatioConverter.class,
-      description =
-          "Kafka's min.cleanable.dirty.ratio: compact a partition once the bytes written since"
-              + " its last compaction are at least this share of it, 0 to 1.")
-  Double minDirtyRatio;
-
-  @Option(
-      names = "--min-compaction-lag",
-      paramLabel = "DURATION",
-      converter = DurationConverter.ZeroOrMore.class,
-      description = "Kafka's min.compaction.lag.ms: leave records younger than this uncompacted.")
-  Duration minCompactionLag;
+  @Mixin CompactionOptions compaction = new CompactionOptions();
 
   @Override
   public Integer call() {
@@ -101,7 +77,7 @@ final class AlterTopicCommand extends LogCommand {
               "onelog: topic '"
                   + name
                   + "' does not compact (cleanup policy delete), so its compaction settings ("
-                  + String.join(", ", compactionOptionsGiven())
+                  + String.join(", ", compaction.given())
                   + ") apply only once its policy is compact or compact,delete");
     }
     return 0;
@@ -122,34 +98,11 @@ final class AlterTopicCommand extends LogCommand {
               ? next.withUnlimitedRetentionBytes()
               : next.withRetentionBytes(retentionBytes.value());
     }
-    if (deleteRetention != null) {
-      next = next.withDeleteRetention(deleteRetention);
-    }
-    if (minDirtyRatio != null) {
-      next = next.withMinCleanableDirtyRatio(minDirtyRatio);
-    }
-    if (minCompactionLag != null) {
-      next = next.withMinCompactionLag(minCompactionLag);
-    }
-    return next;
+    return compaction.applyTo(next);
   }
 
   private boolean changesCompaction() {
-    return !compactionOptionsGiven().isEmpty();
-  }
-
-  private List<String> compactionOptionsGiven() {
-    List<String> given = new ArrayList<>();
-    if (deleteRetention != null) {
-      given.add("--delete-retention");
-    }
-    if (minDirtyRatio != null) {
-      given.add("--min-dirty-ratio");
-    }
-    if (minCompactionLag != null) {
-      given.add("--min-compaction-lag");
-    }
-    return given;
+    return !compaction.given().isEmpty();
   }
 
   /** A limit that may be lifted: a null value means none (retention forever, unlimited bytes). */

@@ -6,6 +6,7 @@ import dev.onelog.TopicSpec;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -56,32 +57,7 @@ final class CreateTopicCommand extends LogCommand {
               + " unlimited.")
   Long retentionBytes;
 
-  @Option(
-      names = "--delete-retention",
-      paramLabel = "DURATION",
-      converter = DurationConverter.ZeroOrMore.class,
-      description =
-          "Kafka's delete.retention.ms: how long compaction keeps a tombstone (a record with no"
-              + " value), so that slow readers still see the delete. Default: 1d.")
-  Duration deleteRetention;
-
-  @Option(
-      names = "--min-dirty-ratio",
-      paramLabel = "R",
-      converter = RatioConverter.class,
-      description =
-          "Kafka's min.cleanable.dirty.ratio: compact a partition once the bytes written since"
-              + " its last compaction are at least this share of it, 0 to 1. Default: 0.5.")
-  Double minDirtyRatio;
-
-  @Option(
-      names = "--min-compaction-lag",
-      paramLabel = "DURATION",
-      converter = DurationConverter.ZeroOrMore.class,
-      description =
-          "Kafka's min.compaction.lag.ms: leave records younger than this uncompacted."
-              + " Default: 0s.")
-  Duration minCompactionLag;
+  @Mixin CompactionOptions compaction = new CompactionOptions();
 
   @Override
   public Integer call() {
@@ -108,16 +84,7 @@ final class CreateTopicCommand extends LogCommand {
     if (retentionBytes != null) {
       topic = topic.withRetentionBytes(retentionBytes);
     }
-    if (deleteRetention != null) {
-      topic = topic.withDeleteRetention(deleteRetention);
-    }
-    if (minDirtyRatio != null) {
-      topic = topic.withMinCleanableDirtyRatio(minDirtyRatio);
-    }
-    if (minCompactionLag != null) {
-      topic = topic.withMinCompactionLag(minCompactionLag);
-    }
-    return topic;
+    return compaction.applyTo(topic);
   }
 
   /** Kafka's spelling of {@code cleanup.policy}; the error names the accepted values. */
