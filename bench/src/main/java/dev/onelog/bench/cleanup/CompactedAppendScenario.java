@@ -40,7 +40,12 @@ final class CompactedAppendScenario implements Scenario {
     RecordData data = new RecordData(options.keyBytes(), options.valueBytes());
     try (OneLog log = CleanupLog.open(options, workDir)) {
       log.createTopic(
-          TopicSpec.named(TOPIC).withPartitions(options.partitions()).withCleanupPolicy(policy));
+          TopicSpec.named(TOPIC)
+              .withPartitions(options.partitions())
+              .withCleanupPolicy(policy)
+              // lagSeconds keeps compaction out of the measured window: the append path alone
+              .withMinCompactionLag(
+                  java.time.Duration.ofSeconds(Long.parseLong(options.extra("lagSeconds", "0")))));
       int producers = options.producers();
       long records = options.records();
       ExecutorService threads = Executors.newFixedThreadPool(producers);

@@ -105,11 +105,12 @@ public final class KeyIndex {
 
   /**
    * Sets {@code latest_offset} of {@code keys[i]} to {@code offsets[i]} for {@code i < count}; new
-   * keys are inserted. The keys are first reduced to their last offset and sorted in SQLite's BLOB
-   * order, so that the b-tree is walked left to right once, and each is upserted by a one-row
-   * statement: a statement of several rows makes SQLite keep a statement journal inside the step's
-   * savepoint, which it truncates by walking its whole in-memory list at each statement's end
-   * (measured: 35 us of writer CPU per record with 64-row statements).
+   * keys are inserted. The keys are first reduced to their newest offset and sorted in SQLite's
+   * BLOB order, then upserted {@value #ROWS_PER_UPSERT} rows a statement, so the b-tree is walked
+   * left to right once. Measured (1M records, writer CPU per record): unsorted 64-row statements
+   * 26-35 us with keys from 1M (SQLite truncates the statement journal inside the step's savepoint
+   * by walking its in-memory list, which random pages make long); sorted one-row statements 8.4 us;
+   * sorted 64-row statements 4.8 us, and 1.9 us with keys from 10,000.
    */
   public static void upsert(StatementCache statements, String table, Keyed keyed, int count)
       throws SQLException {
@@ -125,10 +126,18 @@ public final class KeyIndex {
     for (int i = 0; i < count; i++) {
       newest.put(keyed.key(i), keyed.offset(i)); // offsets rise with i: the last one wins
     }
-    for (java.util.Map.Entry<byte[], Long> entry : newest.entrySet()) {
-      upsert.setBytes(1, entry.getKey());
-      upsert.setLong(2, entry.getValue());
-      upsert.executeUpdate();
+    java.util.Iterator<java.util.Map.Entry<byte[], Long>> entries = newest.entrySet().iterator();
+    int left = newest.size();
+    while (left > 0) {
+      int rows = left >= ROWS_PER_UPSERT ? ROWS_PER_UPSERT : 1;
+      PreparedStatement statement = rows == 1 ? upsert : statements.get(upsertSql(table, rows));
+      for (int r = 0; r < rows; r++) {
+        java.util.Map.Entry<byte[], Long> entry = entries.next();
+        statement.setBytes(2 * r + 1, entry.getKey());
+        statement.setLong(2 * r + 2, entry.getValue());
+      }
+      statement.executeUpdate();
+      left -= rows;
     }
   }
 
