@@ -67,6 +67,9 @@ public final class Cleaner implements Maintenance {
 
   private String lastFailure;
 
+  /** The last background slice found nothing to do; writer thread only. */
+  private boolean idle;
+
   @Override
   public long dueAtNanos() {
     return dueAtNanos;
@@ -76,12 +79,18 @@ public final class Cleaner implements Maintenance {
   public void run(StepContext tx) throws SQLException {
     long start = System.nanoTime();
     Slice slice = slice(tx.statements(), tx.nowMs(), Budget.BACKGROUND, null);
+    idle = !slice.changedSomething();
     long elapsed = System.nanoTime() - start;
     dueAtNanos =
         System.nanoTime()
             + (slice.more
                 ? Math.max(elapsed, TimeUnit.MILLISECONDS.toNanos(1))
                 : CHECK_INTERVAL_NANOS);
+  }
+
+  @Override
+  public boolean changedNothing() {
+    return idle;
   }
 
   @Override
@@ -111,6 +120,10 @@ public final class Cleaner implements Maintenance {
     long bytesRemoved;
     long pagesFreed;
     boolean more;
+
+    boolean changedSomething() {
+      return batchesDeleted + recordsExamined + recordsRemoved + pagesFreed > 0;
+    }
 
     CleanupReport report() {
       return new CleanupReport(

@@ -16,6 +16,14 @@ public interface Maintenance {
   /** Does the work inside the transaction's savepoint. */
   void run(StepContext tx) throws SQLException;
 
+  /**
+   * True when the last {@link #run} changed nothing in the file (it only looked): the writer then
+   * neither wakes the log's pollers nor counts the commit as new work for its idle checkpoint.
+   */
+  default boolean changedNothing() {
+    return false;
+  }
+
   /** The transaction that ran {@link #run} committed. */
   default void committed() {}
 

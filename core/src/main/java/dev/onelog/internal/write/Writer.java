@@ -321,12 +321,22 @@ public final class Writer implements AutoCloseable {
         steps.add(new MaintenanceStep(task));
       }
     }
-    if (!steps.isEmpty() && groupCommit.run(steps)) {
+    if (!steps.isEmpty() && groupCommit.run(steps) && changedSomething(steps)) {
       signal.committed();
       idleCheckpointAtNanos = System.nanoTime() + IDLE_CHECKPOINT_NANOS;
     }
     barriers.forEach(barrier -> barrier.future.complete(null));
     return shutdown;
+  }
+
+  /** False when every step was maintenance that only looked (a cleaner with nothing to do). */
+  private static boolean changedSomething(List<TransactionStep> steps) {
+    for (TransactionStep step : steps) {
+      if (!(step instanceof MaintenanceStep maintenance) || !maintenance.task.changedNothing()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private OneLogException writerFailed() {
