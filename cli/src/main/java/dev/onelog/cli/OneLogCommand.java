@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
       GroupsCommand.class,
       StatsCommand.class,
       CompactCommand.class,
+      DeleteRecordsCommand.class,
       VerifyCommand.class,
       BackupCommand.class
     },
