@@ -24,17 +24,7 @@ class LogContextTest {
   @Test
   void closeRunsEveryStageWhenAnAttachedConsumerThrowsAndThrowsTheFirstFailure() {
     Path file = dir.resolve("c.db");
-    LogContext context =
-        LogContext.open(
-            new LogOptions(
-                file,
-                Durability.FSYNC,
-                1 << 20,
-                Duration.ofSeconds(5),
-                Clock.systemUTC(),
-                0,
-                8 << 20,
-                false));
+    LogContext context = LogContext.open(options(file));
     IllegalStateException first = new IllegalStateException("first consumer failed to close");
     IllegalStateException second = new IllegalStateException("second consumer failed to close");
     context.attach(
@@ -55,17 +45,7 @@ class LogContextTest {
 
   @Test
   void anIdleLogsCleanerDoesNotWakeItsPollers() throws Exception {
-    LogContext context =
-        LogContext.open(
-            new LogOptions(
-                dir.resolve("idle.db"),
-                Durability.FSYNC,
-                1 << 20,
-                Duration.ofSeconds(5),
-                Clock.systemUTC(),
-                0,
-                8 << 20,
-                false));
+    LogContext context = LogContext.open(options(dir.resolve("idle.db")));
     try {
       Thread.sleep(200); // the first slice, right after the open
       long before = context.signal().version();
@@ -74,5 +54,17 @@ class LogContextTest {
     } finally {
       context.close();
     }
+  }
+
+  private static LogOptions options(Path file) {
+    return new LogOptions(
+        file,
+        Durability.FSYNC,
+        1 << 20,
+        Duration.ofSeconds(5),
+        Clock.systemUTC(),
+        0,
+        8 << 20,
+        false);
   }
 }
