@@ -49,10 +49,8 @@ final class Compaction {
     boolean exists;
   }
 
-  /**
-   * What a slice did. {@code cleanedTo} is the new cleaner point; -1 when nothing was cleanable.
-   */
-  record Slice(long examined, long cleanedTo, boolean endOfPass) {}
+  /** What a slice did: the records it examined, and whether it reached the end of the pass. */
+  record Slice(long examined, boolean endOfPass) {}
 
   /**
    * Cleans the batches above the cleaner point up to {@code passEnd} (exclusive), stopping at a
@@ -92,7 +90,7 @@ final class Compaction {
       }
     }
     if (batches.isEmpty()) {
-      return new Slice(0, -1, true);
+      return new Slice(0, true);
     }
     Map<ByteBuffer, KeyRow> keys = new HashMap<>();
     TreeSet<Long> cleanDrops = new TreeSet<>();
@@ -151,7 +149,7 @@ final class Compaction {
     // had missed an append) leaves the clean bytes it was just added to.
     edit.cleaned(last + 1, keptBytes);
     dropBelowCleanerPoint(edit, statements, cleanDrops);
-    return new Slice(examined, last + 1, endOfPass);
+    return new Slice(examined, endOfPass);
   }
 
   /**

@@ -84,10 +84,6 @@ final class PartitionEdit {
     return cleanerOffset;
   }
 
-  long logStartOffset() {
-    return logStartOffset;
-  }
-
   /** Writes the counters; a no-op when nothing changed. */
   void apply() throws SQLException {
     if (removedRecords > 0 || logStartOffset != state.logStartOffset()) {

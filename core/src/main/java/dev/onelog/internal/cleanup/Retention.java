@@ -135,7 +135,10 @@ final class Retention {
     packer.flush();
   }
 
-  /** Accounts for each record of the batches up to {@code last}, about to be deleted. */
+  /**
+   * Accounts for each record of the batches up to {@code last}, about to be deleted, and takes
+   * their keys out of the key index: a compacted topic's only.
+   */
   private static void forgetKeysThrough(PartitionEdit edit, StatementCache statements, long last)
       throws SQLException {
     PartitionState state = edit.state();
@@ -144,21 +147,10 @@ final class Retention {
     select.setLong(1, last);
     try (ResultSet rs = select.executeQuery()) {
       while (rs.next()) {
-        remove(edit, rs, RecordBatch.sizeInBytes(rs.getBytes(5), rs.getInt(3)));
+        for (StoredBatch.Entry entry : StoredBatch.read(rs, state).entries(state)) {
+          edit.removedRecord(entry.key(), entry.offset(), entry.sizeBytes());
+        }
       }
-    }
-  }
-
-  /** Accounts for the batch in the current row, which is about to be deleted whole. */
-  private static void remove(PartitionEdit edit, ResultSet rs, long sizeBytes) throws SQLException {
-    PartitionState state = edit.state();
-    if (!state.compacted()) {
-      edit.removedBatches(rs.getInt(3), sizeBytes);
-      return;
-    }
-    StoredBatch batch = StoredBatch.read(rs, state);
-    for (StoredBatch.Entry entry : batch.entries(state)) {
-      edit.removedRecord(entry.key(), entry.offset(), entry.sizeBytes());
     }
   }
 

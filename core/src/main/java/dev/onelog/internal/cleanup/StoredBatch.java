@@ -54,11 +54,6 @@ record StoredBatch(
     return batch;
   }
 
-  /** The key, value and header bytes of the batch, without decoding it. */
-  long sizeBytes() {
-    return RecordBatch.sizeInBytes(records, recordCount);
-  }
-
   /**
    * The batch's records, in offset order.
    *
