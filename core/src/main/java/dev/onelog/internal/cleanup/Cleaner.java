@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * <p>Everything a slice decides from is read from the file inside its transaction (cleaner points,
  * counters, settings), so processes sharing the file take turns through SQLite's write lock, a
  * slice cut short by a crash leaves nothing half done, and whichever process runs next resumes
- * where the file says. Kept in memory, per process: where each started compaction pass ends
- * (Kafka's pass covers the dirty section as it was when the pass began) and the partitions found
- * damaged, which are left alone until the log is reopened.
+ * where the file says. Kept in memory, per process: each partition's compaction pass under way
+ * ({@link CompactionPass}: Kafka's pass covers the dirty section as it was when the pass began; a
+ * pass lost with its process is begun again) and the partitions found damaged, which are left alone
+ * until the log is reopened.
  *
  * <p>Not thread-safe: every method runs on the writer thread, except {@link #dueAtNanos}, which
  * reads a volatile.
@@ -55,8 +56,8 @@ public final class Cleaner implements Maintenance {
 
   private record PartitionKey(long topicId, int partition) {}
 
-  /** Where started passes end, by partition. */
-  private final Map<PartitionKey, Long> passEnds = new HashMap<>();
+  /** Compaction passes under way, by partition. */
+  private final Map<PartitionKey, CompactionPass> passes = new HashMap<>();
 
   private final Set<PartitionKey> damaged = new HashSet<>();
 
@@ -197,15 +198,13 @@ public final class Cleaner implements Maintenance {
     slice.batchesDeleted += deleted;
     slice.more |= deleted == remaining;
     if (state.compacted()) {
-      Long passEnd = passEnd(state, key, forcedEnds);
-      if (passEnd != null) {
+      CompactionPass pass = pass(state, key, forcedEnds, edit.removedRecords() > 0);
+      if (pass != null) {
         long lagHorizonMs =
             forcedEnds != null ? Long.MAX_VALUE : nowMs - state.topic().minCompactionLagMs();
-        Compaction.Slice done =
-            Compaction.slice(edit, statements, nowMs, passEnd, lagHorizonMs, remaining);
-        slice.recordsExamined += done.examined();
-        if (done.endOfPass()) {
-          passEnds.remove(key);
+        if (advance(edit, statements, pass, nowMs, lagHorizonMs, remaining, slice)) {
+          passes.remove(key);
+          slice.more |= pass.stoppedEarly; // the next pass takes the rest
         } else {
           slice.more = true;
         }
@@ -220,20 +219,72 @@ public final class Cleaner implements Maintenance {
     slice.bytesRemoved += edit.removedBytes();
   }
 
-  /** Where this partition's compaction pass ends, or null when no pass is due. */
-  private Long passEnd(PartitionState state, PartitionKey key, Map<Object, Long> forcedEnds) {
+  /**
+   * The partition's pass under way, or a new one when one is due (or forced), or null. A pass the
+   * partition moved under (another process's pass ended, records were deleted) is dropped: what it
+   * did stays valid, and a new one begins.
+   */
+  private CompactionPass pass(
+      PartitionState state, PartitionKey key, Map<Object, Long> forcedEnds, boolean deleted) {
+    CompactionPass pass = passes.get(key);
+    if (pass != null && (deleted || !pass.matches(state))) {
+      passes.remove(key);
+      pass = null;
+    }
+    if (pass != null) {
+      return pass;
+    }
     if (forcedEnds != null) {
-      return forcedEnds.computeIfAbsent(key, k -> state.nextOffset());
-    }
-    Long end = passEnds.get(key);
-    if (end == null
-        && state.sizeBytes() > state.cleanBytes()
+      long end = forcedEnds.computeIfAbsent(key, k -> state.nextOffset());
+      pass = state.cleanerOffset() < end ? new CompactionPass(state, end) : null;
+    } else if (state.sizeBytes() > state.cleanBytes()
         && state.dirtyShare() >= state.topic().minCleanableDirtyRatio()) {
-      end = state.nextOffset();
-      passEnds.put(key, end);
+      pass = new CompactionPass(state, state.nextOffset());
     }
-    return end;
+    if (pass != null) {
+      passes.put(key, pass);
+    }
+    return pass;
   }
+
+  /**
+   * Takes the pass as far as {@code maxRecords} allows (records examined while deduping, records of
+   * the batches swept, keys published).
+   *
+   * @return true when the pass is done
+   */
+  private static boolean advance(
+      PartitionEdit edit,
+      StatementCache statements,
+      CompactionPass pass,
+      long nowMs,
+      long lagHorizonMs,
+      int maxRecords,
+      Slice slice)
+      throws SQLException {
+    long left = maxRecords;
+    while (left > 0) {
+      switch (pass.phase) {
+        case DEDUPE -> {
+          long examined = Compaction.dedupe(edit, statements, pass, lagHorizonMs, (int) left);
+          slice.recordsExamined += examined;
+          left -= examined;
+        }
+        case SWEEP -> left -= Compaction.sweep(edit, statements, pass, SWEEP_BATCHES);
+        case PUBLISH -> {
+          int keys = (int) Math.min(left, pass.kept.size());
+          if (Compaction.publish(edit, statements, pass, nowMs, keys)) {
+            return true;
+          }
+          left -= keys;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Batches a sweep rewrites at a time: a 64 KiB batch costs about 0.1-0.2 ms to rewrite. */
+  static final int SWEEP_BATCHES = 2;
 
   /** Gives free pages back to the file system, a slice at a time (auto_vacuum=INCREMENTAL). */
   private static void vacuum(StatementCache statements, Budget budget, boolean all, Slice slice)

@@ -1,84 +1,72 @@
 package dev.onelog.internal.cleanup;
 
 import dev.onelog.internal.storage.BatchPacker;
+import dev.onelog.internal.storage.KeyIndex;
 import dev.onelog.internal.storage.RecordBatch;
 import dev.onelog.internal.storage.StatementCache;
-import java.nio.ByteBuffer;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Key compaction of one partition, incrementally: a slice reads the batches just above the cleaner
- * point, keeps each record that is its key's newest, drops the rest, and moves the cleaner point
- * past them. Below the cleaner point every key has exactly one record (its {@code clean_offset} in
- * the key index); a record kept by a slice replaces its key's older one there, which the slice
- * removes from its batch. So a pass reads only what was written since the last one, plus one index
- * lookup per key, where Kafka's cleaner rereads the whole clean section against an in-memory map.
+ * Key compaction of one partition, the slices of a {@link CompactionPass}: what each phase does to
+ * the batches and the key index. Below the cleaner point every key has exactly one record (its
+ * {@code clean_offset} in the key index); a pass reads only what was written since the last one,
+ * plus one index lookup per key, where Kafka's cleaner rereads the whole clean section against an
+ * in-memory map, and rewrites each clean batch that lost records once.
  *
  * <pre>
- * for each record (key k, offset o) above the cleaner point, in offset order:
+ * DEDUPE, for each record (key k, offset o) from the cleaner point to the pass's end, in order:
  *   latest = keys[k].latest_offset              -- kept by every append
  *   latest > o    drop o: a newer record of k follows
- *   latest = o    keep o; drop keys[k].clean_offset, k's record below the cleaner point;
- *                 clean_offset = o; a tombstone gets delete_horizon_ms = now + delete.retention
- *   latest < o or no row: the index missed an append (a writer that does not keep it):
- *                 latest = o, and keep o as above
+ *   otherwise     keep o (when latest < o or there is no row, the index missed an append);
+ *                 keys[k].clean_offset, k's record below the cleaner point, becomes garbage
+ * SWEEP          drop the garbage from its batches, in offset order
+ * PUBLISH        for each kept record, in key order: clean_offset = o, latest_offset = max(latest, o),
+ *                a tombstone gets delete_horizon_ms = now + delete.retention; cleaner point = end
  * tombstones whose delete_horizon_ms has passed: drop them and their key's row
  * </pre>
  *
- * The kept records of a slice are repacked into batches of up to 64 KiB with their offsets, so a
- * compacted partition is not left with a row per record; a batch below the cleaner point that loses
- * a record is rewritten in place (fewer records, a new CRC) or deleted when none is left. Offsets
- * never change: readers see gaps. Stateless; runs inside a write step.
+ * The kept records of a dedupe slice are repacked into batches of up to 64 KiB with their offsets,
+ * so a compacted partition is not left with a row per record; a batch that loses a record is
+ * rewritten (fewer records, a new CRC) or deleted when none is left. Offsets never change: readers
+ * see gaps. Stateless; runs inside a write step.
  */
 final class Compaction {
   private Compaction() {}
 
-  /** A key's row of the index, as a slice changes it. */
-  private static final class KeyRow {
-    long latest;
-    Long clean;
-    Long horizonMs;
-    boolean changed;
-    boolean exists;
-  }
-
-  /** What a slice did: the records it examined, and whether it reached the end of the pass. */
-  record Slice(long examined, boolean endOfPass) {}
-
   /**
-   * Cleans the batches above the cleaner point up to {@code passEnd} (exclusive), stopping at a
-   * batch with a record younger than {@code lagHorizonMs}, and once {@code maxRecords} records were
-   * examined (whole batches: at least one).
+   * Dedupes the batches from the pass's cursor, stopping at a batch with a record younger than
+   * {@code lagHorizonMs}, at the pass's end, once {@code maxRecords} records were examined (whole
+   * batches: at least one), or when the pass keeps {@link CompactionPass#MAX_KEPT_KEYS} keys; moves
+   * the pass to its sweep when the deduping is done.
+   *
+   * @return the records examined
    */
-  static Slice slice(
+  static long dedupe(
       PartitionEdit edit,
       StatementCache statements,
-      long nowMs,
-      long passEnd,
+      CompactionPass pass,
       long lagHorizonMs,
       int maxRecords)
       throws SQLException {
     PartitionState state = edit.state();
-    long from = edit.cleanerOffset();
     PreparedStatement select =
         StoredBatch.select(
             statements, state, "last_offset >= ? AND last_offset < ? ORDER BY last_offset");
-    select.setLong(1, from);
-    select.setLong(2, passEnd);
+    select.setLong(1, pass.cursor);
+    select.setLong(2, pass.end);
     List<StoredBatch> batches = new ArrayList<>();
     long examined = 0;
-    boolean endOfPass = true;
+    boolean more = false;
     try (ResultSet rs = select.executeQuery()) {
       while (rs.next()) {
         if (examined >= maxRecords) {
-          endOfPass = false;
+          more = true;
           break;
         }
         if (rs.getLong(4) > lagHorizonMs) {
@@ -90,66 +78,99 @@ final class Compaction {
       }
     }
     if (batches.isEmpty()) {
-      return new Slice(0, true);
+      pass.end = pass.cursor;
+      pass.phase = CompactionPass.Phase.SWEEP;
+      return 0;
     }
-    Map<ByteBuffer, KeyRow> keys = new HashMap<>();
-    TreeSet<Long> cleanDrops = new TreeSet<>();
     List<StoredBatch.Entry> kept = new ArrayList<>();
-    long keptBytes = 0;
     for (StoredBatch batch : batches) {
       for (StoredBatch.Entry entry : batch.entries(state)) {
         if (entry.key() == null) {
           kept.add(entry); // refused on append; kept rather than lost if a writer stored one
-          keptBytes += entry.sizeBytes();
+          pass.keptBytes += entry.sizeBytes();
           continue;
         }
-        KeyRow row = keys.get(ByteBuffer.wrap(entry.key()));
-        if (row == null) {
-          row = load(statements, state, entry.key());
-          keys.put(ByteBuffer.wrap(entry.key()), row);
-        }
-        if (!row.exists || row.latest < entry.offset()) {
-          row.exists = true;
-          row.latest = entry.offset();
-          row.changed = true;
-        }
-        if (row.latest > entry.offset()) {
+        long[] row = loadRow(statements, state, entry.key());
+        if (row != null && row[0] > entry.offset()) {
           edit.removed(entry.offset(), entry.sizeBytes());
           continue;
         }
-        if (row.clean != null && row.clean != entry.offset()) {
-          cleanDrops.add(row.clean);
-        }
-        row.clean = entry.offset();
-        row.horizonMs = entry.tombstone() ? nowMs + state.topic().deleteRetentionMs() : null;
-        row.changed = true;
+        pass.keep(
+            entry.key(),
+            new CompactionPass.Kept(entry.offset(), entry.tombstone(), entry.sizeBytes()),
+            row == null || row[1] < 0 ? null : row[1]);
         kept.add(entry);
-        keptBytes += entry.sizeBytes();
       }
     }
-    long first = batches.get(0).lastOffset();
     long last = batches.get(batches.size() - 1).lastOffset();
-    PreparedStatement delete =
-        statements.get(
-            "DELETE FROM " + state.logTable() + " WHERE last_offset >= ? AND last_offset <= ?");
-    delete.setLong(1, first);
-    delete.setLong(2, last);
-    delete.executeUpdate();
-    BatchPacker packer = new BatchPacker(statements.get(RecordBatch.insertSql(state.logTable())));
-    for (StoredBatch.Entry entry : kept) {
-      packer.add(entry.offset(), entry.timestampMs(), entry.key(), entry.value(), entry.headers());
-    }
-    packer.flush();
-    for (Map.Entry<ByteBuffer, KeyRow> entry : keys.entrySet()) {
-      if (entry.getValue().changed) {
-        store(statements, state, entry.getKey().array(), entry.getValue());
+    if (examined > kept.size() || batches.size() > 1) {
+      PreparedStatement delete =
+          statements.get(
+              "DELETE FROM " + state.logTable() + " WHERE last_offset >= ? AND last_offset <= ?");
+      delete.setLong(1, batches.get(0).lastOffset());
+      delete.setLong(2, last);
+      delete.executeUpdate();
+      BatchPacker packer = new BatchPacker(statements.get(RecordBatch.insertSql(state.logTable())));
+      for (StoredBatch.Entry entry : kept) {
+        packer.add(
+            entry.offset(), entry.timestampMs(), entry.key(), entry.value(), entry.headers());
       }
+      packer.flush();
     }
-    // The cleaner point moves first: a record this slice kept and then dropped (its key's index
-    // had missed an append) leaves the clean bytes it was just added to.
-    edit.cleaned(last + 1, keptBytes);
-    dropBelowCleanerPoint(edit, statements, cleanDrops);
-    return new Slice(examined, endOfPass);
+    pass.cursor = last + 1;
+    pass.stoppedEarly = more && pass.kept.size() >= CompactionPass.MAX_KEPT_KEYS;
+    if (!more || pass.stoppedEarly) {
+      pass.end = pass.cursor;
+      pass.phase = CompactionPass.Phase.SWEEP;
+    }
+    return examined;
+  }
+
+  /**
+   * Drops the pass's garbage from at most {@code maxBatches} batches; moves the pass to publishing
+   * when none is left.
+   *
+   * @return the records of the batches it rewrote
+   */
+  static long sweep(
+      PartitionEdit edit, StatementCache statements, CompactionPass pass, int maxBatches)
+      throws SQLException {
+    long read = drop(edit, statements, pass.garbage, maxBatches);
+    if (pass.garbage.isEmpty()) {
+      pass.phase = CompactionPass.Phase.PUBLISH;
+    }
+    return read;
+  }
+
+  /**
+   * Makes at most {@code maxKeys} kept records their keys' clean records, in key order; the last
+   * chunk moves the cleaner point to the pass's end.
+   *
+   * @return true when the pass is done
+   */
+  static boolean publish(
+      PartitionEdit edit, StatementCache statements, CompactionPass pass, long nowMs, int maxKeys)
+      throws SQLException {
+    PartitionState state = edit.state();
+    long horizonMs = nowMs + state.topic().deleteRetentionMs();
+    List<byte[]> keys = new ArrayList<>();
+    List<CompactionPass.Kept> records = new ArrayList<>();
+    while (keys.size() < maxKeys && !pass.kept.isEmpty()) {
+      Map.Entry<byte[], CompactionPass.Kept> next = pass.kept.pollFirstEntry();
+      keys.add(next.getKey());
+      records.add(next.getValue());
+    }
+    KeyIndex.setClean(
+        statements,
+        state.keysTable(),
+        keys,
+        i -> records.get(i).offset(),
+        i -> records.get(i).tombstone() ? horizonMs : null);
+    if (!pass.kept.isEmpty()) {
+      return false;
+    }
+    edit.cleaned(pass.end, pass.keptBytes);
+    return true;
   }
 
   /**
@@ -164,9 +185,11 @@ final class Compaction {
         statements.get(
             "SELECT key, latest_offset, clean_offset FROM "
                 + state.keysTable()
-                + " WHERE delete_horizon_ms <= ? ORDER BY delete_horizon_ms LIMIT ?");
+                + " WHERE delete_horizon_ms <= ? AND clean_offset < ?"
+                + " ORDER BY delete_horizon_ms LIMIT ?");
     select.setLong(1, nowMs);
-    select.setInt(2, max);
+    select.setLong(2, edit.cleanerOffset());
+    select.setInt(3, max);
     TreeSet<Long> drops = new TreeSet<>();
     List<byte[]> gone = new ArrayList<>();
     List<byte[]> superseded = new ArrayList<>();
@@ -191,7 +214,7 @@ final class Compaction {
       update.setBytes(1, key);
       update.executeUpdate();
     }
-    dropBelowCleanerPoint(edit, statements, drops);
+    drop(edit, statements, drops, Integer.MAX_VALUE);
     return drops.size();
   }
 
@@ -200,22 +223,29 @@ final class Compaction {
 
   /**
    * Rewrites each batch holding one of the offsets without it (or deletes the batch when nothing is
-   * left). An offset no longer stored is skipped. A batch left under half of {@value
-   * RecordBatch#MAX_BATCH_BYTES} bytes takes in the clean batches after it while they fit, so that
-   * pass after pass of small removals do not leave the clean section a row per record, as Kafka's
-   * cleaner groups small segments.
+   * left), in offset order, taking the offsets it handled out of {@code offsets}; stops after
+   * {@code maxBatches} rewrites. An offset no longer stored is skipped. A batch left under half of
+   * {@value RecordBatch#MAX_BATCH_BYTES} bytes takes in the clean batches after it while they fit,
+   * so that pass after pass of small removals do not leave the clean section a row per record, as
+   * Kafka's cleaner groups small segments.
+   *
+   * @return the records of the batches it read
    */
-  private static void dropBelowCleanerPoint(
-      PartitionEdit edit, StatementCache statements, TreeSet<Long> offsets) throws SQLException {
+  private static long drop(
+      PartitionEdit edit, StatementCache statements, TreeSet<Long> offsets, int maxBatches)
+      throws SQLException {
     PartitionState state = edit.state();
-    while (!offsets.isEmpty()) {
+    long read = 0;
+    for (int rewrites = 0; rewrites < maxBatches && !offsets.isEmpty(); ) {
       StoredBatch first = batchAtOrAfter(statements, state, offsets.first(), Long.MAX_VALUE);
       if (first == null) {
-        return;
+        offsets.clear();
+        break;
       }
       List<StoredBatch.Entry> kept = new ArrayList<>();
       List<Long> rows = new ArrayList<>();
       boolean dropped = take(edit, first, offsets, kept, rows);
+      read += first.recordCount();
       long bytes = encodedBytes(kept);
       long after = first.lastOffset();
       while (rows.size() < MAX_MERGED_BATCHES && bytes < RecordBatch.MAX_BATCH_BYTES / 2) {
@@ -224,6 +254,7 @@ final class Compaction {
           break;
         }
         dropped |= take(edit, next, offsets, kept, rows);
+        read += next.recordCount();
         bytes = encodedBytes(kept);
         after = next.lastOffset();
       }
@@ -239,7 +270,9 @@ final class Compaction {
             entry.offset(), entry.timestampMs(), entry.key(), entry.value(), entry.headers());
       }
       packer.flush();
+      rewrites++;
     }
+    return read;
   }
 
   /**
@@ -288,50 +321,17 @@ final class Compaction {
     }
   }
 
-  private static KeyRow load(StatementCache statements, PartitionState state, byte[] key)
+  /** The key's {latest_offset, clean_offset or -1}, or null when the index has no row. */
+  private static long[] loadRow(StatementCache statements, PartitionState state, byte[] key)
       throws SQLException {
     PreparedStatement select =
         statements.get(
-            "SELECT latest_offset, clean_offset, delete_horizon_ms FROM "
+            "SELECT latest_offset, coalesce(clean_offset, -1) FROM "
                 + state.keysTable()
                 + " WHERE key = ?");
     select.setBytes(1, key);
-    KeyRow row = new KeyRow();
     try (ResultSet rs = select.executeQuery()) {
-      if (rs.next()) {
-        row.exists = true;
-        row.latest = rs.getLong(1);
-        long clean = rs.getLong(2);
-        row.clean = rs.wasNull() ? null : clean;
-        long horizon = rs.getLong(3);
-        row.horizonMs = rs.wasNull() ? null : horizon;
-      }
-    }
-    return row;
-  }
-
-  private static void store(StatementCache statements, PartitionState state, byte[] key, KeyRow row)
-      throws SQLException {
-    PreparedStatement upsert =
-        statements.get(
-            "INSERT INTO "
-                + state.keysTable()
-                + " (key, latest_offset, clean_offset, delete_horizon_ms) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT (key) DO UPDATE SET latest_offset = excluded.latest_offset,"
-                + " clean_offset = excluded.clean_offset,"
-                + " delete_horizon_ms = excluded.delete_horizon_ms");
-    upsert.setBytes(1, key);
-    upsert.setLong(2, row.latest);
-    setNullable(upsert, 3, row.clean);
-    setNullable(upsert, 4, row.horizonMs);
-    upsert.executeUpdate();
-  }
-
-  private static void setNullable(PreparedStatement ps, int index, Long value) throws SQLException {
-    if (value == null) {
-      ps.setNull(index, java.sql.Types.INTEGER);
-    } else {
-      ps.setLong(index, value);
+      return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : null;
     }
   }
 }

@@ -6,6 +6,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
+import java.util.List;
+import java.util.function.IntFunction;
+import java.util.function.IntToLongFunction;
 
 /**
  * The key index of a compacted partition, table {@code keys_T_P}: one row per key that has a record
@@ -155,6 +159,52 @@ public final class KeyIndex {
       sql.append(", (?, ?)");
     }
     return sql.append(" ON CONFLICT (key) DO UPDATE SET latest_offset = excluded.latest_offset")
+        .toString();
+  }
+
+  /**
+   * Makes the record at {@code offset.applyAsLong(i)} the clean record of {@code keys.get(i)}, with
+   * the delete horizon {@code horizonMs.apply(i)} (null unless it is a tombstone), raising {@code
+   * latest_offset} to it if the index missed it. The keys come sorted, from a compaction pass, and
+   * go {@value #ROWS_PER_UPSERT} rows a statement, so the b-tree is walked left to right once.
+   */
+  public static void setClean(
+      StatementCache statements,
+      String table,
+      List<byte[]> keys,
+      IntToLongFunction offset,
+      IntFunction<Long> horizonMs)
+      throws SQLException {
+    int done = 0;
+    while (done < keys.size()) {
+      int rows = keys.size() - done >= ROWS_PER_UPSERT ? ROWS_PER_UPSERT : 1;
+      PreparedStatement statement = statements.get(setCleanSql(table, rows));
+      for (int r = 0; r < rows; r++, done++) {
+        statement.setBytes(3 * r + 1, keys.get(done));
+        statement.setLong(3 * r + 2, offset.applyAsLong(done));
+        Long horizon = horizonMs.apply(done);
+        if (horizon == null) {
+          statement.setNull(3 * r + 3, Types.INTEGER);
+        } else {
+          statement.setLong(3 * r + 3, horizon);
+        }
+      }
+      statement.executeUpdate();
+    }
+  }
+
+  private static String setCleanSql(String table, int rows) {
+    StringBuilder sql = new StringBuilder("INSERT INTO ").append(table);
+    sql.append(" (key, latest_offset, clean_offset, delete_horizon_ms) VALUES (?1, ?2, ?2, ?3)");
+    for (int r = 1; r < rows; r++) {
+      int p = 3 * r;
+      sql.append(", (?").append(p + 1).append(", ?").append(p + 2);
+      sql.append(", ?").append(p + 2).append(", ?").append(p + 3).append(')');
+    }
+    return sql.append(
+            " ON CONFLICT (key) DO UPDATE SET latest_offset = max(latest_offset,"
+                + " excluded.latest_offset), clean_offset = excluded.clean_offset,"
+                + " delete_horizon_ms = excluded.delete_horizon_ms")
         .toString();
   }
 
