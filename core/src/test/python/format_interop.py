@@ -56,8 +56,8 @@ usage: format_interop.py FILE TOPIC [--read-only | --append-only] [--from-offset
       "committed_at_ms":..}}
 5. latest: the newest record of each KEY (UTF-8 text; with --hex, the key's bytes in hex) in
    TOPIC, which must be compacted, as FORMAT.md section 13.2 reads it: in partition P, or in
-   the partition of the key by Kafka's murmur2 (FORMAT.md section 7); one statement per key,
-   all in one read transaction. The batch's CRC32C is checked and the batch decoded; a
+   the partition of the key by Kafka's murmur2 (FORMAT.md section 7); the records not yet in
+   the key index newest first, then one statement per key, all in one read transaction. The batch's CRC32C is checked and the batch decoded; a
    tombstone, or a key index row whose offset the batch does not hold with that key, is no
    record. One line per KEY, in order, "record" being a record line as in 1, or null:
      {"latest":{"topic":..,"partition":..,"key":HEX,"record":{"topic":..,..}|null}}
@@ -79,7 +79,7 @@ import unicodedata
 import urllib.parse
 
 APPLICATION_ID = 0x314C4F47  # "1LOG"
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 READ_BATCHES_PER_QUERY = 4  # small, so that reading a partition takes several queries
 RECORD_OVERHEAD_BYTES = 24  # int32 delta, int64 timestamp, three int32 lengths
 APPENDED_HEADERS = [("origin", b"python"), ("nothing", None)]
@@ -514,7 +514,7 @@ def append(connection, topic, partition, records):
     """Appends the records as one batch to the partition, or when it is None to the partition
     of the first record's key (FORMAT.md section 7); returns the partition and the row's
     columns once COMMIT has returned. To a compacted topic, refuses a batch with a record
-    without a key, and keeps the partition's key index."""
+    without a key."""
     batch = encode_batch([(i,) + record for i, record in enumerate(records)])
     size = sum(size_of(key, value, headers) for _, key, value, headers in records)
     assert size == len(batch) - RECORD_OVERHEAD_BYTES * len(records)
@@ -548,14 +548,8 @@ def append(connection, topic, partition, records):
             "UPDATE partitions SET next_offset = ?, record_count = record_count + ?,"
             " size_bytes = size_bytes + ? WHERE topic_id = ? AND partition = ?",
             (last_offset + 1, len(records), size, topic_id, partition))
-        if compacted:
-            # Each key now points at its record's offset, in offset order, so that a later record
-            # of the same key wins; the key bound as bytes, a BLOB, never as text.
-            connection.executemany(
-                "INSERT INTO %s (key, latest_offset) VALUES (?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET latest_offset = excluded.latest_offset"
-                % keys_table(topic_id, partition),
-                [(bytes(record[1]), base_offset + i) for i, record in enumerate(records)])
+        # A compacted topic's key index is not touched: the cleaner indexes the records above
+        # the partition's indexed_offset later (FORMAT.md section 13.1).
         connection.execute("COMMIT")
     except BaseException:
         if connection.in_transaction:
@@ -591,9 +585,19 @@ def read_latest(connection, topic, keys, partition, out):
 
 
 def latest_record(connection, topic, topic_id, partition, key):
-    """The key's newest record as a record line, or None: FORMAT.md section 13.2's one
-    statement (one snapshot), then the batch's CRC checked and its records decoded."""
+    """The key's newest record as a record line, or None, as FORMAT.md section 13.2 reads it
+    inside the caller's read transaction: first the batches from the partition's indexed_offset
+    up, newest first, then the key index's one statement."""
     log = log_table(topic_id, partition)
+    for row in connection.execute(
+            "SELECT base_offset, records, crc, last_offset FROM %s WHERE last_offset >="
+            " (SELECT indexed_offset FROM cleaner_points WHERE topic_id = ? AND partition = ?)"
+            " ORDER BY last_offset DESC" % log, (topic_id, partition)):
+        base_offset, records, crc, last_offset = row
+        decoded, batch = checked_batch(topic, partition, base_offset, records, crc, last_offset)
+        mine = [record for record in decoded if record[2] == key]
+        if mine:
+            return None if mine[-1][3] is None else record_line(topic, partition, mine[-1], batch)
     row = connection.execute(
         "SELECT l.base_offset, l.records, l.crc, l.last_offset, k.latest_offset"
         "  FROM %s k JOIN %s l"
@@ -602,6 +606,18 @@ def latest_record(connection, topic, topic_id, partition, key):
     if row is None:
         return None  # no record of the key in the partition
     base_offset, records, crc, last_offset, latest_offset = row
+    decoded, batch = checked_batch(topic, partition, base_offset, records, crc, last_offset)
+    for record in decoded:
+        if record[0] == latest_offset:
+            line = record_line(topic, partition, record, batch)
+            if record[2] != key or record[3] is None:
+                return None  # a record of another key, or a tombstone: the key has none
+            return line
+    return None  # the batch does not hold that offset: no record either
+
+
+def checked_batch(topic, partition, base_offset, records, crc, last_offset):
+    """A batch's records decoded after its CRC32C is checked, and its name for messages."""
     batch = "%s-%d batch %d..%d" % (topic, partition, base_offset, last_offset)
     if not isinstance(records, bytes):
         raise FormatError("%s: records is stored as %s, not as a BLOB" % (batch, type(records).__name__))
@@ -613,13 +629,7 @@ def latest_record(connection, topic, topic_id, partition, key):
         raise FormatError("%s holds no records" % batch)
     if decoded[-1][0] != last_offset:  # the row's last_offset is not under the CRC (section 6)
         raise FormatError("%s: its last record is at offset %d" % (batch, decoded[-1][0]))
-    for record in decoded:
-        if record[0] == latest_offset:
-            line = record_line(topic, partition, record, batch)
-            if record[2] != key or record[3] is None:
-                return None  # a record of another key, or a tombstone: the key has none
-            return line
-    return None  # the batch does not hold that offset: no record either
+    return decoded, batch
 
 
 # ---- Consumer groups: FORMAT.md section 12 ----

@@ -84,6 +84,43 @@ class CompactionTest {
   }
 
   @Test
+  void appendsLeaveTheKeyIndexToTheCleanerWhichIndexesEverythingOnceAppendsPause()
+      throws Exception {
+    TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+    OneLog log = compactedLog(clock, TopicSpec.named("t").withCleanupPolicy(CleanupPolicy.COMPACT));
+    List<ProducerRecord> batch = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      batch.add(ProducerRecord.of("t", "k" + (i % 300), "v" + i));
+    }
+    log.append(batch); // fewer than a generation's 4,096: indexed only once appends pause
+    assertEquals("v999", text(log.latest("t", utf8("k99")).orElseThrow().value()));
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    long[] state;
+    do {
+      Thread.sleep(50);
+      state = indexState(log);
+    } while (state[0] < 1_000 && System.nanoTime() < deadline);
+    assertEquals(1_000, state[0], "indexed_offset reaches next_offset once appends pause");
+    assertEquals(300, state[1], "one index row per key");
+    assertEquals("v999", text(log.latest("t", utf8("k99")).orElseThrow().value()));
+    log.append(ProducerRecord.of("t", "k99", "newest")); // above indexed_offset: found first
+    assertEquals("newest", text(log.latest("t", utf8("k99")).orElseThrow().value()));
+  }
+
+  /** {indexed_offset, key index rows} of t-0, read with SQL. */
+  private static long[] indexState(OneLog log) throws java.sql.SQLException {
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection("jdbc:sqlite:file:" + log.path() + "?mode=ro");
+        java.sql.ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT (SELECT indexed_offset FROM cleaner_points),"
+                        + " (SELECT count(*) FROM keys_1_0)")) {
+      return new long[] {rs.getLong(1), rs.getLong(2)};
+    }
+  }
+
+  @Test
   void aTombstoneDeletesItsKeyAndGoesAfterTheDeleteRetention() {
     TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
     OneLog log =

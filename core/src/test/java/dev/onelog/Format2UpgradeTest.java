@@ -95,7 +95,7 @@ class Format2UpgradeTest {
     OlderFormatException e =
         assertThrows(OlderFormatException.class, () -> OneLog.builder(file).readOnly().open());
     assertEquals(2, e.fileFormatVersion());
-    assertEquals(4, e.supportedFormatVersion());
+    assertEquals(5, e.supportedFormatVersion());
   }
 
   @Test
@@ -127,5 +127,57 @@ class Format2UpgradeTest {
       assertEquals(10, log.describeTopic("d").recordCount());
     }
     assertTrue(tables(file).containsAll(List.of("cleaner_points", "keys_1_0", "keys_1_0_horizon")));
+  }
+
+  @Test
+  void openingAFormat4FileMarksEverythingIndexedAndKeepsANewFilesSchema() throws Exception {
+    Path file = logs.file("four.db");
+    try (OneLog log = OneLog.open(file)) {
+      log.createTopic(TopicSpec.named("c").withCleanupPolicy(CleanupPolicy.COMPACT));
+      for (int i = 0; i < 10; i++) {
+        log.append(ProducerRecord.of("c", "k" + (i % 3), "v" + i));
+      }
+      log.compact(); // indexes every record, as format 4's appends did
+    }
+    String newSchema = schemaOf(file, "cleaner_points");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE cleaner_points RENAME TO v5");
+      s.execute(
+          "CREATE TABLE cleaner_points (topic_id INTEGER NOT NULL, partition INTEGER NOT NULL,"
+              + " cleaner_offset INTEGER NOT NULL DEFAULT 0, clean_bytes INTEGER NOT NULL"
+              + " DEFAULT 0, PRIMARY KEY (topic_id, partition)) WITHOUT ROWID");
+      s.execute(
+          "INSERT INTO cleaner_points SELECT topic_id, partition, cleaner_offset, clean_bytes"
+              + " FROM v5");
+      s.execute("DROP TABLE v5");
+      s.execute("PRAGMA user_version=4");
+    }
+    try (OneLog log = OneLog.open(file)) {
+      assertEquals(
+          "v9",
+          log.latest("c", "k0".getBytes(StandardCharsets.UTF_8)).orElseThrow().valueAsString());
+    }
+    assertEquals(newSchema, schemaOf(file, "cleaner_points"));
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT c.indexed_offset, p.next_offset FROM cleaner_points c"
+                    + " JOIN partitions p USING (topic_id, partition)")) {
+      assertTrue(rs.next());
+      assertEquals(10, rs.getLong(2));
+      assertEquals(10, rs.getLong(1), "format 4 indexed every record");
+    }
+  }
+
+  private static String schemaOf(Path file, String table) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT sql FROM sqlite_schema WHERE name = '" + table + "'")) {
+      assertTrue(rs.next(), table);
+      return rs.getString(1);
+    }
   }
 }

@@ -626,11 +626,12 @@ class FormatInteropIT {
   // ---- Versions: FORMAT.md sections 5 and 11 ----
 
   @Test
-  void pythonRefusesFormats2And3AsOlderAndFormat5AsNewerAndChangesNone() throws Exception {
+  void pythonRefusesFormats2To4AsOlderAndFormat6AsNewerAndChangesNone() throws Exception {
     Path two = dir.resolve("two.db");
     Path three = dir.resolve("three.db");
-    Path five = dir.resolve("five.db");
-    for (Path f : List.of(two, three, five)) {
+    Path four = dir.resolve("four.db");
+    Path six = dir.resolve("six.db");
+    for (Path f : List.of(two, three, four, six)) {
       try (OneLog log = OneLog.open(f)) {
         log.createTopic(TopicSpec.named("t"));
         log.append(ProducerRecord.of("t", "k", "v"));
@@ -639,9 +640,9 @@ class FormatInteropIT {
                 tx.commitOffsets("g", Map.of(TopicPartition.of("t", 0), OffsetAndMetadata.of(1))));
       }
     }
-    // Format 3 is format 4 without the compaction tables, format 2 is format 3 without the group
-    // tables (section 11; t does not compact, so it has no key index); format 5 is whatever comes
-    // next.
+    // Format 4 is format 5 with cleaner_points lacking indexed_offset, format 3 is format 4
+    // without the compaction tables, format 2 is format 3 without the group tables (section 11; t
+    // does not compact, so it has no key index); format 6 is whatever comes next.
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + two);
         Statement s = c.createStatement()) {
       for (String table :
@@ -660,18 +661,28 @@ class FormatInteropIT {
       s.execute("DROP TABLE cleaner_points");
       s.execute("PRAGMA user_version=3");
     }
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + five);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + four);
         Statement s = c.createStatement()) {
-      s.execute("PRAGMA user_version=5");
+      s.execute("DROP TABLE cleaner_points");
+      s.execute(
+          "CREATE TABLE cleaner_points (topic_id INTEGER NOT NULL, partition INTEGER NOT NULL"
+              + " CHECK (partition >= 0), cleaner_offset INTEGER NOT NULL DEFAULT 0"
+              + " CHECK (cleaner_offset >= 0), clean_bytes INTEGER NOT NULL DEFAULT 0"
+              + " CHECK (clean_bytes >= 0), PRIMARY KEY (topic_id, partition)) WITHOUT ROWID");
+      s.execute("PRAGMA user_version=4");
     }
-    for (Path f : List.of(two, three, five)) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + six);
+        Statement s = c.createStatement()) {
+      s.execute("PRAGMA user_version=6");
+    }
+    for (Path f : List.of(two, three, four, six)) {
       String refusal =
-          f == five
-              ? " is of format 5, newer than format 4 that this program reads; it needs a program"
-                  + " that knows format 5\n"
+          f == six
+              ? " is of format 6, newer than format 5 that this program reads; it needs a program"
+                  + " that knows format 6\n"
               : " is of format "
-                  + (f == two ? 2 : 3)
-                  + ", older than format 4 that this program reads; Java's onelog upgrades it"
+                  + (f == two ? 2 : f == three ? 3 : 4)
+                  + ", older than format 5 that this program reads; Java's onelog upgrades it"
                   + " when it opens it to write (FORMAT.md section 11)\n";
       String contents = contents(f);
       for (List<String> args :
@@ -688,9 +699,9 @@ class FormatInteropIT {
         assertEquals(contents, contents(f), () -> "Python changed nothing: " + args);
       }
     }
-    // Java refuses format 5, and formats 2 and 3 read-only; opened to write, it upgrades them.
-    assertThrows(NewerFormatException.class, () -> OneLog.open(five));
-    for (Path f : List.of(two, three)) {
+    // Java refuses format 6, and formats 2 to 4 read-only; opened to write, it upgrades them.
+    assertThrows(NewerFormatException.class, () -> OneLog.open(six));
+    for (Path f : List.of(two, three, four)) {
       assertThrows(OlderFormatException.class, () -> OneLog.builder(f).readOnly().open());
       OneLog.open(f).close();
       InteropProcess.Result upgraded = InteropProcess.python(dir, f.toString(), "t", "--read-only");
@@ -700,9 +711,10 @@ class FormatInteropIT {
       assertEquals(
           f == two ? 0 : 1,
           groups.stdout().size(),
-          () -> "format 2 kept no offsets, format 3 its one: " + groups.describe());
+          () -> "format 2 kept no offsets, formats 3 and 4 their one: " + groups.describe());
     }
     LogInvariants.check(three);
+    LogInvariants.check(four);
     file = two;
   }
 

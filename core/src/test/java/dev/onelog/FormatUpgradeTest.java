@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Format 1 files, written by hand with plain SQL ({@link Format1File}), opened by this version:
- * upgraded to format 4 in place when opened to write, refused and left as they were otherwise.
+ * upgraded to format 5 in place when opened to write, refused and left as they were otherwise.
  */
 class FormatUpgradeTest {
   @RegisterExtension final LogFixture logs = new LogFixture();
@@ -249,7 +249,7 @@ class FormatUpgradeTest {
     assertEquals(
         "the record at orders-1@3 does not match its CRC32C, so upgrading "
             + file
-            + " from format 1 to format 4 stopped; the file was not changed and is still format 1."
+            + " from format 1 to format 5 stopped; the file was not changed and is still format 1."
             + " Run 'onelog verify' of the onelog version that wrote it to list every damaged"
             + " record, or restore the file from a backup",
         e.getMessage());
@@ -267,7 +267,7 @@ class FormatUpgradeTest {
             DiskFullException.class,
             () -> OneLog.builder(file).maxFileSizeBytes(Files.size(file)).open());
     assertTrue(
-        e.getMessage().contains("while upgrading the file from format 1 to format 4"),
+        e.getMessage().contains("while upgrading the file from format 1 to format 5"),
         e.getMessage());
     assertEquals(before, fingerprint(file));
     try (OneLog log = OneLog.open(file)) {
@@ -283,10 +283,10 @@ class FormatUpgradeTest {
     OlderFormatException e =
         assertThrows(OlderFormatException.class, () -> OneLog.builder(file).readOnly().open());
     assertEquals(1, e.fileFormatVersion());
-    assertEquals(4, e.supportedFormatVersion());
+    assertEquals(5, e.supportedFormatVersion());
     assertEquals(
         file
-            + " is a onelog file of format 1, older than format 4 that this version of onelog"
+            + " is a onelog file of format 1, older than format 5 that this version of onelog"
             + " reads, and it was opened read-only, so it was not upgraded; it was not modified."
             + " Opening it once for writing upgrades it in place, in one transaction:"
             + " OneLog.open(path) without readOnly(), or 'onelog verify' on a writable copy of"

@@ -48,7 +48,7 @@ public final class Cleaner implements Maintenance {
   /** How much one slice may do. */
   record Budget(int records, long nanos, int vacuumPages) {
     /** A background slice: about a millisecond, so that appends sharing it wait for little. */
-    static final Budget BACKGROUND = new Budget(1_000, TimeUnit.MICROSECONDS.toNanos(1_500), 256);
+    static final Budget BACKGROUND = new Budget(1_000, TimeUnit.MICROSECONDS.toNanos(1_000), 256);
 
     /** A slice of {@code onelog compact}: larger, still short enough to let appends through. */
     static final Budget FORCED = new Budget(20_000, TimeUnit.MILLISECONDS.toNanos(25), 4_096);
@@ -58,6 +58,12 @@ public final class Cleaner implements Maintenance {
 
   /** Compaction passes under way, by partition. */
   private final Map<PartitionKey, CompactionPass> passes = new HashMap<>();
+
+  /** Key index generations under way, by partition. */
+  private final Map<PartitionKey, IndexGeneration> generations = new HashMap<>();
+
+  /** Each compacted partition's next offset when last seen, and since when: {offset, nanos}. */
+  private final Map<PartitionKey, long[]> lastSeen = new HashMap<>();
 
   private final Set<PartitionKey> damaged = new HashSet<>();
 
@@ -120,10 +126,18 @@ public final class Cleaner implements Maintenance {
     long recordsRemoved;
     long bytesRemoved;
     long pagesFreed;
+
+    /** Records read into and keys written to key index generations; not reported. */
+    long recordsIndexed;
+
     boolean more;
 
     boolean changedSomething() {
-      return batchesDeleted + recordsExamined + recordsRemoved + pagesFreed > 0;
+      return batchesDeleted + recordsExamined + recordsRemoved + pagesFreed + recordsIndexed > 0;
+    }
+
+    long work() {
+      return recordsExamined + recordsRemoved + recordsIndexed;
     }
 
     CleanupReport report() {
@@ -150,8 +164,7 @@ public final class Cleaner implements Maintenance {
     int count = states.size();
     for (int i = 0; i < count; i++) {
       int index = (rotation + i) % count;
-      if (slice.recordsExamined + slice.recordsRemoved >= budget.records()
-          || System.nanoTime() - deadline > 0) {
+      if (slice.work() >= budget.records() || System.nanoTime() - deadline > 0) {
         rotation = index;
         slice.more = true;
         break;
@@ -164,7 +177,7 @@ public final class Cleaner implements Maintenance {
       try (Statement savepoint = statements.connection().createStatement()) {
         savepoint.execute("SAVEPOINT cleanup_partition");
         try {
-          clean(statements, state, key, nowMs, budget, forcedEnds, slice);
+          clean(statements, state, key, nowMs, budget, deadline, forcedEnds, slice);
           savepoint.execute("RELEASE cleanup_partition");
         } catch (CorruptRecordException e) {
           savepoint.execute("ROLLBACK TO cleanup_partition");
@@ -188,21 +201,25 @@ public final class Cleaner implements Maintenance {
       PartitionKey key,
       long nowMs,
       Budget budget,
+      long deadline,
       Map<Object, Long> forcedEnds,
       Slice slice)
       throws SQLException {
     PartitionEdit edit = new PartitionEdit(statements, state);
-    int remaining =
-        (int) Math.max(1, budget.records() - slice.recordsExamined - slice.recordsRemoved);
+    int remaining = (int) Math.max(1, budget.records() - slice.work());
     int deleted = Retention.enforce(edit, statements, nowMs, remaining);
     slice.batchesDeleted += deleted;
     slice.more |= deleted == remaining;
     if (state.compacted()) {
-      CompactionPass pass = pass(state, key, forcedEnds, edit.removedRecords() > 0);
+      boolean deletedNow = edit.removedRecords() > 0;
+      long indexedOffset =
+          index(statements, state, key, forcedEnds != null, deletedNow, remaining, deadline, slice);
+      CompactionPass pass = pass(state, key, forcedEnds, deletedNow, indexedOffset);
       if (pass != null) {
         long lagHorizonMs =
             forcedEnds != null ? Long.MAX_VALUE : nowMs - state.topic().minCompactionLagMs();
-        if (advance(edit, statements, pass, nowMs, lagHorizonMs, remaining, slice)) {
+        remaining = (int) Math.max(1, budget.records() - slice.work());
+        if (advance(edit, statements, pass, nowMs, lagHorizonMs, remaining, deadline, slice)) {
           passes.remove(key);
           slice.more |= pass.stoppedEarly; // the next pass takes the rest
         } else {
@@ -220,12 +237,69 @@ public final class Cleaner implements Maintenance {
   }
 
   /**
+   * Takes the partition's key index generation under way, or a new one when one is due, as far as
+   * {@code maxRecords} and {@code deadline} allow; every unindexed record is due when {@code
+   * forced}.
+   *
+   * @return the partition's indexed offset afterwards: compaction passes end there
+   */
+  private long index(
+      StatementCache statements,
+      PartitionState state,
+      PartitionKey key,
+      boolean forced,
+      boolean deleted,
+      int maxRecords,
+      long deadline,
+      Slice slice)
+      throws SQLException {
+    IndexGeneration generation = generations.get(key);
+    if (generation != null && (deleted || !generation.matches(state))) {
+      generations.remove(key);
+      generation = null;
+    }
+    if (generation == null && IndexGeneration.due(state, forced || appendsIdle(state, key))) {
+      generation = new IndexGeneration(state);
+      generations.put(key, generation);
+    }
+    if (generation == null) {
+      return state.indexedOffset();
+    }
+    for (long left = maxRecords; left > 0 && System.nanoTime() - deadline < 0; ) {
+      long done = generation.slice(statements, state, (int) Math.min(left, UNIT), deadline);
+      if (done < 0) {
+        generations.remove(key);
+        return generation.end();
+      }
+      slice.recordsIndexed += done;
+      left -= done;
+    }
+    slice.more = true;
+    return state.indexedOffset();
+  }
+
+  /** Whether the partition has had no append for {@link IndexGeneration#IDLE_NANOS}. */
+  private boolean appendsIdle(PartitionState state, PartitionKey key) {
+    long now = System.nanoTime();
+    long[] seen = lastSeen.get(key);
+    if (seen == null || seen[0] != state.nextOffset()) {
+      lastSeen.put(key, new long[] {state.nextOffset(), now});
+      return false;
+    }
+    return now - seen[1] >= IndexGeneration.IDLE_NANOS;
+  }
+
+  /**
    * The partition's pass under way, or a new one when one is due (or forced), or null. A pass the
    * partition moved under (another process's pass ended, records were deleted) is dropped: what it
    * did stays valid, and a new one begins.
    */
   private CompactionPass pass(
-      PartitionState state, PartitionKey key, Map<Object, Long> forcedEnds, boolean deleted) {
+      PartitionState state,
+      PartitionKey key,
+      Map<Object, Long> forcedEnds,
+      boolean deleted,
+      long indexedOffset) {
     CompactionPass pass = passes.get(key);
     if (pass != null && (deleted || !pass.matches(state))) {
       passes.remove(key);
@@ -235,11 +309,12 @@ public final class Cleaner implements Maintenance {
       return pass;
     }
     if (forcedEnds != null) {
-      long end = forcedEnds.computeIfAbsent(key, k -> state.nextOffset());
+      long end = Math.min(indexedOffset, forcedEnds.computeIfAbsent(key, k -> state.nextOffset()));
       pass = state.cleanerOffset() < end ? new CompactionPass(state, end) : null;
     } else if (state.sizeBytes() > state.cleanBytes()
-        && state.dirtyShare() >= state.topic().minCleanableDirtyRatio()) {
-      pass = new CompactionPass(state, state.nextOffset());
+        && state.dirtyShare() >= state.topic().minCleanableDirtyRatio()
+        && state.cleanerOffset() < indexedOffset) {
+      pass = new CompactionPass(state, Math.min(indexedOffset, state.nextOffset()));
     }
     if (pass != null) {
       passes.put(key, pass);
@@ -248,8 +323,8 @@ public final class Cleaner implements Maintenance {
   }
 
   /**
-   * Takes the pass as far as {@code maxRecords} allows (records examined while deduping, records of
-   * the batches swept, keys published).
+   * Takes the pass as far as {@code maxRecords} and {@code deadline} allow (records examined while
+   * deduping, records of the batches swept, keys published).
    *
    * @return true when the pass is done
    */
@@ -260,19 +335,22 @@ public final class Cleaner implements Maintenance {
       long nowMs,
       long lagHorizonMs,
       int maxRecords,
+      long deadline,
       Slice slice)
       throws SQLException {
     long left = maxRecords;
-    while (left > 0) {
+    while (left > 0 && System.nanoTime() - deadline < 0) {
       switch (pass.phase) {
         case DEDUPE -> {
-          long examined = Compaction.dedupe(edit, statements, pass, lagHorizonMs, (int) left);
+          long examined =
+              Compaction.dedupe(
+                  edit, statements, pass, lagHorizonMs, (int) Math.min(left, UNIT), deadline);
           slice.recordsExamined += examined;
           left -= examined;
         }
-        case SWEEP -> left -= Compaction.sweep(edit, statements, pass, SWEEP_BATCHES);
+        case SWEEP -> left -= Compaction.sweep(edit, statements, pass, 1);
         case PUBLISH -> {
-          int keys = (int) Math.min(left, pass.kept.size());
+          int keys = (int) Math.min(Math.min(left, UNIT), pass.kept.size());
           if (Compaction.publish(edit, statements, pass, nowMs, keys)) {
             return true;
           }
@@ -283,8 +361,12 @@ public final class Cleaner implements Maintenance {
     return false;
   }
 
-  /** Batches a sweep rewrites at a time: a 64 KiB batch costs about 0.1-0.2 ms to rewrite. */
-  static final int SWEEP_BATCHES = 2;
+  /**
+   * Records or keys the phases of indexing and compaction take at a time, a batch at least,
+   * checking the slice's deadline between them (a sweep checks it after each batch rewritten):
+   * about a millisecond of the writer's time at most.
+   */
+  static final int UNIT = 256;
 
   /** Gives free pages back to the file system, a slice at a time (auto_vacuum=INCREMENTAL). */
   private static void vacuum(StatementCache statements, Budget budget, boolean all, Slice slice)

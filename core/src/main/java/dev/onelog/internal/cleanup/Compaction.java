@@ -4,12 +4,17 @@ import dev.onelog.internal.storage.BatchPacker;
 import dev.onelog.internal.storage.KeyIndex;
 import dev.onelog.internal.storage.RecordBatch;
 import dev.onelog.internal.storage.StatementCache;
+import java.nio.ByteBuffer;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -41,9 +46,9 @@ final class Compaction {
 
   /**
    * Dedupes the batches from the pass's cursor, stopping at a batch with a record younger than
-   * {@code lagHorizonMs}, at the pass's end, once {@code maxRecords} records were examined (whole
-   * batches: at least one), or when the pass keeps {@link CompactionPass#MAX_KEPT_KEYS} keys; moves
-   * the pass to its sweep when the deduping is done.
+   * {@code lagHorizonMs}, at the pass's end, once {@code maxRecords} records were examined or
+   * {@code deadlineNanos} passed (whole batches: at least one), or when the pass keeps {@link
+   * CompactionPass#MAX_KEPT_KEYS} keys; moves the pass to its sweep when the deduping is done.
    *
    * @return the records examined
    */
@@ -52,7 +57,8 @@ final class Compaction {
       StatementCache statements,
       CompactionPass pass,
       long lagHorizonMs,
-      int maxRecords)
+      int maxRecords,
+      long deadlineNanos)
       throws SQLException {
     PartitionState state = edit.state();
     PreparedStatement select =
@@ -65,7 +71,7 @@ final class Compaction {
     boolean more = false;
     try (ResultSet rs = select.executeQuery()) {
       while (rs.next()) {
-        if (examined >= maxRecords) {
+        if (examined >= maxRecords || (examined > 0 && System.nanoTime() - deadlineNanos > 0)) {
           more = true;
           break;
         }
@@ -82,25 +88,28 @@ final class Compaction {
       pass.phase = CompactionPass.Phase.SWEEP;
       return 0;
     }
-    List<StoredBatch.Entry> kept = new ArrayList<>();
+    List<StoredBatch.Entry> entries = new ArrayList<>();
     for (StoredBatch batch : batches) {
-      for (StoredBatch.Entry entry : batch.entries(state)) {
-        if (entry.key() == null) {
-          kept.add(entry); // refused on append; kept rather than lost if a writer stored one
-          pass.keptBytes += entry.sizeBytes();
-          continue;
-        }
-        long[] row = loadRow(statements, state, entry.key());
-        if (row != null && row[0] > entry.offset()) {
-          edit.removed(entry.offset(), entry.sizeBytes());
-          continue;
-        }
-        pass.keep(
-            entry.key(),
-            new CompactionPass.Kept(entry.offset(), entry.tombstone(), entry.sizeBytes()),
-            row == null || row[1] < 0 ? null : row[1]);
-        kept.add(entry);
+      entries.addAll(batch.entries(state));
+    }
+    Map<ByteBuffer, long[]> rows = loadRows(statements, state, entries);
+    List<StoredBatch.Entry> kept = new ArrayList<>();
+    for (StoredBatch.Entry entry : entries) {
+      if (entry.key() == null) {
+        kept.add(entry); // refused on append; kept rather than lost if a writer stored one
+        pass.keptBytes += entry.sizeBytes();
+        continue;
       }
+      long[] row = rows.get(ByteBuffer.wrap(entry.key()));
+      if (row != null && row[0] > entry.offset()) {
+        edit.removed(entry.offset(), entry.sizeBytes());
+        continue;
+      }
+      pass.keep(
+          entry.key(),
+          new CompactionPass.Kept(entry.offset(), entry.tombstone(), entry.sizeBytes()),
+          row == null || row[1] < 0 ? null : row[1]);
+      kept.add(entry);
     }
     long last = batches.get(batches.size() - 1).lastOffset();
     if (examined > kept.size() || batches.size() > 1) {
@@ -321,17 +330,43 @@ final class Compaction {
     }
   }
 
-  /** The key's {latest_offset, clean_offset or -1}, or null when the index has no row. */
-  private static long[] loadRow(StatementCache statements, PartitionState state, byte[] key)
+  /** Keys looked up in one statement: a JDBC call costs microseconds beside SQLite's search. */
+  static final int KEYS_PER_LOOKUP = 64;
+
+  /**
+   * Each keyed entry's {latest_offset, clean_offset or -1}, by key; a key the index has no row for
+   * is absent.
+   */
+  private static Map<ByteBuffer, long[]> loadRows(
+      StatementCache statements, PartitionState state, List<StoredBatch.Entry> entries)
       throws SQLException {
+    Set<ByteBuffer> keys = new LinkedHashSet<>();
+    for (StoredBatch.Entry entry : entries) {
+      if (entry.key() != null) {
+        keys.add(ByteBuffer.wrap(entry.key()));
+      }
+    }
+    Map<ByteBuffer, long[]> rows = new HashMap<>(keys.size() * 2);
     PreparedStatement select =
         statements.get(
-            "SELECT latest_offset, coalesce(clean_offset, -1) FROM "
+            "SELECT key, latest_offset, coalesce(clean_offset, -1) FROM "
                 + state.keysTable()
-                + " WHERE key = ?");
-    select.setBytes(1, key);
-    try (ResultSet rs = select.executeQuery()) {
-      return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : null;
+                + " WHERE key IN (?"
+                + ", ?".repeat(KEYS_PER_LOOKUP - 1)
+                + ")");
+    Iterator<ByteBuffer> next = keys.iterator();
+    while (next.hasNext()) {
+      byte[] key = null;
+      for (int i = 1; i <= KEYS_PER_LOOKUP; i++) {
+        key = next.hasNext() ? next.next().array() : key; // the last key again fills the rest
+        select.setBytes(i, key);
+      }
+      try (ResultSet rs = select.executeQuery()) {
+        while (rs.next()) {
+          rows.put(ByteBuffer.wrap(rs.getBytes(1)), new long[] {rs.getLong(2), rs.getLong(3)});
+        }
+      }
     }
+    return rows;
   }
 }

@@ -18,6 +18,7 @@ import java.util.List;
  *
  * @param cleanerOffset records below it hold one record per key (0 when the topic does not compact)
  * @param cleanBytes the bytes of the records below the cleaner point
+ * @param indexedOffset records below it are in the key index (0 when the topic does not compact)
  */
 record PartitionState(
     TopicMeta topic,
@@ -27,11 +28,13 @@ record PartitionState(
     long recordCount,
     long sizeBytes,
     long cleanerOffset,
-    long cleanBytes) {
+    long cleanBytes,
+    long indexedOffset) {
 
   private static final String SELECT =
       "SELECT t.*, p.partition, p.log_start_offset, p.next_offset, p.record_count, p.size_bytes,"
-          + " COALESCE(c.cleaner_offset, 0), COALESCE(c.clean_bytes, 0)"
+          + " COALESCE(c.cleaner_offset, 0), COALESCE(c.clean_bytes, 0),"
+          + " COALESCE(c.indexed_offset, 0)"
           + " FROM ("
           + TopicCatalog.SELECT_TOPICS
           + ") AS t JOIN partitions p ON p.topic_id = t.id"
@@ -74,7 +77,8 @@ record PartitionState(
         rs.getLong(14),
         rs.getLong(15),
         rs.getLong(16),
-        rs.getLong(17));
+        rs.getLong(17),
+        rs.getLong(18));
   }
 
   String logTable() {

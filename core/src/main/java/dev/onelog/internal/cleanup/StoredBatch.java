@@ -89,7 +89,7 @@ record StoredBatch(
     return entries;
   }
 
-  private static CorruptRecordException corrupt(PartitionState state, long lastOffset, String why) {
+  static CorruptRecordException corrupt(PartitionState state, long lastOffset, String why) {
     return new CorruptRecordException(
         "the batch of records ending at "
             + state.name()

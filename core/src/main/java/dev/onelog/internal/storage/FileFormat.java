@@ -21,8 +21,9 @@ import java.util.List;
  *                    owner_generation: the leases
  * group_offsets      (group_id, topic_id, partition) -> committed_offset, metadata,
  *                    committed_at_ms
- * cleaner_points     (topic_id, partition) -> cleaner_offset, clean_bytes: how far compaction
- *                    has gone in each partition of a compacted topic
+ * cleaner_points     (topic_id, partition) -> cleaner_offset, clean_bytes, indexed_offset: how
+ *                    far compaction and the key index have gone in each partition of a
+ *                    compacted topic
  * keys_T_P           one table per partition of a compacted topic: key -> latest_offset,
  *                    clean_offset, delete_horizon_ms; the index behind latest-by-key reads
  *                    and incremental compaction
@@ -44,9 +45,10 @@ public final class FileFormat {
 
   /**
    * {@code PRAGMA user_version}: the format version this code writes and reads. Format 3 is format
-   * 2 plus the consumer group tables; format 4 adds the compaction tables.
+   * 2 plus the consumer group tables; format 4 adds the compaction tables; format 5 indexes keys
+   * behind the appends ({@code cleaner_points.indexed_offset}) instead of in them.
    */
-  public static final int FORMAT_VERSION = 4;
+  public static final int FORMAT_VERSION = 5;
 
   /** The oldest format this code upgrades from when it opens a file to write. */
   public static final int OLDEST_UPGRADABLE_VERSION = 1;
@@ -125,6 +127,7 @@ public final class FileFormat {
             partition      INTEGER NOT NULL CHECK (partition >= 0),
             cleaner_offset INTEGER NOT NULL DEFAULT 0 CHECK (cleaner_offset >= 0),
             clean_bytes    INTEGER NOT NULL DEFAULT 0 CHECK (clean_bytes >= 0),
+            indexed_offset INTEGER NOT NULL DEFAULT 0 CHECK (indexed_offset >= 0),
             PRIMARY KEY (topic_id, partition)
           ) WITHOUT ROWID""");
 

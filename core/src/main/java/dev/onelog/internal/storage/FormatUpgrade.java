@@ -20,10 +20,11 @@ import org.slf4j.LoggerFactory;
  * ({@link FileSetup}): from format 1, every partition's records are checked against their format 1
  * CRC and packed into format 2 batches of up to {@value RecordBatch#MAX_BATCH_BYTES} bytes; from
  * format 2, the consumer group tables of format 3 are created; from format 3, the compaction tables
- * of format 4, with the key index of each compacted topic; then {@code user_version} becomes 4. Any
- * failure rolls the whole upgrade back and leaves the file exactly as it was. Not thread-safe: it
- * runs on the writer thread, before anything else uses the file; other processes are kept out by
- * the write lock.
+ * of format 4, with the key index of each compacted topic; from format 4, {@code cleaner_points}
+ * gains {@code indexed_offset} (everything format 4 stored is indexed); then {@code user_version}
+ * becomes 5. Any failure rolls the whole upgrade back and leaves the file exactly as it was. Not
+ * thread-safe: it runs on the writer thread, before anything else uses the file; other processes
+ * are kept out by the write lock.
  *
  * <pre>
  * format 1 log_T_P, one row per record:
@@ -105,6 +106,23 @@ final class FormatUpgrade {
             records += KeyIndex.build(writer, topic, p);
           }
         }
+      }
+      if (version == 4) {
+        // Format 4's appends kept the key index whole: every record is indexed. The table is
+        // made again with format 5's DDL (not ALTER TABLE ... ADD COLUMN) so that an upgraded
+        // file's schema reads as a new file's.
+        s.execute("ALTER TABLE cleaner_points RENAME TO format4_cleaner_points");
+        for (String ddl : FileFormat.CLEANER_TABLES) {
+          if (ddl.contains("cleaner_points")) {
+            s.execute(ddl);
+          }
+        }
+        s.execute(
+            "INSERT INTO cleaner_points (topic_id, partition, cleaner_offset, clean_bytes,"
+                + " indexed_offset) SELECT c.topic_id, c.partition, c.cleaner_offset,"
+                + " c.clean_bytes, p.next_offset FROM format4_cleaner_points c"
+                + " JOIN partitions p USING (topic_id, partition)");
+        s.execute("DROP TABLE format4_cleaner_points");
       }
       s.execute("PRAGMA user_version=" + FileFormat.FORMAT_VERSION);
       log.info(

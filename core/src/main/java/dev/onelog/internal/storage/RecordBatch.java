@@ -194,6 +194,12 @@ public final class RecordBatch {
       return copy(keyAt, keyLength);
     }
 
+    /** Whether the current record's key is {@code key}, without copying it. */
+    public boolean keyEquals(byte[] key) {
+      return keyLength == key.length
+          && Arrays.equals(records, keyAt, keyAt + keyLength, key, 0, key.length);
+    }
+
     public byte[] value() {
       return copy(valueAt, valueLength);
     }

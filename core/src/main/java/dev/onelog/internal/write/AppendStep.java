@@ -4,7 +4,6 @@ import dev.onelog.RecordMetadata;
 import dev.onelog.TopicPartition;
 import dev.onelog.UnknownTopicException;
 import dev.onelog.internal.storage.FileFormat;
-import dev.onelog.internal.storage.KeyIndex;
 import dev.onelog.internal.storage.StatementCache;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -191,9 +190,6 @@ final class AppendStep implements TransactionStep {
         }
         BatchInserter.insert(
             statements, cursor.table, scratch.rows, cursor.start, cursor.count, cursor.firstOffset);
-        if (cursor.compacted) {
-          indexKeys(statements, cursor);
-        }
         PreparedStatement update =
             statements.get(
                 "UPDATE partitions SET next_offset = ?, record_count = record_count + ?,"
@@ -208,26 +204,6 @@ final class AppendStep implements TransactionStep {
     } finally {
       Arrays.fill(scratch.rows, 0, Math.min(scratch.rows.length, total), null);
     }
-  }
-
-  /** Points each record's key at its offset in the partition's key index. */
-  private void indexKeys(StatementCache statements, Cursor cursor) throws SQLException {
-    EncodedRecord[] rows = scratch.rows;
-    KeyIndex.upsert(
-        statements,
-        FileFormat.keysTable(cursor.topicId, cursor.partition),
-        new KeyIndex.Keyed() {
-          @Override
-          public byte[] key(int index) {
-            return rows[cursor.start + index].key();
-          }
-
-          @Override
-          public long offset(int index) {
-            return cursor.firstOffset + index;
-          }
-        },
-        cursor.count);
   }
 
   /** Groups the stored requests' records by partition, keeping queue order within each. */
