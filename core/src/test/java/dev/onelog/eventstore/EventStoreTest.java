@@ -404,17 +404,50 @@ class EventStoreTest {
   }
 
   @Test
-  void tablesAnswerVersionAndProgressWithSql() throws Exception {
+  void tablesAnswerVersionAndProgressWithTheQueriesOfFormatSection14() throws Exception {
     OneLog log = fixture.open();
     EventStore store = log.eventStore();
-    store.append("order-9", ExpectedVersion.any(), List.of(event("A", "1"), event("B", "2")));
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + log.path());
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery("SELECT version FROM es_streams WHERE stream_id = 'order-9'")) {
-      assertTrue(rs.next());
-      assertEquals(1, rs.getLong(1));
+    store.append("order-7", ExpectedVersion.any(), List.of(event("A", "1"), event("B", "2")));
+    store.append("order-8", ExpectedVersion.any(), List.of(event("A", "3")));
+    try (Projection projection = store.projection("order-totals").handler((e, tx) -> {}).start()) {
+      assertTrue(projection.awaitCheckpoint(3, Duration.ofSeconds(10)));
     }
+    store.append("order-9", ExpectedVersion.any(), List.of(event("A", "4")));
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + log.path());
+        Statement s = c.createStatement()) {
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT CASE WHEN deleted THEN -1 ELSE version END FROM es_streams"
+                  + " WHERE stream_id = 'order-7'")) {
+        assertTrue(rs.next());
+        assertEquals(1, rs.getLong(1));
+      }
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT p.name, p.state, p.checkpoint, pt.next_offset - p.checkpoint AS lag, p.error"
+                  + " FROM es_projections p, topics t JOIN partitions pt ON pt.topic_id = t.id"
+                  + " WHERE t.name = '__eventstore' AND p.name = 'order-totals'")) {
+        assertTrue(rs.next());
+        assertEquals("active", rs.getString(2));
+        assertEquals(3, rs.getLong(3));
+        assertEquals(1, rs.getLong(4));
+      }
+    }
+    assertEquals(1, store.projections().get(0).lag());
+  }
+
+  @Test
+  void callersSqlMayNotWriteTheEventStoresTables() {
+    OneLog log = fixture.open();
+    log.eventStore();
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> log.transaction(tx -> tx.execute("UPDATE es_streams SET version = 9")));
+    assertTrue(e.getMessage().contains("es_*"), e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> log.transaction(tx -> tx.execute("DROP TABLE es_events")));
   }
 
   @Test
