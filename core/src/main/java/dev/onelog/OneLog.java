@@ -1,5 +1,6 @@
 package dev.onelog;
 
+import dev.onelog.eventstore.EventStore;
 import dev.onelog.group.Groups;
 import dev.onelog.internal.LogContext;
 import dev.onelog.internal.TopicCommands;
@@ -45,7 +46,8 @@ import java.util.function.UnaryOperator;
  * serialises their writers, and readers see every process's commits. An acknowledged write survives
  * what its {@link Durability} promises.
  *
- * <p>Layers over the log are reached through it: {@link #groups()} for consumer groups.
+ * <p>Layers over the log are reached through it: {@link #groups()} for consumer groups, {@link
+ * #eventStore()} for the event store.
  *
  * <p>{@link #close()} commits what was sent, closes every consumer and group member, and
  * checkpoints the WAL into the file; it is idempotent and always runs to the end. Every method but
@@ -355,6 +357,11 @@ public final class OneLog implements AutoCloseable {
   /** Consumer groups on this log: members that share partitions, committed offsets, lag. */
   public Groups groups() {
     return Groups.of(context);
+  }
+
+  /** The event store on this log: streams, global order, subscriptions, projections, snapshots. */
+  public EventStore eventStore() {
+    return EventStore.of(context);
   }
 
   // ---- The file ----

@@ -52,6 +52,23 @@ public final class CallerTransaction implements Transaction {
     }
   }
 
+  /**
+   * The writer step behind a transaction body's {@code tx}, for a layer that writes its own tables
+   * in the caller's transaction (the event store's appends).
+   *
+   * @throws IllegalArgumentException when {@code tx} is not one this log gave a body
+   * @throws IllegalStateException when the body already returned
+   */
+  public static StepContext stepOf(Transaction tx, LogContext context) {
+    if (!(tx instanceof CallerTransaction caller) || caller.context != context) {
+      throw new IllegalArgumentException(
+          "the Transaction was not given by this log's transaction(...); pass the tx your body"
+              + " received from log.transaction on the same log");
+    }
+    caller.ensureActive();
+    return caller.tx;
+  }
+
   @Override
   public RecordMetadata send(ProducerRecord record) {
     return send(List.of(record)).get(0);

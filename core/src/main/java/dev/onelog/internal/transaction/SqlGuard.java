@@ -46,11 +46,13 @@ public final class SqlGuard implements AutoCloseable {
       Pattern.compile(
           "(?i)(?<![A-Za-z0-9_])[\"`\\[]?(topics|partitions|sqlite_sequence|consumer_groups"
               + "|group_members|group_members_instance|group_partitions|group_offsets"
-              + "|log_[0-9]+_[0-9]+)[\"`\\]]?(?![A-Za-z0-9_])");
+              + "|log_[0-9]+_[0-9]+|es_streams|es_events|es_events_by_id|es_events_by_type"
+              + "|es_event_tags|es_projections|es_snapshots)[\"`\\]]?(?![A-Za-z0-9_])");
   private static final String OWN_ROOT_PAGES =
       "SELECT rootpage FROM sqlite_schema WHERE tbl_name IN ('topics', 'partitions',"
           + " 'sqlite_sequence', 'consumer_groups', 'group_members', 'group_partitions',"
-          + " 'group_offsets') OR tbl_name GLOB 'log_[0-9]*_[0-9]*'";
+          + " 'group_offsets', 'es_streams', 'es_events', 'es_event_tags', 'es_projections',"
+          + " 'es_snapshots') OR tbl_name GLOB 'log_[0-9]*_[0-9]*'";
 
   /** The schema version the cached verdicts are valid for. */
   private int schemaVersion = -1;
@@ -110,7 +112,8 @@ public final class SqlGuard implements AutoCloseable {
             + "] names '"
             + reserved.group(1)
             + "', one of onelog's own tables or a name it reserves (topics, partitions, log_<T>_<P>,"
-            + " consumer_groups, group_*); choose another name for your tables";
+            + " consumer_groups, group_*, the event store's es_*); choose another name for your"
+            + " tables";
       }
     }
     try (Statement s = tx.connection().createStatement();
@@ -127,7 +130,8 @@ public final class SqlGuard implements AutoCloseable {
           return "the statement ["
               + sql
               + "] writes one of onelog's own tables (topics, partitions, log_<T>_<P>, the group"
-              + " tables); write them only through the log's API: tx.send, tx.commitOffsets";
+              + " tables, the event store's es_* tables); write them only through the log's API:"
+              + " tx.send, tx.commitOffsets, eventStore().append(tx, ...)";
         }
       }
     }

@@ -1,0 +1,183 @@
+package dev.onelog.internal.eventstore;
+
+import dev.onelog.CorruptRecordException;
+import dev.onelog.LogRecord;
+import dev.onelog.ReadLimit;
+import dev.onelog.eventstore.EventFilter;
+import dev.onelog.eventstore.EventPage;
+import dev.onelog.eventstore.RecordedEvent;
+import dev.onelog.eventstore.StreamInfo;
+import dev.onelog.internal.read.PartitionReader;
+import dev.onelog.internal.storage.RecordBatch;
+import dev.onelog.internal.storage.RecordCodec;
+import dev.onelog.internal.storage.StatementCache;
+import dev.onelog.internal.storage.TopicMeta;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The event store's reads, on a read session: a stream's events through {@code es_events} (its
+ * versions' positions) and then the batches holding those positions; all events in position order
+ * straight from the topic. Stateless.
+ */
+public final class EventReads {
+  private EventReads() {}
+
+  /** Records read from the topic per query while reading all events. */
+  private static final ReadLimit SCAN = new ReadLimit(1000, 4 * 1024 * 1024);
+
+  /**
+   * A stream's events from {@code fromVersion}, forward (up) or backward (down), at most {@code
+   * maxCount}; empty for a missing or deleted stream, and nothing below its truncation point.
+   */
+  static List<RecordedEvent> stream(
+      StatementCache session,
+      TopicMeta topic,
+      String streamId,
+      long fromVersion,
+      int maxCount,
+      boolean forward)
+      throws SQLException {
+    StreamInfo info = StreamQueries.find(session, streamId);
+    if (info == null || info.deleted() || maxCount == 0) {
+      return List.of();
+    }
+    PreparedStatement select =
+        session.get(
+            forward
+                ? "SELECT position FROM es_events WHERE stream_id = ? AND version >= ?"
+                    + " ORDER BY version LIMIT ?"
+                : "SELECT position FROM es_events WHERE stream_id = ? AND version <= ?"
+                    + " AND version >= ? ORDER BY version DESC LIMIT ?");
+    select.setString(1, streamId);
+    if (forward) {
+      select.setLong(2, Math.max(fromVersion, info.truncateBefore()));
+      select.setInt(3, maxCount);
+    } else {
+      select.setLong(2, fromVersion);
+      select.setLong(3, info.truncateBefore());
+      select.setInt(4, maxCount);
+    }
+    List<Long> positions = new ArrayList<>();
+    try (ResultSet rs = select.executeQuery()) {
+      while (rs.next()) {
+        positions.add(rs.getLong(1));
+      }
+    }
+    Map<Long, RecordedEvent> byPosition = at(session, topic, positions);
+    List<RecordedEvent> events = new ArrayList<>(positions.size());
+    for (long position : positions) {
+      RecordedEvent event = byPosition.get(position);
+      if (event == null) {
+        throw new CorruptRecordException(
+            "es_events says version of stream '"
+                + streamId
+                + "' is at position "
+                + position
+                + " of topic "
+                + topic.name()
+                + ", but no event record is there. Run 'onelog verify'");
+      }
+      events.add(event);
+    }
+    return events;
+  }
+
+  /**
+   * The events at these positions, each batch read once: the positions are sorted, and every
+   * position a batch holds is taken from it. Each batch is checked against its CRC.
+   */
+  static Map<Long, RecordedEvent> at(StatementCache session, TopicMeta topic, List<Long> positions)
+      throws SQLException {
+    long[] sorted = positions.stream().mapToLong(Long::longValue).toArray();
+    Arrays.sort(sorted);
+    Map<Long, RecordedEvent> events = new HashMap<>();
+    PreparedStatement select =
+        session.get(
+            "SELECT base_offset, records, crc, last_offset FROM "
+                + topic.logTable(0)
+                + " WHERE last_offset >= ? ORDER BY last_offset LIMIT 1");
+    int i = 0;
+    while (i < sorted.length) {
+      select.setLong(1, sorted[i]);
+      try (ResultSet rs = select.executeQuery()) {
+        if (!rs.next()) {
+          return events;
+        }
+        long baseOffset = rs.getLong(1);
+        byte[] records = rs.getBytes(2);
+        long lastOffset = rs.getLong(4);
+        if (records == null || RecordBatch.crc(baseOffset, records) != rs.getLong(3)) {
+          throw new CorruptRecordException(
+              "the batch of records ending at "
+                  + topic.name()
+                  + "-0@"
+                  + lastOffset
+                  + " does not match its CRC32C. Run 'onelog verify' to list every damaged batch");
+        }
+        RecordBatch.Cursor batch = new RecordBatch.Cursor(baseOffset, records);
+        while (i < sorted.length && sorted[i] <= lastOffset && batch.next()) {
+          while (i < sorted.length && sorted[i] < batch.offset()) {
+            i++; // not in the topic any more
+          }
+          if (i < sorted.length && sorted[i] == batch.offset()) {
+            RecordedEvent event =
+                EventCodec.decode(
+                    new LogRecord(
+                        topic.name(),
+                        0,
+                        batch.offset(),
+                        batch.timestampMs(),
+                        batch.key(),
+                        batch.value(),
+                        RecordCodec.decodeHeaders(batch.headers())));
+            if (event != null) {
+              events.put(batch.offset(), event);
+            }
+            i++;
+          }
+        }
+        while (i < sorted.length && sorted[i] <= lastOffset) {
+          i++;
+        }
+      }
+    }
+    return events;
+  }
+
+  /** Events from {@code fromPosition} on that pass the filter, at most {@code maxCount}. */
+  static EventPage all(
+      StatementCache session, TopicMeta topic, long fromPosition, int maxCount, EventFilter filter)
+      throws SQLException {
+    List<RecordedEvent> events = new ArrayList<>(Math.min(maxCount, 1024));
+    long position = Math.max(0, fromPosition);
+    while (events.size() < maxCount) {
+      List<LogRecord> records = PartitionReader.read(session, topic, 0, position, SCAN);
+      if (records.isEmpty()) {
+        return new EventPage(events, position, true);
+      }
+      for (LogRecord record : records) {
+        position = record.offset() + 1;
+        RecordedEvent event = EventCodec.decode(record);
+        if (event != null && filter.matches(event)) {
+          events.add(event);
+          if (events.size() == maxCount) {
+            break;
+          }
+        }
+      }
+    }
+    return new EventPage(events, position, false);
+  }
+
+  /** The next position of the topic: where the next event will be. */
+  public static long endPosition(StatementCache session, TopicMeta topic) throws SQLException {
+    return PartitionReader.state(session, topic, 0).nextOffset();
+  }
+}

@@ -1,0 +1,120 @@
+package dev.onelog.internal.eventstore;
+
+import dev.onelog.TopicSpec;
+import dev.onelog.internal.storage.TopicCatalog;
+import dev.onelog.internal.write.StepContext;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The event store's place in the file (docs/FORMAT.md section 14): the topic whose records are the
+ * events, and five small tables beside it. They are created by the first writer step of the event
+ * store in a file ({@link #setUp}), with {@code CREATE ... IF NOT EXISTS}, so a file that never
+ * used the event store has none of them and its format version is unchanged. Stateless.
+ */
+public final class EventTables {
+  private EventTables() {}
+
+  /** The one-partition topic holding every event: its offsets are the global positions. */
+  public static final String TOPIC = "__eventstore";
+
+  /** Record headers of an event (its key is the stream id, its value the event's data). */
+  public static final String TYPE_HEADER = "es-type";
+
+  public static final String VERSION_HEADER = "es-version";
+  public static final String ID_HEADER = "es-id";
+  public static final String METADATA_HEADER = "es-metadata";
+  public static final String TAG_HEADER = "es-tag";
+
+  /** The DDL, exactly as FORMAT.md section 14 prints it. */
+  public static final List<String> SCHEMA =
+      List.of(
+          """
+          CREATE TABLE IF NOT EXISTS es_streams (
+            stream_id       TEXT PRIMARY KEY,
+            version         INTEGER NOT NULL CHECK (version >= 0),
+            truncate_before INTEGER NOT NULL DEFAULT 0 CHECK (truncate_before >= 0),
+            deleted         INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+            last_position   INTEGER NOT NULL,
+            created_at_ms   INTEGER NOT NULL,
+            updated_at_ms   INTEGER NOT NULL
+          ) WITHOUT ROWID""",
+          """
+          CREATE TABLE IF NOT EXISTS es_events (
+            stream_id TEXT NOT NULL,
+            version   INTEGER NOT NULL,
+            position  INTEGER NOT NULL,
+            event_id  BLOB NOT NULL,
+            type      TEXT NOT NULL,
+            PRIMARY KEY (stream_id, version)
+          ) WITHOUT ROWID""",
+          "CREATE UNIQUE INDEX IF NOT EXISTS es_events_by_id ON es_events (event_id)",
+          "CREATE INDEX IF NOT EXISTS es_events_by_type ON es_events (type, position)",
+          """
+          CREATE TABLE IF NOT EXISTS es_event_tags (
+            tag       TEXT NOT NULL,
+            position  INTEGER NOT NULL,
+            stream_id TEXT NOT NULL,
+            type      TEXT NOT NULL,
+            PRIMARY KEY (tag, position)
+          ) WITHOUT ROWID""",
+          """
+          CREATE TABLE IF NOT EXISTS es_projections (
+            name               TEXT PRIMARY KEY,
+            checkpoint         INTEGER NOT NULL DEFAULT 0 CHECK (checkpoint >= 0),
+            state              TEXT NOT NULL CHECK (state IN ('active', 'failed', 'rebuilding')),
+            rebuild_checkpoint INTEGER,
+            failed_position    INTEGER,
+            error              TEXT,
+            updated_at_ms      INTEGER NOT NULL
+          ) WITHOUT ROWID""",
+          """
+          CREATE TABLE IF NOT EXISTS es_snapshots (
+            stream_id   TEXT PRIMARY KEY,
+            version     INTEGER NOT NULL CHECK (version >= 0),
+            data        BLOB NOT NULL,
+            saved_at_ms INTEGER NOT NULL
+          ) WITHOUT ROWID""");
+
+  /** The tables' names, for checks that no one else writes them. */
+  public static final List<String> TABLES =
+      List.of("es_streams", "es_events", "es_event_tags", "es_projections", "es_snapshots");
+
+  /**
+   * Creates the topic and the tables when missing, in the writer's transaction; another process
+   * doing the same waits for the write lock and then finds them.
+   */
+  public static void setUp(StepContext tx, TopicCatalog catalog) throws SQLException {
+    if (!exists(tx) || TopicCatalog.read(tx.connection(), TOPIC) == null) {
+      tx.schemaChanged();
+      try (Statement s = tx.connection().createStatement()) {
+        for (String ddl : SCHEMA) {
+          s.execute(ddl);
+        }
+      }
+      if (TopicCatalog.read(tx.connection(), TOPIC) == null) {
+        TopicCatalog.create(tx.connection(), TopicSpec.named(TOPIC), tx.nowMs());
+      }
+      catalog.evict(TOPIC);
+    }
+  }
+
+  /** True once every table exists (checked on a reader too, before the first use). */
+  static boolean exists(StepContext tx) throws SQLException {
+    return exists(tx.connection());
+  }
+
+  static boolean exists(java.sql.Connection connection) throws SQLException {
+    try (PreparedStatement s =
+        connection.prepareStatement(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('es_streams',"
+                + " 'es_events', 'es_event_tags', 'es_projections', 'es_snapshots')")) {
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() && rs.getInt(1) == TABLES.size();
+      }
+    }
+  }
+}

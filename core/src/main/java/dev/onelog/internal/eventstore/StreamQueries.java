@@ -1,0 +1,99 @@
+package dev.onelog.internal.eventstore;
+
+import dev.onelog.eventstore.StreamInfo;
+import dev.onelog.internal.storage.StatementCache;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The statements on {@code es_streams}, for the writer's sessions and for readers. Stateless. */
+final class StreamQueries {
+  private StreamQueries() {}
+
+  private static final String COLUMNS =
+      "stream_id, version, truncate_before, deleted, last_position, created_at_ms, updated_at_ms";
+
+  /** The stream's row as a session's state; null when it has none. */
+  static StreamState load(StatementCache statements, String streamId) throws SQLException {
+    StreamInfo info = find(statements, streamId);
+    if (info == null) {
+      return null;
+    }
+    return new StreamState(
+        streamId,
+        true,
+        info.version(),
+        info.truncateBefore(),
+        info.deleted(),
+        info.lastPosition(),
+        info.createdAtMs());
+  }
+
+  static StreamInfo find(StatementCache statements, String streamId) throws SQLException {
+    PreparedStatement select =
+        statements.get("SELECT " + COLUMNS + " FROM es_streams WHERE stream_id = ?");
+    select.setString(1, streamId);
+    try (ResultSet rs = select.executeQuery()) {
+      return rs.next() ? info(rs) : null;
+    }
+  }
+
+  /**
+   * Streams whose id starts with {@code prefix} (all when null), in id order, after the id {@code
+   * after} (from the start when null).
+   */
+  static List<StreamInfo> list(StatementCache statements, String prefix, String after, int limit)
+      throws SQLException {
+    String low = after != null ? after : prefix != null ? prefix : "";
+    PreparedStatement select =
+        statements.get(
+            "SELECT "
+                + COLUMNS
+                + " FROM es_streams WHERE stream_id "
+                + (after != null ? ">" : ">=")
+                + " ? AND stream_id < ? ORDER BY stream_id LIMIT ?");
+    select.setString(1, low);
+    select.setString(2, ConditionCheck.upperBound(prefix != null ? prefix : ""));
+    select.setInt(3, limit);
+    List<StreamInfo> streams = new ArrayList<>();
+    try (ResultSet rs = select.executeQuery()) {
+      while (rs.next()) {
+        streams.add(info(rs));
+      }
+    }
+    return streams;
+  }
+
+  private static StreamInfo info(ResultSet rs) throws SQLException {
+    return new StreamInfo(
+        rs.getString(1),
+        rs.getLong(2),
+        rs.getLong(3),
+        rs.getInt(4) != 0,
+        rs.getLong(5),
+        rs.getLong(6),
+        rs.getLong(7));
+  }
+
+  /** Writes a session's state of the stream back. */
+  static void store(StatementCache statements, StreamState state, long nowMs) throws SQLException {
+    PreparedStatement upsert =
+        statements.get(
+            "INSERT INTO es_streams ("
+                + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (stream_id) DO UPDATE SET"
+                + " version = excluded.version, truncate_before = excluded.truncate_before,"
+                + " deleted = excluded.deleted, last_position = excluded.last_position,"
+                + " updated_at_ms = excluded.updated_at_ms");
+    upsert.setString(1, state.streamId);
+    upsert.setLong(2, state.version);
+    upsert.setLong(3, state.truncateBefore);
+    upsert.setInt(4, state.deleted ? 1 : 0);
+    upsert.setLong(5, state.lastPosition);
+    upsert.setLong(6, state.createdAtMs);
+    upsert.setLong(7, nowMs);
+    upsert.executeUpdate();
+  }
+}

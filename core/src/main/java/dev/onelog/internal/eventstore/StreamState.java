@@ -1,0 +1,43 @@
+package dev.onelog.internal.eventstore;
+
+/**
+ * A stream's row of {@code es_streams} as one append session sees and changes it; written back when
+ * the session ends. Mutable; the writer thread's alone.
+ */
+final class StreamState {
+  final String streamId;
+
+  /** False for a stream with no row yet. */
+  final boolean stored;
+
+  /** The version of its last event; -1 when it has none. */
+  long version;
+
+  long truncateBefore;
+  boolean deleted;
+  long lastPosition;
+  long createdAtMs;
+  boolean dirty;
+
+  StreamState(
+      String streamId,
+      boolean stored,
+      long version,
+      long truncateBefore,
+      boolean deleted,
+      long lastPosition,
+      long createdAtMs) {
+    this.streamId = streamId;
+    this.stored = stored;
+    this.version = version;
+    this.truncateBefore = truncateBefore;
+    this.deleted = deleted;
+    this.lastPosition = lastPosition;
+    this.createdAtMs = createdAtMs;
+  }
+
+  /** The version an expected version is checked against: -1 when absent or deleted. */
+  long actualVersion() {
+    return deleted ? -1 : version;
+  }
+}
