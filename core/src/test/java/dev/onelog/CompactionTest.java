@@ -107,6 +107,42 @@ class CompactionTest {
     assertEquals("newest", text(log.latest("t", utf8("k99")).orElseThrow().value()));
   }
 
+  @Test
+  void compactFinishesWhatABackgroundPassOrIndexGenerationHadBegun() throws Exception {
+    TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+    OneLog log =
+        compactedLog(
+            clock,
+            TopicSpec.named("t")
+                .withCleanupPolicy(CleanupPolicy.COMPACT)
+                .withMinCleanableDirtyRatio(0.01));
+    for (int round = 0; round < 3; round++) {
+      List<ProducerRecord> batch = new ArrayList<>();
+      for (int i = 0; i < 60_000; i++) {
+        batch.add(ProducerRecord.of("t", "k" + (i % 5_000), "v" + round + "-" + i));
+      }
+      long cleanerOffset = log.describeTopic("t").partitions().get(0).cleanerOffset();
+      long stored = log.describeTopic("t").recordCount() + batch.size();
+      log.append(batch);
+      // Wait until a background pass has removed records but not yet moved the cleaner point.
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (System.nanoTime() < deadline
+          && log.describeTopic("t").recordCount() == stored
+          && log.describeTopic("t").partitions().get(0).cleanerOffset() == cleanerOffset) {
+        Thread.sleep(1);
+      }
+      List<ProducerRecord> more = new ArrayList<>(); // past the end of that pass
+      for (int i = 0; i < 5_000; i++) {
+        more.add(ProducerRecord.of("t", "k" + i, "w" + round + "-" + i));
+      }
+      log.append(more);
+      log.compact();
+      assertEquals(5_000, log.describeTopic("t").recordCount(), "round " + round);
+      assertEquals(
+          "w" + round + "-4999", text(log.latest("t", utf8("k4999")).orElseThrow().value()));
+    }
+  }
+
   /** {indexed_offset, key index rows} of t-0, read with SQL. */
   private static long[] indexState(OneLog log) throws java.sql.SQLException {
     try (java.sql.Connection c =

@@ -50,6 +50,13 @@ public final class Cleaner implements Maintenance {
     /** A background slice: about a millisecond, so that appends sharing it wait for little. */
     static final Budget BACKGROUND = new Budget(1_000, TimeUnit.MICROSECONDS.toNanos(1_000), 256);
 
+    /**
+     * A slice while a partition's unindexed records are past {@link #MAX_UNINDEXED_RECORDS}: the
+     * key index must catch up before {@code latest} gets slow, so appends slow down instead, as an
+     * LSM tree stalls writes when its first level grows too large.
+     */
+    static final Budget URGENT = new Budget(10_000, TimeUnit.MILLISECONDS.toNanos(10), 256);
+
     /** A slice of {@code onelog compact}: larger, still short enough to let appends through. */
     static final Budget FORCED = new Budget(20_000, TimeUnit.MILLISECONDS.toNanos(25), 4_096);
   }
@@ -74,6 +81,15 @@ public final class Cleaner implements Maintenance {
 
   private String lastFailure;
 
+  /**
+   * Unindexed records a partition may have before indexing slows appends down: twice a generation,
+   * so that {@code latest} scans at most about this many records.
+   */
+  static final long MAX_UNINDEXED_RECORDS = 2L * IndexGeneration.MAX_KEYS;
+
+  /** The last slice saw a partition past {@link #MAX_UNINDEXED_RECORDS}; writer thread only. */
+  private boolean behind;
+
   /** The last background slice found nothing to do; writer thread only. */
   private boolean idle;
 
@@ -85,14 +101,16 @@ public final class Cleaner implements Maintenance {
   @Override
   public void run(StepContext tx) throws SQLException {
     long start = System.nanoTime();
-    Slice slice = slice(tx.statements(), tx.nowMs(), Budget.BACKGROUND, null);
+    boolean urgent = behind;
+    Slice slice =
+        slice(tx.statements(), tx.nowMs(), urgent ? Budget.URGENT : Budget.BACKGROUND, null);
     idle = !slice.changedSomething();
     long elapsed = System.nanoTime() - start;
     dueAtNanos =
         System.nanoTime()
-            + (slice.more
-                ? Math.max(elapsed, TimeUnit.MILLISECONDS.toNanos(1))
-                : CHECK_INTERVAL_NANOS);
+            + (!slice.more
+                ? CHECK_INTERVAL_NANOS
+                : urgent ? 0 : Math.max(elapsed, TimeUnit.MILLISECONDS.toNanos(1)));
   }
 
   @Override
@@ -161,6 +179,10 @@ public final class Cleaner implements Maintenance {
     long deadline = System.nanoTime() + budget.nanos();
     Slice slice = new Slice();
     List<PartitionState> states = PartitionState.withCleanup(statements);
+    behind = false;
+    for (PartitionState state : states) {
+      behind |= state.compacted() && state.unindexedRecords() > MAX_UNINDEXED_RECORDS;
+    }
     int count = states.size();
     for (int i = 0; i < count; i++) {
       int index = (rotation + i) % count;
@@ -212,8 +234,16 @@ public final class Cleaner implements Maintenance {
     slice.more |= deleted == remaining;
     if (state.compacted()) {
       boolean deletedNow = edit.removedRecords() > 0;
+      if (forcedEnds != null) {
+        forcedEnds.computeIfAbsent(key, k -> state.nextOffset());
+      }
       long indexedOffset =
           index(statements, state, key, forcedEnds != null, deletedNow, remaining, deadline, slice);
+      if (forcedEnds != null
+          && indexedOffset < forcedEnds.get(key)
+          && indexedOffset < state.nextOffset()) {
+        slice.more = true; // a forced run indexes to its end before it is done
+      }
       CompactionPass pass = pass(state, key, forcedEnds, deletedNow, indexedOffset);
       if (pass != null) {
         long lagHorizonMs =
@@ -221,7 +251,11 @@ public final class Cleaner implements Maintenance {
         remaining = (int) Math.max(1, budget.records() - slice.work());
         if (advance(edit, statements, pass, nowMs, lagHorizonMs, remaining, deadline, slice)) {
           passes.remove(key);
-          slice.more |= pass.stoppedEarly; // the next pass takes the rest
+          // The next pass takes the rest: of a pass that stopped early, or, in a forced run, of
+          // one that began before it (a background pass) or ended at the indexed offset.
+          slice.more |=
+              pass.stoppedEarly
+                  || (forcedEnds != null && pass.examined > 0 && pass.end < forcedEnds.get(key));
         } else {
           slice.more = true;
         }
@@ -309,7 +343,7 @@ public final class Cleaner implements Maintenance {
       return pass;
     }
     if (forcedEnds != null) {
-      long end = Math.min(indexedOffset, forcedEnds.computeIfAbsent(key, k -> state.nextOffset()));
+      long end = Math.min(indexedOffset, forcedEnds.get(key));
       pass = state.cleanerOffset() < end ? new CompactionPass(state, end) : null;
     } else if (state.sizeBytes() > state.cleanBytes()
         && state.dirtyShare() >= state.topic().minCleanableDirtyRatio()

@@ -127,6 +127,7 @@ final class Compaction {
       packer.flush();
     }
     pass.cursor = last + 1;
+    pass.examined += examined;
     pass.stoppedEarly = more && pass.kept.size() >= CompactionPass.MAX_KEPT_KEYS;
     if (!more || pass.stoppedEarly) {
       pass.end = pass.cursor;

@@ -53,6 +53,9 @@ final class CompactionPass {
 
   Phase phase = Phase.DEDUPE;
 
+  /** Records deduped so far. */
+  long examined;
+
   /** The pass ended before its end because it kept {@link #MAX_KEPT_KEYS} keys. */
   boolean stoppedEarly;
 

@@ -60,7 +60,7 @@ final class IndexGeneration {
 
   /** Whether the partition's unindexed records are due for a generation. */
   static boolean due(PartitionState state, boolean idle) {
-    long unindexed = state.nextOffset() - Math.max(state.indexedOffset(), state.logStartOffset());
+    long unindexed = state.unindexedRecords();
     if (unindexed <= 0) {
       return false;
     }

@@ -97,6 +97,11 @@ record PartitionState(
     return topic.retentionMs() != null || topic.retentionBytes() != null;
   }
 
+  /** Records (offsets) not yet in the key index. */
+  long unindexedRecords() {
+    return nextOffset - Math.max(indexedOffset, logStartOffset);
+  }
+
   /** The share of the partition's bytes written since the cleaner last passed: Kafka's ratio. */
   double dirtyShare() {
     return sizeBytes == 0 ? 0 : (double) (sizeBytes - cleanBytes) / sizeBytes;
