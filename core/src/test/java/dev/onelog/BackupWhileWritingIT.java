@@ -51,7 +51,7 @@ class BackupWhileWritingIT {
       log.createTopic(TopicSpec.named("a"));
       log.createTopic(TopicSpec.named("b"));
       log.createTopic(TopicSpec.named("child"));
-      for (int i = 0; i < 20_000; i++) { // about 40 MB, ten steps of the copy
+      for (int i = 0; i < 24_000; i++) { // about 48 MB: ten steps of the copy or more
         log.send(List.of(ProducerRecord.of("a", value), ProducerRecord.of("b", value)));
       }
       log.flush();

@@ -145,6 +145,9 @@ final class PageCopy {
       if (failed instanceof Error error) {
         throw error;
       }
+      if (reported < 0 && copied > 0) {
+        listener.copied(0, total * pageSize); // the first report is 0 even when a step came first
+      }
       if (copied != reported) {
         listener.copied(copied * pageSize, total * pageSize);
         reported = copied;

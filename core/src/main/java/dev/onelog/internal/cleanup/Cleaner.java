@@ -234,8 +234,11 @@ public final class Cleaner implements Maintenance {
     slice.more |= deleted == remaining;
     if (state.compacted()) {
       boolean deletedNow = edit.removedRecords() > 0;
-      if (forcedEnds != null) {
-        forcedEnds.computeIfAbsent(key, k -> state.nextOffset());
+      if (forcedEnds != null && !forcedEnds.containsKey(key)) {
+        forcedEnds.put(key, state.nextOffset());
+        // A background pass under way may end short of the forced run's end (at the lag
+        // horizon, or at a lower indexed offset): its work stays, a pass to the end replaces it.
+        passes.remove(key);
       }
       long indexedOffset =
           index(statements, state, key, forcedEnds != null, deletedNow, remaining, deadline, slice);
