@@ -71,6 +71,9 @@ final class ReadEventsCommand extends EventStoreCommand {
       }
       long limit = max == null ? Long.MAX_VALUE : max;
       long next = fromVersion != null ? fromVersion : backward ? version : 0;
+      if (backward) {
+        next = Math.min(next, version); // from above the last version down: from the last
+      }
       long printed = 0;
       while (printed < limit && !stopRequested() && next >= 0 && next <= version) {
         int page = (int) Math.min(PAGE_EVENTS, limit - printed);

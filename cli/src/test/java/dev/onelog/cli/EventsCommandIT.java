@@ -80,6 +80,12 @@ class EventsCommandIT {
         List.of("3\tacct-1\t2\tWithdrawn\t{\"amount\":2}"),
         onelog.run("events", "read", "acct-1", "--from-version", "2").ok().lines());
     assertEquals(
+        List.of("3\tacct-1\t2\tWithdrawn\t{\"amount\":2}"),
+        onelog
+            .run("events", "read", "acct-1", "--backward", "--from-version", "99", "--max", "1")
+            .ok()
+            .lines());
+    assertEquals(
         List.of("2\tother\t0\tOpened\tx", "3\tacct-1\t2\tWithdrawn\t{\"amount\":2}"),
         onelog
             .run("events", "all", "--from-position", "1", "--type", "Opened", "--type", "Withdrawn")
