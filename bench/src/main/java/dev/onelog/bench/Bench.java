@@ -77,8 +77,8 @@ public final class Bench implements Callable<Integer> {
       split = ",",
       description =
           "Run only these groups: append, sync, scan, latency, baseline, fsync, kafka, groups"
-              + ", backup and cleanup (retention, compaction, latest-by-key), which run only"
-              + " when named here.")
+              + ", backup, cleanup (retention, compaction, latest-by-key) and eventstore, which"
+              + " run only when named here.")
   List<String> only = new ArrayList<>();
 
   @Option(
@@ -169,6 +169,9 @@ public final class Bench implements Callable<Integer> {
       }
       if (only.contains("cleanup")) { // not by default: it takes about 45 minutes
         runCleanup(runner, base, results);
+      }
+      if (only.contains("eventstore")) { // not by default: the issue's own workload, FSYNC
+        runEventStore(runner, base, results);
       }
       if (withKafka && wanted("kafka")) {
         KafkaComparison.run(workDir, base, results);
@@ -303,6 +306,25 @@ public final class Bench implements Callable<Integer> {
                 .with("keys", Long.toString(cleanupKeys))
                 .with("lookupSeconds", Integer.toString(lookupSeconds))
                 .with("buildCache", latestBuildCache(base).toString())));
+  }
+
+  /**
+   * The event store, FSYNC only, over 10,000 streams chosen Zipf-wise: appends of 100 events from
+   * 16 callers and of one event from 64, each with an expected version; whole-stream reads of
+   * streams of 100 events; a projection catching up.
+   */
+  private void runEventStore(ScenarioRunner runner, BenchOptions base, Results results)
+      throws Exception {
+    BenchOptions fsync =
+        base.withDurability("FSYNC").with("seconds", Integer.toString(syncSeconds));
+    results.add(
+        EventStoreFigures.APPEND_BATCH,
+        runner.run("es-append", fsync.with("threads", "16").with("batch", "100")));
+    results.add(
+        EventStoreFigures.APPEND_SINGLE,
+        runner.run("es-append", fsync.with("threads", "64").with("batch", "1")));
+    results.add(EventStoreFigures.READ, runner.run("es-read", fsync));
+    results.add(EventStoreFigures.PROJECTION, runner.run("es-projection", fsync));
   }
 
   /**

@@ -84,6 +84,7 @@ final class Report {
     List<Target> targets = new ArrayList<>(logTargets());
     targets.addAll(groups.targets());
     targets.addAll(cleanup.targets());
+    targets.addAll(EventStoreFigures.targets(results));
     return targets;
   }
 
@@ -180,6 +181,7 @@ final class Report {
         results.median("kafka-latency-crossprocess", "latencyP99Ms"));
     groups.summarize(s);
     cleanup.summarize(s);
+    EventStoreFigures.summarize(results, s);
     for (Target target : targets()) {
       s.put(
           "target: " + target.name,

@@ -2,6 +2,7 @@ package dev.onelog.bench;
 
 import dev.onelog.bench.backup.BackupScenarios;
 import dev.onelog.bench.cleanup.CleanupScenarios;
+import dev.onelog.bench.eventstore.EventStoreScenarios;
 import dev.onelog.bench.groups.GroupScenarios;
 import dev.onelog.bench.kafka.KafkaScenarios;
 import dev.onelog.bench.onelog.OneLogScenarios;
@@ -21,6 +22,7 @@ public final class Scenarios {
     ALL.putAll(GroupScenarios.ALL);
     ALL.putAll(BackupScenarios.ALL);
     ALL.putAll(CleanupScenarios.ALL);
+    ALL.putAll(EventStoreScenarios.ALL);
   }
 
   public static Scenario named(String name) {

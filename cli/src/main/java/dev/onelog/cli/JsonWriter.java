@@ -97,6 +97,12 @@ final class JsonWriter {
     return this;
   }
 
+  JsonWriter value(boolean flag) {
+    separate();
+    out.appendAscii(flag ? "true" : "false");
+    return this;
+  }
+
   JsonWriter nullValue() {
     separate();
     out.appendAscii("null");

@@ -26,6 +26,8 @@ import picocli.CommandLine.Spec;
       ConsumeCommand.class,
       GetCommand.class,
       GroupsCommand.class,
+      EventsCommand.class,
+      ProjectionsCommand.class,
       StatsCommand.class,
       CompactCommand.class,
       DeleteRecordsCommand.class,
