@@ -180,6 +180,70 @@ class EventStoreTest {
   }
 
   @Test
+  void versionsInsideRunsOfOneTypeReadAndConditionLikeSingleEvents() {
+    EventStore store = fixture.open().eventStore();
+    store.append("other", ExpectedVersion.any(), List.of(event("B", "x"))); // position 0
+    // Runs: A at versions 0-2 (positions 1-3), B at 3 (4), A at 4-5 (5-6); then single events.
+    store.append(
+        "s",
+        ExpectedVersion.noStream(),
+        List.of(
+            event("A", "0"),
+            event("A", "1"),
+            event("A", "2"),
+            event("B", "3"),
+            event("A", "4"),
+            event("A", "5")));
+    store.append("other", ExpectedVersion.any(), List.of(event("A", "y"))); // position 7
+    store.append("s", ExpectedVersion.exactly(5), List.of(event("C", "6"))); // position 8
+    long[] positions = {1, 2, 3, 4, 5, 6, 8};
+    for (int from = 0; from <= 7; from++) {
+      List<RecordedEvent> forward = store.readStream("s", from, 3);
+      assertEquals(Math.min(3, 7 - from), forward.size(), "from " + from);
+      for (int i = 0; i < forward.size(); i++) {
+        assertEquals(from + i, forward.get(i).version());
+        assertEquals(positions[from + i], forward.get(i).position());
+        assertEquals(String.valueOf(from + i), new String(forward.get(i).data(), UTF_8));
+      }
+      List<RecordedEvent> backward = store.readStreamBackward("s", Math.min(from, 6), 4);
+      assertEquals(Math.min(4, Math.min(from, 6) + 1), backward.size(), "back from " + from);
+      for (int i = 0; i < backward.size(); i++) {
+        assertEquals(Math.min(from, 6) - i, backward.get(i).version());
+        assertEquals(positions[(int) backward.get(i).version()], backward.get(i).position());
+      }
+    }
+    store.truncateStreamBefore("s", 2);
+    assertEquals(1, store.readStreamBackward("s", 2, 5).size());
+    assertEquals(2, store.readStream("s", 0, 1).get(0).version());
+    // A condition after a position inside a run of A conflicts at the next position of the run.
+    for (long after = 0; after <= 8; after++) {
+      long firstA = after < 3 ? after + 1 : after < 6 ? Math.max(after + 1, 5) : after < 7 ? 7 : -1;
+      long firstAinS = after < 3 ? after + 1 : after < 6 ? Math.max(after + 1, 5) : -1;
+      assertEquals(firstA, conflictOf(store, EventQuery.types("A"), after), "A after " + after);
+      assertEquals(
+          firstAinS,
+          conflictOf(store, EventQuery.of(java.util.Set.of("A"), java.util.Set.of(), "s"), after),
+          "A in s after " + after);
+      long firstInS = after < 6 ? after + 1 : after < 8 ? 8 : -1;
+      assertEquals(firstInS, conflictOf(store, EventQuery.streamPrefix("s"), after), "s " + after);
+    }
+  }
+
+  /** The conflict position of a conditional append to a fresh stream; -1 when it was stored. */
+  private static long conflictOf(EventStore store, EventQuery query, long after) {
+    try {
+      store.append(
+          AppendCondition.noneAfter(query, after),
+          List.of(
+              StreamAppend.of(
+                  "probe-" + UUID.randomUUID(), ExpectedVersion.any(), event("Z", "z"))));
+      return -1;
+    } catch (AppendConflictException e) {
+      return e.conflictPosition();
+    }
+  }
+
+  @Test
   void conditionSeesAppendsOfTheSameCommit() throws Exception {
     EventStore store = fixture.open().eventStore();
     store.append("seed", ExpectedVersion.any(), List.of(event("Seed", "0")));
@@ -431,6 +495,30 @@ class EventStoreTest {
         assertEquals("active", rs.getString(2));
         assertEquals(3, rs.getLong(3));
         assertEquals(1, rs.getLong(4));
+      }
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT version, position, hex(event_id) FROM es_event_ids"
+                  + " WHERE stream_id = 'order-7' ORDER BY version")) {
+        assertTrue(rs.next());
+        assertEquals(0, rs.getLong(1));
+        assertEquals(0, rs.getLong(2));
+        assertEquals(32, rs.getString(3).length());
+        assertTrue(rs.next());
+        assertEquals(1, rs.getLong(2));
+        assertFalse(rs.next());
+      }
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT version, count, position, type FROM es_events"
+                  + " WHERE stream_id = 'order-7' ORDER BY version")) {
+        assertTrue(rs.next());
+        assertEquals("A", rs.getString(4));
+        assertTrue(rs.next());
+        assertEquals(1, rs.getLong(1));
+        assertEquals(1, rs.getLong(2));
+        assertEquals("B", rs.getString(4));
+        assertFalse(rs.next());
       }
     }
     assertEquals(1, store.projections().get(0).lag());

@@ -100,6 +100,9 @@ final class AppendBatcher {
           events < MAX_EVENTS_PER_DRAIN && (append = pending.poll()) != null; ) {
         taken.add(append);
         events += append.eventCount();
+      }
+      session.load(taken);
+      for (PendingAppend append : taken) {
         session.append(append);
       }
       session.finish();

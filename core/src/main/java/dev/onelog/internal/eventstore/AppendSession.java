@@ -33,11 +33,12 @@ import java.util.UUID;
  *       the session's first event. Positions are given in order from there, so commit order is
  *       position order;
  *   <li>{@link #append}: for each stream, its {@code es_streams} row (once per session), then the
- *       event ids in {@code es_events_by_id}: ids already stored at exactly the place the append
- *       would put them make the append a retry, answered with the stored versions and positions;
- *       stored elsewhere, a {@link DuplicateEventIdException}. Then the expected version, then the
- *       condition ({@link ConditionCheck}). Then the events' rows of {@code es_events} and {@code
- *       es_event_tags}, and their records, held for the end;
+ *       event ids in {@code es_event_ids}: ids already stored at exactly the place the append would
+ *       put them make the append a retry, answered with the stored versions and positions; stored
+ *       elsewhere, a {@link DuplicateEventIdException}. Then the expected version, then the
+ *       condition ({@link ConditionCheck}). Then the append's rows of {@code es_events} (one per
+ *       run of one type), {@code es_event_ids} and {@code es_event_tags}, and their records, held
+ *       for the end;
  *   <li>{@link #finish}: the records, appended as the topic's next offsets (checked against the
  *       positions given), and the touched streams' rows.
  * </ol>
@@ -54,6 +55,18 @@ final class AppendSession {
   private long nextPosition;
   private final List<EncodedRecord> records = new ArrayList<>();
   private final Map<String, StreamState> streams = new LinkedHashMap<>();
+
+  /**
+   * Rows written at {@link #flush}, so that the appends of a commit cost a statement per table and
+   * 32 rows, not one each: runs of {@code es_events} (stream, first version, first position, count,
+   * type) and {@code es_event_ids} rows (id, stream, version, position).
+   */
+  private final List<Object[]> runRows = new ArrayList<>();
+
+  private final List<Object[]> idRows = new ArrayList<>();
+
+  /** The ids of {@link #idRows}, for the retry check of a later append of the same session. */
+  private final Map<UUID, Object[]> unflushedIds = new HashMap<>();
 
   private AppendSession(StepContext tx, TopicMeta topic, long firstPosition) {
     this.tx = tx;
@@ -126,6 +139,7 @@ final class AppendSession {
       }
     }
     if (!allRetries && pending.condition != null) {
+      flush(); // the check's queries must see the earlier appends of this session
       long conflict = ConditionCheck.firstMatch(this, pending.condition);
       if (conflict >= 0) {
         throw AppendConflictException.condition(pending.condition, conflict);
@@ -154,7 +168,7 @@ final class AppendSession {
       PreparedStatement select =
           tx.statements()
               .get(
-                  "SELECT event_id, stream_id, version, position FROM es_events WHERE event_id IN ("
+                  "SELECT event_id, stream_id, version, position FROM es_event_ids WHERE event_id IN ("
                       + placeholders(n, "?")
                       + ")");
       for (int i = 0; i < n; i++) {
@@ -172,6 +186,13 @@ final class AppendSession {
         }
       }
       from += n;
+    }
+    for (int i = 0; i < events.size(); i++) {
+      Object[] row = unflushedIds.get(events.get(i).id());
+      if (row != null) {
+        found.put(events.get(i).id(), new long[] {(Long) row[2], (Long) row[3]});
+        foundStream[i] = (String) row[1];
+      }
     }
     if (found.isEmpty()) {
       return null;
@@ -241,27 +262,52 @@ final class AppendSession {
     return new AppendResult(append.streamId(), state.version, positions, false);
   }
 
-  private void insertEvents(String streamId, List<EventData> events, long version, long position)
-      throws SQLException {
-    for (int from = 0; from < events.size(); ) {
-      int n = chunk(events.size() - from);
+  /**
+   * Queues the append's index rows for {@link #flush}: one {@code es_events} row per run of
+   * consecutive events of one type (a batch of 100 events of one type is one row, where a row per
+   * event cost a row and two index entries each), and one {@code es_event_ids} row per event.
+   */
+  private void insertEvents(String streamId, List<EventData> events, long version, long position) {
+    for (int i = 0; i < events.size(); ) {
+      int end = i + 1;
+      while (end < events.size() && events.get(end).type().equals(events.get(i).type())) {
+        end++;
+      }
+      runRows.add(
+          new Object[] {streamId, version + i, position + i, end - i, events.get(i).type()});
+      i = end;
+    }
+    for (int i = 0; i < events.size(); i++) {
+      UUID id = events.get(i).id();
+      Object[] row = {EventCodec.idBytes(id), streamId, version + i, position + i};
+      idRows.add(row);
+      unflushedIds.put(id, row);
+    }
+  }
+
+  /** Writes the queued rows of {@code es_events} and {@code es_event_ids}. */
+  void flush() throws SQLException {
+    insertRows("es_events (stream_id, version, position, count, type)", 5, runRows);
+    insertRows("es_event_ids (event_id, stream_id, version, position)", 4, idRows);
+    unflushedIds.clear();
+  }
+
+  private void insertRows(String into, int columns, List<Object[]> rows) throws SQLException {
+    String one = "(" + placeholders(columns, "?") + ")";
+    for (int from = 0; from < rows.size(); ) {
+      int n = chunk(rows.size() - from);
       PreparedStatement insert =
-          tx.statements()
-              .get(
-                  "INSERT INTO es_events (stream_id, version, position, event_id, type) VALUES "
-                      + placeholders(n, "(?, ?, ?, ?, ?)"));
+          tx.statements().get("INSERT INTO " + into + " VALUES " + placeholders(n, one));
       int p = 1;
-      for (int i = from; i < from + n; i++) {
-        EventData event = events.get(i);
-        insert.setString(p++, streamId);
-        insert.setLong(p++, version + i);
-        insert.setLong(p++, position + i);
-        insert.setBytes(p++, EventCodec.idBytes(event.id()));
-        insert.setString(p++, event.type());
+      for (int r = from; r < from + n; r++) {
+        for (Object value : rows.get(r)) {
+          insert.setObject(p++, value);
+        }
       }
       insert.executeUpdate();
       from += n;
     }
+    rows.clear();
   }
 
   private void insertTags(String streamId, List<EventData> events, long position)
@@ -283,13 +329,42 @@ final class AppendSession {
     }
   }
 
+  /**
+   * Reads the rows of every stream the appends name that this session has not read, 32 a statement:
+   * 64 callers appending to 64 streams cost two statements, not 64.
+   */
+  void load(List<PendingAppend> appends) throws SQLException {
+    List<String> ids = new ArrayList<>();
+    for (PendingAppend pending : appends) {
+      for (StreamAppend append : pending.appends) {
+        if (!streams.containsKey(append.streamId()) && !ids.contains(append.streamId())) {
+          ids.add(append.streamId());
+        }
+      }
+    }
+    for (int from = 0; from < ids.size(); ) {
+      int n = chunk(ids.size() - from);
+      for (StreamState state : StreamQueries.load(tx.statements(), ids.subList(from, from + n))) {
+        streams.put(state.streamId, state);
+      }
+      from += n;
+    }
+    for (String id : ids) {
+      streams.computeIfAbsent(id, absent -> absent(id));
+    }
+  }
+
+  private StreamState absent(String streamId) {
+    return new StreamState(streamId, false, -1, 0, false, -1, tx.nowMs());
+  }
+
   /** The stream's state, read once per session. */
   StreamState state(String streamId) throws SQLException {
     StreamState state = streams.get(streamId);
     if (state == null) {
       state = StreamQueries.load(tx.statements(), streamId);
       if (state == null) {
-        state = new StreamState(streamId, false, -1, 0, false, -1, tx.nowMs());
+        state = absent(streamId);
       }
       streams.put(streamId, state);
     }
@@ -303,6 +378,7 @@ final class AppendSession {
    *     es_events}: something appended to the event topic inside this session
    */
   void finish() throws SQLException {
+    flush();
     if (!records.isEmpty()) {
       RecordMetadata[] stored = tx.append(records.toArray(new EncodedRecord[0]));
       if (stored[0].offset() != firstPosition
@@ -320,11 +396,17 @@ final class AppendSession {
       }
       records.clear();
     }
+    List<StreamState> dirty = new ArrayList<>();
     for (StreamState state : streams.values()) {
       if (state.dirty) {
-        StreamQueries.store(tx.statements(), state, tx.nowMs());
+        dirty.add(state);
         state.dirty = false;
       }
+    }
+    for (int from = 0; from < dirty.size(); ) {
+      int n = chunk(dirty.size() - from);
+      StreamQueries.store(tx.statements(), dirty.subList(from, from + n), tx.nowMs());
+      from += n;
     }
   }
 

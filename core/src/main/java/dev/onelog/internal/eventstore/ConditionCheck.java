@@ -16,10 +16,11 @@ import java.util.List;
  * <ul>
  *   <li>with tags: {@code es_event_tags} from its first tag, filtered by the other tags, the types
  *       and the stream prefix;
- *   <li>with types and no tags: {@code es_events_by_type}, one seek per type;
+ *   <li>with types and no tags: {@code es_events_by_type}, two seeks per type (the run of the type
+ *       that may reach past the position, and the first run after it);
  *   <li>with only a stream prefix: the streams of {@code es_streams} in the prefix's range whose
  *       last event is after the position (and the streams the session changed), then each one's
- *       first event after it.
+ *       first event after it (the first run reaching past it).
  * </ul>
  *
  * Stateless; runs in the writer's transaction, so it sees the events of earlier appends of the same
@@ -49,12 +50,7 @@ final class ConditionCheck {
     if (!item.types().isEmpty()) {
       long first = -1;
       for (String type : item.types()) {
-        List<Object> args = new ArrayList<>(List.of(type, after));
-        String sql =
-            "SELECT position FROM es_events WHERE type = ? AND position > ?"
-                + prefixClause(item, "stream_id", args)
-                + " ORDER BY position LIMIT 1";
-        long found = single(statements, sql, args);
+        long found = byType(statements, item, type, after);
         if (found >= 0 && (first < 0 || found < first)) {
           first = found;
         }
@@ -62,6 +58,35 @@ final class ConditionCheck {
       return first;
     }
     return byPrefix(session, item.streamPrefix(), after);
+  }
+
+  /**
+   * The first event of the type after the position: inside the last run of the type that starts at
+   * or before it (runs never overlap, so no earlier run reaches past it), else the first run that
+   * starts after it.
+   */
+  private static long byType(
+      StatementCache statements, EventQuery.Item item, String type, long after)
+      throws SQLException {
+    PreparedStatement straddling =
+        statements.get(
+            "SELECT position + count - 1, stream_id FROM es_events WHERE type = ? AND position <= ?"
+                + " ORDER BY position DESC LIMIT 1");
+    straddling.setString(1, type);
+    straddling.setLong(2, after);
+    try (ResultSet rs = straddling.executeQuery()) {
+      if (rs.next()
+          && rs.getLong(1) > after
+          && (item.streamPrefix() == null || rs.getString(2).startsWith(item.streamPrefix()))) {
+        return after + 1;
+      }
+    }
+    List<Object> args = new ArrayList<>(List.of(type, after));
+    String sql =
+        "SELECT position FROM es_events WHERE type = ? AND position > ?"
+            + prefixClause(item, "stream_id", args)
+            + " ORDER BY position LIMIT 1";
+    return single(statements, sql, args);
   }
 
   private static long byTags(StatementCache statements, EventQuery.Item item, long after)
@@ -115,9 +140,11 @@ final class ConditionCheck {
       PreparedStatement select =
           session
               .statements()
-              .get("SELECT min(position) FROM es_events WHERE stream_id = ? AND position > ?");
-      select.setString(1, streamId);
-      select.setLong(2, after);
+              .get(
+                  "SELECT min(max(position, ?1 + 1)) FROM es_events WHERE stream_id = ?2"
+                      + " AND position + count - 1 > ?1");
+      select.setLong(1, after);
+      select.setString(2, streamId);
       try (ResultSet rs = select.executeQuery()) {
         if (rs.next()) {
           long found = rs.getLong(1);

@@ -22,9 +22,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The event store's reads, on a read session: a stream's events through {@code es_events} (its
- * versions' positions) and then the batches holding those positions; all events in position order
- * straight from the topic. Stateless.
+ * The event store's reads, on a read session: a stream's events through {@code es_events} (the
+ * positions of its runs of versions, {@link EventRuns}) and then the batches holding those
+ * positions; all events in position order straight from the topic. Stateless.
  */
 public final class EventReads {
   private EventReads() {}
@@ -48,28 +48,11 @@ public final class EventReads {
     if (info == null || info.deleted() || maxCount == 0) {
       return List.of();
     }
-    PreparedStatement select =
-        session.get(
-            forward
-                ? "SELECT position FROM es_events WHERE stream_id = ? AND version >= ?"
-                    + " ORDER BY version LIMIT ?"
-                : "SELECT position FROM es_events WHERE stream_id = ? AND version <= ?"
-                    + " AND version >= ? ORDER BY version DESC LIMIT ?");
-    select.setString(1, streamId);
-    if (forward) {
-      select.setLong(2, Math.max(fromVersion, info.truncateBefore()));
-      select.setInt(3, maxCount);
-    } else {
-      select.setLong(2, fromVersion);
-      select.setLong(3, info.truncateBefore());
-      select.setInt(4, maxCount);
-    }
-    List<Long> positions = new ArrayList<>();
-    try (ResultSet rs = select.executeQuery()) {
-      while (rs.next()) {
-        positions.add(rs.getLong(1));
-      }
-    }
+    List<Long> positions =
+        forward
+            ? EventRuns.forward(
+                session, streamId, Math.max(fromVersion, info.truncateBefore()), maxCount)
+            : EventRuns.backward(session, streamId, fromVersion, info.truncateBefore(), maxCount);
     Map<Long, RecordedEvent> byPosition = at(session, topic, positions);
     List<RecordedEvent> events = new ArrayList<>(positions.size());
     for (long position : positions) {

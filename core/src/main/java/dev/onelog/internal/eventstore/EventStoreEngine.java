@@ -191,7 +191,7 @@ public final class EventStoreEngine implements AutoCloseable {
           }
           state.deleted = true;
           state.truncateBefore = state.version + 1;
-          StreamQueries.store(tx.statements(), state, tx.nowMs());
+          StreamQueries.store(tx.statements(), List.of(state), tx.nowMs());
           return null;
         });
   }
@@ -223,7 +223,7 @@ public final class EventStoreEngine implements AutoCloseable {
           }
           if (beforeVersion > state.truncateBefore) {
             state.truncateBefore = beforeVersion;
-            StreamQueries.store(tx.statements(), state, tx.nowMs());
+            StreamQueries.store(tx.statements(), List.of(state), tx.nowMs());
           }
           return null;
         });
@@ -355,15 +355,8 @@ public final class EventStoreEngine implements AutoCloseable {
     return read(
         "looking up stream " + streamId,
         session -> {
-          PreparedStatement select =
-              session.get(
-                  "SELECT position FROM es_events WHERE stream_id = ? AND version >= ?"
-                      + " ORDER BY version LIMIT 1");
-          select.setString(1, streamId);
-          select.setLong(2, fromVersion);
-          try (ResultSet rs = select.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : -1L;
-          }
+          List<Long> positions = EventRuns.forward(session, streamId, fromVersion, 1);
+          return positions.isEmpty() ? -1L : positions.get(0);
         },
         -1L);
   }

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * The event store's place in the file (docs/FORMAT.md section 14): the topic whose records are the
- * events, and five small tables beside it. They are created by the first writer step of the event
+ * events, and six small tables beside it. They are created by the first writer step of the event
  * store in a file ({@link #setUp}), with {@code CREATE ... IF NOT EXISTS}, so a file that never
  * used the event store has none of them and its format version is unchanged. Stateless.
  */
@@ -47,12 +47,18 @@ public final class EventTables {
             stream_id TEXT NOT NULL,
             version   INTEGER NOT NULL,
             position  INTEGER NOT NULL,
-            event_id  BLOB NOT NULL,
+            count     INTEGER NOT NULL CHECK (count >= 1),
             type      TEXT NOT NULL,
             PRIMARY KEY (stream_id, version)
           ) WITHOUT ROWID""",
-          "CREATE UNIQUE INDEX IF NOT EXISTS es_events_by_id ON es_events (event_id)",
           "CREATE INDEX IF NOT EXISTS es_events_by_type ON es_events (type, position)",
+          """
+          CREATE TABLE IF NOT EXISTS es_event_ids (
+            event_id  BLOB PRIMARY KEY,
+            stream_id TEXT NOT NULL,
+            version   INTEGER NOT NULL,
+            position  INTEGER NOT NULL
+          ) WITHOUT ROWID""",
           """
           CREATE TABLE IF NOT EXISTS es_event_tags (
             tag       TEXT NOT NULL,
@@ -81,7 +87,13 @@ public final class EventTables {
 
   /** The tables' names, for checks that no one else writes them. */
   public static final List<String> TABLES =
-      List.of("es_streams", "es_events", "es_event_tags", "es_projections", "es_snapshots");
+      List.of(
+          "es_streams",
+          "es_events",
+          "es_event_ids",
+          "es_event_tags",
+          "es_projections",
+          "es_snapshots");
 
   /**
    * Creates the topic and the tables when missing, in the writer's transaction; another process
@@ -95,10 +107,31 @@ public final class EventTables {
           s.execute(ddl);
         }
       }
+      requireRuns(tx.connection());
       if (TopicCatalog.read(tx.connection(), TOPIC) == null) {
         TopicCatalog.create(tx.connection(), TopicSpec.named(TOPIC), tx.nowMs());
       }
       catalog.evict(TOPIC);
+    }
+  }
+
+  /**
+   * Refuses an {@code es_events} of a build before runs (a row per event, no {@code count}): its
+   * rows would be read as runs. Only pre-release builds wrote it.
+   */
+  private static void requireRuns(java.sql.Connection connection) throws SQLException {
+    try (PreparedStatement s =
+            connection.prepareStatement(
+                "SELECT count(*) FROM pragma_table_info('es_events') WHERE name = 'count'");
+        ResultSet rs = s.executeQuery()) {
+      if (!rs.next() || rs.getInt(1) != 1) {
+        throw new IllegalStateException(
+            "table es_events has no column 'count': it was made by a pre-release event store"
+                + " with a row per event (docs/FORMAT.md section 14 has a row per run). Copy the"
+                + " events of topic '"
+                + TOPIC
+                + "' into a new file with the event store of this version");
+      }
     }
   }
 
@@ -111,7 +144,7 @@ public final class EventTables {
     try (PreparedStatement s =
         connection.prepareStatement(
             "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('es_streams',"
-                + " 'es_events', 'es_event_tags', 'es_projections', 'es_snapshots')")) {
+                + " 'es_events', 'es_event_ids', 'es_event_tags', 'es_projections', 'es_snapshots')")) {
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() && rs.getInt(1) == TABLES.size();
       }

@@ -31,6 +31,37 @@ final class StreamQueries {
         info.createdAtMs());
   }
 
+  /** The rows of those streams that have one, as sessions' states. */
+  static List<StreamState> load(StatementCache statements, List<String> streamIds)
+      throws SQLException {
+    PreparedStatement select =
+        statements.get(
+            "SELECT "
+                + COLUMNS
+                + " FROM es_streams WHERE stream_id IN ("
+                + AppendSession.placeholders(streamIds.size(), "?")
+                + ")");
+    for (int i = 0; i < streamIds.size(); i++) {
+      select.setString(i + 1, streamIds.get(i));
+    }
+    List<StreamState> states = new ArrayList<>();
+    try (ResultSet rs = select.executeQuery()) {
+      while (rs.next()) {
+        StreamInfo info = info(rs);
+        states.add(
+            new StreamState(
+                info.streamId(),
+                true,
+                info.version(),
+                info.truncateBefore(),
+                info.deleted(),
+                info.lastPosition(),
+                info.createdAtMs()));
+      }
+    }
+    return states;
+  }
+
   static StreamInfo find(StatementCache statements, String streamId) throws SQLException {
     PreparedStatement select =
         statements.get("SELECT " + COLUMNS + " FROM es_streams WHERE stream_id = ?");
@@ -77,23 +108,29 @@ final class StreamQueries {
         rs.getLong(7));
   }
 
-  /** Writes a session's state of the stream back. */
-  static void store(StatementCache statements, StreamState state, long nowMs) throws SQLException {
+  /** Writes a session's states of streams back, in one statement. */
+  static void store(StatementCache statements, List<StreamState> states, long nowMs)
+      throws SQLException {
     PreparedStatement upsert =
         statements.get(
             "INSERT INTO es_streams ("
                 + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (stream_id) DO UPDATE SET"
+                + ") VALUES "
+                + AppendSession.placeholders(states.size(), "(?, ?, ?, ?, ?, ?, ?)")
+                + " ON CONFLICT (stream_id) DO UPDATE SET"
                 + " version = excluded.version, truncate_before = excluded.truncate_before,"
                 + " deleted = excluded.deleted, last_position = excluded.last_position,"
                 + " updated_at_ms = excluded.updated_at_ms");
-    upsert.setString(1, state.streamId);
-    upsert.setLong(2, state.version);
-    upsert.setLong(3, state.truncateBefore);
-    upsert.setInt(4, state.deleted ? 1 : 0);
-    upsert.setLong(5, state.lastPosition);
-    upsert.setLong(6, state.createdAtMs);
-    upsert.setLong(7, nowMs);
+    int p = 1;
+    for (StreamState state : states) {
+      upsert.setString(p++, state.streamId);
+      upsert.setLong(p++, state.version);
+      upsert.setLong(p++, state.truncateBefore);
+      upsert.setInt(p++, state.deleted ? 1 : 0);
+      upsert.setLong(p++, state.lastPosition);
+      upsert.setLong(p++, state.createdAtMs);
+      upsert.setLong(p++, nowMs);
+    }
     upsert.executeUpdate();
   }
 }
