@@ -52,8 +52,9 @@ public final class Cleaner implements Maintenance {
 
     /**
      * A slice while a partition's unindexed records are past {@link #MAX_UNINDEXED_RECORDS}: the
-     * key index must catch up before {@code latest} gets slow, so appends slow down instead, as an
-     * LSM tree stalls writes when its first level grows too large.
+     * key index must catch up before {@code latest} gets slow. Meant to slow appends down as an LSM
+     * tree stalls writes; measured, one such slice per group commit does not hold a burst back yet
+     * (docs/BENCHMARKS.md).
      */
     static final Budget URGENT = new Budget(10_000, TimeUnit.MILLISECONDS.toNanos(10), 256);
 

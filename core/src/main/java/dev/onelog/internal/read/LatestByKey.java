@@ -16,8 +16,8 @@ import java.util.Optional;
  * The newest record of a key in a compacted partition, in one read snapshot: first the records not
  * yet in the key index (from the partition's {@code indexed_offset} up), newest batch first; when
  * the key is not among them, the key index gives its offset and a rowid search its batch. The
- * unindexed records are bounded by the cleaner (it slows appends down past 262,144 of them, and
- * indexes them all once appends pause), not by the log's length. Stateless.
+ * unindexed records are what the cleaner has not indexed yet (it indexes them all once appends
+ * pause; a burst faster than indexing leaves many for a while), not the log's length. Stateless.
  *
  * <pre>{@code
  * SELECT base_offset, records, crc, last_offset FROM log_T_P
