@@ -128,16 +128,14 @@ public final class KeyIndex {
   public static void raiseLatest(
       StatementCache statements, String table, List<byte[]> keys, IntToLongFunction offsets)
       throws SQLException {
-    int done = 0;
-    while (done < keys.size()) {
-      int rows = keys.size() - done >= ROWS_PER_UPSERT ? ROWS_PER_UPSERT : 1;
-      PreparedStatement statement = statements.get(upsertSql(table, rows));
-      for (int r = 0; r < rows; r++, done++) {
-        statement.setBytes(2 * r + 1, keys.get(done));
-        statement.setLong(2 * r + 2, offsets.applyAsLong(done));
-      }
-      statement.executeUpdate();
-    }
+    inChunks(
+        statements,
+        keys.size(),
+        rows -> upsertSql(table, rows),
+        (statement, r, i) -> {
+          statement.setBytes(2 * r + 1, keys.get(i));
+          statement.setLong(2 * r + 2, offsets.applyAsLong(i));
+        });
   }
 
   static String upsertSql(String table, int rows) {
@@ -165,19 +163,40 @@ public final class KeyIndex {
       IntToLongFunction offset,
       IntFunction<Long> horizonMs)
       throws SQLException {
+    inChunks(
+        statements,
+        keys.size(),
+        rows -> setCleanSql(table, rows),
+        (statement, r, i) -> {
+          statement.setBytes(3 * r + 1, keys.get(i));
+          statement.setLong(3 * r + 2, offset.applyAsLong(i));
+          Long horizon = horizonMs.apply(i);
+          if (horizon == null) {
+            statement.setNull(3 * r + 3, Types.INTEGER);
+          } else {
+            statement.setLong(3 * r + 3, horizon);
+          }
+        });
+  }
+
+  /** Binds item {@code i} as row {@code r} of a multi-row statement. */
+  private interface RowBinder {
+    void bind(PreparedStatement statement, int r, int i) throws SQLException;
+  }
+
+  /**
+   * Runs {@code count} items through statements of {@value #ROWS_PER_UPSERT} rows ({@code
+   * sqlFor.apply(rows)}), the rest one row a statement.
+   */
+  private static void inChunks(
+      StatementCache statements, int count, IntFunction<String> sqlFor, RowBinder binder)
+      throws SQLException {
     int done = 0;
-    while (done < keys.size()) {
-      int rows = keys.size() - done >= ROWS_PER_UPSERT ? ROWS_PER_UPSERT : 1;
-      PreparedStatement statement = statements.get(setCleanSql(table, rows));
+    while (done < count) {
+      int rows = count - done >= ROWS_PER_UPSERT ? ROWS_PER_UPSERT : 1;
+      PreparedStatement statement = statements.get(sqlFor.apply(rows));
       for (int r = 0; r < rows; r++, done++) {
-        statement.setBytes(3 * r + 1, keys.get(done));
-        statement.setLong(3 * r + 2, offset.applyAsLong(done));
-        Long horizon = horizonMs.apply(done);
-        if (horizon == null) {
-          statement.setNull(3 * r + 3, Types.INTEGER);
-        } else {
-          statement.setLong(3 * r + 3, horizon);
-        }
+        binder.bind(statement, r, done);
       }
       statement.executeUpdate();
     }
@@ -196,17 +215,6 @@ public final class KeyIndex {
                 + " excluded.latest_offset), clean_offset = excluded.clean_offset,"
                 + " delete_horizon_ms = excluded.delete_horizon_ms")
         .toString();
-  }
-
-  /** The offset of the key's newest record, or -1 when the partition has none. */
-  public static long latestOffset(StatementCache statements, String table, byte[] key)
-      throws SQLException {
-    PreparedStatement select =
-        statements.get("SELECT latest_offset FROM " + table + " WHERE key = ?");
-    select.setBytes(1, key);
-    try (ResultSet rs = select.executeQuery()) {
-      return rs.next() ? rs.getLong(1) : -1;
-    }
   }
 
   /**
