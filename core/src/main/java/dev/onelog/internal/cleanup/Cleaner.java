@@ -19,12 +19,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Retention, compaction and incremental vacuum as bounded slices of the writer's work, with no
- * thread of their own: the writer runs a slice inside the group commit when one is due, and in a
- * transaction of its own when nobody writes ({@link Maintenance}). A slice examines at most {@link
- * Budget#records} records or runs about {@link Budget#nanos}, then the rest waits for the next one,
- * so appends sharing its transaction wait for little. While work remains, slices come at most every
- * other moment of the writer's time; when none does, the cleaner looks again after {@link
- * #CHECK_INTERVAL_NANOS}.
+ * thread of their own: the writer runs a slice when one is due, in a transaction of its own after
+ * the callers' group commit ({@link Maintenance}). A slice examines at most {@link Budget#records}
+ * records or runs about {@link Budget#nanos}, then the rest waits for the next one, so appends
+ * queued behind it wait for little. While work remains, slices come at most every other moment of
+ * the writer's time; when none does, the cleaner looks again after {@link #CHECK_INTERVAL_NANOS}.
  *
  * <p>Everything a slice decides from is read from the file inside its transaction (cleaner points,
  * counters, settings), so processes sharing the file take turns through SQLite's write lock, a

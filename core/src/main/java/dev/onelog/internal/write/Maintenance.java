@@ -3,11 +3,11 @@ package dev.onelog.internal.write;
 import java.sql.SQLException;
 
 /**
- * Work the writer runs by itself when it is due, inside the group commit when callers are writing
- * and in a transaction of its own when the log is idle (the writer waits for its queue only until
- * the next task is due): group heartbeats now, retention and compaction slices later. Each run is a
- * step in its own savepoint and must do a bounded amount of work, so that appends sharing its
- * transaction wait for little. Methods are called on the writer thread.
+ * Work the writer runs by itself when it is due: group heartbeats, retention and compaction slices,
+ * the event store's index. Each run is the lone step of a transaction of its own, right after the
+ * callers' group commit (or alone when the log is idle: the writer waits for its queue only until
+ * the next task is due), and must do a bounded amount of work, so that appends queued behind it
+ * wait for little. Methods are called on the writer thread.
  */
 public interface Maintenance {
   /** When the task is next due, as a {@link System#nanoTime()} value; Long.MAX_VALUE for never. */
