@@ -235,6 +235,14 @@ public final class LogContext {
         "the log " + options.path() + " is closed; open it again to use it");
   }
 
+  /**
+   * The writer, for a layer's close: the log refuses new calls by then, but the writer still runs
+   * until every layer is closed. Null when the log was opened read-only.
+   */
+  public Writer writerWhileClosing() {
+    return writer;
+  }
+
   /** Registers a consumer or member, closed before the rest when the log closes. */
   public void attach(AutoCloseable consumer) {
     attached.add(consumer);

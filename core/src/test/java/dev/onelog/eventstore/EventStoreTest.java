@@ -477,6 +477,8 @@ class EventStoreTest {
       assertTrue(projection.awaitCheckpoint(3, Duration.ofSeconds(10)));
     }
     store.append("order-9", ExpectedVersion.any(), List.of(event("A", "4")));
+    assertEquals(1, store.projections().get(0).lag());
+    log.close(); // indexes every event: the tables of a closed file are complete
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + log.path());
         Statement s = c.createStatement()) {
       try (ResultSet rs =
@@ -520,8 +522,62 @@ class EventStoreTest {
         assertEquals("B", rs.getString(4));
         assertFalse(rs.next());
       }
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT i.indexed_position = p.next_offset FROM es_index i, topics t"
+                  + " JOIN partitions p ON p.topic_id = t.id WHERE t.name = '__eventstore'")) {
+        assertTrue(rs.next());
+        assertTrue(rs.getBoolean(1));
+      }
     }
-    assertEquals(1, store.projections().get(0).lag());
+  }
+
+  @Test
+  void eventsReadAtOnceAndTheIndexFollowsBehind() throws Exception {
+    OneLog log = fixture.open();
+    EventStore store = log.eventStore();
+    store.append("a-1", ExpectedVersion.noStream(), List.of(event("A", "1"), event("B", "2")));
+    store.append("a-2", ExpectedVersion.noStream(), List.of(event("A", "3")));
+    store.append("a-1", ExpectedVersion.exactly(1), List.of(event("A", "4")));
+    // Whether or not the index has caught up, every read sees every committed event.
+    assertEquals(List.of(0L, 1L, 2L), versions(store.readStream("a-1", 0, 10)));
+    assertEquals(List.of(2L, 1L), versions(store.readStreamBackward("a-1", 2, 2)));
+    assertEquals(2, store.describeStream("a-1").orElseThrow().version());
+    assertEquals(
+        List.of("a-1", "a-2"),
+        store.listStreams("a-", null, 10).stream().map(StreamInfo::streamId).toList());
+    // Deleting indexes first; a restart after it lives in the unindexed events.
+    store.deleteStream("a-1", ExpectedVersion.exactly(2));
+    assertEquals(-1, store.streamVersion("a-1"));
+    store.append("a-1", ExpectedVersion.noStream(), List.of(event("A", "5")));
+    assertEquals(List.of(3L), versions(store.readStream("a-1", 0, 10)));
+    assertFalse(store.describeStream("a-1").orElseThrow().deleted());
+    // The index catches up once appends pause.
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (indexedPosition(log) < store.endPosition() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(store.endPosition(), indexedPosition(log));
+    assertEquals(List.of(3L), versions(store.readStream("a-1", 0, 10)));
+    assertEquals(3, store.describeStream("a-1").orElseThrow().version());
+    assertFalse(store.describeStream("a-1").orElseThrow().deleted());
+    AppendConflictException conflict =
+        assertThrows(
+            AppendConflictException.class,
+            () -> store.append("a-1", ExpectedVersion.exactly(2), List.of(event("A", "6"))));
+    assertEquals(3, conflict.actualVersion());
+  }
+
+  private static long indexedPosition(OneLog log) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + log.path());
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT indexed_position FROM es_index")) {
+      return rs.next() ? rs.getLong(1) : -1;
+    }
+  }
+
+  private static List<Long> versions(List<RecordedEvent> events) {
+    return events.stream().map(RecordedEvent::version).toList();
   }
 
   @Test

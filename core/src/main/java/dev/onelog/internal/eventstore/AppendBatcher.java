@@ -37,12 +37,14 @@ final class AppendBatcher {
 
   private final Writer writer;
   private final Supplier<TopicMeta> topic;
+  private final EventTail tail;
   private final ConcurrentLinkedQueue<PendingAppend> pending = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean drainQueued = new AtomicBoolean();
 
-  AppendBatcher(Writer writer, Supplier<TopicMeta> topic) {
+  AppendBatcher(Writer writer, Supplier<TopicMeta> topic, EventTail tail) {
     this.writer = writer;
     this.topic = topic;
+    this.tail = tail;
   }
 
   CompletableFuture<List<AppendResult>> submit(PendingAppend append) {
@@ -94,7 +96,7 @@ final class AppendBatcher {
     public Void run(StepContext tx) throws SQLException {
       ran = true;
       drainQueued.set(false);
-      AppendSession session = AppendSession.begin(tx, topic.get());
+      AppendSession session = AppendSession.begin(tx, topic.get(), tail);
       int events = 0;
       for (PendingAppend append;
           events < MAX_EVENTS_PER_DRAIN && (append = pending.poll()) != null; ) {

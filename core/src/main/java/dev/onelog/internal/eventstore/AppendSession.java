@@ -17,30 +17,34 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * Appends of events inside one writer step: every check, then the writes, in the group-commit
+ * Appends of events inside one writer step: every check, then the records, in the group-commit
  * transaction. An append is checked completely (the expected version of each of its streams, its
  * event ids, its condition) before anything of it is written, so a refused append writes nothing
- * and needs no savepoint of its own; the appends of one session see each other's writes.
+ * and needs no savepoint of its own; the appends of one session see each other's events.
+ *
+ * <p>Appends write only their records: the index tables follow behind ({@link EventIndexer}), and
+ * what they do not hold yet the writer keeps in memory ({@link EventTail}).
  *
  * <ol>
- *   <li>{@link #begin}: the event topic's next offset, read inside the transaction: the position of
- *       the session's first event. Positions are given in order from there, so commit order is
- *       position order;
- *   <li>{@link #append}: for each stream, its {@code es_streams} row (once per session), then the
- *       event ids in {@code es_event_ids}: ids already stored at exactly the place the append would
- *       put them make the append a retry, answered with the stored versions and positions; stored
- *       elsewhere, a {@link DuplicateEventIdException}. Then the expected version, then the
- *       condition ({@link ConditionCheck}). Then the append's rows of {@code es_events} (one per
- *       run of one type), {@code es_event_ids} and {@code es_event_tags}, and their records, held
- *       for the end;
+ *   <li>{@link #begin}: the tail checked against the file, and the event topic's next offset read
+ *       inside the transaction: the position of the session's first event. Positions are given in
+ *       order from there, so commit order is position order;
+ *   <li>{@link #append}: for each stream, its {@code es_streams} row brought up to its unindexed
+ *       events (once per session), then the event ids in {@code es_event_ids}, the tail and the
+ *       session: ids already stored at exactly the place the append would put them make the append
+ *       a retry, answered with the stored versions and positions; stored elsewhere, a {@link
+ *       DuplicateEventIdException}. Then the expected version, then the condition ({@link
+ *       ConditionCheck}). Then the append's records, held for the end;
  *   <li>{@link #finish}: the records, appended as the topic's next offsets (checked against the
- *       positions given), and the touched streams' rows.
+ *       positions given), and their events added to the tail.
  * </ol>
  *
  * <p>Not thread-safe: the writer thread's, for the length of one step.
@@ -51,31 +55,34 @@ final class AppendSession {
 
   private final StepContext tx;
   private final TopicMeta topic;
+  private final EventTail tail;
   private final long firstPosition;
   private long nextPosition;
   private final List<EncodedRecord> records = new ArrayList<>();
   private final Map<String, StreamState> streams = new LinkedHashMap<>();
 
-  /**
-   * Rows written at {@link #flush}, so that the appends of a commit cost a statement per table and
-   * 32 rows, not one each: runs of {@code es_events} (stream, first version, first position, count,
-   * type) and {@code es_event_ids} rows (id, stream, version, position).
-   */
-  private final List<Object[]> runRows = new ArrayList<>();
+  /** The events this session appended, for the tail and the session's later checks. */
+  private final List<EventTail.Entry> appended = new ArrayList<>();
 
-  private final List<Object[]> idRows = new ArrayList<>();
+  /** Ids found in {@code es_event_ids}, with their place; looked up once per session. */
+  private final Map<UUID, EventTail.Entry> storedIds = new HashMap<>();
 
-  /** The ids of {@link #idRows}, for the retry check of a later append of the same session. */
-  private final Map<UUID, Object[]> unflushedIds = new HashMap<>();
+  /** Every id looked up in {@code es_event_ids} this session, found or not. */
+  private final Set<UUID> checkedIds = new HashSet<>();
 
-  private AppendSession(StepContext tx, TopicMeta topic, long firstPosition) {
+  /** The ids of {@link #appended}, for the retry check of a later append of the same session. */
+  private final Map<UUID, EventTail.Entry> appendedIds = new HashMap<>();
+
+  private AppendSession(StepContext tx, TopicMeta topic, EventTail tail, long firstPosition) {
     this.tx = tx;
     this.topic = topic;
+    this.tail = tail;
     this.firstPosition = firstPosition;
     this.nextPosition = firstPosition;
   }
 
-  static AppendSession begin(StepContext tx, TopicMeta topic) throws SQLException {
+  static AppendSession begin(StepContext tx, TopicMeta topic, EventTail tail) throws SQLException {
+    tail.sync(tx, topic);
     PreparedStatement select =
         tx.statements()
             .get("SELECT next_offset FROM partitions WHERE topic_id = ? AND partition = 0");
@@ -87,7 +94,7 @@ final class AppendSession {
                 + topic.name()
                 + "' was deleted; the event store cannot append. Restore the file from a backup");
       }
-      return new AppendSession(tx, topic, rs.getLong(1));
+      return new AppendSession(tx, topic, tail, rs.getLong(1));
     }
   }
 
@@ -98,6 +105,16 @@ final class AppendSession {
   /** The streams this session has looked at, for the condition check of a stream prefix. */
   Collection<StreamState> streams() {
     return streams.values();
+  }
+
+  /** The unindexed events before this session's, in position order. */
+  List<EventTail.Entry> tailEvents() {
+    return tail.events();
+  }
+
+  /** This session's events so far, in position order. */
+  List<EventTail.Entry> appended() {
+    return appended;
   }
 
   /**
@@ -139,7 +156,6 @@ final class AppendSession {
       }
     }
     if (!allRetries && pending.condition != null) {
-      flush(); // the check's queries must see the earlier appends of this session
       long conflict = ConditionCheck.firstMatch(this, pending.condition);
       if (conflict >= 0) {
         throw AppendConflictException.condition(pending.condition, conflict);
@@ -161,37 +177,27 @@ final class AppendSession {
    */
   private AppendResult retried(StreamAppend append, StreamState state) throws SQLException {
     List<EventData> events = append.events();
+    List<UUID> unchecked = new ArrayList<>();
+    for (EventData event : events) {
+      if (!checkedIds.contains(event.id())) {
+        unchecked.add(event.id());
+      }
+    }
+    lookUpStored(unchecked);
     Map<UUID, long[]> found = new HashMap<>();
     String[] foundStream = new String[events.size()];
-    for (int from = 0; from < events.size(); ) {
-      int n = chunk(events.size() - from);
-      PreparedStatement select =
-          tx.statements()
-              .get(
-                  "SELECT event_id, stream_id, version, position FROM es_event_ids WHERE event_id IN ("
-                      + placeholders(n, "?")
-                      + ")");
-      for (int i = 0; i < n; i++) {
-        select.setBytes(i + 1, EventCodec.idBytes(events.get(from + i).id()));
-      }
-      try (ResultSet rs = select.executeQuery()) {
-        while (rs.next()) {
-          UUID id = EventCodec.idOf(rs.getBytes(1));
-          found.put(id, new long[] {rs.getLong(3), rs.getLong(4)});
-          for (int i = 0; i < events.size(); i++) {
-            if (events.get(i).id().equals(id)) {
-              foundStream[i] = rs.getString(2);
-            }
-          }
-        }
-      }
-      from += n;
-    }
     for (int i = 0; i < events.size(); i++) {
-      Object[] row = unflushedIds.get(events.get(i).id());
-      if (row != null) {
-        found.put(events.get(i).id(), new long[] {(Long) row[2], (Long) row[3]});
-        foundStream[i] = (String) row[1];
+      UUID id = events.get(i).id();
+      EventTail.Entry entry = appendedIds.get(id);
+      if (entry == null) {
+        entry = tail.event(id);
+      }
+      if (entry == null) {
+        entry = storedIds.get(id);
+      }
+      if (entry != null) {
+        found.put(id, new long[] {entry.version(), entry.position()});
+        foundStream[i] = entry.streamId();
       }
     }
     if (found.isEmpty()) {
@@ -253,80 +259,24 @@ final class AppendSession {
       records.add(EventCodec.encode(prepared.get(i), topic, firstVersion + i));
       positions.add(nextPosition + i);
     }
-    insertEvents(append.streamId(), events, firstVersion, nextPosition);
-    insertTags(append.streamId(), events, nextPosition);
+    for (int i = 0; i < events.size(); i++) {
+      EventData event = events.get(i);
+      EventTail.Entry entry =
+          new EventTail.Entry(
+              nextPosition + i,
+              append.streamId(),
+              firstVersion + i,
+              event.id(),
+              event.type(),
+              event.tags(),
+              prepared.get(i).timestampMs());
+      appended.add(entry);
+      appendedIds.put(event.id(), entry);
+    }
     nextPosition += events.size();
     state.version = firstVersion + events.size() - 1;
     state.lastPosition = nextPosition - 1;
-    state.dirty = true;
     return new AppendResult(append.streamId(), state.version, positions, false);
-  }
-
-  /**
-   * Queues the append's index rows for {@link #flush}: one {@code es_events} row per run of
-   * consecutive events of one type (a batch of 100 events of one type is one row, where a row per
-   * event cost a row and two index entries each), and one {@code es_event_ids} row per event.
-   */
-  private void insertEvents(String streamId, List<EventData> events, long version, long position) {
-    for (int i = 0; i < events.size(); ) {
-      int end = i + 1;
-      while (end < events.size() && events.get(end).type().equals(events.get(i).type())) {
-        end++;
-      }
-      runRows.add(
-          new Object[] {streamId, version + i, position + i, end - i, events.get(i).type()});
-      i = end;
-    }
-    for (int i = 0; i < events.size(); i++) {
-      UUID id = events.get(i).id();
-      Object[] row = {EventCodec.idBytes(id), streamId, version + i, position + i};
-      idRows.add(row);
-      unflushedIds.put(id, row);
-    }
-  }
-
-  /** Writes the queued rows of {@code es_events} and {@code es_event_ids}. */
-  void flush() throws SQLException {
-    insertRows("es_events (stream_id, version, position, count, type)", 5, runRows);
-    insertRows("es_event_ids (event_id, stream_id, version, position)", 4, idRows);
-    unflushedIds.clear();
-  }
-
-  private void insertRows(String into, int columns, List<Object[]> rows) throws SQLException {
-    String one = "(" + placeholders(columns, "?") + ")";
-    for (int from = 0; from < rows.size(); ) {
-      int n = chunk(rows.size() - from);
-      PreparedStatement insert =
-          tx.statements().get("INSERT INTO " + into + " VALUES " + placeholders(n, one));
-      int p = 1;
-      for (int r = from; r < from + n; r++) {
-        for (Object value : rows.get(r)) {
-          insert.setObject(p++, value);
-        }
-      }
-      insert.executeUpdate();
-      from += n;
-    }
-    rows.clear();
-  }
-
-  private void insertTags(String streamId, List<EventData> events, long position)
-      throws SQLException {
-    for (int i = 0; i < events.size(); i++) {
-      EventData event = events.get(i);
-      for (String tag : event.tags()) {
-        PreparedStatement insert =
-            tx.statements()
-                .get(
-                    "INSERT INTO es_event_tags (tag, position, stream_id, type) VALUES (?, ?, ?,"
-                        + " ?)");
-        insert.setString(1, tag);
-        insert.setLong(2, position + i);
-        insert.setString(3, streamId);
-        insert.setString(4, event.type());
-        insert.executeUpdate();
-      }
-    }
   }
 
   /**
@@ -335,13 +285,19 @@ final class AppendSession {
    */
   void load(List<PendingAppend> appends) throws SQLException {
     List<String> ids = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    List<UUID> eventIds = new ArrayList<>();
     for (PendingAppend pending : appends) {
       for (StreamAppend append : pending.appends) {
-        if (!streams.containsKey(append.streamId()) && !ids.contains(append.streamId())) {
+        if (!streams.containsKey(append.streamId()) && seen.add(append.streamId())) {
           ids.add(append.streamId());
+        }
+        for (EventData event : append.events()) {
+          eventIds.add(event.id());
         }
       }
     }
+    lookUpStored(eventIds);
     for (int from = 0; from < ids.size(); ) {
       int n = chunk(ids.size() - from);
       for (StreamState state : StreamQueries.load(tx.statements(), ids.subList(from, from + n))) {
@@ -350,8 +306,49 @@ final class AppendSession {
       from += n;
     }
     for (String id : ids) {
-      streams.computeIfAbsent(id, absent -> absent(id));
+      withTail(streams.computeIfAbsent(id, absent -> absent(id)));
     }
+  }
+
+  /**
+   * Looks the ids up in {@code es_event_ids}, 32 a statement: a drain of 64 single-event appends
+   * costs two statements, not 64. Found ids go to {@link #storedIds}, all to {@link #checkedIds}.
+   */
+  private void lookUpStored(List<UUID> ids) throws SQLException {
+    for (int from = 0; from < ids.size(); ) {
+      int n = chunk(ids.size() - from);
+      PreparedStatement select =
+          tx.statements()
+              .get(
+                  "SELECT event_id, stream_id, version, position FROM es_event_ids WHERE event_id IN ("
+                      + placeholders(n, "?")
+                      + ")");
+      for (int i = 0; i < n; i++) {
+        select.setBytes(i + 1, EventCodec.idBytes(ids.get(from + i)));
+      }
+      try (ResultSet rs = select.executeQuery()) {
+        while (rs.next()) {
+          UUID id = EventCodec.idOf(rs.getBytes(1));
+          storedIds.put(
+              id,
+              new EventTail.Entry(
+                  rs.getLong(4), rs.getString(2), rs.getLong(3), id, null, Set.of(), 0));
+        }
+      }
+      from += n;
+    }
+    checkedIds.addAll(ids);
+  }
+
+  /** The stream's indexed state brought up to its unindexed events, if it has any. */
+  private StreamState withTail(StreamState state) {
+    long[] last = tail.lastOf(state.streamId);
+    if (last != null && last[1] > state.lastPosition) {
+      state.version = last[0];
+      state.lastPosition = last[1];
+      state.deleted = false; // an event after the deletion restarted the stream
+    }
+    return state;
   }
 
   private StreamState absent(String streamId) {
@@ -366,7 +363,7 @@ final class AppendSession {
       if (state == null) {
         state = absent(streamId);
       }
-      streams.put(streamId, state);
+      streams.put(streamId, withTail(state));
     }
     return state;
   }
@@ -378,36 +375,27 @@ final class AppendSession {
    *     es_events}: something appended to the event topic inside this session
    */
   void finish() throws SQLException {
-    flush();
-    if (!records.isEmpty()) {
-      RecordMetadata[] stored = tx.append(records.toArray(new EncodedRecord[0]));
-      if (stored[0].offset() != firstPosition
-          || stored[stored.length - 1].offset() != nextPosition - 1) {
-        throw new IllegalStateException(
-            "the event topic's records got offsets "
-                + stored[0].offset()
-                + ".."
-                + stored[stored.length - 1].offset()
-                + " but positions "
-                + firstPosition
-                + ".."
-                + (nextPosition - 1)
-                + " were given; nothing was appended");
-      }
-      records.clear();
+    if (records.isEmpty()) {
+      return;
     }
-    List<StreamState> dirty = new ArrayList<>();
-    for (StreamState state : streams.values()) {
-      if (state.dirty) {
-        dirty.add(state);
-        state.dirty = false;
-      }
+    RecordMetadata[] stored = tx.append(records.toArray(new EncodedRecord[0]));
+    if (stored[0].offset() != firstPosition
+        || stored[stored.length - 1].offset() != nextPosition - 1) {
+      throw new IllegalStateException(
+          "the event topic's records got offsets "
+              + stored[0].offset()
+              + ".."
+              + stored[stored.length - 1].offset()
+              + " but positions "
+              + firstPosition
+              + ".."
+              + (nextPosition - 1)
+              + " were given; nothing was appended");
     }
-    for (int from = 0; from < dirty.size(); ) {
-      int n = chunk(dirty.size() - from);
-      StreamQueries.store(tx.statements(), dirty.subList(from, from + n), tx.nowMs());
-      from += n;
-    }
+    records.clear();
+    tail.add(tx, appended);
+    appended.clear();
+    appendedIds.clear();
   }
 
   /** How many rows the next statement takes: {@link #CHUNK}, or a power of two below. */

@@ -11,7 +11,9 @@ import java.util.List;
 
 /**
  * The check of a conditional append: the first event after the condition's position that matches
- * its query, found through the indexes, never by scanning the log. Per item of the query:
+ * its query, found through the indexes, never by scanning the log, and then among the unindexed
+ * events the writer holds in memory ({@link EventTail}) and the session's own. Per item of the
+ * query, in the indexes:
  *
  * <ul>
  *   <li>with tags: {@code es_event_tags} from its first tag, filtered by the other tags, the types
@@ -24,7 +26,7 @@ import java.util.List;
  * </ul>
  *
  * Stateless; runs in the writer's transaction, so it sees the events of earlier appends of the same
- * commit.
+ * commit (in the tail or the session).
  */
 final class ConditionCheck {
   private ConditionCheck() {}
@@ -34,6 +36,12 @@ final class ConditionCheck {
     long first = -1;
     for (EventQuery.Item item : condition.query().items()) {
       long found = firstMatch(session, item, condition.afterPosition());
+      if (found < 0) {
+        found = firstUnindexed(session.tailEvents(), item, condition.afterPosition());
+      }
+      if (found < 0) {
+        found = firstUnindexed(session.appended(), item, condition.afterPosition());
+      }
       if (found >= 0 && (first < 0 || found < first)) {
         first = found;
       }
@@ -41,6 +49,33 @@ final class ConditionCheck {
     return first;
   }
 
+  /**
+   * The first of these events (in position order) after the position that matches the item; -1 when
+   * none. Every indexed event is below every unindexed one, so this is asked only when the indexes
+   * found nothing.
+   */
+  private static long firstUnindexed(
+      List<EventTail.Entry> events, EventQuery.Item item, long after) {
+    int low = 0;
+    int high = events.size();
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      if (events.get(mid).position() <= after) {
+        low = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    for (int i = low; i < events.size(); i++) {
+      EventTail.Entry event = events.get(i);
+      if (item.matches(event.streamId(), event.type(), event.tags())) {
+        return event.position();
+      }
+    }
+    return -1;
+  }
+
+  /** The first indexed event after the position that matches the item; -1 when none. */
   private static long firstMatch(AppendSession session, EventQuery.Item item, long after)
       throws SQLException {
     StatementCache statements = session.statements();

@@ -34,7 +34,9 @@ public final class EventReads {
 
   /**
    * A stream's events from {@code fromVersion}, forward (up) or backward (down), at most {@code
-   * maxCount}; empty for a missing or deleted stream, and nothing below its truncation point.
+   * maxCount}; empty for a missing or deleted stream, and nothing below its truncation point. The
+   * indexed events through {@code es_events}, the rest from the unindexed records; call it inside
+   * one read transaction.
    */
   static List<RecordedEvent> stream(
       StatementCache session,
@@ -44,15 +46,51 @@ public final class EventReads {
       int maxCount,
       boolean forward)
       throws SQLException {
-    StreamInfo info = StreamQueries.find(session, streamId);
+    StreamQueries.View view = StreamQueries.view(session, topic, streamId);
+    StreamInfo info = view.info();
     if (info == null || info.deleted() || maxCount == 0) {
       return List.of();
     }
-    List<Long> positions =
-        forward
-            ? EventRuns.forward(
-                session, streamId, Math.max(fromVersion, info.truncateBefore()), maxCount)
-            : EventRuns.backward(session, streamId, fromVersion, info.truncateBefore(), maxCount);
+    List<RecordedEvent> unindexed = view.unindexed();
+    long firstUnindexed = unindexed.isEmpty() ? Long.MAX_VALUE : unindexed.get(0).version();
+    List<RecordedEvent> events = new ArrayList<>();
+    if (forward) {
+      long from = Math.max(fromVersion, info.truncateBefore());
+      if (from < firstUnindexed) {
+        events.addAll(
+            indexed(
+                session, topic, streamId, EventRuns.forward(session, streamId, from, maxCount)));
+      }
+      for (RecordedEvent event : unindexed) {
+        if (events.size() < maxCount && event.version() >= from) {
+          events.add(event);
+        }
+      }
+    } else {
+      for (int i = unindexed.size() - 1; i >= 0 && events.size() < maxCount; i--) {
+        RecordedEvent event = unindexed.get(i);
+        if (event.version() <= fromVersion && event.version() >= info.truncateBefore()) {
+          events.add(event);
+        }
+      }
+      long below = Math.min(fromVersion, firstUnindexed - 1);
+      if (events.size() < maxCount && below >= info.truncateBefore()) {
+        events.addAll(
+            indexed(
+                session,
+                topic,
+                streamId,
+                EventRuns.backward(
+                    session, streamId, below, info.truncateBefore(), maxCount - events.size())));
+      }
+    }
+    return events;
+  }
+
+  /** The events at the positions the runs gave, in their order. */
+  private static List<RecordedEvent> indexed(
+      StatementCache session, TopicMeta topic, String streamId, List<Long> positions)
+      throws SQLException {
     Map<Long, RecordedEvent> byPosition = at(session, topic, positions);
     List<RecordedEvent> events = new ArrayList<>(positions.size());
     for (long position : positions) {
@@ -70,6 +108,24 @@ public final class EventReads {
       events.add(event);
     }
     return events;
+  }
+
+  /**
+   * The position of the stream's first event at or above the version; -1 when it has none yet. Call
+   * it inside one read transaction.
+   */
+  static long positionOf(StatementCache session, TopicMeta topic, String streamId, long fromVersion)
+      throws SQLException {
+    List<Long> positions = EventRuns.forward(session, streamId, fromVersion, 1);
+    if (!positions.isEmpty()) {
+      return positions.get(0);
+    }
+    for (RecordedEvent event : StreamQueries.view(session, topic, streamId).unindexed()) {
+      if (event.version() >= fromVersion) {
+        return event.position();
+      }
+    }
+    return -1;
   }
 
   /**

@@ -21,6 +21,7 @@ import dev.onelog.internal.storage.TopicMeta;
 import dev.onelog.internal.transaction.CallerTransaction;
 import dev.onelog.internal.write.Step;
 import dev.onelog.internal.write.StepContext;
+import dev.onelog.internal.write.Writer;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -45,13 +46,24 @@ public final class EventStoreEngine implements AutoCloseable {
   /** Null when the log was opened read-only. */
   private final AppendBatcher batcher;
 
+  /** The unindexed events, as the writer knows them; null when read-only. */
+  private final EventTail tail;
+
+  /** Null when read-only; scheduled on the writer once the file is set up. */
+  private final EventIndexer indexer;
+
   /** The event topic, once the tables and topic are known to exist. */
   private volatile TopicMeta topic;
 
   private EventStoreEngine(LogContext context) {
     this.context = context;
-    this.batcher =
-        context.options().readOnly() ? null : new AppendBatcher(context.writer(), this::topic);
+    boolean readOnly = context.options().readOnly();
+    this.tail = readOnly ? null : new EventTail();
+    this.indexer = readOnly ? null : new EventIndexer(this::topic, tail);
+    if (tail != null) {
+      tail.onAppended(indexer::appended);
+    }
+    this.batcher = readOnly ? null : new AppendBatcher(context.writer(), this::topic, tail);
   }
 
   /** The engine of the log, created (and the file set up when writable) on first use. */
@@ -79,6 +91,7 @@ public final class EventStoreEngine implements AutoCloseable {
                 },
                 "setting up the event store"));
     topic = context.topic(EventTables.TOPIC);
+    context.writer().schedule(indexer);
   }
 
   /**
@@ -132,7 +145,7 @@ public final class EventStoreEngine implements AutoCloseable {
     StepContext step = CallerTransaction.stepOf(tx, context);
     PendingAppend pending = prepare(appends, condition);
     try {
-      AppendSession session = AppendSession.begin(step, topic());
+      AppendSession session = AppendSession.begin(step, topic(), tail);
       List<AppendResult> results = session.appendChecked(pending);
       session.finish();
       return results;
@@ -180,6 +193,7 @@ public final class EventStoreEngine implements AutoCloseable {
     write(
         "deleting stream " + streamId,
         tx -> {
+          indexer.indexAll(tx); // the stream's row must hold all its events
           StreamState state = StreamQueries.load(tx.statements(), streamId);
           long actual = state == null ? -1 : state.actualVersion();
           if (!expected.matches(actual)) {
@@ -205,6 +219,7 @@ public final class EventStoreEngine implements AutoCloseable {
     write(
         "truncating stream " + streamId,
         tx -> {
+          indexer.indexAll(tx); // the stream's row must hold all its events
           StreamState state = StreamQueries.load(tx.statements(), streamId);
           if (state == null) {
             throw new IllegalArgumentException(
@@ -241,6 +256,7 @@ public final class EventStoreEngine implements AutoCloseable {
     write(
         "saving a snapshot of stream " + streamId,
         tx -> {
+          indexer.indexAll(tx); // the stream's row must hold all its events
           StreamState state = StreamQueries.load(tx.statements(), streamId);
           if (state == null || state.version < version) {
             throw new IllegalArgumentException(
@@ -311,7 +327,11 @@ public final class EventStoreEngine implements AutoCloseable {
     }
     return read(
         "reading stream " + streamId,
-        session -> EventReads.stream(session, topic(), streamId, fromVersion, maxCount, forward),
+        session ->
+            inTransaction(
+                session,
+                () ->
+                    EventReads.stream(session, topic(), streamId, fromVersion, maxCount, forward)),
         List.of());
   }
 
@@ -319,7 +339,10 @@ public final class EventStoreEngine implements AutoCloseable {
     StreamAppend.checkStreamId(streamId);
     return read(
         "looking up stream " + streamId,
-        session -> Optional.ofNullable(StreamQueries.find(session, streamId)),
+        session ->
+            inTransaction(
+                session,
+                () -> Optional.ofNullable(StreamQueries.view(session, topic(), streamId).info())),
         Optional.empty());
   }
 
@@ -328,7 +351,12 @@ public final class EventStoreEngine implements AutoCloseable {
       throw new IllegalArgumentException("limit < 0: " + limit);
     }
     return read(
-        "listing streams", session -> StreamQueries.list(session, prefix, after, limit), List.of());
+        "listing streams",
+        session ->
+            inTransaction(
+                session,
+                () -> StreamQueries.listWithUnindexed(session, topic(), prefix, after, limit)),
+        List.of());
   }
 
   public EventPage readAll(long fromPosition, int maxCount, EventFilter filter) {
@@ -354,10 +382,9 @@ public final class EventStoreEngine implements AutoCloseable {
   public long positionOf(String streamId, long fromVersion) {
     return read(
         "looking up stream " + streamId,
-        session -> {
-          List<Long> positions = EventRuns.forward(session, streamId, fromVersion, 1);
-          return positions.isEmpty() ? -1L : positions.get(0);
-        },
+        session ->
+            inTransaction(
+                session, () -> EventReads.positionOf(session, topic(), streamId, fromVersion)),
         -1L);
   }
 
@@ -385,6 +412,21 @@ public final class EventStoreEngine implements AutoCloseable {
     return LogContext.await(context.writer().submit(work, doing));
   }
 
+  /** A unit of read work that may throw SQLException. */
+  private interface SqlRead<T> {
+    T get() throws SQLException;
+  }
+
+  /** Runs the reads in one read transaction: the index tables and the index position agree. */
+  private static <T> T inTransaction(StatementCache session, SqlRead<T> work) throws SQLException {
+    begin(session);
+    try {
+      return work.get();
+    } finally {
+      commit(session);
+    }
+  }
+
   static void begin(StatementCache session) throws SQLException {
     session.get("BEGIN").execute();
   }
@@ -393,6 +435,29 @@ public final class EventStoreEngine implements AutoCloseable {
     session.get("COMMIT").execute();
   }
 
+  /**
+   * Indexes every unindexed event before the log closes, so that a closed file's tables are
+   * complete for anyone reading them with SQL; a failure is logged, never thrown (the events are
+   * safe in their records, and the next writer indexes them).
+   */
   @Override
-  public void close() {}
+  public void close() {
+    if (indexer == null || topic == null) {
+      return;
+    }
+    Writer writer = context.writerWhileClosing();
+    writer.unschedule(indexer);
+    try {
+      LogContext.await(
+          writer.submit(
+              tx -> {
+                indexer.indexAll(tx);
+                return null;
+              },
+              "indexing the event store before closing"));
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(EventStoreEngine.class)
+          .warn("indexing the event store before closing failed; the next writer indexes it", e);
+    }
+  }
 }

@@ -68,6 +68,11 @@ public final class EventTables {
             PRIMARY KEY (tag, position)
           ) WITHOUT ROWID""",
           """
+          CREATE TABLE IF NOT EXISTS es_index (
+            id               INTEGER PRIMARY KEY CHECK (id = 0),
+            indexed_position INTEGER NOT NULL CHECK (indexed_position >= 0)
+          )""",
+          """
           CREATE TABLE IF NOT EXISTS es_projections (
             name               TEXT PRIMARY KEY,
             checkpoint         INTEGER NOT NULL DEFAULT 0 CHECK (checkpoint >= 0),
@@ -92,6 +97,7 @@ public final class EventTables {
           "es_events",
           "es_event_ids",
           "es_event_tags",
+          "es_index",
           "es_projections",
           "es_snapshots");
 
@@ -111,7 +117,23 @@ public final class EventTables {
       if (TopicCatalog.read(tx.connection(), TOPIC) == null) {
         TopicCatalog.create(tx.connection(), TopicSpec.named(TOPIC), tx.nowMs());
       }
+      startIndex(tx.connection());
       catalog.evict(TOPIC);
+    }
+  }
+
+  /**
+   * The index's row, when missing: at the topic's end, since an event store of a build before
+   * {@code es_index} indexed every event as it appended it.
+   */
+  private static void startIndex(java.sql.Connection connection) throws SQLException {
+    try (PreparedStatement s =
+        connection.prepareStatement(
+            "INSERT OR IGNORE INTO es_index (id, indexed_position) SELECT 0, p.next_offset"
+                + " FROM partitions p JOIN topics t ON t.id = p.topic_id"
+                + " WHERE t.name = ? AND p.partition = 0")) {
+      s.setString(1, TOPIC);
+      s.executeUpdate();
     }
   }
 
@@ -144,7 +166,8 @@ public final class EventTables {
     try (PreparedStatement s =
         connection.prepareStatement(
             "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('es_streams',"
-                + " 'es_events', 'es_event_ids', 'es_event_tags', 'es_projections', 'es_snapshots')")) {
+                + " 'es_events', 'es_event_ids', 'es_event_tags', 'es_index', 'es_projections',"
+                + " 'es_snapshots')")) {
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() && rs.getInt(1) == TABLES.size();
       }

@@ -1,14 +1,24 @@
 package dev.onelog.internal.eventstore;
 
+import dev.onelog.eventstore.RecordedEvent;
 import dev.onelog.eventstore.StreamInfo;
 import dev.onelog.internal.storage.StatementCache;
+import dev.onelog.internal.storage.TopicMeta;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
-/** The statements on {@code es_streams}, for the writer's sessions and for readers. Stateless. */
+/**
+ * The statements on {@code es_streams}, for the writer's sessions and for readers; readers add the
+ * streams' unindexed events ({@link UnindexedEvents}). Stateless.
+ */
 final class StreamQueries {
   private StreamQueries() {}
 
@@ -60,6 +70,99 @@ final class StreamQueries {
       }
     }
     return states;
+  }
+
+  /**
+   * What a reader knows of a stream: its row brought up to its unindexed events, and those events
+   * (in version order). Must run inside one read transaction, so that the row and the index
+   * position are of one snapshot.
+   */
+  record View(StreamInfo info, List<RecordedEvent> unindexed) {}
+
+  static View view(StatementCache statements, TopicMeta topic, String streamId)
+      throws SQLException {
+    StreamInfo info = find(statements, streamId);
+    List<RecordedEvent> unindexed =
+        UnindexedEvents.read(
+            statements,
+            topic,
+            UnindexedEvents.indexedPosition(statements),
+            streamId.getBytes(StandardCharsets.UTF_8),
+            Integer.MAX_VALUE);
+    return new View(withEvents(streamId, info, unindexed), unindexed);
+  }
+
+  /** The row (or none) brought up to the stream's unindexed events, in version order. */
+  static StreamInfo withEvents(String streamId, StreamInfo info, List<RecordedEvent> unindexed) {
+    if (unindexed.isEmpty()) {
+      return info;
+    }
+    RecordedEvent first = unindexed.get(0);
+    RecordedEvent last = unindexed.get(unindexed.size() - 1);
+    if (info == null) {
+      return new StreamInfo(
+          streamId,
+          last.version(),
+          0,
+          false,
+          last.position(),
+          first.timestampMs(),
+          last.timestampMs());
+    }
+    if (last.position() <= info.lastPosition()) {
+      return info;
+    }
+    return new StreamInfo(
+        streamId,
+        last.version(),
+        info.truncateBefore(),
+        false, // an event after a deletion restarted the stream
+        last.position(),
+        info.createdAtMs(),
+        last.timestampMs());
+  }
+
+  /** {@link #list} over the rows and the unindexed events together: inside one read transaction. */
+  static List<StreamInfo> listWithUnindexed(
+      StatementCache statements, TopicMeta topic, String prefix, String after, int limit)
+      throws SQLException {
+    Map<String, List<RecordedEvent>> unindexed = new HashMap<>();
+    for (RecordedEvent event :
+        UnindexedEvents.read(
+            statements,
+            topic,
+            UnindexedEvents.indexedPosition(statements),
+            null,
+            Integer.MAX_VALUE)) {
+      String id = event.streamId();
+      if ((prefix == null || id.startsWith(prefix))
+          && (after == null || utf8Compare(id, after) > 0)) {
+        unindexed.computeIfAbsent(id, k -> new ArrayList<>()).add(event);
+      }
+    }
+    TreeMap<String, StreamInfo> merged = new TreeMap<>(StreamQueries::utf8Compare);
+    for (StreamInfo info : list(statements, prefix, after, limit)) {
+      merged.put(info.streamId(), info);
+    }
+    for (Map.Entry<String, List<RecordedEvent>> e : unindexed.entrySet()) {
+      StreamInfo row =
+          merged.containsKey(e.getKey()) ? merged.get(e.getKey()) : find(statements, e.getKey());
+      merged.put(e.getKey(), withEvents(e.getKey(), row, e.getValue()));
+    }
+    List<StreamInfo> streams = new ArrayList<>(limit);
+    for (StreamInfo info : merged.values()) {
+      if (streams.size() == limit) {
+        break;
+      }
+      streams.add(info);
+    }
+    return streams;
+  }
+
+  /** SQLite's order of TEXT: UTF-8 bytes, unsigned. */
+  static int utf8Compare(String a, String b) {
+    return Arrays.compareUnsigned(
+        a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 
   static StreamInfo find(StatementCache statements, String streamId) throws SQLException {

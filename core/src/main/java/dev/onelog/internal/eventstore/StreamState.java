@@ -1,8 +1,8 @@
 package dev.onelog.internal.eventstore;
 
 /**
- * A stream's row of {@code es_streams} as one append session sees and changes it; written back when
- * the session ends. Mutable; the writer thread's alone.
+ * A stream's state as one append session sees and changes it: its row of {@code es_streams},
+ * brought up to its unindexed events ({@link EventTail}). Mutable; the writer thread's alone.
  */
 final class StreamState {
   final String streamId;
@@ -17,7 +17,6 @@ final class StreamState {
   boolean deleted;
   long lastPosition;
   long createdAtMs;
-  boolean dirty;
 
   StreamState(
       String streamId,

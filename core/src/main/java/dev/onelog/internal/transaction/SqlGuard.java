@@ -47,11 +47,11 @@ public final class SqlGuard implements AutoCloseable {
           "(?i)(?<![A-Za-z0-9_])[\"`\\[]?(topics|partitions|sqlite_sequence|consumer_groups"
               + "|group_members|group_members_instance|group_partitions|group_offsets"
               + "|log_[0-9]+_[0-9]+|es_streams|es_events|es_event_ids|es_events_by_type"
-              + "|es_event_tags|es_projections|es_snapshots)[\"`\\]]?(?![A-Za-z0-9_])");
+              + "|es_event_tags|es_index|es_projections|es_snapshots)[\"`\\]]?(?![A-Za-z0-9_])");
   private static final String OWN_ROOT_PAGES =
       "SELECT rootpage FROM sqlite_schema WHERE tbl_name IN ('topics', 'partitions',"
           + " 'sqlite_sequence', 'consumer_groups', 'group_members', 'group_partitions',"
-          + " 'group_offsets', 'es_streams', 'es_events', 'es_event_ids', 'es_event_tags', 'es_projections',"
+          + " 'group_offsets', 'es_streams', 'es_events', 'es_event_ids', 'es_event_tags', 'es_index', 'es_projections',"
           + " 'es_snapshots') OR tbl_name GLOB 'log_[0-9]*_[0-9]*'";
 
   /** The schema version the cached verdicts are valid for. */

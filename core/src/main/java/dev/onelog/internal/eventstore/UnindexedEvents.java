@@ -1,0 +1,109 @@
+package dev.onelog.internal.eventstore;
+
+import dev.onelog.CorruptRecordException;
+import dev.onelog.LogRecord;
+import dev.onelog.eventstore.RecordedEvent;
+import dev.onelog.internal.storage.RecordBatch;
+import dev.onelog.internal.storage.RecordCodec;
+import dev.onelog.internal.storage.StatementCache;
+import dev.onelog.internal.storage.TopicMeta;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The events not yet in the event store's index tables: the records of the event topic from {@code
+ * es_index.indexed_position} up (docs/FORMAT.md section 14.3). The index follows the appends as the
+ * key index of a compacted topic does: appends write only their records, and {@link EventIndexer}
+ * moves what they appended into {@code es_streams}, {@code es_events}, {@code es_event_ids} and
+ * {@code es_event_tags} later, sorted, a few thousand events at a time. Whoever needs the whole
+ * truth reads the index and then these records. Stateless.
+ */
+final class UnindexedEvents {
+  private UnindexedEvents() {}
+
+  /** The first position the index tables do not cover. */
+  static long indexedPosition(StatementCache statements) throws SQLException {
+    PreparedStatement select = statements.get("SELECT indexed_position FROM es_index WHERE id = 0");
+    try (ResultSet rs = select.executeQuery()) {
+      if (!rs.next()) {
+        throw new IllegalStateException(
+            "table es_index has no row: the event store's index position is lost. Run 'onelog"
+                + " verify'; docs/FORMAT.md section 14 describes the row");
+      }
+      return rs.getLong(1);
+    }
+  }
+
+  /**
+   * The events from {@code from} on, in position order: all of them, or those of the stream whose
+   * id is {@code streamKey} (its UTF-8 bytes; the records' keys are compared before anything is
+   * decoded), at most about {@code maxEvents} (whole batches).
+   */
+  static List<RecordedEvent> read(
+      StatementCache statements, TopicMeta topic, long from, byte[] streamKey, int maxEvents)
+      throws SQLException {
+    PreparedStatement select =
+        statements.get(
+            "SELECT base_offset, records, crc, last_offset FROM "
+                + topic.logTable(0)
+                + " WHERE last_offset >= ? ORDER BY last_offset");
+    select.setLong(1, from);
+    List<RecordedEvent> events = new ArrayList<>();
+    try (ResultSet rs = select.executeQuery()) {
+      while (rs.next() && events.size() < maxEvents) {
+        long baseOffset = rs.getLong(1);
+        byte[] records = rs.getBytes(2);
+        long lastOffset = rs.getLong(4);
+        if (records == null || RecordBatch.crc(baseOffset, records) != rs.getLong(3)) {
+          throw new CorruptRecordException(
+              "the batch of records ending at "
+                  + topic.name()
+                  + "-0@"
+                  + lastOffset
+                  + " does not match its CRC32C. Run 'onelog verify' to list every damaged batch");
+        }
+        RecordBatch.Cursor batch = new RecordBatch.Cursor(baseOffset, records);
+        try {
+          while (batch.next()) {
+            if (batch.offset() < from || (streamKey != null && !batch.keyEquals(streamKey))) {
+              continue;
+            }
+            RecordedEvent event =
+                EventCodec.decode(
+                    new LogRecord(
+                        topic.name(),
+                        0,
+                        batch.offset(),
+                        batch.timestampMs(),
+                        batch.key(),
+                        batch.value(),
+                        RecordCodec.decodeHeaders(batch.headers())));
+            if (event == null) {
+              throw new CorruptRecordException(
+                  "the record at "
+                      + topic.name()
+                      + "-0@"
+                      + batch.offset()
+                      + " is not an event (a key and the es-type, es-version and es-id headers);"
+                      + " something appended to the event store's topic directly");
+            }
+            events.add(event);
+          }
+        } catch (IllegalArgumentException e) {
+          throw new CorruptRecordException(
+              "the batch of records ending at "
+                  + topic.name()
+                  + "-0@"
+                  + lastOffset
+                  + " cannot be decoded: "
+                  + e.getMessage()
+                  + ". Run 'onelog verify'");
+        }
+      }
+    }
+    return events;
+  }
+}
