@@ -568,6 +568,19 @@ class EventStoreTest {
     assertEquals(3, conflict.actualVersion());
   }
 
+  @Test
+  void plainRecordsAreRefusedOnTheEventTopic() {
+    OneLog log = fixture.open();
+    EventStore store = log.eventStore();
+    store.append("s", ExpectedVersion.noStream(), List.of(event("A", "1")));
+    dev.onelog.InvalidRecordException e =
+        assertThrows(
+            dev.onelog.InvalidRecordException.class,
+            () -> log.append(dev.onelog.ProducerRecord.of("__eventstore", "s", "x")));
+    assertTrue(e.getMessage().contains("eventStore().append"), e.getMessage());
+    assertEquals(1, store.endPosition());
+  }
+
   private static long indexedPosition(OneLog log) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + log.path());
         Statement s = c.createStatement();

@@ -3,6 +3,7 @@ package dev.onelog.internal.write;
 import dev.onelog.InvalidRecordException;
 import dev.onelog.ProducerRecord;
 import dev.onelog.RecordTooLargeException;
+import dev.onelog.internal.eventstore.EventTables;
 import dev.onelog.internal.storage.RecordCodec;
 import dev.onelog.internal.storage.TopicCatalog;
 import dev.onelog.internal.storage.TopicMeta;
@@ -26,8 +27,18 @@ public final class RecordEncoder {
   /**
    * @throws dev.onelog.UnknownPartitionException when the record names a partition the topic lacks
    * @throws RecordTooLargeException when key, value and headers together exceed the limit
+   * @throws InvalidRecordException for the event store's topic, which takes only events
    */
   public EncodedRecord encode(ProducerRecord record, TopicMeta topic) {
+    if (topic.name().equals(EventTables.TOPIC)) {
+      throw new InvalidRecordException(
+          "topic '"
+              + topic.name()
+              + "' holds the event store's events, each with rows in its index tables; a plain"
+              + " record appended there would be an event with no version. Append events with"
+              + " log.eventStore().append(...) or 'onelog events append'",
+          topic.name());
+    }
     int partition;
     if (record.partition() != null) {
       partition = record.partition();
