@@ -125,6 +125,7 @@ public final class Cleaner implements Maintenance {
 
   @Override
   public void failed(RuntimeException cause) {
+    forgetWorkUnderWay();
     dueAtNanos = System.nanoTime() + CHECK_INTERVAL_NANOS;
     if (!String.valueOf(cause.getMessage()).equals(lastFailure)) {
       lastFailure = String.valueOf(cause.getMessage());
@@ -170,7 +171,21 @@ public final class Cleaner implements Maintenance {
    * the forced run sees it, so that it ends even while appends go on).
    */
   Slice forcedSlice(StepContext tx, Map<Object, Long> forcedEnds) throws SQLException {
-    return slice(tx.statements(), tx.nowMs(), Budget.FORCED, forcedEnds);
+    try {
+      return slice(tx.statements(), tx.nowMs(), Budget.FORCED, forcedEnds);
+    } catch (SQLException | RuntimeException e) {
+      forgetWorkUnderWay();
+      throw e;
+    }
+  }
+
+  /**
+   * Forgets the passes and generations under way after a slice whose transaction did not commit:
+   * their progress in memory would be ahead of the file. They begin again from what the file says.
+   */
+  private void forgetWorkUnderWay() {
+    passes.clear();
+    generations.clear();
   }
 
   private Slice slice(
@@ -196,21 +211,17 @@ public final class Cleaner implements Maintenance {
       if (damaged.contains(key) && forcedEnds == null) {
         continue;
       }
-      try (Statement savepoint = statements.connection().createStatement()) {
-        savepoint.execute("SAVEPOINT cleanup_partition");
-        try {
-          clean(statements, state, key, nowMs, budget, deadline, forcedEnds, slice);
-          savepoint.execute("RELEASE cleanup_partition");
-        } catch (CorruptRecordException e) {
-          savepoint.execute("ROLLBACK TO cleanup_partition");
-          savepoint.execute("RELEASE cleanup_partition");
-          if (damaged.add(key)) {
-            log.error("{}; run 'onelog verify'", e.getMessage());
-          }
-          if (forcedEnds != null) {
-            throw e;
-          }
+      // No savepoint per partition: SQLite copies every page a savepoint changes into its
+      // statement journal first, which doubled a slice's cost. A damaged partition fails the whole
+      // slice instead (its transaction rolls back, failed() forgets what was under way), and the
+      // next slice leaves the partition alone.
+      try {
+        clean(statements, state, key, nowMs, budget, deadline, forcedEnds, slice);
+      } catch (CorruptRecordException e) {
+        if (damaged.add(key)) {
+          log.error("{}; run 'onelog verify'", e.getMessage());
         }
+        throw e;
       }
     }
     vacuum(statements, budget, forcedEnds != null, slice);
