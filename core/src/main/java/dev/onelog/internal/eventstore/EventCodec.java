@@ -5,6 +5,7 @@ import dev.onelog.LogRecord;
 import dev.onelog.RecordTooLargeException;
 import dev.onelog.eventstore.EventData;
 import dev.onelog.eventstore.RecordedEvent;
+import dev.onelog.internal.storage.RecordBatch;
 import dev.onelog.internal.storage.RecordCodec;
 import dev.onelog.internal.storage.TopicMeta;
 import dev.onelog.internal.write.EncodedRecord;
@@ -97,6 +98,19 @@ final class EventCodec {
       headers.add(Header.of(EventTables.TAG_HEADER, tag));
     }
     return headers;
+  }
+
+  /** The event of the cursor's current record; null for a record that is not an event. */
+  static RecordedEvent decode(TopicMeta topic, RecordBatch.Cursor batch) {
+    return decode(
+        new LogRecord(
+            topic.name(),
+            0,
+            batch.offset(),
+            batch.timestampMs(),
+            batch.key(),
+            batch.value(),
+            RecordCodec.decodeHeaders(batch.headers())));
   }
 
   /** The event a record of the event topic holds; null for a record that is not an event. */

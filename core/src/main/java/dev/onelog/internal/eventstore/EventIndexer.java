@@ -272,37 +272,32 @@ final class EventIndexer implements Maintenance {
             pair[1].timestampMs()
           });
     }
-    String one = "(?, ?, 0, 0, ?, ?, ?)";
-    for (int from = 0; from < rows.size(); ) {
-      int n = AppendSession.chunk(rows.size() - from);
-      PreparedStatement upsert =
-          statements.get(
-              "INSERT INTO es_streams (stream_id, version, truncate_before, deleted, last_position,"
-                  + " created_at_ms, updated_at_ms) VALUES "
-                  + AppendSession.placeholders(n, one)
-                  + " ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version,"
-                  + " deleted = 0, last_position = excluded.last_position,"
-                  + " updated_at_ms = excluded.updated_at_ms"
-                  + " WHERE excluded.last_position > es_streams.last_position");
-      int p = 1;
-      for (Object[] row : rows.subList(from, from + n)) {
-        for (Object value : row) {
-          upsert.setObject(p++, value);
-        }
-      }
-      upsert.executeUpdate();
-      from += n;
-    }
+    insert(
+        statements,
+        "es_streams (stream_id, version, truncate_before, deleted, last_position, created_at_ms,"
+            + " updated_at_ms)",
+        "(?, ?, 0, 0, ?, ?, ?)",
+        " ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, deleted = 0,"
+            + " last_position = excluded.last_position, updated_at_ms = excluded.updated_at_ms"
+            + " WHERE excluded.last_position > es_streams.last_position",
+        rows);
   }
 
   private static void insert(
       StatementCache statements, String into, int columns, List<Object[]> rows)
       throws SQLException {
-    String one = "(" + AppendSession.placeholders(columns, "?") + ")";
+    insert(statements, into, "(" + AppendSession.placeholders(columns, "?") + ")", "", rows);
+  }
+
+  /** {@code INSERT INTO into VALUES one, one, ... suffix}, 32 rows a statement. */
+  private static void insert(
+      StatementCache statements, String into, String one, String suffix, List<Object[]> rows)
+      throws SQLException {
     for (int from = 0; from < rows.size(); ) {
       int n = AppendSession.chunk(rows.size() - from);
       PreparedStatement insert =
-          statements.get("INSERT INTO " + into + " VALUES " + AppendSession.placeholders(n, one));
+          statements.get(
+              "INSERT INTO " + into + " VALUES " + AppendSession.placeholders(n, one) + suffix);
       int p = 1;
       for (Object[] row : rows.subList(from, from + n)) {
         for (Object value : row) {

@@ -9,7 +9,6 @@ import dev.onelog.eventstore.RecordedEvent;
 import dev.onelog.eventstore.StreamInfo;
 import dev.onelog.internal.read.PartitionReader;
 import dev.onelog.internal.storage.RecordBatch;
-import dev.onelog.internal.storage.RecordCodec;
 import dev.onelog.internal.storage.StatementCache;
 import dev.onelog.internal.storage.TopicMeta;
 import java.sql.PreparedStatement;
@@ -149,33 +148,14 @@ public final class EventReads {
         if (!rs.next()) {
           return events;
         }
-        long baseOffset = rs.getLong(1);
-        byte[] records = rs.getBytes(2);
         long lastOffset = rs.getLong(4);
-        if (records == null || RecordBatch.crc(baseOffset, records) != rs.getLong(3)) {
-          throw new CorruptRecordException(
-              "the batch of records ending at "
-                  + topic.name()
-                  + "-0@"
-                  + lastOffset
-                  + " does not match its CRC32C. Run 'onelog verify' to list every damaged batch");
-        }
-        RecordBatch.Cursor batch = new RecordBatch.Cursor(baseOffset, records);
+        RecordBatch.Cursor batch = UnindexedEvents.checkedBatch(rs, topic);
         while (i < sorted.length && sorted[i] <= lastOffset && batch.next()) {
           while (i < sorted.length && sorted[i] < batch.offset()) {
             i++; // not in the topic any more
           }
           if (i < sorted.length && sorted[i] == batch.offset()) {
-            RecordedEvent event =
-                EventCodec.decode(
-                    new LogRecord(
-                        topic.name(),
-                        0,
-                        batch.offset(),
-                        batch.timestampMs(),
-                        batch.key(),
-                        batch.value(),
-                        RecordCodec.decodeHeaders(batch.headers())));
+            RecordedEvent event = EventCodec.decode(topic, batch);
             if (event != null) {
               events.put(batch.offset(), event);
             }

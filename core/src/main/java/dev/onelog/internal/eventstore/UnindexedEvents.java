@@ -1,10 +1,8 @@
 package dev.onelog.internal.eventstore;
 
 import dev.onelog.CorruptRecordException;
-import dev.onelog.LogRecord;
 import dev.onelog.eventstore.RecordedEvent;
 import dev.onelog.internal.storage.RecordBatch;
-import dev.onelog.internal.storage.RecordCodec;
 import dev.onelog.internal.storage.StatementCache;
 import dev.onelog.internal.storage.TopicMeta;
 import java.sql.PreparedStatement;
@@ -38,6 +36,26 @@ final class UnindexedEvents {
   }
 
   /**
+   * The batch in the current row ({@code base_offset, records, crc, last_offset}) of the event
+   * topic, its CRC checked.
+   *
+   * @throws CorruptRecordException when it does not match its CRC
+   */
+  static RecordBatch.Cursor checkedBatch(ResultSet rs, TopicMeta topic) throws SQLException {
+    long baseOffset = rs.getLong(1);
+    byte[] records = rs.getBytes(2);
+    if (records == null || RecordBatch.crc(baseOffset, records) != rs.getLong(3)) {
+      throw new CorruptRecordException(
+          "the batch of records ending at "
+              + topic.name()
+              + "-0@"
+              + rs.getLong(4)
+              + " does not match its CRC32C. Run 'onelog verify' to list every damaged batch");
+    }
+    return new RecordBatch.Cursor(baseOffset, records);
+  }
+
+  /**
    * The events from {@code from} on, in position order: all of them, or those of the stream whose
    * id is {@code streamKey} (its UTF-8 bytes; the records' keys are compared before anything is
    * decoded), at most about {@code maxEvents} (whole batches).
@@ -54,33 +72,14 @@ final class UnindexedEvents {
     List<RecordedEvent> events = new ArrayList<>();
     try (ResultSet rs = select.executeQuery()) {
       while (rs.next() && events.size() < maxEvents) {
-        long baseOffset = rs.getLong(1);
-        byte[] records = rs.getBytes(2);
         long lastOffset = rs.getLong(4);
-        if (records == null || RecordBatch.crc(baseOffset, records) != rs.getLong(3)) {
-          throw new CorruptRecordException(
-              "the batch of records ending at "
-                  + topic.name()
-                  + "-0@"
-                  + lastOffset
-                  + " does not match its CRC32C. Run 'onelog verify' to list every damaged batch");
-        }
-        RecordBatch.Cursor batch = new RecordBatch.Cursor(baseOffset, records);
+        RecordBatch.Cursor batch = checkedBatch(rs, topic);
         try {
           while (batch.next()) {
             if (batch.offset() < from || (streamKey != null && !batch.keyEquals(streamKey))) {
               continue;
             }
-            RecordedEvent event =
-                EventCodec.decode(
-                    new LogRecord(
-                        topic.name(),
-                        0,
-                        batch.offset(),
-                        batch.timestampMs(),
-                        batch.key(),
-                        batch.value(),
-                        RecordCodec.decodeHeaders(batch.headers())));
+            RecordedEvent event = EventCodec.decode(topic, batch);
             if (event == null) {
               throw new CorruptRecordException(
                   "the record at "
