@@ -386,10 +386,12 @@ class EventStoreTest {
                   throw new IllegalStateException("rolled back");
                 }));
     assertEquals(0, store.endPosition());
+    // The writer's memory of unindexed events forgets what the rolled-back body appended: the
+    // stream is still absent to the next append, not at version 0.
     log.transaction(
         tx -> {
           store.append(
-              tx, null, List.of(StreamAppend.of("s", ExpectedVersion.any(), event("A", "1"))));
+              tx, null, List.of(StreamAppend.of("s", ExpectedVersion.noStream(), event("A", "1"))));
           tx.execute("INSERT INTO seen VALUES ('x')");
         });
     assertEquals(1, store.endPosition());
