@@ -1,7 +1,6 @@
 package dev.onelog.internal.eventstore;
 
 import dev.onelog.RecordMetadata;
-import dev.onelog.UnknownTopicException;
 import dev.onelog.eventstore.AppendConflictException;
 import dev.onelog.eventstore.AppendResult;
 import dev.onelog.eventstore.DuplicateEventIdException;
@@ -82,20 +81,7 @@ final class AppendSession {
   }
 
   static AppendSession begin(StepContext tx, TopicMeta topic, EventTail tail) throws SQLException {
-    tail.sync(tx, topic);
-    PreparedStatement select =
-        tx.statements()
-            .get("SELECT next_offset FROM partitions WHERE topic_id = ? AND partition = 0");
-    select.setLong(1, topic.id());
-    try (ResultSet rs = select.executeQuery()) {
-      if (!rs.next()) {
-        throw new UnknownTopicException(
-            "the event store's topic '"
-                + topic.name()
-                + "' was deleted; the event store cannot append. Restore the file from a backup");
-      }
-      return new AppendSession(tx, topic, tail, rs.getLong(1));
-    }
+    return new AppendSession(tx, topic, tail, tail.sync(tx, topic));
   }
 
   StatementCache statements() {

@@ -1,6 +1,5 @@
 package dev.onelog.internal.eventstore;
 
-import dev.onelog.internal.read.PartitionReader;
 import dev.onelog.internal.storage.StatementCache;
 import dev.onelog.internal.storage.TopicMeta;
 import dev.onelog.internal.write.Maintenance;
@@ -93,9 +92,9 @@ final class EventIndexer implements Maintenance {
 
   @Override
   public void run(StepContext tx) throws SQLException {
-    long indexed = UnindexedEvents.indexedPosition(tx.statements());
-    long end = PartitionReader.state(tx.statements(), topic.get(), 0).nextOffset();
-    long reached = indexed < end ? generation(tx, topic.get(), indexed, GENERATION) : indexed;
+    long end = tail.sync(tx, topic.get());
+    long indexed = tail.indexedPosition();
+    long reached = generation(tx, GENERATION);
     changedNothing = reached == indexed;
     long now = System.nanoTime();
     long left = end - reached;
@@ -124,24 +123,20 @@ final class EventIndexer implements Maintenance {
 
   /** Indexes every unindexed event, a generation at a time, in the caller's step. */
   void indexAll(StepContext tx) throws SQLException {
-    long indexed = UnindexedEvents.indexedPosition(tx.statements());
-    while (true) {
-      long reached = generation(tx, topic.get(), indexed, GENERATION);
-      if (reached == indexed) {
-        return;
-      }
-      indexed = reached;
+    tail.sync(tx, topic.get());
+    while (tail.size() > 0) {
+      generation(tx, GENERATION);
     }
   }
 
   /**
-   * Indexes the first {@code max} unindexed events (from {@code from}, the file's indexed
-   * position), as the tail holds them.
+   * Indexes the first {@code max} unindexed events, as the tail (synced in this transaction) holds
+   * them.
    *
    * @return the new indexed position
    */
-  private long generation(StepContext tx, TopicMeta topic, long from, int max) throws SQLException {
-    tail.sync(tx, topic);
+  private long generation(StepContext tx, int max) throws SQLException {
+    long from = tail.indexedPosition();
     List<EventTail.Entry> unindexed = tail.events();
     if (unindexed.isEmpty()) {
       return from;

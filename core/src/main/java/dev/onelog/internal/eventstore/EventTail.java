@@ -1,7 +1,6 @@
 package dev.onelog.internal.eventstore;
 
 import dev.onelog.eventstore.RecordedEvent;
-import dev.onelog.internal.read.PartitionReader;
 import dev.onelog.internal.storage.TopicMeta;
 import dev.onelog.internal.write.StepContext;
 import java.sql.SQLException;
@@ -70,10 +69,12 @@ final class EventTail {
   /**
    * Makes the tail the truth of this transaction: reread when the file's index position or end is
    * not what it holds, or when an earlier transaction that changed it did not commit.
+   *
+   * @return the event topic's next offset, read in this transaction
    */
-  void sync(StepContext tx, TopicMeta topic) throws SQLException {
+  long sync(StepContext tx, TopicMeta topic) throws SQLException {
     long indexed = UnindexedEvents.indexedPosition(tx.statements());
-    long next = PartitionReader.state(tx.statements(), topic, 0).nextOffset();
+    long next = UnindexedEvents.endPosition(tx.statements(), topic);
     if ((uncommitted != null && uncommitted != tx) || indexed != indexedPosition || next < end) {
       clear();
       indexedPosition = indexed;
@@ -86,6 +87,7 @@ final class EventTail {
       }
       end = next;
     }
+    return next;
   }
 
   private void clear() {

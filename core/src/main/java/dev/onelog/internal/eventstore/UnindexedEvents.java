@@ -1,7 +1,9 @@
 package dev.onelog.internal.eventstore;
 
 import dev.onelog.CorruptRecordException;
+import dev.onelog.UnknownTopicException;
 import dev.onelog.eventstore.RecordedEvent;
+import dev.onelog.internal.read.PartitionReader;
 import dev.onelog.internal.storage.RecordBatch;
 import dev.onelog.internal.storage.StatementCache;
 import dev.onelog.internal.storage.TopicMeta;
@@ -53,6 +55,23 @@ final class UnindexedEvents {
               + " does not match its CRC32C. Run 'onelog verify' to list every damaged batch");
     }
     return new RecordBatch.Cursor(baseOffset, records);
+  }
+
+  /**
+   * The event topic's next offset: where the next event goes.
+   *
+   * @throws UnknownTopicException when the topic was deleted under the event store
+   */
+  static long endPosition(StatementCache statements, TopicMeta topic) throws SQLException {
+    return PartitionReader.findState(statements, topic, 0)
+        .orElseThrow(
+            () ->
+                new UnknownTopicException(
+                    "the event store's topic '"
+                        + topic.name()
+                        + "' was deleted; the event store cannot append. Restore the file from a"
+                        + " backup"))
+        .nextOffset();
   }
 
   /**
