@@ -107,6 +107,12 @@ final class EventIndexer implements Maintenance {
     return changedNothing;
   }
 
+  /** The index tables are built from the topic's records, so a lost generation is built again. */
+  @Override
+  public boolean redoable() {
+    return true;
+  }
+
   @Override
   public void committed() {
     lastFailure = null;

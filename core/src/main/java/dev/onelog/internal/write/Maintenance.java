@@ -24,6 +24,19 @@ public interface Maintenance {
     return false;
   }
 
+  /**
+   * True when what {@link #run} writes can be redone from what the file already holds (an index, a
+   * compaction slice): in {@link dev.onelog.Durability#FSYNC} mode its commit then skips the fsync
+   * ({@code synchronous=NORMAL} for that commit alone). The WAL is written in order, so the next
+   * fsynced commit, or the idle checkpoint a second later, makes it durable too; a power cut before
+   * either loses only work that the next run does again. An append that arrives during a short
+   * slice otherwise waits for the slice's fsync too (docs/BENCHMARKS.md). False by default: a task
+   * whose writes others act on (a group's session expiry) keeps every commit fsynced.
+   */
+  default boolean redoable() {
+    return false;
+  }
+
   /** The transaction that ran {@link #run} committed. */
   default void committed() {}
 

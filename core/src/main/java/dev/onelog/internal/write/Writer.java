@@ -1,5 +1,6 @@
 package dev.onelog.internal.write;
 
+import dev.onelog.Durability;
 import dev.onelog.LogClosedException;
 import dev.onelog.OneLogException;
 import dev.onelog.RecordMetadata;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * first. Measured, a key-index generation cost 2.3x as much inside a savepoint (sorted inserts into
  * a WITHOUT ROWID table with an index, 6.8 against 2.8 us a row), and the callers' appends sharing
  * a commit with a compaction slice paid the same for their pages; apart, both run without one (a
- * lone step needs no savepoint), at the price of a second commit when a task is due.
+ * lone step needs no savepoint), at the price of a second commit when a task is due; a task whose
+ * writes can be redone commits without the fsync ({@link Maintenance#redoable}).
  *
  * <p>Thread-safe. Back-pressure: a sender blocks while the queued requests hold more than {@code
  * maxQueuedBytes} of keys, values and headers; memory is bounded, never the caller's count of
@@ -322,7 +324,7 @@ public final class Writer implements AutoCloseable {
       }
     }
     long now = System.nanoTime();
-    List<TransactionStep> due = new ArrayList<>();
+    List<MaintenanceStep> due = new ArrayList<>();
     for (Maintenance task : maintenance) {
       long dueAt = task.dueAtNanos();
       if (dueAt != Long.MAX_VALUE && dueAt - now <= 0) {
@@ -330,8 +332,12 @@ public final class Writer implements AutoCloseable {
       }
     }
     commit(steps);
-    for (TransactionStep task : due) {
-      commit(List.of(task));
+    for (MaintenanceStep task : due) {
+      if (task.task.redoable() && options.durability() == Durability.FSYNC) {
+        commitWithoutSync(task);
+      } else {
+        commit(List.of(task));
+      }
     }
     barriers.forEach(barrier -> barrier.future.complete(null));
     return shutdown;
@@ -341,6 +347,36 @@ public final class Writer implements AutoCloseable {
     if (!steps.isEmpty() && groupCommit.run(steps) && changedSomething(steps)) {
       signal.committed();
       idleCheckpointAtNanos = System.nanoTime() + IDLE_CHECKPOINT_NANOS;
+    }
+  }
+
+  /**
+   * Commits a redoable maintenance step without the fsync ({@link Maintenance#redoable}). The
+   * pragma takes effect when a statement is compiled, so it runs through a fresh Statement, never
+   * the cache. Should setting FULL again fail, the writer stops rather than acknowledge appends
+   * that were never fsynced.
+   */
+  private void commitWithoutSync(MaintenanceStep task) {
+    if (!setSynchronous("NORMAL")) {
+      commit(List.of(task));
+      return;
+    }
+    try {
+      commit(List.of(task));
+    } finally {
+      if (!setSynchronous("FULL")) {
+        throw new Error("could not set PRAGMA synchronous=FULL again on " + options.path());
+      }
+    }
+  }
+
+  private boolean setSynchronous(String level) {
+    try (Statement s = connection.createStatement()) {
+      s.execute("PRAGMA synchronous=" + level);
+      return true;
+    } catch (SQLException e) {
+      log.warn("PRAGMA synchronous={} failed on {}", level, options.path(), e);
+      return false;
     }
   }
 

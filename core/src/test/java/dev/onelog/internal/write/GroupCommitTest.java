@@ -25,9 +25,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,10 +43,14 @@ class GroupCommitTest {
   @TempDir Path dir;
 
   private Writer writer(long maxFileSizeBytes, CommitSignal signal) {
+    return writer(maxFileSizeBytes, signal, Durability.NORMAL);
+  }
+
+  private Writer writer(long maxFileSizeBytes, CommitSignal signal, Durability durability) {
     LogOptions options =
         new LogOptions(
             dir.resolve("w.db"),
-            Durability.NORMAL,
+            durability,
             1 << 20,
             Duration.ofSeconds(5),
             Clock.systemUTC(),
@@ -209,6 +217,64 @@ class GroupCommitTest {
       writer.schedule(task);
       assertTrue(three.await(5, TimeUnit.SECONDS), "ran " + runs.get() + " times");
       writer.unschedule(task);
+    } finally {
+      writer.close();
+    }
+  }
+
+  /** PRAGMA synchronous as the writer's connection has it: 1 NORMAL, 2 FULL. */
+  private static int synchronous(StepContext tx) throws SQLException {
+    try (Statement s = tx.connection().createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  @Test
+  void aRedoableTaskCommitsWithoutTheFsyncAndCallersKeepIt() throws Exception {
+    Writer writer = writer(0, new CommitSignal(), Durability.FSYNC);
+    List<Integer> seen = new CopyOnWriteArrayList<>();
+    Semaphore committed = new Semaphore(0);
+    AtomicBoolean redoable = new AtomicBoolean(true);
+    AtomicLong due = new AtomicLong(System.nanoTime());
+    Maintenance task =
+        new Maintenance() {
+          @Override
+          public long dueAtNanos() {
+            return due.get();
+          }
+
+          @Override
+          public void run(StepContext tx) throws SQLException {
+            seen.add(synchronous(tx));
+            due.set(Long.MAX_VALUE);
+          }
+
+          @Override
+          public boolean redoable() {
+            return redoable.get();
+          }
+
+          @Override
+          public void committed() {
+            committed.release();
+          }
+
+          @Override
+          public void failed(RuntimeException cause) {}
+        };
+    try {
+      assertEquals(2, join(writer.submit(GroupCommitTest::synchronous, "before")), "FULL");
+      writer.schedule(task);
+      assertTrue(committed.tryAcquire(5, TimeUnit.SECONDS));
+      assertEquals(2, join(writer.submit(GroupCommitTest::synchronous, "after")), "FULL again");
+      redoable.set(false);
+      due.set(System.nanoTime());
+      join(writer.submit(tx -> null, "a wake-up"));
+      assertTrue(committed.tryAcquire(5, TimeUnit.SECONDS));
+      writer.unschedule(task);
+      assertEquals(List.of(1, 2), seen, "NORMAL for the redoable run, FULL for the other");
     } finally {
       writer.close();
     }
