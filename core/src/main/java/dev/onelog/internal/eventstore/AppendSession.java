@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -68,6 +69,9 @@ final class AppendSession {
 
   /** Every id looked up in {@code es_event_ids} this session, found or not. */
   private final Set<UUID> checkedIds = new HashSet<>();
+
+  /** The greatest id in {@code es_event_ids} (empty when none), once read; null before. */
+  private Optional<UUID> greatestIndexedId;
 
   /** The ids of {@link #appended}, for the retry check of a later append of the same session. */
   private final Map<UUID, EventTail.Entry> appendedIds = new HashMap<>();
@@ -300,7 +304,14 @@ final class AppendSession {
    * Looks the ids up in {@code es_event_ids}, 32 a statement: a drain of 64 single-event appends
    * costs two statements, not 64. Found ids go to {@link #storedIds}, all to {@link #checkedIds}.
    */
-  private void lookUpStored(List<UUID> ids) throws SQLException {
+  private void lookUpStored(List<UUID> all) throws SQLException {
+    List<UUID> ids = new ArrayList<>(all.size());
+    for (UUID id : all) {
+      if (mayBeIndexed(id)) {
+        ids.add(id);
+      }
+    }
+    checkedIds.addAll(all);
     for (int from = 0; from < ids.size(); ) {
       int n = chunk(ids.size() - from);
       PreparedStatement select =
@@ -323,7 +334,24 @@ final class AppendSession {
       }
       from += n;
     }
-    checkedIds.addAll(ids);
+  }
+
+  /**
+   * False when {@code id} sorts after every indexed id, so that {@code es_event_ids} cannot hold
+   * it: time-ordered ids (version 7, as {@link dev.onelog.eventstore.EventData#of} makes them) new
+   * since the last index generation need no lookup. The greatest indexed id is read once a session.
+   */
+  private boolean mayBeIndexed(UUID id) throws SQLException {
+    if (greatestIndexedId == null) {
+      try (ResultSet rs =
+          tx.statements()
+              .get("SELECT event_id FROM es_event_ids ORDER BY event_id DESC LIMIT 1")
+              .executeQuery()) {
+        greatestIndexedId =
+            rs.next() ? Optional.of(EventCodec.idOf(rs.getBytes(1))) : Optional.empty();
+      }
+    }
+    return greatestIndexedId.isPresent() && EventCodec.compareIds(id, greatestIndexedId.get()) <= 0;
   }
 
   /** The stream's indexed state brought up to its unindexed events, if it has any. */

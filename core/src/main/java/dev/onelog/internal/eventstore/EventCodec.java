@@ -161,6 +161,17 @@ final class EventCodec {
         .array();
   }
 
+  /**
+   * Orders ids as their {@link #idBytes} compare as unsigned bytes (SQLite's BLOB order), without
+   * making the bytes: two unsigned comparisons of longs.
+   */
+  static int compareIds(UUID a, UUID b) {
+    int high = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
+    return high != 0
+        ? high
+        : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
+  }
+
   static UUID idOf(byte[] bytes) {
     ByteBuffer buffer = ByteBuffer.wrap(bytes);
     return new UUID(buffer.getLong(), buffer.getLong());

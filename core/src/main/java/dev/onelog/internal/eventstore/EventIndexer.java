@@ -173,14 +173,15 @@ final class EventIndexer implements Maintenance {
 
   private static void insertIds(StatementCache statements, List<EventTail.Entry> events)
       throws SQLException {
-    List<Object[]> rows = new ArrayList<>(events.size());
-    for (EventTail.Entry event : events) {
+    List<EventTail.Entry> byId = new ArrayList<>(events);
+    byId.sort((a, b) -> EventCodec.compareIds(a.id(), b.id()));
+    List<Object[]> rows = new ArrayList<>(byId.size());
+    for (EventTail.Entry event : byId) {
       rows.add(
           new Object[] {
             EventCodec.idBytes(event.id()), event.streamId(), event.version(), event.position()
           });
     }
-    rows.sort((a, b) -> Arrays.compareUnsigned((byte[]) a[0], (byte[]) b[0]));
     insert(statements, "es_event_ids (event_id, stream_id, version, position)", 4, rows);
   }
 
