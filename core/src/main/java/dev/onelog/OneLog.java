@@ -287,6 +287,19 @@ public final class OneLog implements AutoCloseable {
                 session, context.partitionTopic(partition, session), partition.partition()));
   }
 
+  /**
+   * Calls {@code listener} after each commit of this log's writer (appends, topic changes, offset
+   * commits), on the writer thread, so it must return at once: hand any work to another thread. For
+   * servers that park readers without a thread each (onelog's Kafka server parks its fetches so);
+   * commits of other processes are not seen, so look again on a timer too. {@code close()} on the
+   * handle removes the listener; a listener that throws is not called again.
+   */
+  public AutoCloseable onCommit(Runnable listener) {
+    Objects.requireNonNull(listener, "listener");
+    context.ensureOpen();
+    return context.signal().listen(listener);
+  }
+
   /** The first offset whose record's timestamp is at or after {@code time}; empty when none is. */
   public OptionalLong offsetForTimestamp(TopicPartition partition, Instant time) {
     return context.read(

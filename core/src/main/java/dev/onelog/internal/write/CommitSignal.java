@@ -9,13 +9,37 @@ public final class CommitSignal {
   /** Incremented after every commit. Guarded by this. */
   private long version;
 
+  /** Told after every commit, on the committing thread. */
+  private final java.util.List<Runnable> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
   public synchronized long version() {
     return version;
   }
 
-  public synchronized void committed() {
-    version++;
-    notifyAll();
+  public void committed() {
+    synchronized (this) {
+      version++;
+      notifyAll();
+    }
+    for (Runnable listener : listeners) {
+      try {
+        listener.run();
+      } catch (RuntimeException e) {
+        listeners.remove(listener); // never again: the writer must not fail for a listener
+        org.slf4j.LoggerFactory.getLogger(CommitSignal.class)
+            .warn("a commit listener threw and was removed", e);
+      }
+    }
+  }
+
+  /**
+   * Calls {@code listener} after every commit, on the committing thread (the writer's): it must
+   * return at once. Closing the handle removes it; so does the listener's throwing.
+   */
+  public AutoCloseable listen(Runnable listener) {
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
   }
 
   /** Wakes every waiter as a commit would, e.g. so that pollers notice the log closed. */

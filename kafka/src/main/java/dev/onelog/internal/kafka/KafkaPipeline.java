@@ -1,0 +1,169 @@
+package dev.onelog.internal.kafka;
+
+import dev.onelog.OneLog;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running server: Netty's acceptor and event loops, the worker threads that answer requests,
+ * the timer of parked fetches, and the APIs. Threads: one acceptor, one event loop per core, {@link
+ * #WORKERS} workers, one timer; all daemons, all stopped by {@link #close}.
+ */
+public final class KafkaPipeline implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(KafkaPipeline.class);
+
+  /** Threads that answer requests: reads and waits on SQLite happen here, never on event loops. */
+  static final int WORKERS = 4;
+
+  private final EventLoopGroup acceptor;
+  private final EventLoopGroup loops;
+  private final ExecutorService workers;
+  private final ScheduledExecutorService timer;
+  private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final ParkedFetches parked;
+  private Channel server;
+  private ServerSettings settings;
+  private boolean closed;
+
+  private KafkaPipeline(OneLog log) {
+    this.acceptor =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("onelog-kafka-accept", true), NioIoHandler.newFactory());
+    this.loops =
+        new MultiThreadIoEventLoopGroup(
+            0, new DefaultThreadFactory("onelog-kafka-io", true), NioIoHandler.newFactory());
+    this.workers =
+        Executors.newFixedThreadPool(
+            WORKERS, new DefaultThreadFactory("onelog-kafka-worker", true));
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            new DefaultThreadFactory("onelog-kafka-timer", true));
+    this.parked = new ParkedFetches(log, workers, timer);
+  }
+
+  /**
+   * Binds {@code listen} and serves {@code log}; {@code settings} makes the server's settings from
+   * the bound address.
+   */
+  public static KafkaPipeline start(
+      OneLog log, InetSocketAddress listen, Function<InetSocketAddress, ServerSettings> settings) {
+    KafkaPipeline pipeline = new KafkaPipeline(log);
+    try {
+      pipeline.bind(log, listen, settings);
+      return pipeline;
+    } catch (RuntimeException | Error e) {
+      pipeline.close();
+      throw e;
+    }
+  }
+
+  private void bind(
+      OneLog log, InetSocketAddress listen, Function<InetSocketAddress, ServerSettings> make) {
+    // The settings need the bound port, and the APIs the settings: the initializer reads the
+    // field, which is set before the first connection can be accepted.
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(acceptor, loops)
+            .channel(NioServerSocketChannel.class)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel channel) {
+                    channels.add(channel);
+                    channel
+                        .pipeline()
+                        .addLast("frames", new FrameDecoder(settings.maxRequestBytes()))
+                        .addLast("requests", new RequestDecoder())
+                        .addLast("responses", new ResponseEncoder())
+                        .addLast("connection", new Connection(apis, workers));
+                  }
+                });
+    try {
+      server = bootstrap.bind(listen).sync().channel();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while binding " + listen, e);
+    } catch (Exception e) {
+      throw new UncheckedIOException(
+          new IOException("could not listen on " + listen + ": " + e.getMessage(), e));
+    }
+    settings = make.apply((InetSocketAddress) server.localAddress());
+    Topics topics = new Topics(log, settings);
+    apis =
+        new Apis()
+            .add(
+                ApiKeys.METADATA,
+                0,
+                ApiKeys.METADATA.latestVersion(),
+                new MetadataApi(topics, settings))
+            .add(ApiKeys.PRODUCE, 3, 12, new ProduceApi(topics))
+            .add(ApiKeys.FETCH, 4, 12, new FetchApi(topics, parked))
+            .add(
+                ApiKeys.LIST_OFFSETS,
+                1,
+                ApiKeys.LIST_OFFSETS.latestVersion(),
+                new ListOffsetsApi(topics))
+            .add(
+                ApiKeys.INIT_PRODUCER_ID,
+                0,
+                ApiKeys.INIT_PRODUCER_ID.latestVersion(),
+                new InitProducerIdApi(System.currentTimeMillis()));
+    channels.add(server);
+  }
+
+  private volatile Apis apis;
+
+  public InetSocketAddress address() {
+    return (InetSocketAddress) server.localAddress();
+  }
+
+  public ServerSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (server != null) {
+      server.close().syncUninterruptibly();
+    }
+    parked.close();
+    channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    workers.shutdown();
+    timer.shutdownNow();
+    try {
+      workers.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    loops.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+}

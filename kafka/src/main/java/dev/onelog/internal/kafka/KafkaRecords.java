@@ -1,0 +1,104 @@
+package dev.onelog.internal.kafka;
+
+import dev.onelog.Header;
+import dev.onelog.LogRecord;
+import dev.onelog.ProducerRecord;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.MutableRecordBatch;
+import org.apache.kafka.common.record.Record;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.utils.BufferSupplier;
+import org.apache.kafka.common.utils.CloseableIterator;
+
+/**
+ * Kafka record batches to onelog records and back. A produced batch is checked (magic 2, CRC),
+ * decompressed with kafka-clients' codecs and stored record by record, keys, values, headers
+ * (repeated names and null values included) and timestamps as they came; a fetch encodes stored
+ * records as uncompressed batches with their own offsets, gaps left by compaction included.
+ */
+final class KafkaRecords {
+  private KafkaRecords() {}
+
+  /** The records of one batch as onelog records of {@code topic}'s {@code partition}. */
+  static List<ProducerRecord> fromBatch(MutableRecordBatch batch, String topic, int partition) {
+    if (batch.magic() < RecordBatch.MAGIC_VALUE_V2) {
+      throw new org.apache.kafka.common.errors.UnsupportedForMessageFormatException(
+          "record batches of magic " + batch.magic() + "; the server takes magic 2 (Kafka 0.11+)");
+    }
+    batch.ensureValid();
+    List<ProducerRecord> records = new ArrayList<>();
+    boolean appendTime = batch.timestampType() == TimestampType.LOG_APPEND_TIME;
+    try (CloseableIterator<Record> it = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+      while (it.hasNext()) {
+        Record record = it.next();
+        long timestamp = record.timestamp();
+        records.add(
+            new ProducerRecord(
+                topic,
+                partition,
+                appendTime || timestamp < 0 ? null : timestamp,
+                record.hasKey() ? bytes(record.key()) : null,
+                record.hasValue() ? bytes(record.value()) : null,
+                headers(record.headers())));
+      }
+    }
+    return records;
+  }
+
+  private static List<Header> headers(org.apache.kafka.common.header.Header[] headers) {
+    List<Header> out = new ArrayList<>(headers.length);
+    for (org.apache.kafka.common.header.Header header : headers) {
+      out.add(Header.of(header.key(), header.value()));
+    }
+    return out;
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.get(bytes);
+    return bytes;
+  }
+
+  /** Stored records, in offset order, as one uncompressed batch. */
+  static MemoryRecords toBatch(List<LogRecord> records) {
+    int estimate = 64;
+    for (LogRecord record : records) {
+      estimate += 32 + length(record.key()) + length(record.value());
+      for (Header header : record.headers()) {
+        estimate += 16 + header.name().length() * 3 + length(header.value());
+      }
+    }
+    MemoryRecordsBuilder builder =
+        MemoryRecords.builder(
+            ByteBuffer.allocate(estimate),
+            Compression.NONE,
+            TimestampType.CREATE_TIME,
+            records.get(0).offset());
+    for (LogRecord record : records) {
+      builder.appendWithOffset(
+          record.offset(), record.timestampMs(), record.key(), record.value(), kafka(record));
+    }
+    return builder.build();
+  }
+
+  private static org.apache.kafka.common.header.Header[] kafka(LogRecord record) {
+    List<Header> headers = record.headers();
+    org.apache.kafka.common.header.Header[] out =
+        new org.apache.kafka.common.header.Header[headers.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = new RecordHeader(headers.get(i).name(), headers.get(i).value());
+    }
+    return out;
+  }
+
+  private static int length(byte[] bytes) {
+    return bytes == null ? 0 : bytes.length;
+  }
+}

@@ -1,0 +1,144 @@
+package dev.onelog.internal.kafka;
+
+import dev.onelog.InvalidTopicException;
+import dev.onelog.ProducerRecord;
+import dev.onelog.TopicDescription;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.MutableRecordBatch;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
+
+/**
+ * Produce: each partition's batches become one send to the log, so they commit together; the
+ * response waits for the commit (acks=1 and acks=all alike: a record is acknowledged when it is as
+ * durable as the log's {@link dev.onelog.Durability} makes it). acks=0 gets no response. A
+ * partition whose batches are refused (a bad CRC, a record without a key on a compacted topic, an
+ * out-of-order sequence) gets its error code and message, and the others are stored.
+ */
+final class ProduceApi implements Api {
+  private final Topics topics;
+  private final ProducerSequences sequences = new ProducerSequences();
+
+  ProduceApi(Topics topics) {
+    this.topics = topics;
+  }
+
+  @Override
+  public CompletableFuture<AbstractResponse> answer(Request request) {
+    ProduceRequestData data = ((ProduceRequest) request.body()).data();
+    if (data.transactionalId() != null) {
+      throw new TransactionalIdAuthorizationException(
+          "Kafka transactions are not supported by onelog serve yet");
+    }
+    List<CompletableFuture<Void>> done = new ArrayList<>();
+    ProduceResponseData response = new ProduceResponseData();
+    for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
+      TopicProduceResponse topicResponse = new TopicProduceResponse().setName(topicData.name());
+      response.responses().add(topicResponse);
+      Optional<TopicDescription> topic = topic(topicData.name());
+      for (ProduceRequestData.PartitionProduceData partition : topicData.partitionData()) {
+        PartitionProduceResponse partitionResponse =
+            new PartitionProduceResponse().setIndex(partition.index()).setLogAppendTimeMs(-1);
+        topicResponse.partitionResponses().add(partitionResponse);
+        if (topic.isEmpty() || partition.index() >= topic.get().partitions().size()) {
+          fail(partitionResponse, Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+          continue;
+        }
+        done.add(produce(topicData.name(), partition, partitionResponse));
+      }
+    }
+    CompletableFuture<Void> all =
+        CompletableFuture.allOf(done.toArray(CompletableFuture<?>[]::new));
+    if (data.acks() == 0) {
+      return all.handle((ignored, failure) -> null);
+    }
+    return all.thenApply(ignored -> new ProduceResponse(response));
+  }
+
+  private Optional<TopicDescription> topic(String name) {
+    try {
+      return topics.findOrCreate(name, true);
+    } catch (InvalidTopicException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Stores one partition's batches; the future completes when the response holds the outcome. */
+  private CompletableFuture<Void> produce(
+      String topic,
+      ProduceRequestData.PartitionProduceData partition,
+      PartitionProduceResponse out) {
+    List<ProducerRecord> records = new ArrayList<>();
+    CompletableFuture<Long> repeated = null;
+    CompletableFuture<Long> stored = new CompletableFuture<>();
+    try {
+      for (MutableRecordBatch batch : ((MemoryRecords) partition.records()).batches()) {
+        List<ProducerRecord> batchRecords = KafkaRecords.fromBatch(batch, topic, partition.index());
+        if (batch.hasProducerId() && batch.baseSequence() >= 0) {
+          CompletableFuture<Long> earlier =
+              sequences.admit(
+                  batch.producerId(),
+                  batch.producerEpoch(),
+                  topic,
+                  partition.index(),
+                  batch.baseSequence(),
+                  batch.lastSequence(),
+                  stored);
+          if (earlier != null) {
+            repeated = earlier; // a retry: answered with the offset its first try got
+            continue;
+          }
+        }
+        records.addAll(batchRecords);
+      }
+    } catch (RuntimeException e) {
+      stored.completeExceptionally(e);
+      fail(out, KafkaErrors.of(e), KafkaErrors.message(e));
+      return CompletableFuture.completedFuture(null);
+    }
+    if (records.isEmpty()) {
+      stored.cancel(false);
+      CompletableFuture<Long> first =
+          repeated != null ? repeated : CompletableFuture.completedFuture(-1L);
+      return first.handle(
+          (offset, failure) -> {
+            if (failure != null) {
+              fail(out, KafkaErrors.of(failure), KafkaErrors.message(failure));
+            } else {
+              out.setBaseOffset(offset);
+            }
+            return null;
+          });
+    }
+    return topics
+        .log()
+        .send(records)
+        .handle(
+            (metadata, failure) -> {
+              if (failure != null) {
+                stored.completeExceptionally(failure);
+                fail(out, KafkaErrors.of(failure), KafkaErrors.message(failure));
+              } else {
+                long base = metadata.get(0).offset();
+                stored.complete(base);
+                out.setBaseOffset(base).setLogStartOffset(-1);
+              }
+              return null;
+            });
+  }
+
+  private static void fail(PartitionProduceResponse out, Errors error, String message) {
+    out.setErrorCode(error.code()).setBaseOffset(-1).setErrorMessage(message);
+  }
+}

@@ -1,0 +1,51 @@
+package dev.onelog.internal.kafka;
+
+import dev.onelog.OneLog;
+import dev.onelog.TopicDescription;
+import dev.onelog.TopicExistsException;
+import dev.onelog.TopicSpec;
+import dev.onelog.UnknownTopicException;
+import java.util.Optional;
+
+/** Looks topics up for the APIs, creating a missing one when the server auto-creates topics. */
+final class Topics {
+  private final OneLog log;
+  private final ServerSettings settings;
+
+  Topics(OneLog log, ServerSettings settings) {
+    this.log = log;
+    this.settings = settings;
+  }
+
+  OneLog log() {
+    return log;
+  }
+
+  /** The topic, or empty when it does not exist. */
+  Optional<TopicDescription> find(String name) {
+    try {
+      return Optional.of(log.describeTopic(name));
+    } catch (UnknownTopicException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The topic, created with the default partition count when it is missing, the server creates
+   * topics and the client allows it; else empty.
+   *
+   * @throws dev.onelog.InvalidTopicException when the name is not a valid topic name
+   */
+  Optional<TopicDescription> findOrCreate(String name, boolean clientAllows) {
+    Optional<TopicDescription> found = find(name);
+    if (found.isPresent() || !clientAllows || !settings.autoCreateTopics()) {
+      return found;
+    }
+    try {
+      return Optional.of(
+          log.createTopic(TopicSpec.named(name).withPartitions(settings.defaultPartitions())));
+    } catch (TopicExistsException e) {
+      return find(name); // created by someone else meanwhile
+    }
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * The Kafka server's insides: a Netty pipeline per connection ({@link FrameDecoder}, {@link
+ * RequestDecoder}, {@link ResponseEncoder}, {@link Connection}) over kafka-clients' own message
+ * classes, and one class per API that answers from the log.
+ *
+ * <p>Threads: Netty's event loops only decode, encode and write; every request runs on the server's
+ * worker threads ({@link Connection} starts a connection's requests one at a time, in order, so
+ * produces keep their order), and a request that waits (a produce for its commit, a fetch for
+ * records) holds no thread: it completes from the log's futures, or from {@link ParkedFetches}
+ * after a commit or its deadline.
+ */
+package dev.onelog.internal.kafka;

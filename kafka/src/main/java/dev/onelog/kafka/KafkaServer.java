@@ -1,0 +1,135 @@
+package dev.onelog.kafka;
+
+import dev.onelog.OneLog;
+import dev.onelog.internal.kafka.KafkaPipeline;
+import dev.onelog.internal.kafka.ServerSettings;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+
+/**
+ * An open log served as a one-node Kafka broker: any Kafka client (Java, librdkafka, kafkajs)
+ * produces to and fetches from the log's topics over the network, while embedded code keeps using
+ * the same {@link OneLog}. The broker is node 0 and leads every partition.
+ *
+ * <pre>{@code
+ * try (OneLog log = OneLog.open(Path.of("events.db"));
+ *     KafkaServer server = KafkaServer.builder(log).listen(new InetSocketAddress("127.0.0.1", 9092)).start()) {
+ *   // bootstrap.servers=127.0.0.1:9092
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close()} stops accepting connections, answers the fetches that wait,
+ * closes every connection and stops the server's threads; it does not close the log, and it is
+ * idempotent.
+ */
+public final class KafkaServer implements AutoCloseable {
+  private final KafkaPipeline pipeline;
+
+  private KafkaServer(KafkaPipeline pipeline) {
+    this.pipeline = pipeline;
+  }
+
+  public static Builder builder(OneLog log) {
+    return new Builder(log);
+  }
+
+  /** The address the server listens on (with the port it got, when it was asked for port 0). */
+  public InetSocketAddress address() {
+    return pipeline.address();
+  }
+
+  /** The {@code host:port} that clients are told to connect to: their bootstrap.servers. */
+  public String bootstrapServers() {
+    return pipeline.settings().advertisedHost() + ":" + pipeline.settings().advertisedPort();
+  }
+
+  @Override
+  public void close() {
+    pipeline.close();
+  }
+
+  /** Settings of a server; each setter checks its value at once. */
+  public static final class Builder {
+    /** Kafka's default for {@code socket.request.max.bytes}. */
+    public static final int DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
+
+    private final OneLog log;
+    private InetSocketAddress listen = new InetSocketAddress("127.0.0.1", 9092);
+    private String advertisedHost;
+    private int advertisedPort = -1;
+    private boolean autoCreateTopics = true;
+    private int defaultPartitions = 1;
+    private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+
+    private Builder(OneLog log) {
+      this.log = Objects.requireNonNull(log, "log");
+    }
+
+    /** Where to listen; port 0 takes a free port. Default 127.0.0.1:9092. */
+    public Builder listen(InetSocketAddress address) {
+      this.listen = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /**
+     * The host and port clients are told to connect to, when it is not the listening address (a
+     * container's published port, a host name).
+     */
+    public Builder advertise(String host, int port) {
+      if (host == null || host.isBlank()) {
+        throw new IllegalArgumentException("advertised host is blank; give a host name or address");
+      }
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("advertised port " + port + " is not in 1..65535");
+      }
+      this.advertisedHost = host;
+      this.advertisedPort = port;
+      return this;
+    }
+
+    /** Whether Metadata and Produce create a missing topic they name, as Kafka does by default. */
+    public Builder autoCreateTopics(boolean create) {
+      this.autoCreateTopics = create;
+      return this;
+    }
+
+    /**
+     * Partitions of a topic created by Metadata or Produce. Default 1, as Kafka's num.partitions.
+     */
+    public Builder defaultPartitions(int partitions) {
+      if (partitions < 1) {
+        throw new IllegalArgumentException("default partitions < 1: " + partitions);
+      }
+      this.defaultPartitions = partitions;
+      return this;
+    }
+
+    /** The largest request accepted, in bytes; larger ones close their connection. */
+    public Builder maxRequestBytes(int bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("max request bytes < 1024: " + bytes);
+      }
+      this.maxRequestBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @throws java.io.UncheckedIOException when the address cannot be bound (in use, not local)
+     */
+    public KafkaServer start() {
+      return new KafkaServer(
+          KafkaPipeline.start(
+              log,
+              listen,
+              bound ->
+                  new ServerSettings(
+                      advertisedHost != null ? advertisedHost : bound.getHostString(),
+                      advertisedPort > 0 ? advertisedPort : bound.getPort(),
+                      autoCreateTopics,
+                      defaultPartitions,
+                      maxRequestBytes)));
+    }
+  }
+}
