@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
       CompactCommand.class,
       DeleteRecordsCommand.class,
       VerifyCommand.class,
-      BackupCommand.class
+      BackupCommand.class,
+      ServeCommand.class
     },
     footer = {
       "",

@@ -1,0 +1,142 @@
+package dev.onelog.cli;
+
+import dev.onelog.OneLog;
+import dev.onelog.kafka.KafkaServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code onelog serve}: the log as a one-node Kafka broker until SIGTERM or SIGINT. Prints one line
+ * when it is ready, with the address it listens on (the port it got, for {@code --listen
+ * 127.0.0.1:0}) and the file; on a signal, closes the server (answering the fetches that wait) and
+ * the log, which commits what was acknowledged and checkpoints the WAL.
+ *
+ * <p>Listens on loopback by default. A non-loopback address needs {@code --insecure}: the server
+ * has no authentication yet, and anyone who reaches the port could read and write every topic.
+ */
+@Command(
+    name = "serve",
+    description =
+        "Serve the log as a Kafka broker: any Kafka client (Java, librdkafka, kafkajs) produces"
+            + " and consumes over the network. Stops on SIGTERM or Ctrl-C.")
+final class ServeCommand extends LogCommand {
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:9092",
+      description = "Where to listen; port 0 takes a free port. Default ${DEFAULT-VALUE}.")
+  String listen;
+
+  @Option(
+      names = "--advertise",
+      paramLabel = "HOST:PORT",
+      description = "The address clients are told to connect to, when not the listening one.")
+  String advertise;
+
+  @Option(
+      names = "--no-auto-create",
+      description = "Refuse topics that do not exist instead of creating them on Metadata/Produce.")
+  boolean noAutoCreate;
+
+  @Option(
+      names = "--partitions",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Partitions of a topic created by a client. Default ${DEFAULT-VALUE}.")
+  int partitions;
+
+  @Option(
+      names = "--max-request-bytes",
+      paramLabel = "SIZE",
+      converter = SizeConverter.class,
+      defaultValue = "100MiB",
+      description = "The largest request accepted (e.g. 1MiB); larger ones close their connection.")
+  long maxRequestBytes;
+
+  @Option(
+      names = "--insecure",
+      description =
+          "Allow a non-loopback --listen address although the server has no authentication.")
+  boolean insecure;
+
+  @Override
+  public Integer call() throws Exception {
+    InetSocketAddress address = address("--listen", listen);
+    if (!address.getAddress().isLoopbackAddress() && !insecure) {
+      throw new CliException(
+          "--listen "
+              + listen
+              + " is not a loopback address, and onelog serve has no authentication yet: anyone"
+              + " who reaches the port could read and write every topic; listen on 127.0.0.1,"
+              + " or pass --insecure on a network you trust");
+    }
+    if (maxRequestBytes > Integer.MAX_VALUE) {
+      throw new CliException("--max-request-bytes " + maxRequestBytes + " is above 2 GiB");
+    }
+    try (OneLog log = openLog()) {
+      KafkaServer.Builder builder =
+          KafkaServer.builder(log)
+              .listen(address)
+              .autoCreateTopics(!noAutoCreate)
+              .defaultPartitions(partitions)
+              .maxRequestBytes((int) maxRequestBytes);
+      if (advertise != null) {
+        InetSocketAddress advertised = parse("--advertise", advertise);
+        builder.advertise(advertised.getHostString(), advertised.getPort());
+      }
+      try (KafkaServer server = builder.start()) {
+        InetSocketAddress bound = server.address();
+        err()
+            .println(
+                "onelog serve: listening on "
+                    + bound.getHostString()
+                    + ":"
+                    + bound.getPort()
+                    + " (bootstrap.servers="
+                    + server.bootstrapServers()
+                    + "), file "
+                    + log.path());
+        err().flush();
+        new CountDownLatch(1).await(); // until the signal's interrupt
+      } catch (InterruptedException stop) {
+        // SIGTERM or SIGINT: the server and the log close in order.
+      }
+    }
+    return 0;
+  }
+
+  private static InetSocketAddress address(String option, String value) {
+    InetSocketAddress parsed = parse(option, value);
+    try {
+      return new InetSocketAddress(InetAddress.getByName(parsed.getHostString()), parsed.getPort());
+    } catch (UnknownHostException e) {
+      throw new CliException(option + " " + value + ": unknown host " + parsed.getHostString());
+    }
+  }
+
+  /** HOST:PORT, the host possibly an IPv6 address in brackets. */
+  static InetSocketAddress parse(String option, String value) {
+    int colon = value.lastIndexOf(':');
+    if (colon <= 0 || colon == value.length() - 1) {
+      throw new CliException(option + " " + value + " is not HOST:PORT, e.g. 127.0.0.1:9092");
+    }
+    String host = value.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(value.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new CliException(option + " " + value + ": the port is not a number from 0 to 65535");
+    }
+    if (port < 0 || port > 65535) {
+      throw new CliException(option + " " + value + ": the port is not a number from 0 to 65535");
+    }
+    return InetSocketAddress.createUnresolved(host, port);
+  }
+}
