@@ -87,7 +87,20 @@ final class Connection extends SimpleChannelInboundHandler<Request> {
         response = errorResponse(call);
       }
       if (response != null && ctx.channel().isActive()) {
-        ctx.write(new Response(call.request.header(), response));
+        ctx.write(new Response(call.request.header(), response))
+            .addListener(
+                written -> {
+                  if (!written.isSuccess()) {
+                    // A response that cannot be encoded in the request's version: the client
+                    // would wait for it forever, so close and let it reconnect.
+                    log.warn(
+                        "could not write the response to {} v{}; closing the connection",
+                        call.request.header().apiKey(),
+                        call.request.header().apiVersion(),
+                        written.cause());
+                    ctx.close();
+                  }
+                });
         wrote = true;
       }
     }

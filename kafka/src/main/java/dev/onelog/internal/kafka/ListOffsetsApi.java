@@ -46,8 +46,10 @@ final class ListOffsetsApi implements Api {
             new ListOffsetsPartitionResponse()
                 .setPartitionIndex(partition.partitionIndex())
                 .setTimestamp(RecordBatch.NO_TIMESTAMP)
-                .setOffset(-1)
-                .setLeaderEpoch(0);
+                .setOffset(-1);
+        if (request.header().apiVersion() >= 4) {
+          out.setLeaderEpoch(0); // not ignorable: writing it in versions before 4 fails
+        }
         topicResponse.partitions().add(out);
         if (topic.isEmpty() || partition.partitionIndex() >= topic.get().partitions().size()) {
           out.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
