@@ -60,6 +60,8 @@ public final class KafkaServer implements AutoCloseable {
     private boolean autoCreateTopics = true;
     private int defaultPartitions = 1;
     private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+    private int maxConnections = 1024;
+    private int maxConnectionsPerAddress = 256;
 
     private Builder(OneLog log) {
       this.log = Objects.requireNonNull(log, "log");
@@ -114,6 +116,26 @@ public final class KafkaServer implements AutoCloseable {
     }
 
     /**
+     * Connections open at once, in total and from one client address (Kafka's {@code
+     * max.connections} and {@code max.connections.per.ip}); one past either is closed at once.
+     * Defaults 1024 and 256.
+     */
+    public Builder maxConnections(int total, int perAddress) {
+      if (total < 1 || perAddress < 1 || perAddress > total) {
+        throw new IllegalArgumentException(
+            "connection limits "
+                + total
+                + " in total and "
+                + perAddress
+                + " per address: both"
+                + " must be at least 1, and the per-address one at most the total");
+      }
+      this.maxConnections = total;
+      this.maxConnectionsPerAddress = perAddress;
+      return this;
+    }
+
+    /**
      * Binds and starts serving.
      *
      * @throws java.io.UncheckedIOException when the address cannot be bound (in use, not local)
@@ -129,7 +151,9 @@ public final class KafkaServer implements AutoCloseable {
                       advertisedPort > 0 ? advertisedPort : bound.getPort(),
                       autoCreateTopics,
                       defaultPartitions,
-                      maxRequestBytes)));
+                      maxRequestBytes,
+                      maxConnections,
+                      maxConnectionsPerAddress)));
     }
   }
 }

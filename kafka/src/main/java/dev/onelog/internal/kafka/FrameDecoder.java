@@ -9,10 +9,18 @@ import java.util.List;
  * Cuts the byte stream into Kafka frames: a 4-byte big-endian size, then that many bytes. The size
  * is checked against the limit before anything is allocated; a frame that is too large or has a
  * negative size closes the connection, as Kafka's broker does, after which nothing else from it is
- * read.
+ * read. A connection's first frame may be at most {@link #MAX_FIRST_FRAME_BYTES}: a client's first
+ * request is small (ApiVersions, Metadata), and a peer that speaks another protocol (HTTP, TLS)
+ * sends a "size" of hundreds of megabytes that the server must not wait for.
+ *
+ * <p>Not thread-safe: one per connection, on its event loop.
  */
 final class FrameDecoder extends ByteToMessageDecoder {
+  /** The largest first frame of a connection, as Kafka's limit on a request before SASL. */
+  static final int MAX_FIRST_FRAME_BYTES = 512 * 1024;
+
   private final int maxFrameBytes;
+  private boolean first = true;
 
   FrameDecoder(int maxFrameBytes) {
     this.maxFrameBytes = maxFrameBytes;
@@ -24,14 +32,16 @@ final class FrameDecoder extends ByteToMessageDecoder {
       return;
     }
     int size = in.getInt(in.readerIndex());
-    if (size < 0 || size > maxFrameBytes) {
+    int max = first ? Math.min(MAX_FIRST_FRAME_BYTES, maxFrameBytes) : maxFrameBytes;
+    if (size < 0 || size > max) {
       in.skipBytes(in.readableBytes());
-      throw new FrameTooLargeException(size, maxFrameBytes);
+      throw new FrameTooLargeException(size, max);
     }
     if (in.readableBytes() < 4 + size) {
       return;
     }
     in.skipBytes(4);
+    first = false;
     out.add(in.readRetainedSlice(size));
   }
 

@@ -95,6 +95,7 @@ public final class KafkaPipeline implements AutoCloseable {
                     channels.add(channel);
                     channel
                         .pipeline()
+                        .addLast("limits", limits)
                         .addLast("frames", new FrameDecoder(settings.maxRequestBytes()))
                         .addLast("requests", new RequestDecoder())
                         .addLast("responses", new ResponseEncoder())
@@ -111,6 +112,7 @@ public final class KafkaPipeline implements AutoCloseable {
           new IOException("could not listen on " + listen + ": " + e.getMessage(), e));
     }
     settings = make.apply((InetSocketAddress) server.localAddress());
+    limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress());
     Topics topics = new Topics(log, settings);
     apis =
         new Apis()
@@ -119,7 +121,7 @@ public final class KafkaPipeline implements AutoCloseable {
                 0,
                 ApiKeys.METADATA.latestVersion(),
                 new MetadataApi(topics, settings))
-            .add(ApiKeys.PRODUCE, 3, 12, new ProduceApi(topics))
+            .add(ApiKeys.PRODUCE, 3, 12, new ProduceApi(topics, settings.maxRequestBytes()))
             .add(ApiKeys.FETCH, 4, 12, new FetchApi(topics, parked))
             .add(
                 ApiKeys.LIST_OFFSETS,
@@ -135,6 +137,7 @@ public final class KafkaPipeline implements AutoCloseable {
   }
 
   private volatile Apis apis;
+  private volatile ConnectionLimits limits;
 
   public InetSocketAddress address() {
     return (InetSocketAddress) server.localAddress();

@@ -26,8 +26,34 @@ import org.apache.kafka.common.utils.CloseableIterator;
 final class KafkaRecords {
   private KafkaRecords() {}
 
+  /**
+   * What the batches of one request may decompress to: keys, values and headers, counted as they
+   * are read, so that a small compressed batch cannot make the server hold gigabytes (a
+   * decompression bomb). Not thread-safe: one per request.
+   */
+  static final class Budget {
+    private final long maxBytes;
+    private long used;
+
+    Budget(long maxBytes) {
+      this.maxBytes = maxBytes;
+    }
+
+    void take(long bytes) {
+      used += bytes;
+      if (used > maxBytes) {
+        throw new org.apache.kafka.common.errors.RecordTooLargeException(
+            "the batches of this request decompress to more than "
+                + maxBytes
+                + " bytes of keys, values and headers; send smaller requests"
+                + " (the server's --max-request-bytes)");
+      }
+    }
+  }
+
   /** The records of one batch as onelog records of {@code topic}'s {@code partition}. */
-  static List<ProducerRecord> fromBatch(MutableRecordBatch batch, String topic, int partition) {
+  static List<ProducerRecord> fromBatch(
+      MutableRecordBatch batch, String topic, int partition, Budget budget) {
     if (batch.magic() < RecordBatch.MAGIC_VALUE_V2) {
       throw new org.apache.kafka.common.errors.UnsupportedForMessageFormatException(
           "record batches of magic " + batch.magic() + "; the server takes magic 2 (Kafka 0.11+)");
@@ -38,6 +64,7 @@ final class KafkaRecords {
     try (CloseableIterator<Record> it = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
       while (it.hasNext()) {
         Record record = it.next();
+        budget.take(record.sizeInBytes());
         long timestamp = record.timestamp();
         records.add(
             new ProducerRecord(

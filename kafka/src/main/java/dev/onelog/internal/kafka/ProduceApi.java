@@ -28,10 +28,12 @@ import org.apache.kafka.common.requests.ProduceResponse;
  */
 final class ProduceApi implements Api {
   private final Topics topics;
+  private final long maxDecompressedBytes;
   private final ProducerSequences sequences = new ProducerSequences();
 
-  ProduceApi(Topics topics) {
+  ProduceApi(Topics topics, long maxDecompressedBytes) {
     this.topics = topics;
+    this.maxDecompressedBytes = maxDecompressedBytes;
   }
 
   @Override
@@ -42,6 +44,7 @@ final class ProduceApi implements Api {
           "Kafka transactions are not supported by onelog serve yet");
     }
     List<CompletableFuture<Void>> done = new ArrayList<>();
+    KafkaRecords.Budget budget = new KafkaRecords.Budget(maxDecompressedBytes);
     ProduceResponseData response = new ProduceResponseData();
     for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
       TopicProduceResponse topicResponse = new TopicProduceResponse().setName(topicData.name());
@@ -55,7 +58,7 @@ final class ProduceApi implements Api {
           fail(partitionResponse, Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
           continue;
         }
-        done.add(produce(topicData.name(), partition, partitionResponse));
+        done.add(produce(topicData.name(), partition, budget, partitionResponse));
       }
     }
     CompletableFuture<Void> all =
@@ -78,13 +81,15 @@ final class ProduceApi implements Api {
   private CompletableFuture<Void> produce(
       String topic,
       ProduceRequestData.PartitionProduceData partition,
+      KafkaRecords.Budget budget,
       PartitionProduceResponse out) {
     List<ProducerRecord> records = new ArrayList<>();
     CompletableFuture<Long> repeated = null;
     CompletableFuture<Long> stored = new CompletableFuture<>();
     try {
       for (MutableRecordBatch batch : ((MemoryRecords) partition.records()).batches()) {
-        List<ProducerRecord> batchRecords = KafkaRecords.fromBatch(batch, topic, partition.index());
+        List<ProducerRecord> batchRecords =
+            KafkaRecords.fromBatch(batch, topic, partition.index(), budget);
         if (batch.hasProducerId() && batch.baseSequence() >= 0) {
           CompletableFuture<Long> earlier =
               sequences.admit(

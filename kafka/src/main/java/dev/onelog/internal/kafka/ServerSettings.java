@@ -7,14 +7,19 @@ package dev.onelog.internal.kafka;
  * @param advertisedPort the port clients are told to connect to
  * @param autoCreateTopics whether Metadata and Produce create a topic they name that is missing
  * @param defaultPartitions partitions of a topic created that way
- * @param maxRequestBytes the largest request frame accepted, size prefix excluded
+ * @param maxRequestBytes the largest request frame accepted, size prefix excluded; also what the
+ *     batches of one produce request may decompress to at most
+ * @param maxConnections connections open at once, in total
+ * @param maxConnectionsPerAddress connections open at once from one client address
  */
 public record ServerSettings(
     String advertisedHost,
     int advertisedPort,
     boolean autoCreateTopics,
     int defaultPartitions,
-    int maxRequestBytes) {
+    int maxRequestBytes,
+    int maxConnections,
+    int maxConnectionsPerAddress) {
 
   /** The one broker's id: it leads every partition. */
   public static final int NODE_ID = 0;

@@ -1,0 +1,248 @@
+package dev.onelog.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.onelog.OneLog;
+import dev.onelog.TopicPartition;
+import dev.onelog.TopicSpec;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.RequestHeaderData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.SimpleRecord;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.RequestUtils;
+import org.apache.kafka.common.requests.ResponseHeader;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Frames no client should send, many of them, while a real producer keeps working: each bad frame
+ * costs only its own connection, the server stays up, and its heap stays bounded.
+ */
+class HostileClientsTest {
+  @TempDir Path dir;
+
+  private OneLog log;
+
+  @BeforeEach
+  void open() {
+    log = OneLog.open(dir.resolve("hostile.db"));
+  }
+
+  @AfterEach
+  void close() {
+    log.close();
+  }
+
+  private static long usedHeap() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /** One bad frame of a kind chosen by {@code random}, as the bytes to send. */
+  private static byte[] badFrame(SplittableRandom random) {
+    ByteBuffer frame = ByteBuffer.allocate(4 + 256);
+    switch (random.nextInt(7)) {
+      case 0 -> frame.putInt(Integer.MAX_VALUE); // oversized
+      case 1 -> frame.putInt(-1 - random.nextInt(1000)); // negative size
+      case 2 -> frame.put("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      case 3 -> { // a known API and version, then garbage
+        byte[] garbage = new byte[random.nextInt(1, 200)];
+        random.nextBytes(garbage);
+        frame
+            .putInt(4 + garbage.length)
+            .putShort(ApiKeys.FETCH.id)
+            .putShort((short) 11)
+            .put(garbage);
+      }
+      case 4 ->
+          frame.putInt(8).putShort((short) 30_000).putShort((short) 0).putInt(1); // unknown API
+      case 5 -> frame.putInt(2).putShort((short) 1); // too short for a header
+      default -> { // random bytes of a random claimed size
+        byte[] garbage = new byte[random.nextInt(1, 250)];
+        random.nextBytes(garbage);
+        frame.putInt(garbage.length).put(garbage);
+      }
+    }
+    frame.flip();
+    byte[] bytes = new byte[frame.remaining()];
+    frame.get(bytes);
+    return bytes;
+  }
+
+  @Test
+  void tenThousandBadFramesCostOnlyTheirConnectionsAndNoHeap() throws Exception {
+    log.createTopic(TopicSpec.named("good"));
+    try (KafkaServer server =
+        KafkaServer.builder(log).listen(new InetSocketAddress("127.0.0.1", 0)).start()) {
+      int port = server.address().getPort();
+      Properties props = new Properties();
+      props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, server.bootstrapServers());
+      props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+      props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+      long heapBefore = usedHeap();
+      AtomicInteger sent = new AtomicInteger();
+      ExecutorService attackers = Executors.newFixedThreadPool(4);
+      try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+        List<Future<?>> attacks = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          long seed = 1000 + t;
+          attacks.add(
+              attackers.submit(
+                  () -> {
+                    SplittableRandom random = new SplittableRandom(seed);
+                    for (int i = 0; i < 2_500; i++) {
+                      try (Socket socket = new Socket("127.0.0.1", port)) {
+                        socket.setSoTimeout(5_000);
+                        socket.getOutputStream().write(badFrame(random));
+                        socket.getOutputStream().flush();
+                        InputStream in = socket.getInputStream();
+                        while (in.read() >= 0) {
+                          // whatever the server answers, until it closes
+                        }
+                      } catch (SocketException reset) {
+                        // the server closed first: as good
+                      }
+                      sent.incrementAndGet();
+                    }
+                    return null;
+                  }));
+        }
+        int produced = 0;
+        while (!attacks.stream().allMatch(Future::isDone)) {
+          producer
+              .send(new ProducerRecord<>("good", "k", "v" + produced))
+              .get(10, TimeUnit.SECONDS);
+          produced++;
+        }
+        for (Future<?> attack : attacks) {
+          attack.get(); // rethrows a failed read, e.g. a read timeout: a connection left open
+        }
+        assertEquals(10_000, sent.get());
+        producer.send(new ProducerRecord<>("good", "k", "after")).get(10, TimeUnit.SECONDS);
+        assertEquals(produced + 1, log.nextOffset(new TopicPartition("good", 0)));
+        assertTrue(produced > 0, "the producer worked during the attack");
+      } finally {
+        attackers.shutdownNow();
+      }
+      long grown = usedHeap() - heapBefore;
+      assertTrue(grown < 64L << 20, "heap grew by " + (grown >> 20) + " MiB");
+    }
+  }
+
+  @Test
+  void connectionsPastTheLimitsAreClosedAndTheOthersKeepWorking() throws Exception {
+    try (KafkaServer server =
+            KafkaServer.builder(log)
+                .listen(new InetSocketAddress("127.0.0.1", 0))
+                .maxConnections(4, 2)
+                .start();
+        Socket first = new Socket("127.0.0.1", server.address().getPort());
+        Socket second = new Socket("127.0.0.1", server.address().getPort());
+        Socket third = new Socket("127.0.0.1", server.address().getPort())) {
+      third.setSoTimeout(5_000);
+      assertEquals(-1, third.getInputStream().read(), "the third from one address is closed");
+      first.setSoTimeout(300);
+      second.setSoTimeout(300);
+      assertTrue(readTimesOut(first) && readTimesOut(second), "the first two stay open");
+    }
+  }
+
+  /** True when a read waits (the connection is open and quiet), false when it ends or gets data. */
+  private static boolean readTimesOut(Socket socket) throws IOException {
+    try {
+      socket.getInputStream().read();
+      return false;
+    } catch (java.net.SocketTimeoutException open) {
+      return true;
+    }
+  }
+
+  @Test
+  void aBatchThatDecompressesPastTheLimitIsRefusedWithMessageTooLarge() throws Exception {
+    log.createTopic(TopicSpec.named("bomb"));
+    try (KafkaServer server =
+            KafkaServer.builder(log)
+                .listen(new InetSocketAddress("127.0.0.1", 0))
+                .maxRequestBytes(64 * 1024)
+                .start();
+        Socket socket = new Socket("127.0.0.1", server.address().getPort())) {
+      socket.setSoTimeout(10_000);
+      MemoryRecords bomb =
+          MemoryRecords.withRecords(
+              Compression.gzip().build(), new SimpleRecord(null, new byte[4 << 20]));
+      assertTrue(bomb.sizeInBytes() < 64 * 1024, "small on the wire: " + bomb.sizeInBytes());
+      ProduceRequestData produce = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(5000);
+      ProduceRequestData.TopicProduceData topic =
+          new ProduceRequestData.TopicProduceData().setName("bomb");
+      topic
+          .partitionData()
+          .add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(bomb));
+      produce.topicData().add(topic);
+      short version = 9;
+      ByteBuffer request =
+          RequestUtils.serialize(
+              new RequestHeaderData()
+                  .setRequestApiKey(ApiKeys.PRODUCE.id)
+                  .setRequestApiVersion(version)
+                  .setClientId("bomb")
+                  .setCorrelationId(7),
+              ApiKeys.PRODUCE.requestHeaderVersion(version),
+              produce,
+              version);
+      DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+      out.writeInt(request.remaining());
+      out.write(request.array(), request.arrayOffset() + request.position(), request.remaining());
+      out.flush();
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      byte[] frame = new byte[in.readInt()];
+      in.readFully(frame);
+      ByteBuffer buffer = ByteBuffer.wrap(frame);
+      ResponseHeader.parse(buffer, ApiKeys.PRODUCE.responseHeaderVersion(version));
+      AbstractResponse response =
+          AbstractResponse.parseResponse(ApiKeys.PRODUCE, new ByteBufferAccessor(buffer), version);
+      ProduceResponseData.PartitionProduceResponse partition =
+          ((ProduceResponseData) response.data())
+              .responses()
+              .iterator()
+              .next()
+              .partitionResponses()
+              .get(0);
+      assertEquals(Errors.MESSAGE_TOO_LARGE.code(), partition.errorCode());
+      assertTrue(partition.errorMessage().contains("decompress"), partition.errorMessage());
+      assertEquals(0, log.nextOffset(new TopicPartition("bomb", 0)), "nothing stored");
+    }
+  }
+}
