@@ -128,6 +128,12 @@ public final class Bench implements Callable<Integer> {
   boolean withKafka;
 
   @Option(
+      names = "--serve",
+      description =
+          "Also run Kafka's clients against onelog serve (the same scenarios as --with-kafka).")
+  boolean serve;
+
+  @Option(
       names = "--heap",
       description = "Maximum heap of each onelog scenario JVM (default ${DEFAULT-VALUE}).")
   String heap = "256m";
@@ -172,6 +178,9 @@ public final class Bench implements Callable<Integer> {
       }
       if (only.contains("eventstore")) { // not by default: the issue's own workload, FSYNC
         runEventStore(runner, base, results);
+      }
+      if (serve) {
+        ServeComparison.run(workDir, base, results);
       }
       if (withKafka && wanted("kafka")) {
         KafkaComparison.run(workDir, base, results);

@@ -1,0 +1,84 @@
+package dev.onelog.bench.kafka;
+
+import dev.onelog.bench.ScenarioRunner;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code onelog serve} in a child JVM ({@link ServeMain}), for the same Kafka-client scenarios as
+ * {@link KafkaBroker}: a fresh log file in a new folder under the benchmark's work dir, given the
+ * same heap as the broker. Closing it closes the child's standard input, which closes the server
+ * and the log, and deletes the folder. Not thread-safe.
+ */
+public final class OneLogServer implements AutoCloseable {
+  private static final String HEAP = "1g";
+
+  private final Path dir;
+  private final Process process;
+  private final String bootstrap;
+
+  private OneLogServer(Path dir, Process process, String bootstrap) {
+    this.dir = dir;
+    this.process = process;
+    this.bootstrap = bootstrap;
+  }
+
+  /** Starts a server on a new log with {@code durability} (FSYNC or NORMAL) and waits for it. */
+  public static OneLogServer start(Path parentDir, String durability) throws Exception {
+    Path dir = Files.createTempDirectory(parentDir, "serve-");
+    List<String> command = ScenarioRunner.javaCommand(HEAP, ServeMain.class.getName());
+    command.add(1, "-Xms" + HEAP);
+    command.add(dir.resolve("served.db").toString());
+    command.add(durability);
+    Process process =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    String ready;
+    try {
+      ready =
+          CompletableFuture.supplyAsync(
+                  () -> {
+                    try {
+                      return out.readLine();
+                    } catch (IOException e) {
+                      return null;
+                    }
+                  })
+              .get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      process.destroyForcibly();
+      throw new IllegalStateException("onelog serve did not start within 60 s", e);
+    }
+    if (ready == null || !ready.startsWith("READY ")) {
+      process.destroyForcibly();
+      throw new IllegalStateException("onelog serve did not start: " + ready);
+    }
+    return new OneLogServer(dir, process, ready.substring("READY ".length()));
+  }
+
+  public String bootstrap() {
+    return bootstrap;
+  }
+
+  @Override
+  public void close() throws IOException {
+    process.getOutputStream().close();
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    ScenarioRunner.deleteRecursively(dir);
+  }
+}
