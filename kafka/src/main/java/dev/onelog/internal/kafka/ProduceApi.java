@@ -126,21 +126,26 @@ final class ProduceApi implements Api {
             return null;
           });
     }
-    return topics
-        .log()
-        .send(records)
-        .handle(
-            (metadata, failure) -> {
-              if (failure != null) {
-                stored.completeExceptionally(failure);
-                fail(out, KafkaErrors.of(failure), KafkaErrors.message(failure));
-              } else {
-                long base = metadata.get(0).offset();
-                stored.complete(base);
-                out.setBaseOffset(base).setLogStartOffset(-1);
-              }
-              return null;
-            });
+    CompletableFuture<List<dev.onelog.RecordMetadata>> sent;
+    try {
+      sent = topics.log().send(records); // checks records on this thread: may throw
+    } catch (RuntimeException e) {
+      stored.completeExceptionally(e);
+      fail(out, KafkaErrors.of(e), KafkaErrors.message(e));
+      return CompletableFuture.completedFuture(null);
+    }
+    return sent.handle(
+        (metadata, failure) -> {
+          if (failure != null) {
+            stored.completeExceptionally(failure);
+            fail(out, KafkaErrors.of(failure), KafkaErrors.message(failure));
+          } else {
+            long base = metadata.get(0).offset();
+            stored.complete(base);
+            out.setBaseOffset(base).setLogStartOffset(-1);
+          }
+          return null;
+        });
   }
 
   private static void fail(PartitionProduceResponse out, Errors error, String message) {
