@@ -33,6 +33,12 @@ import java.util.concurrent.CompletableFuture;
  * the commit go through. Thread-safe.
  */
 public final class EventStore {
+  /**
+   * The one-partition topic that holds the events, whose offsets are their global positions
+   * (docs/FORMAT.md section 14). It reads as an ordinary topic; writes go through the event store.
+   */
+  public static final String TOPIC = "__eventstore";
+
   private final EventStoreEngine engine;
 
   private EventStore(EventStoreEngine engine) {
@@ -79,6 +85,11 @@ public final class EventStore {
    */
   public List<AppendResult> append(List<StreamAppend> appends) {
     return LogContext.await(engine.appendAsync(List.copyOf(appends), null));
+  }
+
+  /** As {@link #append(List)}, completing once durable. */
+  public CompletableFuture<List<AppendResult>> appendAsync(List<StreamAppend> appends) {
+    return engine.appendAsync(List.copyOf(appends), null);
   }
 
   /**

@@ -19,7 +19,7 @@ public final class EventTables {
   private EventTables() {}
 
   /** The one-partition topic holding every event: its offsets are the global positions. */
-  public static final String TOPIC = "__eventstore";
+  public static final String TOPIC = dev.onelog.eventstore.EventStore.TOPIC;
 
   /** Record headers of an event (its key is the stream id, its value the event's data). */
   public static final String TYPE_HEADER = "es-type";

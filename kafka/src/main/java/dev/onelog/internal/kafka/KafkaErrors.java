@@ -30,6 +30,10 @@ final class KafkaErrors {
           Map.entry(OffsetOutOfRangeException.class, Errors.OFFSET_OUT_OF_RANGE),
           Map.entry(RecordTooLargeException.class, Errors.MESSAGE_TOO_LARGE),
           Map.entry(InvalidRecordException.class, Errors.INVALID_RECORD),
+          // Kafka has no code for a version conflict: INVALID_RECORD is not retried by clients,
+          // and its message names the stream and both versions.
+          Map.entry(dev.onelog.eventstore.AppendConflictException.class, Errors.INVALID_RECORD),
+          Map.entry(dev.onelog.eventstore.DuplicateEventIdException.class, Errors.INVALID_RECORD),
           Map.entry(InvalidTopicException.class, Errors.INVALID_TOPIC_EXCEPTION),
           Map.entry(TopicExistsException.class, Errors.TOPIC_ALREADY_EXISTS),
           Map.entry(CorruptRecordException.class, Errors.CORRUPT_MESSAGE),

@@ -3,6 +3,7 @@ package dev.onelog.internal.kafka;
 import dev.onelog.InvalidTopicException;
 import dev.onelog.ProducerRecord;
 import dev.onelog.TopicDescription;
+import dev.onelog.eventstore.EventStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +25,8 @@ import org.apache.kafka.common.requests.ProduceResponse;
  * response waits for the commit (acks=1 and acks=all alike: a record is acknowledged when it is as
  * durable as the log's {@link dev.onelog.Durability} makes it). acks=0 gets no response. A
  * partition whose batches are refused (a bad CRC, a record without a key on a compacted topic, an
- * out-of-order sequence) gets its error code and message, and the others are stored.
+ * out-of-order sequence) gets its error code and message, and the others are stored. Records
+ * produced to the event store's topic go through the event store ({@link EventStoreProduce}).
  */
 final class ProduceApi implements Api {
   private final Topics topics;
@@ -70,6 +72,9 @@ final class ProduceApi implements Api {
   }
 
   private Optional<TopicDescription> topic(String name) {
+    if (name.equals(EventStore.TOPIC)) {
+      topics.log().eventStore(); // creates its topic and tables, as the library's first use does
+    }
     try {
       return topics.findOrCreate(name, true);
     } catch (InvalidTopicException e) {
@@ -126,21 +131,24 @@ final class ProduceApi implements Api {
             return null;
           });
     }
-    CompletableFuture<List<dev.onelog.RecordMetadata>> sent;
+    CompletableFuture<Long> sent;
     try {
-      sent = topics.log().send(records); // checks records on this thread: may throw
+      // Both check records on this thread, and may throw.
+      sent =
+          topic.equals(EventStore.TOPIC)
+              ? EventStoreProduce.append(topics.log(), records)
+              : topics.log().send(records).thenApply(metadata -> metadata.get(0).offset());
     } catch (RuntimeException e) {
       stored.completeExceptionally(e);
       fail(out, KafkaErrors.of(e), KafkaErrors.message(e));
       return CompletableFuture.completedFuture(null);
     }
     return sent.handle(
-        (metadata, failure) -> {
+        (base, failure) -> {
           if (failure != null) {
             stored.completeExceptionally(failure);
             fail(out, KafkaErrors.of(failure), KafkaErrors.message(failure));
           } else {
-            long base = metadata.get(0).offset();
             stored.complete(base);
             out.setBaseOffset(base).setLogStartOffset(-1);
           }
