@@ -239,11 +239,20 @@ public final class OneLog implements AutoCloseable {
 
   /** As {@link #transaction(Transaction.Work)}, returning what {@code work} returned. */
   public <T> T transactionResult(Transaction.Callable<T> work) {
+    return LogContext.await(transactionAsync(work));
+  }
+
+  /**
+   * As {@link #transactionResult}, without waiting: the future completes with what {@code work}
+   * returned once the transaction committed, or with its exception (nothing of it kept). For
+   * servers that must not hold a thread per transaction.
+   */
+  public <T> CompletableFuture<T> transactionAsync(Transaction.Callable<T> work) {
     Objects.requireNonNull(work, "work");
-    return LogContext.await(
-        context
-            .writer()
-            .submit(tx -> CallerTransaction.run(context, tx, work), "running a transaction"));
+    context.ensureOpen();
+    return context
+        .writer()
+        .submit(tx -> CallerTransaction.run(context, tx, work), "running a transaction");
   }
 
   // ---- Reads ----

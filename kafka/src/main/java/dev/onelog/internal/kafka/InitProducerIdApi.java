@@ -12,13 +12,15 @@ import org.apache.kafka.common.requests.InitProducerIdResponse;
 /**
  * InitProducerId for the idempotent producer (on by default in Kafka clients): a new producer id,
  * epoch 0. Ids start from the server's start time in milliseconds, so a restarted server does not
- * hand out an id it gave before. A transactional id is refused: Kafka transactions are not
- * supported yet.
+ * hand out an id it gave before; each request also deletes the producer state that expired ({@link
+ * ProducerStates}). A transactional id is refused: Kafka transactions are not supported yet.
  */
 final class InitProducerIdApi implements Api {
+  private final dev.onelog.OneLog log;
   private final AtomicLong nextId;
 
-  InitProducerIdApi(long startMillis) {
+  InitProducerIdApi(dev.onelog.OneLog log, long startMillis) {
+    this.log = log;
     this.nextId = new AtomicLong(startMillis);
   }
 
@@ -31,9 +33,11 @@ final class InitProducerIdApi implements Api {
           .setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())
           .setProducerId(-1)
           .setProducerEpoch((short) -1);
-    } else {
-      response.setProducerId(nextId.getAndIncrement()).setProducerEpoch((short) 0);
+      return CompletableFuture.completedFuture(new InitProducerIdResponse(response));
     }
-    return CompletableFuture.completedFuture(new InitProducerIdResponse(response));
+    response.setProducerId(nextId.getAndIncrement()).setProducerEpoch((short) 0);
+    // A new producer is the moment to forget the ones that expired.
+    return log.transactionAsync(tx -> ProducerStates.expire(tx, System.currentTimeMillis()))
+        .thenApply(expired -> new InitProducerIdResponse(response));
   }
 }

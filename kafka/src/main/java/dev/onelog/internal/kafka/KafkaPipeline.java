@@ -87,6 +87,7 @@ public final class KafkaPipeline implements AutoCloseable {
         new ServerBootstrap()
             .group(acceptor, loops)
             .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_REUSEADDR, true) // a restarted server takes its port again
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
@@ -114,6 +115,7 @@ public final class KafkaPipeline implements AutoCloseable {
     settings = make.apply((InetSocketAddress) server.localAddress());
     limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress());
     Topics topics = new Topics(log, settings);
+    ProducerStates.createTable(log);
     apis =
         new Apis()
             .add(
@@ -132,7 +134,7 @@ public final class KafkaPipeline implements AutoCloseable {
                 ApiKeys.INIT_PRODUCER_ID,
                 0,
                 ApiKeys.INIT_PRODUCER_ID.latestVersion(),
-                new InitProducerIdApi(System.currentTimeMillis()));
+                new InitProducerIdApi(log, System.currentTimeMillis()));
     channels.add(server);
   }
 

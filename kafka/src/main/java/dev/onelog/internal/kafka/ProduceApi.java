@@ -25,13 +25,14 @@ import org.apache.kafka.common.requests.ProduceResponse;
  * response waits for the commit (acks=1 and acks=all alike: a record is acknowledged when it is as
  * durable as the log's {@link dev.onelog.Durability} makes it). acks=0 gets no response. A
  * partition whose batches are refused (a bad CRC, a record without a key on a compacted topic, an
- * out-of-order sequence) gets its error code and message, and the others are stored. Records
- * produced to the event store's topic go through the event store ({@link EventStoreProduce}).
+ * out-of-order sequence) gets its error code and message, and the others are stored. Batches of the
+ * idempotent producer are checked and noted in the same transaction as their records ({@link
+ * ProducerStates}). Records produced to the event store's topic go through the event store ({@link
+ * EventStoreProduce}).
  */
 final class ProduceApi implements Api {
   private final Topics topics;
   private final long maxDecompressedBytes;
-  private final ProducerSequences sequences = new ProducerSequences();
 
   ProduceApi(Topics topics, long maxDecompressedBytes) {
     this.topics = topics;
@@ -88,68 +89,49 @@ final class ProduceApi implements Api {
       ProduceRequestData.PartitionProduceData partition,
       KafkaRecords.Budget budget,
       PartitionProduceResponse out) {
-    List<ProducerRecord> records = new ArrayList<>();
-    CompletableFuture<Long> repeated = null;
-    CompletableFuture<Long> stored = new CompletableFuture<>();
+    CompletableFuture<Long> sent;
     try {
+      // Decoding, and the log's checks of the records, happen on this thread and may throw.
+      List<ProducerStates.Batch> batches = new ArrayList<>();
+      List<ProducerRecord> records = new ArrayList<>();
+      boolean idempotent = false;
       for (MutableRecordBatch batch : ((MemoryRecords) partition.records()).batches()) {
         List<ProducerRecord> batchRecords =
             KafkaRecords.fromBatch(batch, topic, partition.index(), budget);
-        if (batch.hasProducerId() && batch.baseSequence() >= 0) {
-          CompletableFuture<Long> earlier =
-              sequences.admit(
-                  batch.producerId(),
-                  batch.producerEpoch(),
-                  topic,
-                  partition.index(),
-                  batch.baseSequence(),
-                  batch.lastSequence(),
-                  stored);
-          if (earlier != null) {
-            repeated = earlier; // a retry: answered with the offset its first try got
-            continue;
-          }
-        }
+        idempotent |= batch.hasProducerId() && batch.baseSequence() >= 0;
+        batches.add(
+            new ProducerStates.Batch(
+                batch.producerId(),
+                batch.producerEpoch(),
+                batch.baseSequence(),
+                batch.lastSequence(),
+                batchRecords));
         records.addAll(batchRecords);
       }
+      if (records.isEmpty()) {
+        throw new org.apache.kafka.common.InvalidRecordException(
+            "the request holds no records for " + topic + "-" + partition.index());
+      }
+      if (topic.equals(EventStore.TOPIC)) {
+        sent = EventStoreProduce.append(topics.log(), records); // event ids make retries safe
+      } else if (idempotent) {
+        sent =
+            topics
+                .log()
+                .transactionAsync(
+                    tx -> ProducerStates.append(tx, topic, partition.index(), batches));
+      } else {
+        sent = topics.log().send(records).thenApply(metadata -> metadata.get(0).offset());
+      }
     } catch (RuntimeException e) {
-      stored.completeExceptionally(e);
-      fail(out, KafkaErrors.of(e), KafkaErrors.message(e));
-      return CompletableFuture.completedFuture(null);
-    }
-    if (records.isEmpty()) {
-      stored.cancel(false);
-      CompletableFuture<Long> first =
-          repeated != null ? repeated : CompletableFuture.completedFuture(-1L);
-      return first.handle(
-          (offset, failure) -> {
-            if (failure != null) {
-              fail(out, KafkaErrors.of(failure), KafkaErrors.message(failure));
-            } else {
-              out.setBaseOffset(offset);
-            }
-            return null;
-          });
-    }
-    CompletableFuture<Long> sent;
-    try {
-      // Both check records on this thread, and may throw.
-      sent =
-          topic.equals(EventStore.TOPIC)
-              ? EventStoreProduce.append(topics.log(), records)
-              : topics.log().send(records).thenApply(metadata -> metadata.get(0).offset());
-    } catch (RuntimeException e) {
-      stored.completeExceptionally(e);
       fail(out, KafkaErrors.of(e), KafkaErrors.message(e));
       return CompletableFuture.completedFuture(null);
     }
     return sent.handle(
         (base, failure) -> {
           if (failure != null) {
-            stored.completeExceptionally(failure);
             fail(out, KafkaErrors.of(failure), KafkaErrors.message(failure));
           } else {
-            stored.complete(base);
             out.setBaseOffset(base).setLogStartOffset(-1);
           }
           return null;
