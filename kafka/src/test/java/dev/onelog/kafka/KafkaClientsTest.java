@@ -29,7 +29,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -37,6 +36,7 @@ import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -236,11 +236,7 @@ class KafkaClientsTest {
       ExecutionException e =
           assertThrows(
               ExecutionException.class,
-              () ->
-                  admin
-                      .createTopics(List.of(new NewTopic("made", 1, (short) 1)))
-                      .all()
-                      .get(10, TimeUnit.SECONDS));
+              () -> admin.describeAcls(AclBindingFilter.ANY).values().get(10, TimeUnit.SECONDS));
       assertInstanceOf(UnsupportedVersionException.class, e.getCause());
       assertTrue(admin.listTopics().names().get(10, TimeUnit.SECONDS).isEmpty());
     }

@@ -130,7 +130,9 @@ public final class KafkaPipeline implements AutoCloseable {
                 ApiKeys.INIT_PRODUCER_ID,
                 0,
                 ApiKeys.INIT_PRODUCER_ID.latestVersion(),
-                new InitProducerIdApi(System.currentTimeMillis()));
+                new InitProducerIdApi(System.currentTimeMillis()))
+            .add(ApiKeys.CREATE_TOPICS, 2, 7, new CreateTopicsApi(topics, settings))
+            .add(ApiKeys.DESCRIBE_CONFIGS, 1, 4, new DescribeConfigsApi(topics, settings));
     channels.add(server);
   }
 

@@ -1,0 +1,286 @@
+package dev.onelog.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.onelog.CleanupPolicy;
+import dev.onelog.OneLog;
+import dev.onelog.TopicSpec;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The admin APIs through a real kafka-clients 4.1 {@link Admin} against a server on an ephemeral
+ * loopback port: what the admin client does is checked in the library ({@code log.describeTopic},
+ * {@code log.earliestOffset}) and what the library holds is checked through the admin client.
+ */
+class AdminApisTest {
+  private static final Map<String, String> ALL_CONFIGS =
+      Map.of(
+          "cleanup.policy", "compact",
+          "retention.ms", "3600000",
+          "retention.bytes", "1048576",
+          "delete.retention.ms", "1000",
+          "min.cleanable.dirty.ratio", "0.25",
+          "min.compaction.lag.ms", "5000");
+
+  @TempDir Path dir;
+
+  private OneLog log;
+  private KafkaServer server;
+  private Admin admin;
+
+  @BeforeEach
+  void start() {
+    log = OneLog.open(dir.resolve("served.db"));
+    server = KafkaServer.builder(log).listen(new InetSocketAddress("127.0.0.1", 0)).start();
+    admin = admin(server);
+  }
+
+  @AfterEach
+  void stop() {
+    if (admin != null) {
+      admin.close(Duration.ofSeconds(5));
+    }
+    server.close();
+    log.close();
+  }
+
+  private static Admin admin(KafkaServer server) {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, server.bootstrapServers());
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+    return Admin.create(props);
+  }
+
+  private static <T> T get(Future<T> future) throws Exception {
+    return future.get(10, TimeUnit.SECONDS);
+  }
+
+  /** The exception {@code future} fails with, checked to be a {@code type}. */
+  private static <E extends Throwable> E failure(Class<E> type, Future<?> future) {
+    ExecutionException e = assertThrows(ExecutionException.class, () -> get(future));
+    return assertInstanceOf(type, e.getCause());
+  }
+
+  private static void assertMentions(Throwable e, String... parts) {
+    for (String part : parts) {
+      assertTrue(
+          e.getMessage() != null && e.getMessage().contains(part),
+          "'" + e.getMessage() + "' should mention '" + part + "'");
+    }
+  }
+
+  private Config topicConfig(String topic) throws Exception {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    return get(admin.describeConfigs(List.of(resource)).all()).get(resource);
+  }
+
+  private Map<String, Uuid> idsByMetadata(Collection<String> names) throws Exception {
+    Map<String, Uuid> ids = new java.util.HashMap<>();
+    get(admin.describeTopics(names).allTopicNames())
+        .forEach((name, description) -> ids.put(name, description.topicId()));
+    return ids;
+  }
+
+  @Test
+  void createTopicsAppliesEveryConfigAsTheLibraryAndDescribeConfigsSeeIt() throws Exception {
+    CreateTopicsResult created =
+        admin.createTopics(List.of(new NewTopic("orders", 3, (short) 1).configs(ALL_CONFIGS)));
+    get(created.all());
+    assertEquals(3, get(created.numPartitions("orders")));
+    assertEquals(1, get(created.replicationFactor("orders")));
+    Uuid id = get(created.topicId("orders"));
+    assertNotEquals(Uuid.ZERO_UUID, id);
+    assertEquals(id, idsByMetadata(List.of("orders")).get("orders"), "the id Metadata gives");
+    assertEquals("3600000", get(created.config("orders")).get("retention.ms").value());
+
+    TopicSpec spec = log.describeTopic("orders").spec();
+    assertEquals(3, spec.partitions());
+    assertEquals(CleanupPolicy.COMPACT, spec.cleanupPolicy());
+    assertEquals(Duration.ofHours(1), spec.retention());
+    assertEquals(1_048_576L, spec.retentionBytes());
+    assertEquals(Duration.ofSeconds(1), spec.deleteRetention());
+    assertEquals(0.25, spec.minCleanableDirtyRatio());
+    assertEquals(Duration.ofSeconds(5), spec.minCompactionLag());
+
+    Config config = topicConfig("orders");
+    ALL_CONFIGS.forEach(
+        (name, value) -> {
+          ConfigEntry entry = config.get(name);
+          assertEquals(value, entry.value(), name);
+          assertEquals(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG, entry.source(), name);
+          assertTrue(!entry.isReadOnly() && !entry.isSensitive(), name);
+        });
+  }
+
+  @Test
+  void aTopicMadeByTheLibraryDescribesItsDefaultsAsDefaults() throws Exception {
+    log.createTopic(TopicSpec.named("plain").withRetention(Duration.ofDays(2)));
+    Config config = topicConfig("plain");
+    assertEquals(
+        ALL_CONFIGS.keySet(), Set.copyOf(config.entries().stream().map(e -> e.name()).toList()));
+    ConfigEntry retention = config.get("retention.ms");
+    assertEquals(Long.toString(Duration.ofDays(2).toMillis()), retention.value());
+    assertEquals(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG, retention.source());
+    assertEquals("delete", config.get("cleanup.policy").value());
+    assertEquals(ConfigEntry.ConfigSource.DEFAULT_CONFIG, config.get("cleanup.policy").source());
+    assertEquals("-1", config.get("retention.bytes").value(), "unlimited");
+    assertEquals(ConfigEntry.ConfigSource.DEFAULT_CONFIG, config.get("retention.bytes").source());
+    assertEquals("0.5", config.get("min.cleanable.dirty.ratio").value());
+  }
+
+  @Test
+  void describeConfigsOfAMissingTopicNamesTheKnownOnes() {
+    log.createTopic(TopicSpec.named("orders"));
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "ordrs");
+    UnknownTopicOrPartitionException e =
+        failure(
+            UnknownTopicOrPartitionException.class,
+            admin.describeConfigs(List.of(resource)).values().get(resource));
+    assertMentions(e, "'ordrs' does not exist", "[orders]");
+  }
+
+  @Test
+  void createTopicsWithoutACountTakesTheServersDefaultWhichTheBrokerConfigsShow() throws Exception {
+    try (KafkaServer four =
+            KafkaServer.builder(log)
+                .listen(new InetSocketAddress("127.0.0.1", 0))
+                .defaultPartitions(4)
+                .autoCreateTopics(false)
+                .start();
+        Admin fourAdmin = admin(four)) {
+      get(
+          fourAdmin
+              .createTopics(List.of(new NewTopic("wide", Optional.empty(), Optional.empty())))
+              .all());
+      assertEquals(4, log.describeTopic("wide").partitions().size());
+
+      ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "0");
+      Config config = get(fourAdmin.describeConfigs(List.of(broker)).all()).get(broker);
+      assertEquals("4", config.get("num.partitions").value());
+      assertEquals(
+          ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG, config.get("num.partitions").source());
+      assertEquals("false", config.get("auto.create.topics.enable").value());
+      assertEquals("delete", config.get("log.cleanup.policy").value());
+      assertEquals("-1", config.get("log.retention.ms").value());
+      assertTrue(config.entries().stream().allMatch(ConfigEntry::isReadOnly));
+    }
+  }
+
+  @Test
+  void createTopicsRefusesAnExistingTopicWithoutTouchingIt() throws Exception {
+    log.createTopic(TopicSpec.named("taken").withPartitions(2));
+    TopicExistsException e =
+        failure(
+            TopicExistsException.class,
+            admin.createTopics(List.of(new NewTopic("taken", 5, (short) 1))).all());
+    assertMentions(e, "'taken' exists already", "2 partition(s)");
+    assertEquals(2, log.describeTopic("taken").partitions().size());
+  }
+
+  @Test
+  void createTopicsRefusesAReplicationFactorAboveOne() {
+    InvalidReplicationFactorException e =
+        failure(
+            InvalidReplicationFactorException.class,
+            admin.createTopics(List.of(new NewTopic("replicated", 1, (short) 3))).all());
+    assertMentions(e, "replication factor 3", "give 1");
+    assertTrue(log.topics().isEmpty());
+  }
+
+  @Test
+  void createTopicsRefusesAnUnknownConfigNamingTheSupportedOnes() {
+    InvalidConfigurationException e =
+        failure(
+            InvalidConfigurationException.class,
+            admin
+                .createTopics(
+                    List.of(
+                        new NewTopic("hours", 1, (short) 1)
+                            .configs(Map.of("retention.hours", "5"))))
+                .all());
+    assertMentions(
+        e, "'retention.hours' is not supported", "cleanup.policy", "min.compaction.lag.ms");
+    assertTrue(log.topics().isEmpty());
+  }
+
+  @Test
+  void createTopicsRefusesABadValueSayingWhatWouldDo() {
+    InvalidConfigurationException e =
+        failure(
+            InvalidConfigurationException.class,
+            admin
+                .createTopics(
+                    List.of(
+                        new NewTopic("zero", 1, (short) 1).configs(Map.of("retention.ms", "0"))))
+                .all());
+    assertMentions(e, "retention.ms=0 is not valid", "-1 to keep records forever");
+    assertTrue(log.topics().isEmpty());
+  }
+
+  @Test
+  void createTopicsRefusesAnInvalidName() {
+    failure(
+        InvalidTopicException.class,
+        admin.createTopics(List.of(new NewTopic("no spaces", 1, (short) 1))).all());
+    assertTrue(log.topics().isEmpty());
+  }
+
+  @Test
+  void validateOnlyChecksEverythingAndCreatesNothing() throws Exception {
+    CreateTopicsOptions validateOnly = new CreateTopicsOptions().validateOnly(true);
+    CreateTopicsResult validated =
+        admin.createTopics(
+            List.of(new NewTopic("maybe", 2, (short) 1).configs(ALL_CONFIGS)), validateOnly);
+    get(validated.all());
+    assertEquals(2, get(validated.numPartitions("maybe")));
+    assertEquals("compact", get(validated.config("maybe")).get("cleanup.policy").value());
+    assertTrue(log.topics().isEmpty(), "nothing created");
+
+    log.createTopic(TopicSpec.named("there"));
+    failure(
+        TopicExistsException.class,
+        admin.createTopics(List.of(new NewTopic("there", 1, (short) 1)), validateOnly).all());
+    failure(
+        InvalidConfigurationException.class,
+        admin
+            .createTopics(
+                List.of(new NewTopic("bad", 1, (short) 1).configs(Map.of("retention.ms", "x"))),
+                validateOnly)
+            .all());
+    assertEquals(List.of("there"), log.topics());
+  }
+}
