@@ -27,10 +27,13 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.TopicCollection;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -282,5 +285,44 @@ class AdminApisTest {
                 validateOnly)
             .all());
     assertEquals(List.of("there"), log.topics());
+  }
+
+  @Test
+  void deleteTopicsByNameAndById() throws Exception {
+    log.createTopic(TopicSpec.named("a"));
+    log.createTopic(TopicSpec.named("b"));
+    log.createTopic(TopicSpec.named("c"));
+    get(admin.deleteTopics(List.of("a")).all());
+    assertEquals(List.of("b", "c"), log.topics());
+
+    Uuid b = idsByMetadata(List.of("b")).get("b");
+    get(admin.deleteTopics(TopicCollection.ofTopicIds(List.of(b))).all());
+    assertEquals(List.of("c"), log.topics());
+
+    UnknownTopicOrPartitionException e =
+        failure(UnknownTopicOrPartitionException.class, admin.deleteTopics(List.of("a")).all());
+    assertMentions(e, "'a' does not exist", "[c]");
+  }
+
+  @Test
+  void createPartitionsRaisesTheCountAndRefusesALowerOne() throws Exception {
+    log.createTopic(TopicSpec.named("grows"));
+    get(admin.createPartitions(Map.of("grows", NewPartitions.increaseTo(3))).all());
+    assertEquals(3, log.describeTopic("grows").partitions().size());
+
+    InvalidPartitionsException e =
+        failure(
+            InvalidPartitionsException.class,
+            admin.createPartitions(Map.of("grows", NewPartitions.increaseTo(2))).all());
+    assertMentions(e, "has 3 partition(s)", "never removed", "from 4 to");
+    assertEquals(3, log.describeTopic("grows").partitions().size());
+
+    get(
+        admin
+            .createPartitions(
+                Map.of("grows", NewPartitions.increaseTo(5)),
+                new org.apache.kafka.clients.admin.CreatePartitionsOptions().validateOnly(true))
+            .all());
+    assertEquals(3, log.describeTopic("grows").partitions().size(), "validateOnly adds none");
   }
 }

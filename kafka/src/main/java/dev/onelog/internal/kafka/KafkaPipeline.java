@@ -132,6 +132,8 @@ public final class KafkaPipeline implements AutoCloseable {
                 ApiKeys.INIT_PRODUCER_ID.latestVersion(),
                 new InitProducerIdApi(System.currentTimeMillis()))
             .add(ApiKeys.CREATE_TOPICS, 2, 7, new CreateTopicsApi(topics, settings))
+            .add(ApiKeys.DELETE_TOPICS, 1, 6, new DeleteTopicsApi(topics))
+            .add(ApiKeys.CREATE_PARTITIONS, 0, 3, new CreatePartitionsApi(topics))
             .add(ApiKeys.DESCRIBE_CONFIGS, 1, 4, new DescribeConfigsApi(topics, settings));
     channels.add(server);
   }
