@@ -3,6 +3,7 @@ package dev.onelog.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
@@ -324,5 +326,98 @@ class AdminApisTest {
                 new org.apache.kafka.clients.admin.CreatePartitionsOptions().validateOnly(true))
             .all());
     assertEquals(3, log.describeTopic("grows").partitions().size(), "validateOnly adds none");
+  }
+
+  @Test
+  void incrementalAlterConfigsSetsDeletesAppendsAndSubtracts() throws Exception {
+    log.createTopic(TopicSpec.named("tuned").withMinCleanableDirtyRatio(0.1));
+    ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "tuned");
+    get(
+        admin
+            .incrementalAlterConfigs(
+                Map.of(
+                    topic,
+                    List.of(
+                        new AlterConfigOp(
+                            new ConfigEntry("retention.ms", "60000"), AlterConfigOp.OpType.SET),
+                        new AlterConfigOp(
+                            new ConfigEntry("min.cleanable.dirty.ratio", null),
+                            AlterConfigOp.OpType.DELETE),
+                        new AlterConfigOp(
+                            new ConfigEntry("cleanup.policy", "compact"),
+                            AlterConfigOp.OpType.APPEND))))
+            .all());
+    TopicSpec spec = log.describeTopic("tuned").spec();
+    assertEquals(Duration.ofMinutes(1), spec.retention());
+    assertEquals(TopicSpec.DEFAULT_MIN_CLEANABLE_DIRTY_RATIO, spec.minCleanableDirtyRatio());
+    assertEquals(CleanupPolicy.COMPACT_DELETE, spec.cleanupPolicy());
+    Config config = topicConfig("tuned");
+    assertEquals("60000", config.get("retention.ms").value());
+    assertEquals(
+        ConfigEntry.ConfigSource.DEFAULT_CONFIG, config.get("min.cleanable.dirty.ratio").source());
+    assertEquals("compact,delete", config.get("cleanup.policy").value());
+
+    get(
+        admin
+            .incrementalAlterConfigs(
+                Map.of(
+                    topic,
+                    List.of(
+                        new AlterConfigOp(
+                            new ConfigEntry("cleanup.policy", "delete"),
+                            AlterConfigOp.OpType.SUBTRACT))))
+            .all());
+    assertEquals(CleanupPolicy.COMPACT, log.describeTopic("tuned").spec().cleanupPolicy());
+  }
+
+  @Test
+  void incrementalAlterConfigsRefusesUnknownConfigsBrokersAndEmptyListsChangingNothing()
+      throws Exception {
+    log.createTopic(TopicSpec.named("kept"));
+    ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "kept");
+    InvalidConfigurationException unknown =
+        failure(
+            InvalidConfigurationException.class,
+            admin
+                .incrementalAlterConfigs(
+                    Map.of(
+                        topic,
+                        List.of(
+                            new AlterConfigOp(
+                                new ConfigEntry("retention.ms", "1000"), AlterConfigOp.OpType.SET),
+                            new AlterConfigOp(
+                                new ConfigEntry("segment.bytes", "1000"),
+                                AlterConfigOp.OpType.SET))))
+                .all());
+    assertMentions(unknown, "'segment.bytes' is not supported", "retention.ms");
+    assertNull(log.describeTopic("kept").spec().retention(), "the valid SET was not applied alone");
+
+    InvalidConfigurationException empty =
+        failure(
+            InvalidConfigurationException.class,
+            admin
+                .incrementalAlterConfigs(
+                    Map.of(
+                        topic,
+                        List.of(
+                            new AlterConfigOp(
+                                new ConfigEntry("cleanup.policy", "delete"),
+                                AlterConfigOp.OpType.SUBTRACT))))
+                .all());
+    assertMentions(empty, "cleanup.policy would be left empty");
+
+    ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "0");
+    InvalidConfigurationException readOnly =
+        failure(
+            InvalidConfigurationException.class,
+            admin
+                .incrementalAlterConfigs(
+                    Map.of(
+                        broker,
+                        List.of(
+                            new AlterConfigOp(
+                                new ConfigEntry("num.partitions", "3"), AlterConfigOp.OpType.SET))))
+                .all());
+    assertMentions(readOnly, "read-only", "KafkaServer.builder");
   }
 }

@@ -134,7 +134,8 @@ public final class KafkaPipeline implements AutoCloseable {
             .add(ApiKeys.CREATE_TOPICS, 2, 7, new CreateTopicsApi(topics, settings))
             .add(ApiKeys.DELETE_TOPICS, 1, 6, new DeleteTopicsApi(topics))
             .add(ApiKeys.CREATE_PARTITIONS, 0, 3, new CreatePartitionsApi(topics))
-            .add(ApiKeys.DESCRIBE_CONFIGS, 1, 4, new DescribeConfigsApi(topics, settings));
+            .add(ApiKeys.DESCRIBE_CONFIGS, 1, 4, new DescribeConfigsApi(topics, settings))
+            .add(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1, new IncrementalAlterConfigsApi(topics));
     channels.add(server);
   }
 
