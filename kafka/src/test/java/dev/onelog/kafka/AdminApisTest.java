@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.onelog.CleanupPolicy;
 import dev.onelog.OneLog;
+import dev.onelog.ProducerRecord;
+import dev.onelog.TopicPartition;
 import dev.onelog.TopicSpec;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -29,8 +31,14 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicCollection;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
@@ -38,8 +46,10 @@ import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -419,5 +429,69 @@ class AdminApisTest {
                                 new ConfigEntry("num.partitions", "3"), AlterConfigOp.OpType.SET))))
                 .all());
     assertMentions(readOnly, "read-only", "KafkaServer.builder");
+  }
+
+  @Test
+  void deleteRecordsMovesTheEarliestOffsetForTheLibraryAndConsumers() throws Exception {
+    log.createTopic(TopicSpec.named("trimmed"));
+    for (int i = 0; i < 10; i++) {
+      log.append(ProducerRecord.of("trimmed", "k" + i, "v" + i));
+    }
+    org.apache.kafka.common.TopicPartition tp =
+        new org.apache.kafka.common.TopicPartition("trimmed", 0);
+    TopicPartition ours = new TopicPartition("trimmed", 0);
+
+    assertEquals(
+        4,
+        get(admin
+                .deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(4)))
+                .lowWatermarks()
+                .get(tp))
+            .lowWatermark());
+    assertEquals(4, log.earliestOffset(ours));
+    assertEquals(4L, beginningOffset(tp));
+
+    failure(
+        OffsetOutOfRangeException.class,
+        admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(11))).all());
+    assertEquals(4, log.earliestOffset(ours), "a refused delete deletes nothing");
+
+    assertEquals(
+        10,
+        get(admin
+                .deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(-1)))
+                .lowWatermarks()
+                .get(tp))
+            .lowWatermark(),
+        "-1 is the high watermark");
+    assertEquals(10, log.earliestOffset(ours));
+    assertEquals(10L, beginningOffset(tp));
+  }
+
+  private long beginningOffset(org.apache.kafka.common.TopicPartition tp) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, server.bootstrapServers());
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+      return consumer.beginningOffsets(List.of(tp)).get(tp);
+    }
+  }
+
+  @Test
+  void describeClusterShowsTheOneBrokerAsItsOwnController() throws Exception {
+    // Including fenced brokers needs DescribeCluster v2: the admin client does not fall back to
+    // Metadata (which would give the same answer) when it is asked for.
+    DescribeClusterResult cluster =
+        admin.describeCluster(new DescribeClusterOptions().includeFencedBrokers(true));
+    assertEquals("onelog", get(cluster.clusterId()));
+    Collection<Node> nodes = get(cluster.nodes());
+    assertEquals(1, nodes.size());
+    Node node = nodes.iterator().next();
+    assertEquals(0, node.id());
+    assertEquals(server.address().getPort(), node.port());
+    assertEquals(server.address().getHostString(), node.host());
+    assertTrue(!node.isFenced());
+    assertEquals(0, get(cluster.controller()).id());
   }
 }

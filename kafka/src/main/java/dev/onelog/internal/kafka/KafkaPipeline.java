@@ -135,7 +135,9 @@ public final class KafkaPipeline implements AutoCloseable {
             .add(ApiKeys.DELETE_TOPICS, 1, 6, new DeleteTopicsApi(topics))
             .add(ApiKeys.CREATE_PARTITIONS, 0, 3, new CreatePartitionsApi(topics))
             .add(ApiKeys.DESCRIBE_CONFIGS, 1, 4, new DescribeConfigsApi(topics, settings))
-            .add(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1, new IncrementalAlterConfigsApi(topics));
+            .add(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1, new IncrementalAlterConfigsApi(topics))
+            .add(ApiKeys.DELETE_RECORDS, 0, 2, new DeleteRecordsApi(topics))
+            .add(ApiKeys.DESCRIBE_CLUSTER, 0, 2, new DescribeClusterApi(settings));
     channels.add(server);
   }
 
