@@ -12,9 +12,14 @@ import dev.onelog.OneLog;
 import dev.onelog.ProducerRecord;
 import dev.onelog.TopicPartition;
 import dev.onelog.TopicSpec;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +38,16 @@ import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicCollection;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
@@ -49,6 +57,16 @@ import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.message.DescribeTopicPartitionsRequestData;
+import org.apache.kafka.common.message.DescribeTopicPartitionsResponseData;
+import org.apache.kafka.common.message.DescribeTopicPartitionsResponseData.DescribeTopicPartitionsResponseTopic;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.DescribeTopicPartitionsRequest;
+import org.apache.kafka.common.requests.DescribeTopicPartitionsResponse;
+import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -493,5 +511,88 @@ class AdminApisTest {
     assertEquals(server.address().getHostString(), node.host());
     assertTrue(!node.isFenced());
     assertEquals(0, get(cluster.controller()).id());
+  }
+
+  @Test
+  void describeTopicsPagesThroughEveryPartition() throws Exception {
+    Uuid a = get(admin.createTopics(List.of(new NewTopic("a", 5, (short) 1))).topicId("a"));
+    log.createTopic(TopicSpec.named("b").withPartitions(2));
+    Map<String, TopicDescription> described =
+        get(
+            admin
+                .describeTopics(
+                    List.of("a", "b"), new DescribeTopicsOptions().partitionSizeLimitPerResponse(2))
+                .allTopicNames());
+    assertEquals(a, described.get("a").topicId());
+    assertEquals(5, described.get("a").partitions().size());
+    assertEquals(2, described.get("b").partitions().size());
+    for (TopicPartitionInfo partition : described.get("a").partitions()) {
+      assertEquals(0, partition.leader().id());
+      assertEquals(List.of(0), partition.isr().stream().map(Node::id).toList());
+    }
+  }
+
+  /**
+   * The admin client falls back to Metadata when DescribeTopicPartitions is not served, and
+   * Metadata gives the same partitions: so the request is sent by hand, and its cursor followed
+   * page by page.
+   */
+  @Test
+  void describeTopicPartitionsAnswersPageByPageFromTheCursor() throws Exception {
+    log.createTopic(TopicSpec.named("a").withPartitions(5));
+    log.createTopic(TopicSpec.named("b").withPartitions(2));
+    DescribeTopicPartitionsRequestData asked =
+        new DescribeTopicPartitionsRequestData().setResponsePartitionLimit(3);
+    for (String name : List.of("b", "a", "missing")) {
+      asked.topics().add(new DescribeTopicPartitionsRequestData.TopicRequest().setName(name));
+    }
+    List<String> pages = new ArrayList<>();
+    for (int page = 0; page < 5; page++) {
+      DescribeTopicPartitionsResponseData answer =
+          ((DescribeTopicPartitionsResponse)
+                  roundTrip(
+                      new DescribeTopicPartitionsRequest.Builder(asked).build((short) 0),
+                      ApiKeys.DESCRIBE_TOPIC_PARTITIONS))
+              .data();
+      StringBuilder described = new StringBuilder();
+      for (DescribeTopicPartitionsResponseTopic topic : answer.topics()) {
+        described
+            .append(topic.name())
+            .append(topic.partitions().stream().map(p -> p.partitionIndex()).toList());
+        if (topic.errorCode() != 0) {
+          described.append(Errors.forCode(topic.errorCode()));
+        }
+        described.append(' ');
+      }
+      pages.add(described.toString().trim());
+      if (answer.nextCursor() == null) {
+        break;
+      }
+      asked.setCursor(
+          new DescribeTopicPartitionsRequestData.Cursor()
+              .setTopicName(answer.nextCursor().topicName())
+              .setPartitionIndex(answer.nextCursor().partitionIndex()));
+    }
+    assertEquals(
+        List.of("a[0, 1, 2]", "a[3, 4] b[0]", "b[1] missing[]UNKNOWN_TOPIC_OR_PARTITION"), pages);
+  }
+
+  /** Sends one request on a new connection and reads its response. */
+  private AbstractResponse roundTrip(AbstractRequest request, ApiKeys api) throws Exception {
+    RequestHeader header = new RequestHeader(api, request.version(), "raw", 7);
+    ByteBuffer buffer = request.serializeWithHeader(header);
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.get(bytes);
+    try (Socket socket = new Socket("127.0.0.1", server.address().getPort())) {
+      socket.setSoTimeout(10_000);
+      DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+      out.writeInt(bytes.length);
+      out.write(bytes);
+      out.flush();
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      byte[] frame = new byte[in.readInt()];
+      in.readFully(frame);
+      return AbstractResponse.parseResponse(ByteBuffer.wrap(frame), header);
+    }
   }
 }

@@ -137,7 +137,8 @@ public final class KafkaPipeline implements AutoCloseable {
             .add(ApiKeys.DESCRIBE_CONFIGS, 1, 4, new DescribeConfigsApi(topics, settings))
             .add(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1, new IncrementalAlterConfigsApi(topics))
             .add(ApiKeys.DELETE_RECORDS, 0, 2, new DeleteRecordsApi(topics))
-            .add(ApiKeys.DESCRIBE_CLUSTER, 0, 2, new DescribeClusterApi(settings));
+            .add(ApiKeys.DESCRIBE_CLUSTER, 0, 2, new DescribeClusterApi(settings))
+            .add(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, 0, 0, new DescribeTopicPartitionsApi(topics));
     channels.add(server);
   }
 
