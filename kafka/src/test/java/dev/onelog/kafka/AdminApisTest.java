@@ -12,11 +12,7 @@ import dev.onelog.OneLog;
 import dev.onelog.ProducerRecord;
 import dev.onelog.TopicPartition;
 import dev.onelog.TopicSpec;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,16 +53,16 @@ import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
 import org.apache.kafka.common.message.DescribeTopicPartitionsRequestData;
 import org.apache.kafka.common.message.DescribeTopicPartitionsResponseData;
 import org.apache.kafka.common.message.DescribeTopicPartitionsResponseData.DescribeTopicPartitionsResponseTopic;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.requests.AbstractRequest;
-import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.DescribeTopicPartitionsRequest;
 import org.apache.kafka.common.requests.DescribeTopicPartitionsResponse;
-import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -548,12 +544,15 @@ class AdminApisTest {
     }
     List<String> pages = new ArrayList<>();
     for (int page = 0; page < 5; page++) {
-      DescribeTopicPartitionsResponseData answer =
-          ((DescribeTopicPartitionsResponse)
-                  roundTrip(
-                      new DescribeTopicPartitionsRequest.Builder(asked).build((short) 0),
-                      ApiKeys.DESCRIBE_TOPIC_PARTITIONS))
-              .data();
+      DescribeTopicPartitionsResponseData answer;
+      try (RawConnection raw = new RawConnection(server.address())) {
+        answer =
+            ((DescribeTopicPartitionsResponse)
+                    raw.send(
+                        ApiKeys.DESCRIBE_TOPIC_PARTITIONS,
+                        new DescribeTopicPartitionsRequest.Builder(asked).build((short) 0)))
+                .data();
+      }
       StringBuilder described = new StringBuilder();
       for (DescribeTopicPartitionsResponseTopic topic : answer.topics()) {
         described
@@ -577,22 +576,28 @@ class AdminApisTest {
         List.of("a[0, 1, 2]", "a[3, 4] b[0]", "b[1] missing[]UNKNOWN_TOPIC_OR_PARTITION"), pages);
   }
 
-  /** Sends one request on a new connection and reads its response. */
-  private AbstractResponse roundTrip(AbstractRequest request, ApiKeys api) throws Exception {
-    RequestHeader header = new RequestHeader(api, request.version(), "raw", 7);
-    ByteBuffer buffer = request.serializeWithHeader(header);
-    byte[] bytes = new byte[buffer.remaining()];
-    buffer.get(bytes);
-    try (Socket socket = new Socket("127.0.0.1", server.address().getPort())) {
-      socket.setSoTimeout(10_000);
-      DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-      out.writeInt(bytes.length);
-      out.write(bytes);
-      out.flush();
-      DataInputStream in = new DataInputStream(socket.getInputStream());
-      byte[] frame = new byte[in.readInt()];
-      in.readFully(frame);
-      return AbstractResponse.parseResponse(ByteBuffer.wrap(frame), header);
+  @Test
+  void theAdminApisAreAdvertisedInEveryVersionKafkaClientsDecodes() throws Exception {
+    ApiVersionsResponse versions;
+    try (RawConnection raw = new RawConnection(server.address())) {
+      versions =
+          (ApiVersionsResponse)
+              raw.send(ApiKeys.API_VERSIONS, new ApiVersionsRequest.Builder().build((short) 3));
+    }
+    for (ApiKeys api :
+        List.of(
+            ApiKeys.CREATE_TOPICS,
+            ApiKeys.DELETE_TOPICS,
+            ApiKeys.CREATE_PARTITIONS,
+            ApiKeys.DESCRIBE_CONFIGS,
+            ApiKeys.INCREMENTAL_ALTER_CONFIGS,
+            ApiKeys.DELETE_RECORDS,
+            ApiKeys.DESCRIBE_CLUSTER,
+            ApiKeys.DESCRIBE_TOPIC_PARTITIONS)) {
+      ApiVersion advertised = versions.apiVersion(api.id);
+      assertTrue(advertised != null, api + " is advertised");
+      assertEquals(api.oldestVersion(), advertised.minVersion(), api + " oldest");
+      assertEquals(api.latestVersion(), advertised.maxVersion(), api + " latest");
     }
   }
 }
