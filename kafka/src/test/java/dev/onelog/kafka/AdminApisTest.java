@@ -446,6 +446,27 @@ class AdminApisTest {
   }
 
   @Test
+  void compactingATopicWithAKeylessRecordIsRefusedSayingWhy() {
+    log.createTopic(TopicSpec.named("keyless"));
+    log.append(new ProducerRecord("keyless", null, null, null, new byte[] {1}, List.of()));
+    ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "keyless");
+    org.apache.kafka.common.InvalidRecordException e =
+        failure(
+            org.apache.kafka.common.InvalidRecordException.class,
+            admin
+                .incrementalAlterConfigs(
+                    Map.of(
+                        topic,
+                        List.of(
+                            new AlterConfigOp(
+                                new ConfigEntry("cleanup.policy", "compact"),
+                                AlterConfigOp.OpType.SET))))
+                .all());
+    assertMentions(e, "keyless");
+    assertEquals(CleanupPolicy.DELETE, log.describeTopic("keyless").spec().cleanupPolicy());
+  }
+
+  @Test
   void deleteRecordsMovesTheEarliestOffsetForTheLibraryAndConsumers() throws Exception {
     log.createTopic(TopicSpec.named("trimmed"));
     for (int i = 0; i < 10; i++) {
