@@ -8,8 +8,10 @@ import java.util.Objects;
 
 /**
  * An open log served as a one-node Kafka broker: any Kafka client (Java, librdkafka, kafkajs)
- * produces to and fetches from the log's topics over the network, while embedded code keeps using
- * the same {@link OneLog}. The broker is node 0 and leads every partition.
+ * produces to and fetches from the log's topics over the network, and an admin client creates and
+ * deletes topics, adds partitions, describes and alters topic configs, deletes records and
+ * describes the cluster, while embedded code keeps using the same {@link OneLog}. The broker is
+ * node 0 and leads every partition.
  *
  * <pre>{@code
  * try (OneLog log = OneLog.open(Path.of("events.db"));

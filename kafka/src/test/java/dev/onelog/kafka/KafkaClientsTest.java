@@ -29,7 +29,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -37,8 +36,15 @@ import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DescribeAclsRequest;
+import org.apache.kafka.common.requests.DescribeAclsResponse;
+import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.requests.MetadataResponse;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -227,6 +233,10 @@ class KafkaClientsTest {
     }
   }
 
+  /**
+   * kafka-clients reads ApiVersions and refuses an API the server does not advertise before sending
+   * it; the server's own answer is {@link #anUnadvertisedApiSentAnywayGetsUnsupportedVersion}.
+   */
   @Test
   void anApiTheServerDoesNotAnswerGetsUnsupportedVersionAndTheConnectionStaysUsable()
       throws Exception {
@@ -236,13 +246,31 @@ class KafkaClientsTest {
       ExecutionException e =
           assertThrows(
               ExecutionException.class,
-              () ->
-                  admin
-                      .createTopics(List.of(new NewTopic("made", 1, (short) 1)))
-                      .all()
-                      .get(10, TimeUnit.SECONDS));
+              () -> admin.describeAcls(AclBindingFilter.ANY).values().get(10, TimeUnit.SECONDS));
       assertInstanceOf(UnsupportedVersionException.class, e.getCause());
       assertTrue(admin.listTopics().names().get(10, TimeUnit.SECONDS).isEmpty());
+    }
+  }
+
+  @Test
+  void anUnadvertisedApiSentAnywayGetsUnsupportedVersion() throws Exception {
+    log.createTopic(TopicSpec.named("after"));
+    try (RawConnection raw = new RawConnection(server.address())) {
+      DescribeAclsResponse acls =
+          (DescribeAclsResponse)
+              raw.send(
+                  ApiKeys.DESCRIBE_ACLS,
+                  new DescribeAclsRequest.Builder(AclBindingFilter.ANY).build((short) 3));
+      assertEquals(Errors.UNSUPPORTED_VERSION, acls.error().error());
+      MetadataResponse metadata =
+          (MetadataResponse)
+              raw.send(
+                  ApiKeys.METADATA,
+                  new MetadataRequest.Builder(List.of("after"), false).build((short) 12));
+      assertEquals(
+          Errors.NONE.code(),
+          metadata.data().topics().find("after").errorCode(),
+          "the same connection goes on");
     }
   }
 

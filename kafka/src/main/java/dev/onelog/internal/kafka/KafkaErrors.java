@@ -17,9 +17,18 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** onelog's exceptions and the one Kafka error code each maps to, in one table. */
+/**
+ * onelog's exceptions and the one Kafka error code each maps to, in one table. Kafka's own {@link
+ * org.apache.kafka.common.errors.ApiException}s (thrown where an API checks a request in Kafka's
+ * terms: a replication factor, a config) keep their own code. Stateless and thread-safe.
+ */
 final class KafkaErrors {
+  private static final Logger log = LoggerFactory.getLogger(KafkaErrors.class);
+
   private KafkaErrors() {}
 
   /** In order: the first entry the exception is an instance of wins. */
@@ -69,5 +78,19 @@ final class KafkaErrors {
   /** The message clients see beside the code, where the response has room for one. */
   static String message(Throwable failure) {
     return String.valueOf(unwrap(failure).getMessage());
+  }
+
+  /**
+   * The code and message for one topic's, partition's or resource's part of a response. A failure
+   * the table does not know (UNKNOWN_SERVER_ERROR) is logged with its stack, since the client sees
+   * only its message.
+   */
+  static ApiError apiError(Throwable failure) {
+    Throwable cause = unwrap(failure);
+    Errors code = of(cause);
+    if (code == Errors.UNKNOWN_SERVER_ERROR) {
+      log.warn("unexpected failure answered as UNKNOWN_SERVER_ERROR", cause);
+    }
+    return new ApiError(code, message(cause));
   }
 }

@@ -134,7 +134,15 @@ public final class KafkaPipeline implements AutoCloseable {
                 ApiKeys.INIT_PRODUCER_ID,
                 0,
                 ApiKeys.INIT_PRODUCER_ID.latestVersion(),
-                new InitProducerIdApi(log, System.currentTimeMillis()));
+                new InitProducerIdApi(log, System.currentTimeMillis()))
+            .add(ApiKeys.CREATE_TOPICS, 2, 7, new CreateTopicsApi(topics, settings))
+            .add(ApiKeys.DELETE_TOPICS, 1, 6, new DeleteTopicsApi(topics))
+            .add(ApiKeys.CREATE_PARTITIONS, 0, 3, new CreatePartitionsApi(topics))
+            .add(ApiKeys.DESCRIBE_CONFIGS, 1, 4, new DescribeConfigsApi(topics, settings))
+            .add(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1, new IncrementalAlterConfigsApi(topics))
+            .add(ApiKeys.DELETE_RECORDS, 0, 2, new DeleteRecordsApi(topics))
+            .add(ApiKeys.DESCRIBE_CLUSTER, 0, 2, new DescribeClusterApi(settings))
+            .add(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, 0, 0, new DescribeTopicPartitionsApi(topics));
     channels.add(server);
   }
 

@@ -4,7 +4,6 @@ import dev.onelog.InvalidTopicException;
 import dev.onelog.PartitionDescription;
 import dev.onelog.TopicDescription;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,7 +60,7 @@ final class MetadataApi implements Api {
       for (MetadataRequestData.MetadataRequestTopic asked : data.topics()) {
         if (asked.name() == null) {
           if (byId == null) {
-            byId = byId();
+            byId = topics.byId();
           }
           TopicDescription topic = byId.get(asked.topicId());
           response
@@ -94,14 +93,6 @@ final class MetadataApi implements Api {
           .setName(name)
           .setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code());
     }
-  }
-
-  private Map<Uuid, TopicDescription> byId() {
-    Map<Uuid, TopicDescription> byId = new HashMap<>();
-    for (String name : topics.log().topics()) {
-      topics.find(name).ifPresent(topic -> byId.put(TopicIds.of(topic), topic));
-    }
-    return byId;
   }
 
   private static MetadataResponseTopic topic(TopicDescription topic) {

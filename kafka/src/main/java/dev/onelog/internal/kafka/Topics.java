@@ -5,9 +5,15 @@ import dev.onelog.TopicDescription;
 import dev.onelog.TopicExistsException;
 import dev.onelog.TopicSpec;
 import dev.onelog.UnknownTopicException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.Uuid;
 
-/** Looks topics up for the APIs, creating a missing one when the server auto-creates topics. */
+/**
+ * Looks topics up for the APIs, by name or by {@link TopicIds id}, creating a missing one when the
+ * server auto-creates topics. Thread-safe: it keeps no state of its own.
+ */
 final class Topics {
   private final OneLog log;
   private final ServerSettings settings;
@@ -47,5 +53,14 @@ final class Topics {
     } catch (TopicExistsException e) {
       return find(name); // created by someone else meanwhile
     }
+  }
+
+  /** Every topic by its {@link TopicIds id}; one description read per topic. */
+  Map<Uuid, TopicDescription> byId() {
+    Map<Uuid, TopicDescription> byId = new HashMap<>();
+    for (String name : log.topics()) {
+      find(name).ifPresent(topic -> byId.put(TopicIds.of(topic), topic));
+    }
+    return byId;
   }
 }

@@ -1,7 +1,10 @@
 /**
  * The Kafka server's insides: a Netty pipeline per connection ({@link FrameDecoder}, {@link
  * RequestDecoder}, {@link ResponseEncoder}, {@link Connection}) over kafka-clients' own message
- * classes, and one class per API that answers from the log.
+ * classes, and one class per API that answers from the log ({@link KafkaPipeline} registers each
+ * with the versions it answers). The topic configs the admin APIs read and write are one table,
+ * {@link TopicConfigs}; onelog's exceptions become Kafka error codes in one table, {@link
+ * KafkaErrors}.
  *
  * <p>Threads: Netty's event loops only decode, encode and write; every request runs on the server's
  * worker threads ({@link Connection} starts a connection's requests one at a time, in order, so

@@ -1,0 +1,50 @@
+package dev.onelog.kafka;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.RequestHeader;
+
+/**
+ * One connection that sends requests as built, in the version built, and reads each response: for
+ * what the Java clients would not send (an API the server does not advertise) or would answer some
+ * other way (the admin client falls back to Metadata where an API is missing). Not thread-safe.
+ */
+final class RawConnection implements AutoCloseable {
+  private final Socket socket;
+  private final DataOutputStream out;
+  private final DataInputStream in;
+  private int correlationId;
+
+  RawConnection(InetSocketAddress server) throws IOException {
+    socket = new Socket(server.getAddress(), server.getPort());
+    socket.setSoTimeout(10_000);
+    out = new DataOutputStream(socket.getOutputStream());
+    in = new DataInputStream(socket.getInputStream());
+  }
+
+  /** Sends {@code request} and waits up to 10 s for its response. */
+  AbstractResponse send(ApiKeys api, AbstractRequest request) throws IOException {
+    RequestHeader header = new RequestHeader(api, request.version(), "raw", ++correlationId);
+    ByteBuffer buffer = request.serializeWithHeader(header);
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.get(bytes);
+    out.writeInt(bytes.length);
+    out.write(bytes);
+    out.flush();
+    byte[] frame = new byte[in.readInt()];
+    in.readFully(frame);
+    return AbstractResponse.parseResponse(ByteBuffer.wrap(frame), header);
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
