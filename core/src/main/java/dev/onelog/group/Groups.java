@@ -8,8 +8,10 @@ import dev.onelog.internal.group.GroupQueries;
 import dev.onelog.internal.group.OffsetCommits;
 import dev.onelog.internal.read.ReaderSessions;
 import java.sql.Statement;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The consumer groups of a log, from {@link OneLog#groups()}: members that share partitions ({@link
@@ -150,6 +152,27 @@ public final class Groups {
                   return null;
                 },
                 "deleting group " + groupId));
+  }
+
+  /**
+   * Deletes the group's committed offsets of these partitions, in one transaction, as Kafka's
+   * {@code kafka-consumer-groups --delete-offsets}; returns the partitions that had one (a
+   * partition without one, or of a topic that does not exist, is left out). The group stays, with
+   * its other offsets.
+   *
+   * @throws GroupNotEmptyException when it has live members
+   * @throws UnknownGroupException when it does not exist
+   * @throws InvalidGroupIdException when the group id is empty, blank or too long
+   */
+  public Set<TopicPartition> deleteOffsets(String groupId, Collection<TopicPartition> partitions) {
+    GroupIds.validate(groupId);
+    List<TopicPartition> copy = List.copyOf(partitions);
+    return LogContext.await(
+        context
+            .writer()
+            .submit(
+                tx -> GroupQueries.deleteOffsets(tx, groupId, copy),
+                "deleting offsets of group " + groupId));
   }
 
   /** Runs reads in one read transaction, so that they see one commit of the file. */

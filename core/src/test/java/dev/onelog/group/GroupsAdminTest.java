@@ -141,6 +141,28 @@ class GroupsAdminTest {
   }
 
   @Test
+  void deleteOffsetsRemovesOnlyThosePartitionsAndRefusesWhileMembersLive() {
+    OneLog log = logWithRecords();
+    log.groups()
+        .commitOffsets("g", Map.of(T0, OffsetAndMetadata.of(1), T1, OffsetAndMetadata.of(2)));
+    assertEquals(
+        java.util.Set.of(T0),
+        log.groups().deleteOffsets("g", List.of(T0, TopicPartition.of("gone", 0))),
+        "only the partitions that had an offset");
+    assertEquals(Map.of(T1, OffsetAndMetadata.of(2)), log.groups().committed("g"));
+    assertEquals(List.of("g"), log.groups().list(), "the group stays");
+    assertThrows(
+        UnknownGroupException.class, () -> log.groups().deleteOffsets("nope", List.of(T0)));
+    try (GroupConsumer member = log.groups().consumer("g").topics("t").open()) {
+      GroupNotEmptyException e =
+          assertThrows(
+              GroupNotEmptyException.class, () -> log.groups().deleteOffsets("g", List.of(T1)));
+      assertEquals(member.memberId(), e.liveMembers().get(0).split(" ")[0]);
+    }
+    assertEquals(Map.of(T1, OffsetAndMetadata.of(2)), log.groups().committed("g"));
+  }
+
+  @Test
   void deletingATopicDeletesItsOffsetsInEveryGroup() {
     OneLog log = logWithRecords();
     log.transaction(tx -> tx.commitOffsets("g", Map.of(T0, OffsetAndMetadata.of(1))));
