@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.DeleteConsumerGroupOffsetsResult;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -33,6 +34,7 @@ import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.kafka.common.errors.GroupSubscribedToTopicException;
 import org.apache.kafka.common.errors.InconsistentGroupProtocolException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -42,8 +44,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kafka's admin client on wire groups (list, describe, committed offsets, delete), a group that is
- * embedded refusing wire members, and the transaction coordinator refused.
+ * Kafka's admin client on wire groups (list, describe, committed offsets, delete a group or some of
+ * its offsets), a group that is embedded refusing wire members, and the transaction coordinator
+ * refused.
  */
 class GroupToolsTest {
   @TempDir Path dir;
@@ -142,6 +145,36 @@ class GroupToolsTest {
       admin.deleteConsumerGroups(List.of("billing")).all().get(10, TimeUnit.SECONDS);
       assertFalse(log.groups().list().contains("billing"), "deleted from the file");
     }
+  }
+
+  @Test
+  void offsetsAreDeletedOnlyOfTopicsNoMemberSubscribesTo() throws Exception {
+    log.createTopic(TopicSpec.named("other"));
+    log.groups()
+        .commitOffsets(
+            "billing",
+            Map.of(
+                dev.onelog.TopicPartition.of("other", 0),
+                dev.onelog.group.OffsetAndMetadata.of(0)));
+    TopicPartition orders = new TopicPartition("orders", 0);
+    TopicPartition other = new TopicPartition("other", 0);
+    try (Admin admin = admin();
+        KafkaConsumer<String, String> consumer = consumer("billing")) {
+      consumer.subscribe(List.of("orders"));
+      pollUntilAssigned(consumer, 2);
+      consumer.commitSync(Map.of(orders, new OffsetAndMetadata(2)));
+      DeleteConsumerGroupOffsetsResult result =
+          admin.deleteConsumerGroupOffsets("billing", Set.of(orders, other));
+      result.partitionResult(other).get(10, TimeUnit.SECONDS);
+      ExecutionException subscribed =
+          assertThrows(
+              ExecutionException.class,
+              () -> result.partitionResult(orders).get(10, TimeUnit.SECONDS));
+      assertInstanceOf(GroupSubscribedToTopicException.class, subscribed.getCause());
+    }
+    assertEquals(
+        Map.of(dev.onelog.TopicPartition.of("orders", 0), dev.onelog.group.OffsetAndMetadata.of(2)),
+        log.groups().committed("billing"));
   }
 
   @Test

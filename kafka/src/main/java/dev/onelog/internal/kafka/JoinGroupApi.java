@@ -20,7 +20,8 @@ import org.apache.kafka.common.requests.JoinGroupResponse;
  * phase ends ({@link GroupCoordinator}), without holding a thread meanwhile. A group is either wire
  * or embedded at one time: the first member of a group that has live embedded members ({@code
  * log.groups().consumer}) is refused with INCONSISTENT_GROUP_PROTOCOL, which the Java consumer
- * reports as an InconsistentGroupProtocolException.
+ * reports as an InconsistentGroupProtocolException; an id the file cannot store offsets for (blank,
+ * over 249 characters) is refused with INVALID_GROUP_ID.
  */
 final class JoinGroupApi implements Api {
   private final GroupCoordinator coordinator;
@@ -35,11 +36,10 @@ final class JoinGroupApi implements Api {
   public CompletableFuture<AbstractResponse> answer(Request request) {
     JoinGroupRequestData data = ((JoinGroupRequest) request.body()).data();
     short version = request.header().apiVersion();
-    if (!coordinator.isActive(data.groupId()) && hasEmbeddedMembers(data.groupId())) {
+    Errors inFile = coordinator.isActive(data.groupId()) ? Errors.NONE : fileGroup(data.groupId());
+    if (inFile != Errors.NONE) {
       return CompletableFuture.completedFuture(
-          new JoinGroupResponse(
-              GroupCoordinator.joinError(Errors.INCONSISTENT_GROUP_PROTOCOL, data.memberId()),
-              version));
+          new JoinGroupResponse(GroupCoordinator.joinError(inFile, data.memberId()), version));
     }
     Map<String, byte[]> protocols = new LinkedHashMap<>();
     for (JoinGroupRequestProtocol protocol : data.protocols()) {
@@ -64,11 +64,18 @@ final class JoinGroupApi implements Api {
     return coordinator.join(join).thenApply(answer -> new JoinGroupResponse(answer, version));
   }
 
-  private boolean hasEmbeddedMembers(String groupId) {
+  /**
+   * Whether the file lets the group have wire members: not while it has live embedded members, and
+   * not under an id the file cannot store offsets for (blank, over 249 characters).
+   */
+  private Errors fileGroup(String groupId) {
     try {
-      return !log.groups().describe(groupId).members().isEmpty();
-    } catch (UnknownGroupException | InvalidGroupIdException e) {
-      return false;
+      boolean embedded = !log.groups().describe(groupId).members().isEmpty();
+      return embedded ? Errors.INCONSISTENT_GROUP_PROTOCOL : Errors.NONE;
+    } catch (UnknownGroupException e) {
+      return Errors.NONE;
+    } catch (InvalidGroupIdException e) {
+      return Errors.INVALID_GROUP_ID;
     }
   }
 }

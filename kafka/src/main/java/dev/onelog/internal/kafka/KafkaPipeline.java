@@ -142,6 +142,7 @@ public final class KafkaPipeline implements AutoCloseable {
             .add(ApiKeys.LEAVE_GROUP, 0, 5, new LeaveGroupApi(coordinator))
             .add(ApiKeys.OFFSET_COMMIT, 2, 9, new OffsetCommitApi(coordinator, topics))
             .add(ApiKeys.OFFSET_FETCH, 1, 9, new OffsetFetchApi(topics))
+            .add(ApiKeys.OFFSET_DELETE, 0, 0, new OffsetDeleteApi(coordinator, topics))
             .add(ApiKeys.LIST_GROUPS, 0, 5, new ListGroupsApi(coordinator, log))
             .add(ApiKeys.DESCRIBE_GROUPS, 0, 6, new DescribeGroupsApi(coordinator, log))
             .add(ApiKeys.DELETE_GROUPS, 0, 2, new DeleteGroupsApi(coordinator, log));

@@ -236,6 +236,32 @@ public final class GroupCoordinator implements AutoCloseable {
   }
 
   /**
+   * What the members of a group with members sent in JoinGroup: the protocol type and each member's
+   * metadata for the chosen protocol (its first one while none is chosen).
+   */
+  public record MembersMetadata(String protocolType, List<byte[]> metadata) {}
+
+  /** The members' metadata, or empty when the group has no members here. */
+  public Optional<MembersMetadata> membersMetadata(String groupId) {
+    ClassicGroup group = groups.get(groupId);
+    if (group == null) {
+      return Optional.empty();
+    }
+    synchronized (group) {
+      if (group.state() == GroupState.DEAD || !group.hasMembers()) {
+        return Optional.empty();
+      }
+      List<byte[]> metadata = new ArrayList<>();
+      for (Member member : group.members()) {
+        byte[] chosen =
+            group.protocolName() == null ? null : member.protocols.get(group.protocolName());
+        metadata.add(chosen != null ? chosen : member.protocols.values().iterator().next());
+      }
+      return Optional.of(new MembersMetadata(String.valueOf(group.protocolType()), metadata));
+    }
+  }
+
+  /**
    * Forgets a group about to be deleted from the file: NONE when it has no members here (it is then
    * DEAD, and a join meanwhile starts a new group), NON_EMPTY_GROUP when it has.
    */
