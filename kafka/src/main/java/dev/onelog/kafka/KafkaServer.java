@@ -9,7 +9,9 @@ import java.util.Objects;
 /**
  * An open log served as a one-node Kafka broker: any Kafka client (Java, librdkafka, kafkajs)
  * produces to and fetches from the log's topics over the network, while embedded code keeps using
- * the same {@link OneLog}. The broker is node 0 and leads every partition.
+ * the same {@link OneLog}. The broker is node 0 and leads every partition, and coordinates every
+ * consumer group (Kafka's classic group protocol): members in its memory, committed offsets in the
+ * file, where {@code log.groups()} reads them (docs/GROUPS.md).
  *
  * <pre>{@code
  * try (OneLog log = OneLog.open(Path.of("events.db"));

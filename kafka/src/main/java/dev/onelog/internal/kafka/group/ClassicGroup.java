@@ -3,14 +3,12 @@ package dev.onelog.internal.kafka.group;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.apache.kafka.common.message.JoinGroupResponseData;
-import org.apache.kafka.common.message.JoinGroupResponseData.JoinGroupResponseMember;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -58,7 +56,6 @@ import org.apache.kafka.common.protocol.Errors;
 final class ClassicGroup {
   final String groupId;
 
-  /** Guarded by this. */
   private GroupState state = GroupState.EMPTY;
 
   private int generation;
@@ -133,7 +130,8 @@ final class ClassicGroup {
       CompletableFuture<JoinGroupResponseData> answer,
       Completions done) {
     if (!acceptsProtocols(request)) {
-      done.complete(answer, joinError(Errors.INCONSISTENT_GROUP_PROTOCOL, request.memberId()));
+      done.complete(
+          answer, GroupAnswers.joinError(Errors.INCONSISTENT_GROUP_PROTOCOL, request.memberId()));
       return;
     }
     if (request.memberId().isEmpty()) {
@@ -142,7 +140,7 @@ final class ClassicGroup {
       } else if (request.requireKnownMemberId()) {
         String id = request.clientId() + "-" + newId.get();
         pending.put(id, nowNanos + request.sessionTimeoutMs() * 1_000_000L);
-        done.complete(answer, joinError(Errors.MEMBER_ID_REQUIRED, id));
+        done.complete(answer, GroupAnswers.joinError(Errors.MEMBER_ID_REQUIRED, id));
       } else {
         addAndRebalance(request, request.clientId() + "-" + newId.get(), nowNanos, answer, done);
       }
@@ -154,11 +152,11 @@ final class ClassicGroup {
     }
     Member member = members.get(request.memberId());
     if (member == null) {
-      done.complete(answer, joinError(Errors.UNKNOWN_MEMBER_ID, request.memberId()));
+      done.complete(answer, GroupAnswers.joinError(Errors.UNKNOWN_MEMBER_ID, request.memberId()));
       return;
     }
     if (!member.sameInstance(request.instanceId())) {
-      done.complete(answer, joinError(Errors.FENCED_INSTANCE_ID, request.memberId()));
+      done.complete(answer, GroupAnswers.joinError(Errors.FENCED_INSTANCE_ID, request.memberId()));
       return;
     }
     boolean unchanged = member.sameProtocols(request.protocols());
@@ -167,20 +165,22 @@ final class ClassicGroup {
       case COMPLETING_REBALANCE -> {
         if (unchanged) {
           // A retried join of this generation: the same answer again.
-          done.complete(answer, joinAnswer(member));
+          done.complete(answer, GroupAnswers.join(this, member));
         } else {
           updateAndRebalance(member, request, nowNanos, answer, done);
         }
       }
       case STABLE -> {
         if (unchanged && !member.memberId.equals(leaderId)) {
-          done.complete(answer, joinAnswer(member));
+          done.complete(answer, GroupAnswers.join(this, member));
         } else {
           // The leader rejoins when it sees a change in metadata (new partitions): rebalance.
           updateAndRebalance(member, request, nowNanos, answer, done);
         }
       }
-      default -> done.complete(answer, joinError(Errors.UNKNOWN_MEMBER_ID, request.memberId()));
+      default ->
+          done.complete(
+              answer, GroupAnswers.joinError(Errors.UNKNOWN_MEMBER_ID, request.memberId()));
     }
   }
 
@@ -208,7 +208,7 @@ final class ClassicGroup {
     }
     next.heartbeat(nowNanos);
     if (state == GroupState.STABLE && !wasLeader && next.sameProtocols(request.protocols())) {
-      done.complete(answer, joinAnswer(next));
+      done.complete(answer, GroupAnswers.join(this, next));
     } else {
       updateAndRebalance(next, request, nowNanos, answer, done);
     }
@@ -226,21 +226,8 @@ final class ClassicGroup {
     if (!request.protocolType().equals(protocolType)) {
       return false;
     }
-    Set<String> candidates = candidates();
+    Set<String> candidates = ProtocolVote.candidates(members.values());
     return request.protocols().keySet().stream().anyMatch(candidates::contains);
-  }
-
-  /** The protocols every member supports, in the first member's order. */
-  private Set<String> candidates() {
-    Set<String> common = null;
-    for (Member member : members.values()) {
-      if (common == null) {
-        common = new LinkedHashSet<>(member.protocols.keySet());
-      } else {
-        common.retainAll(member.protocols.keySet());
-      }
-    }
-    return common == null ? Set.of() : common;
   }
 
   private void addAndRebalance(
@@ -281,7 +268,9 @@ final class ClassicGroup {
       Completions done) {
     if (member.awaitingJoin != null && member.awaitingJoin != answer) {
       // The client gave up on its earlier join (a request timeout) and sent this one.
-      done.complete(member.awaitingJoin, joinError(Errors.REBALANCE_IN_PROGRESS, member.memberId));
+      done.complete(
+          member.awaitingJoin,
+          GroupAnswers.joinError(Errors.REBALANCE_IN_PROGRESS, member.memberId));
     }
     member.protocols = new LinkedHashMap<>(request.protocols());
     member.sessionTimeoutMs = request.sessionTimeoutMs();
@@ -304,7 +293,7 @@ final class ClassicGroup {
     if (state == GroupState.COMPLETING_REBALANCE) {
       for (Member member : members.values()) {
         if (member.awaitingSync != null) {
-          done.complete(member.awaitingSync, syncError(Errors.REBALANCE_IN_PROGRESS));
+          done.complete(member.awaitingSync, GroupAnswers.syncError(Errors.REBALANCE_IN_PROGRESS));
           member.awaitingSync = null;
         }
       }
@@ -358,62 +347,14 @@ final class ClassicGroup {
     if (leaderId == null || !members.containsKey(leaderId)) {
       leaderId = members.keySet().iterator().next();
     }
-    protocolName = selectProtocol();
+    protocolName = ProtocolVote.select(members.values());
     state = GroupState.COMPLETING_REBALANCE;
     syncDeadlineNanos = nowNanos + maxRebalanceTimeoutMs() * 1_000_000L;
     for (Member member : members.values()) {
-      done.complete(member.awaitingJoin, joinAnswer(member));
+      done.complete(member.awaitingJoin, GroupAnswers.join(this, member));
       member.awaitingJoin = null;
       member.heartbeat(nowNanos);
     }
-  }
-
-  /** Each member votes for its first protocol that all support; the most votes win. */
-  private String selectProtocol() {
-    Set<String> candidates = candidates();
-    Map<String, Integer> votes = new LinkedHashMap<>();
-    candidates.forEach(name -> votes.put(name, 0));
-    for (Member member : members.values()) {
-      votes.merge(member.vote(candidates), 1, Integer::sum);
-    }
-    String best = null;
-    for (Map.Entry<String, Integer> entry : votes.entrySet()) {
-      if (best == null || entry.getValue() > votes.get(best)) {
-        best = entry.getKey();
-      }
-    }
-    return best;
-  }
-
-  private JoinGroupResponseData joinAnswer(Member member) {
-    JoinGroupResponseData answer =
-        new JoinGroupResponseData()
-            .setGenerationId(generation)
-            .setProtocolType(protocolType)
-            .setProtocolName(protocolName)
-            .setLeader(leaderId)
-            .setMemberId(member.memberId);
-    if (member.memberId.equals(leaderId)) {
-      for (Member m : members.values()) {
-        answer
-            .members()
-            .add(
-                new JoinGroupResponseMember()
-                    .setMemberId(m.memberId)
-                    .setGroupInstanceId(m.instanceId)
-                    .setMetadata(m.protocols.get(protocolName)));
-      }
-    }
-    return answer;
-  }
-
-  static JoinGroupResponseData joinError(Errors error, String memberId) {
-    return new JoinGroupResponseData()
-        .setErrorCode(error.code())
-        .setGenerationId(-1)
-        .setProtocolName("")
-        .setLeader("")
-        .setMemberId(memberId);
   }
 
   // ---- SyncGroup
@@ -433,13 +374,13 @@ final class ClassicGroup {
       error = Errors.REBALANCE_IN_PROGRESS;
     }
     if (error != Errors.NONE) {
-      done.complete(answer, syncError(error));
+      done.complete(answer, GroupAnswers.syncError(error));
       return;
     }
     Member member = members.get(request.memberId());
     member.heartbeat(nowNanos);
     if (state == GroupState.STABLE) {
-      done.complete(answer, syncAnswer(member));
+      done.complete(answer, GroupAnswers.sync(this, member));
       return;
     }
     member.awaitingSync = answer;
@@ -450,22 +391,11 @@ final class ClassicGroup {
       state = GroupState.STABLE;
       for (Member m : members.values()) {
         if (m.awaitingSync != null) {
-          done.complete(m.awaitingSync, syncAnswer(m));
+          done.complete(m.awaitingSync, GroupAnswers.sync(this, m));
           m.awaitingSync = null;
         }
       }
     }
-  }
-
-  private SyncGroupResponseData syncAnswer(Member member) {
-    return new SyncGroupResponseData()
-        .setProtocolType(protocolType)
-        .setProtocolName(protocolName)
-        .setAssignment(member.assignment);
-  }
-
-  static SyncGroupResponseData syncError(Errors error) {
-    return new SyncGroupResponseData().setErrorCode(error.code()).setAssignment(new byte[0]);
   }
 
   // ---- Heartbeat, OffsetCommit's check
@@ -597,11 +527,11 @@ final class ClassicGroup {
 
   private static void failWaiting(Member member, Errors error, Completions done) {
     if (member.awaitingJoin != null) {
-      done.complete(member.awaitingJoin, joinError(error, member.memberId));
+      done.complete(member.awaitingJoin, GroupAnswers.joinError(error, member.memberId));
       member.awaitingJoin = null;
     }
     if (member.awaitingSync != null) {
-      done.complete(member.awaitingSync, syncError(error));
+      done.complete(member.awaitingSync, GroupAnswers.syncError(error));
       member.awaitingSync = null;
     }
   }

@@ -84,11 +84,11 @@ public final class GroupCoordinator implements AutoCloseable {
   /** Answers a JoinGroup now (errors, MEMBER_ID_REQUIRED) or when the join phase ends. */
   public CompletableFuture<JoinGroupResponseData> join(JoinRequest request) {
     if (request.groupId() == null || request.groupId().isEmpty()) {
-      return done(ClassicGroup.joinError(Errors.INVALID_GROUP_ID, request.memberId()));
+      return done(GroupAnswers.joinError(Errors.INVALID_GROUP_ID, request.memberId()));
     }
     if (request.sessionTimeoutMs() < MIN_SESSION_TIMEOUT_MS
         || request.sessionTimeoutMs() > MAX_SESSION_TIMEOUT_MS) {
-      return done(ClassicGroup.joinError(Errors.INVALID_SESSION_TIMEOUT, request.memberId()));
+      return done(GroupAnswers.joinError(Errors.INVALID_SESSION_TIMEOUT, request.memberId()));
     }
     CompletableFuture<JoinGroupResponseData> answer = new CompletableFuture<>();
     Completions done = new Completions();
@@ -99,7 +99,7 @@ public final class GroupCoordinator implements AutoCloseable {
               ? groups.computeIfAbsent(request.groupId(), id -> new ClassicGroup(id, newId))
               : groups.get(request.groupId());
       if (group == null) {
-        return done(ClassicGroup.joinError(Errors.UNKNOWN_MEMBER_ID, request.memberId()));
+        return done(GroupAnswers.joinError(Errors.UNKNOWN_MEMBER_ID, request.memberId()));
       }
       synchronized (group) {
         if (group.state() == GroupState.DEAD) {
@@ -107,7 +107,7 @@ public final class GroupCoordinator implements AutoCloseable {
           if (newMember) {
             continue;
           }
-          return done(ClassicGroup.joinError(Errors.UNKNOWN_MEMBER_ID, request.memberId()));
+          return done(GroupAnswers.joinError(Errors.UNKNOWN_MEMBER_ID, request.memberId()));
         }
         group.join(request, nanoTime.getAsLong(), answer, done);
         forgetIfDead(group);
@@ -122,7 +122,7 @@ public final class GroupCoordinator implements AutoCloseable {
   public CompletableFuture<SyncGroupResponseData> sync(SyncRequest request) {
     ClassicGroup group = groups.get(request.groupId());
     if (group == null) {
-      return done(ClassicGroup.syncError(Errors.UNKNOWN_MEMBER_ID));
+      return done(GroupAnswers.syncError(Errors.UNKNOWN_MEMBER_ID));
     }
     CompletableFuture<SyncGroupResponseData> answer = new CompletableFuture<>();
     Completions done = new Completions();
@@ -321,7 +321,7 @@ public final class GroupCoordinator implements AutoCloseable {
 
   /** A JoinGroup answer with {@code error}. */
   public static JoinGroupResponseData joinError(Errors error, String memberId) {
-    return ClassicGroup.joinError(error, memberId);
+    return GroupAnswers.joinError(error, memberId);
   }
 
   private static <T> CompletableFuture<T> done(T value) {
