@@ -5,16 +5,20 @@ import dev.onelog.TopicPartition;
 import dev.onelog.internal.LogContext;
 import dev.onelog.internal.group.GroupIds;
 import dev.onelog.internal.group.GroupQueries;
+import dev.onelog.internal.group.OffsetCommits;
 import dev.onelog.internal.read.ReaderSessions;
 import java.sql.Statement;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The consumer groups of a log, from {@link OneLog#groups()}: members that share partitions ({@link
  * #consumer}), and the groups as the file records them: list, describe (members, leases, committed
- * offsets, lag), reset, delete. A group exists from its first member's join or first commit until
- * it is deleted; its committed offsets outlive its members.
+ * offsets, lag), reset, delete, and commits of an external coordinator ({@link #commitOffsets}). A
+ * group exists from its first member's join or first commit until it is deleted; its committed
+ * offsets outlive its members.
  *
  * <p>The tables behind it are documented in docs/FORMAT.md, so another program can read committed
  * offsets and lag with SQL. Thread-safe.
@@ -70,6 +74,37 @@ public final class Groups {
   }
 
   /**
+   * Commits offsets of a group whose members live outside this library, in one transaction: the
+   * coordinator of another protocol (the Kafka server's wire consumers) keeps its members in memory
+   * and its progress here, so that {@link #committed} and {@link #describe} show it and it outlives
+   * a restart. Creates the group when it does not exist. The caller checks its own members'
+   * generations before committing; this method fences nothing beyond the rule that a group is
+   * either embedded or external at one time. Each offset is the next one the group will read (the
+   * last processed offset + 1). All or nothing: when one partition is refused, none is stored.
+   *
+   * @throws GroupNotEmptyException when the group has live embedded members ({@link #consumer}),
+   *     whose leases this would bypass: stop them, or commit through them
+   * @throws dev.onelog.UnknownTopicException when a topic does not exist
+   * @throws dev.onelog.UnknownPartitionException when a topic has no such partition
+   * @throws IllegalArgumentException when a metadata string is longer than {@value
+   *     OffsetAndMetadata#MAX_METADATA_LENGTH}
+   * @throws InvalidGroupIdException when the group id is empty, blank or too long
+   */
+  public void commitOffsets(String groupId, Map<TopicPartition, OffsetAndMetadata> offsets) {
+    GroupIds.validate(groupId);
+    Map<TopicPartition, OffsetAndMetadata> copy = Map.copyOf(offsets);
+    LogContext.await(
+        context
+            .writer()
+            .submit(
+                tx -> {
+                  OffsetCommits.commitWithoutMember(tx, groupId, copy);
+                  return null;
+                },
+                "committing offsets of group " + groupId));
+  }
+
+  /**
    * The offsets {@link #resetOffsets} would commit, without committing them (a dry run).
    *
    * @throws UnknownGroupException when the group does not exist
@@ -117,6 +152,27 @@ public final class Groups {
                   return null;
                 },
                 "deleting group " + groupId));
+  }
+
+  /**
+   * Deletes the group's committed offsets of these partitions, in one transaction, as Kafka's
+   * {@code kafka-consumer-groups --delete-offsets}; returns the partitions that had one (a
+   * partition without one, or of a topic that does not exist, is left out). The group stays, with
+   * its other offsets.
+   *
+   * @throws GroupNotEmptyException when it has live members
+   * @throws UnknownGroupException when it does not exist
+   * @throws InvalidGroupIdException when the group id is empty, blank or too long
+   */
+  public Set<TopicPartition> deleteOffsets(String groupId, Collection<TopicPartition> partitions) {
+    GroupIds.validate(groupId);
+    List<TopicPartition> copy = List.copyOf(partitions);
+    return LogContext.await(
+        context
+            .writer()
+            .submit(
+                tx -> GroupQueries.deleteOffsets(tx, groupId, copy),
+                "deleting offsets of group " + groupId));
   }
 
   /** Runs reads in one read transaction, so that they see one commit of the file. */

@@ -97,6 +97,72 @@ class GroupsAdminTest {
   }
 
   @Test
+  void anExternalCoordinatorsCommitIsStoredWholeOrNotAtAllAndOutlivesTheLog() {
+    OneLog log = logWithRecords();
+    log.groups()
+        .commitOffsets("wire", Map.of(T0, OffsetAndMetadata.of(3), T1, OffsetAndMetadata.of(4)));
+    assertEquals(
+        Map.of(T0, OffsetAndMetadata.of(3), T1, OffsetAndMetadata.of(4)),
+        log.groups().committed("wire"));
+    assertEquals(List.of("wire"), log.groups().list(), "the first commit created the group");
+    assertThrows(
+        dev.onelog.UnknownPartitionException.class,
+        () ->
+            log.groups()
+                .commitOffsets(
+                    "wire",
+                    Map.of(
+                        T0,
+                        OffsetAndMetadata.of(5),
+                        TopicPartition.of("t", 7),
+                        OffsetAndMetadata.of(1))));
+    assertEquals(
+        3, log.groups().committed("wire").get(T0).offset(), "nothing of the refused commit");
+    java.nio.file.Path path = log.path();
+    log.close();
+    try (OneLog reopened = OneLog.open(path)) {
+      assertEquals(4, reopened.groups().committed("wire").get(T1).offset());
+    }
+  }
+
+  @Test
+  void anExternalCoordinatorsCommitIsRefusedWhileEmbeddedMembersLive() {
+    OneLog log = logWithRecords();
+    try (GroupConsumer member = log.groups().consumer("g").topics("t").open()) {
+      GroupNotEmptyException e =
+          assertThrows(
+              GroupNotEmptyException.class,
+              () -> log.groups().commitOffsets("g", Map.of(T0, OffsetAndMetadata.of(1))));
+      assertEquals(member.memberId(), e.liveMembers().get(0).split(" ")[0]);
+      assertEquals(Map.of(), log.groups().committed("g"));
+    }
+    log.groups().commitOffsets("g", Map.of(T0, OffsetAndMetadata.of(1)));
+    assertEquals(1, log.groups().committed("g").get(T0).offset(), "accepted once none live");
+  }
+
+  @Test
+  void deleteOffsetsRemovesOnlyThosePartitionsAndRefusesWhileMembersLive() {
+    OneLog log = logWithRecords();
+    log.groups()
+        .commitOffsets("g", Map.of(T0, OffsetAndMetadata.of(1), T1, OffsetAndMetadata.of(2)));
+    assertEquals(
+        java.util.Set.of(T0),
+        log.groups().deleteOffsets("g", List.of(T0, TopicPartition.of("gone", 0))),
+        "only the partitions that had an offset");
+    assertEquals(Map.of(T1, OffsetAndMetadata.of(2)), log.groups().committed("g"));
+    assertEquals(List.of("g"), log.groups().list(), "the group stays");
+    assertThrows(
+        UnknownGroupException.class, () -> log.groups().deleteOffsets("nope", List.of(T0)));
+    try (GroupConsumer member = log.groups().consumer("g").topics("t").open()) {
+      GroupNotEmptyException e =
+          assertThrows(
+              GroupNotEmptyException.class, () -> log.groups().deleteOffsets("g", List.of(T1)));
+      assertEquals(member.memberId(), e.liveMembers().get(0).split(" ")[0]);
+    }
+    assertEquals(Map.of(T1, OffsetAndMetadata.of(2)), log.groups().committed("g"));
+  }
+
+  @Test
   void deletingATopicDeletesItsOffsetsInEveryGroup() {
     OneLog log = logWithRecords();
     log.transaction(tx -> tx.commitOffsets("g", Map.of(T0, OffsetAndMetadata.of(1))));

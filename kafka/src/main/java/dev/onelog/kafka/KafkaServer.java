@@ -11,7 +11,9 @@ import java.util.Objects;
  * produces to and fetches from the log's topics over the network, and an admin client creates and
  * deletes topics, adds partitions, describes and alters topic configs, deletes records and
  * describes the cluster, while embedded code keeps using the same {@link OneLog}. The broker is
- * node 0 and leads every partition.
+ * node 0 and leads every partition, and coordinates every consumer group (Kafka's classic group
+ * protocol): members in its memory, committed offsets in the file, where {@code log.groups()} reads
+ * them (docs/GROUPS.md).
  *
  * <pre>{@code
  * try (OneLog log = OneLog.open(Path.of("events.db"));

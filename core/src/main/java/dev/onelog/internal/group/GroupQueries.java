@@ -29,8 +29,9 @@ import java.util.TreeMap;
 
 /**
  * What {@code Groups} reads and changes as a whole: listing, describing (members, leases, offsets,
- * lag), committed offsets, resetting and deleting a group. Reads run on a read session in one
- * statement each; changes run as write steps and refuse a group with live members. Stateless.
+ * lag), committed offsets, resetting and deleting a group or some of its offsets. Reads run on a
+ * read session in one statement each; changes run as write steps and refuse a group with live
+ * members. Stateless.
  */
 public final class GroupQueries {
   private GroupQueries() {}
@@ -281,6 +282,31 @@ public final class GroupQueries {
     requireGroup(tx.statements(), groupId);
     OffsetCommits.requireNoLiveMembers(tx.statements(), groupId, tx.nowMs(), "delete it");
     GroupTables.deleteGroup(tx.statements(), groupId);
+  }
+
+  /**
+   * Deletes the group's committed offsets of these partitions, inside a write step; returns those
+   * that had one. A partition of a topic that does not exist has none.
+   *
+   * @throws UnknownGroupException when it does not exist
+   * @throws dev.onelog.group.GroupNotEmptyException when it has live members
+   */
+  public static java.util.Set<TopicPartition> deleteOffsets(
+      StepContext tx, String groupId, java.util.Collection<TopicPartition> partitions)
+      throws SQLException {
+    requireGroup(tx.statements(), groupId);
+    OffsetCommits.requireNoLiveMembers(
+        tx.statements(), groupId, tx.nowMs(), "delete its committed offsets");
+    java.util.Set<TopicPartition> deleted = new java.util.LinkedHashSet<>();
+    for (TopicPartition partition : partitions) {
+      TopicRow topic = GroupTables.topic(tx.statements(), partition.topic());
+      if (topic != null
+          && GroupTables.deleteOffset(
+              tx.statements(), groupId, topic.id(), partition.partition())) {
+        deleted.add(partition);
+      }
+    }
+    return deleted;
   }
 
   private static GroupRow requireGroup(StatementCache s, String groupId) throws SQLException {

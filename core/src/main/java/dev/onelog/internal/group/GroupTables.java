@@ -299,6 +299,18 @@ final class GroupTables {
     upsert.executeUpdate();
   }
 
+  /** Deletes one committed offset; returns whether there was one. */
+  static boolean deleteOffset(StatementCache s, String groupId, long topicId, int partition)
+      throws SQLException {
+    return s.bound(
+                "DELETE FROM group_offsets WHERE group_id = ? AND topic_id = ? AND partition = ?",
+                groupId,
+                topicId,
+                partition)
+            .executeUpdate()
+        > 0;
+  }
+
   /** A committed offset and its metadata, or null. */
   static Committed committed(StatementCache s, String groupId, long topicId, int partition)
       throws SQLException {

@@ -12,6 +12,9 @@ import dev.onelog.StorageException;
 import dev.onelog.TopicExistsException;
 import dev.onelog.UnknownPartitionException;
 import dev.onelog.UnknownTopicException;
+import dev.onelog.group.GroupNotEmptyException;
+import dev.onelog.group.InvalidGroupIdException;
+import dev.onelog.group.UnknownGroupException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -50,6 +53,9 @@ final class KafkaErrors {
           Map.entry(BusyTimeoutException.class, Errors.REQUEST_TIMED_OUT),
           Map.entry(LogClosedException.class, Errors.BROKER_NOT_AVAILABLE),
           Map.entry(StorageException.class, Errors.KAFKA_STORAGE_ERROR),
+          Map.entry(GroupNotEmptyException.class, Errors.NON_EMPTY_GROUP),
+          Map.entry(UnknownGroupException.class, Errors.GROUP_ID_NOT_FOUND),
+          Map.entry(InvalidGroupIdException.class, Errors.INVALID_GROUP_ID),
           Map.entry(IllegalArgumentException.class, Errors.INVALID_REQUEST));
 
   /** The code for {@code failure}, looking through the wrappers of futures. */

@@ -1,6 +1,7 @@
 package dev.onelog.internal.kafka;
 
 import dev.onelog.OneLog;
+import dev.onelog.internal.kafka.group.GroupCoordinator;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running server: Netty's acceptor and event loops, the worker threads that answer requests,
- * the timer of parked fetches, and the APIs. Threads: one acceptor, one event loop per core, {@link
- * #WORKERS} workers, one timer; all daemons, all stopped by {@link #close}.
+ * the timer of parked fetches and of the group coordinator's deadlines, and the APIs. Threads: one
+ * acceptor, one event loop per core, {@link #WORKERS} workers, one timer; all daemons, all stopped
+ * by {@link #close}.
  */
 public final class KafkaPipeline implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaPipeline.class);
@@ -43,6 +45,7 @@ public final class KafkaPipeline implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final ParkedFetches parked;
+  private final GroupCoordinator coordinator;
   private Channel server;
   private ServerSettings settings;
   private boolean closed;
@@ -61,6 +64,7 @@ public final class KafkaPipeline implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(
             new DefaultThreadFactory("onelog-kafka-timer", true));
     this.parked = new ParkedFetches(log, workers, timer);
+    this.coordinator = GroupCoordinator.start(timer);
   }
 
   /**
@@ -142,7 +146,18 @@ public final class KafkaPipeline implements AutoCloseable {
             .add(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1, new IncrementalAlterConfigsApi(topics))
             .add(ApiKeys.DELETE_RECORDS, 0, 2, new DeleteRecordsApi(topics))
             .add(ApiKeys.DESCRIBE_CLUSTER, 0, 2, new DescribeClusterApi(settings))
-            .add(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, 0, 0, new DescribeTopicPartitionsApi(topics));
+            .add(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, 0, 0, new DescribeTopicPartitionsApi(topics))
+            .add(ApiKeys.FIND_COORDINATOR, 0, 6, new FindCoordinatorApi(settings))
+            .add(ApiKeys.JOIN_GROUP, 0, 9, new JoinGroupApi(coordinator, log))
+            .add(ApiKeys.SYNC_GROUP, 0, 5, new SyncGroupApi(coordinator))
+            .add(ApiKeys.HEARTBEAT, 0, 4, new HeartbeatApi(coordinator))
+            .add(ApiKeys.LEAVE_GROUP, 0, 5, new LeaveGroupApi(coordinator))
+            .add(ApiKeys.OFFSET_COMMIT, 2, 9, new OffsetCommitApi(coordinator, topics))
+            .add(ApiKeys.OFFSET_FETCH, 1, 9, new OffsetFetchApi(topics))
+            .add(ApiKeys.OFFSET_DELETE, 0, 0, new OffsetDeleteApi(coordinator, topics))
+            .add(ApiKeys.LIST_GROUPS, 0, 5, new ListGroupsApi(coordinator, log))
+            .add(ApiKeys.DESCRIBE_GROUPS, 0, 6, new DescribeGroupsApi(coordinator, log))
+            .add(ApiKeys.DELETE_GROUPS, 0, 2, new DeleteGroupsApi(coordinator, log));
     channels.add(server);
   }
 
@@ -167,6 +182,7 @@ public final class KafkaPipeline implements AutoCloseable {
       server.close().syncUninterruptibly();
     }
     parked.close();
+    coordinator.close();
     channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -6,6 +6,6 @@ import org.apache.kafka.common.requests.RequestHeader;
 /**
  * A request as decoded from one frame, with the frame's size (the size prefix excluded). {@code
  * body} is null only for an ApiVersions request in a version the server does not know ({@link
- * RequestDecoder}).
+ * RequestDecoder}). {@code clientHost} is where the client connects from, as "/127.0.0.1".
  */
-record Request(RequestHeader header, AbstractRequest body, int sizeInBytes) {}
+record Request(RequestHeader header, AbstractRequest body, int sizeInBytes, String clientHost) {}

@@ -3,6 +3,7 @@ package dev.onelog.internal.kafka;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageDecoder;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -40,7 +41,9 @@ final class RequestDecoder extends MessageToMessageDecoder<ByteBuf> {
     if (api == ApiKeys.API_VERSIONS && !api.isVersionSupported(version)) {
       // Answered in version 0, in its turn among the connection's requests.
       int correlationId = buffer.getInt(4);
-      out.add(new Request(new RequestHeader(api, (short) 0, null, correlationId), null, size));
+      out.add(
+          new Request(
+              new RequestHeader(api, (short) 0, null, correlationId), null, size, host(ctx)));
       return;
     }
     RequestHeader header;
@@ -52,7 +55,14 @@ final class RequestDecoder extends MessageToMessageDecoder<ByteBuf> {
       throw new MalformedRequestException(
           "could not read " + api + " version " + version + ": " + e.getMessage(), e);
     }
-    out.add(new Request(header, body, size));
+    out.add(new Request(header, body, size, host(ctx)));
+  }
+
+  /** The client's address as Kafka shows it in DescribeGroups: "/127.0.0.1". */
+  private static String host(ChannelHandlerContext ctx) {
+    return ctx.channel().remoteAddress() instanceof InetSocketAddress address
+        ? "/" + address.getAddress().getHostAddress()
+        : String.valueOf(ctx.channel().remoteAddress());
   }
 
   /** A frame that is not a request the server can answer; its connection is closed. */

@@ -10,6 +10,7 @@
  * worker threads ({@link Connection} starts a connection's requests one at a time, in order, so
  * produces keep their order), and a request that waits (a produce for its commit, a fetch for
  * records) holds no thread: it completes from the log's futures, or from {@link ParkedFetches}
- * after a commit or its deadline.
+ * after a commit or its deadline; a JoinGroup or SyncGroup waiting for other members completes from
+ * their requests or the group coordinator's tick ({@code internal.kafka.group}).
  */
 package dev.onelog.internal.kafka;
