@@ -83,4 +83,21 @@ class KafkajsTest {
     assertTrue(output.contains("\"high\":\"101\""), output);
     assertTrue(output.contains("\"low\":\"0\""), output);
   }
+
+  @Test
+  void aKafkajsConsumerGroupConsumesAndCommitsWhereTheLibrarySeesIt() throws Exception {
+    log.createTopic(dev.onelog.TopicSpec.named("grouped").withPartitions(2));
+    for (int i = 0; i < 40; i++) {
+      log.append(dev.onelog.ProducerRecord.of("grouped", "k" + i, "v" + i));
+    }
+    String output = node("group.js", server.bootstrapServers(), "grouped", "js-group", "40");
+    for (int i = 0; i < 40; i++) {
+      assertTrue(output.contains("\"v" + i + "\""), "v" + i + " in " + output);
+    }
+    long committed =
+        log.groups().committed("js-group").values().stream()
+            .mapToLong(dev.onelog.group.OffsetAndMetadata::offset)
+            .sum();
+    assertEquals(40, committed, "the group's commits, read by the library");
+  }
 }

@@ -94,4 +94,34 @@ class KcatTest {
     assertEquals(0, listed.status(), listed.stderr());
     assertTrue(listed.stdout().contains("topic \"listed\" with 3 partitions"), listed.stdout());
   }
+
+  @Test
+  void kcatConsumesAsAGroupMemberAndCommits() throws Exception {
+    log.createTopic(dev.onelog.TopicSpec.named("kg").withPartitions(2));
+    for (int i = 0; i < 20; i++) {
+      log.append(ProducerRecord.of("kg", "k" + i, "v" + i));
+    }
+    Run consumed =
+        kcat(
+            "",
+            "-G",
+            "kcat-group",
+            "kg",
+            "-o",
+            "beginning",
+            "-e",
+            "-X",
+            "enable.auto.commit=true",
+            "-X",
+            "auto.commit.interval.ms=100",
+            "-f",
+            "%s\\n");
+    assertEquals(0, consumed.status(), consumed.stderr());
+    assertEquals(20, consumed.stdout().lines().count(), consumed.stdout());
+    long committed =
+        log.groups().committed("kcat-group").values().stream()
+            .mapToLong(dev.onelog.group.OffsetAndMetadata::offset)
+            .sum();
+    assertEquals(20, committed, "kcat's commits, read by the library");
+  }
 }

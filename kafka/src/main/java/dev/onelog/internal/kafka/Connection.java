@@ -117,7 +117,9 @@ final class Connection extends SimpleChannelInboundHandler<Request> {
     if (KafkaErrors.of(cause) == org.apache.kafka.common.protocol.Errors.UNKNOWN_SERVER_ERROR) {
       log.warn("{} failed", call.request.header().apiKey(), cause);
     }
-    return call.request.body().getErrorResponse(0, KafkaErrors.of(cause).exception());
+    return call.request
+        .body()
+        .getErrorResponse(0, KafkaErrors.of(cause).exception(KafkaErrors.message(cause)));
   }
 
   @Override
