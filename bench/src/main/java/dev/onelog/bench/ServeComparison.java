@@ -21,7 +21,7 @@ final class ServeComparison {
       BenchOptions serve =
           options.withDurability("FSYNC").with(KafkaScenarios.BOOTSTRAP, server.bootstrap());
       results.add("serve-produce-fsync", runner.run("kafka-produce-consume", serve));
-      results.add("serve-latency-crossprocess", runner.run("kafka-latency", serve));
+      results.add("serve-latency", runner.run("kafka-latency", serve));
     }
     try (OneLogServer server = OneLogServer.start(workDir, "NORMAL")) {
       BenchOptions serve =

@@ -64,12 +64,16 @@ final class BenchTopic implements AutoCloseable {
 
   /**
    * How the broker flushes this topic, for the report: {@code every-message}, {@code page-cache}
-   * (Kafka's default, {@code flush.messages} of Long.MAX_VALUE) or {@code every-N-messages}.
+   * (Kafka's default, {@code flush.messages} of Long.MAX_VALUE) or {@code every-N-messages}; {@code
+   * log-durability} for onelog serve, which has no such config.
    */
   String flush() throws ExecutionException, InterruptedException {
     ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, name);
     Config config = admin.describeConfigs(List.of(topic)).all().get().get(topic);
     ConfigEntry entry = config.get(TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG);
+    if (entry == null) {
+      return "log-durability"; // onelog serve: every commit as its log's durability says
+    }
     long messages = Long.parseLong(entry.value());
     if (messages == 1) {
       return "every-message";
