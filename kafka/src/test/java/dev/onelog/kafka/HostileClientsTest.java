@@ -172,11 +172,16 @@ class HostileClientsTest {
         Socket first = new Socket("127.0.0.1", server.address().getPort());
         Socket second = new Socket("127.0.0.1", server.address().getPort());
         Socket third = new Socket("127.0.0.1", server.address().getPort())) {
-      third.setSoTimeout(5_000);
-      assertEquals(-1, third.getInputStream().read(), "the third from one address is closed");
-      first.setSoTimeout(300);
-      second.setSoTimeout(300);
-      assertTrue(readTimesOut(first) && readTimesOut(second), "the first two stay open");
+      // Connections are counted on their event loops, so which of the three comes last (and is
+      // closed) is not the order they were opened in: exactly one of them is closed.
+      int closed = 0;
+      for (Socket socket : List.of(first, second, third)) {
+        socket.setSoTimeout(1_000);
+        if (!readTimesOut(socket)) {
+          closed++;
+        }
+      }
+      assertEquals(1, closed, "one past the limit of two per address closed, two open");
     }
   }
 
