@@ -197,8 +197,9 @@ class KafkaClientsTest {
   @Test
   void aWaitingConsumerGetsWhatTheLibraryAppendsWithoutWaitingOutItsMaxWait() {
     log.createTopic(TopicSpec.named("live"));
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        consumer(Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20_000))) {
+    KafkaConsumer<byte[], byte[]> consumer =
+        consumer(Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20_000));
+    try {
       consumer.assign(List.of(new org.apache.kafka.common.TopicPartition("live", 0)));
       assertTrue(consumer.poll(Duration.ofMillis(300)).isEmpty());
       log.append(
@@ -217,6 +218,10 @@ class KafkaClientsTest {
       assertTrue(
           System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10),
           "woken by the commit, not by fetch.max.wait.ms (20 s)");
+    } finally {
+      consumer.close(
+          org.apache.kafka.clients.consumer.CloseOptions.timeout(
+              Duration.ofMillis(100))); // not waiting out the next fetch, parked 20 s
     }
   }
 
