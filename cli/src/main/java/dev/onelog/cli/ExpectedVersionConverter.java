@@ -7,36 +7,17 @@ import picocli.CommandLine.TypeConversionException;
 /**
  * Parses {@code --expected-version}: a version from 0 (the stream's last event must have it),
  * {@code no-stream} (the stream must have no events), {@code exists} (it must have some) or {@code
- * any} (no check).
+ * any} (no check), as {@link ExpectedVersion#parse} reads them.
  */
 final class ExpectedVersionConverter implements ITypeConverter<ExpectedVersion> {
-  static final String FORMS = "a version from 0, no-stream, exists or any";
+  static final String FORMS = ExpectedVersion.FORMS;
 
   @Override
   public ExpectedVersion convert(String text) {
-    switch (text) {
-      case "any":
-        return ExpectedVersion.any();
-      case "no-stream":
-        return ExpectedVersion.noStream();
-      case "exists":
-        return ExpectedVersion.streamExists();
-      default:
-        break;
-    }
-    long version;
     try {
-      version = Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      throw new TypeConversionException("'" + text + "' is not an expected version; use " + FORMS);
+      return ExpectedVersion.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new TypeConversionException(e.getMessage());
     }
-    if (version < 0) {
-      throw new TypeConversionException(
-          "'"
-              + text
-              + "' is not an expected version: versions start at 0; use no-stream for a stream"
-              + " without events, or any for no check");
-    }
-    return ExpectedVersion.exactly(version);
   }
 }

@@ -53,6 +53,43 @@ public final class ExpectedVersion {
     return new ExpectedVersion(version);
   }
 
+  /** The forms {@link #parse} reads, for messages. */
+  public static final String FORMS = "a version from 0, no-stream, exists or any";
+
+  /**
+   * Reads an expected version as the command line and the Kafka server's {@code
+   * es-expected-version} header write it: a version from 0, {@code no-stream}, {@code exists} or
+   * {@code any}.
+   *
+   * @throws IllegalArgumentException saying what was given and what would be right
+   */
+  public static ExpectedVersion parse(String text) {
+    switch (text) {
+      case "any":
+        return any();
+      case "no-stream":
+        return noStream();
+      case "exists":
+        return streamExists();
+      default:
+        break;
+    }
+    long version;
+    try {
+      version = Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + text + "' is not an expected version; use " + FORMS);
+    }
+    if (version < 0) {
+      throw new IllegalArgumentException(
+          "'"
+              + text
+              + "' is not an expected version: versions start at 0; use no-stream for a stream"
+              + " without events, or any for no check");
+    }
+    return exactly(version);
+  }
+
   public boolean isAny() {
     return value == ANY;
   }

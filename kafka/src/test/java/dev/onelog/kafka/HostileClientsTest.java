@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.onelog.OneLog;
 import dev.onelog.TopicPartition;
 import dev.onelog.TopicSpec;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -32,15 +30,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
-import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
 import org.apache.kafka.common.requests.AbstractResponse;
-import org.apache.kafka.common.requests.RequestUtils;
-import org.apache.kafka.common.requests.ResponseHeader;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -203,8 +197,7 @@ class HostileClientsTest {
                 .listen(new InetSocketAddress("127.0.0.1", 0))
                 .maxRequestBytes(64 * 1024)
                 .start();
-        Socket socket = new Socket("127.0.0.1", server.address().getPort())) {
-      socket.setSoTimeout(10_000);
+        RawConnection connection = new RawConnection(server.address())) {
       MemoryRecords bomb =
           MemoryRecords.withRecords(
               Compression.gzip().build(), new SimpleRecord(null, new byte[4 << 20]));
@@ -216,28 +209,7 @@ class HostileClientsTest {
           .partitionData()
           .add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(bomb));
       produce.topicData().add(topic);
-      short version = 9;
-      ByteBuffer request =
-          RequestUtils.serialize(
-              new RequestHeaderData()
-                  .setRequestApiKey(ApiKeys.PRODUCE.id)
-                  .setRequestApiVersion(version)
-                  .setClientId("bomb")
-                  .setCorrelationId(7),
-              ApiKeys.PRODUCE.requestHeaderVersion(version),
-              produce,
-              version);
-      DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-      out.writeInt(request.remaining());
-      out.write(request.array(), request.arrayOffset() + request.position(), request.remaining());
-      out.flush();
-      DataInputStream in = new DataInputStream(socket.getInputStream());
-      byte[] frame = new byte[in.readInt()];
-      in.readFully(frame);
-      ByteBuffer buffer = ByteBuffer.wrap(frame);
-      ResponseHeader.parse(buffer, ApiKeys.PRODUCE.responseHeaderVersion(version));
-      AbstractResponse response =
-          AbstractResponse.parseResponse(ApiKeys.PRODUCE, new ByteBufferAccessor(buffer), version);
+      AbstractResponse response = connection.send(ApiKeys.PRODUCE, (short) 9, produce);
       ProduceResponseData.PartitionProduceResponse partition =
           ((ProduceResponseData) response.data())
               .responses()

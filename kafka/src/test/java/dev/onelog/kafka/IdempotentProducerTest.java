@@ -8,12 +8,8 @@ import dev.onelog.OneLog;
 import dev.onelog.ReadLimit;
 import dev.onelog.TopicPartition;
 import dev.onelog.TopicSpec;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -31,15 +27,11 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
-import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
 import org.apache.kafka.common.requests.AbstractResponse;
-import org.apache.kafka.common.requests.RequestUtils;
-import org.apache.kafka.common.requests.ResponseHeader;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,30 +74,8 @@ class IdempotentProducerTest {
         .partitionData()
         .add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(batch));
     produce.topicData().add(topic);
-    short version = 11;
-    ByteBuffer request =
-        RequestUtils.serialize(
-            new RequestHeaderData()
-                .setRequestApiKey(ApiKeys.PRODUCE.id)
-                .setRequestApiVersion(version)
-                .setClientId("raw")
-                .setCorrelationId(1),
-            ApiKeys.PRODUCE.requestHeaderVersion(version),
-            produce,
-            version);
-    try (Socket socket = new Socket("127.0.0.1", server.address().getPort())) {
-      socket.setSoTimeout(10_000);
-      DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-      out.writeInt(request.remaining());
-      out.write(request.array(), request.arrayOffset() + request.position(), request.remaining());
-      out.flush();
-      DataInputStream in = new DataInputStream(socket.getInputStream());
-      byte[] frame = new byte[in.readInt()];
-      in.readFully(frame);
-      ByteBuffer buffer = ByteBuffer.wrap(frame);
-      ResponseHeader.parse(buffer, ApiKeys.PRODUCE.responseHeaderVersion(version));
-      AbstractResponse response =
-          AbstractResponse.parseResponse(ApiKeys.PRODUCE, new ByteBufferAccessor(buffer), version);
+    try (RawConnection connection = new RawConnection(server.address())) {
+      AbstractResponse response = connection.send(ApiKeys.PRODUCE, (short) 11, produce);
       return ((ProduceResponseData) response.data())
           .responses()
           .iterator()

@@ -28,7 +28,6 @@ import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
-import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
@@ -36,7 +35,6 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
 import org.apache.kafka.common.requests.AbstractResponse;
-import org.apache.kafka.common.requests.RequestUtils;
 import org.apache.kafka.common.requests.ResponseHeader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +52,7 @@ class ProtocolVersionsTest {
 
   private OneLog log;
   private KafkaServer server;
+  private RawConnection raw;
   private Socket socket;
   private DataOutputStream out;
   private DataInputStream in;
@@ -65,6 +64,7 @@ class ProtocolVersionsTest {
     log.createTopic(TopicSpec.named("t"));
     log.append(ProducerRecord.of("t", "k", "v"));
     server = KafkaServer.builder(log).listen(new InetSocketAddress("127.0.0.1", 0)).start();
+    raw = new RawConnection(server.address());
     socket = new Socket("127.0.0.1", server.address().getPort());
     socket.setSoTimeout(10_000);
     out = new DataOutputStream(socket.getOutputStream());
@@ -73,30 +73,14 @@ class ProtocolVersionsTest {
 
   @AfterEach
   void stop() throws IOException {
+    raw.close();
     socket.close();
     server.close();
     log.close();
   }
 
   private AbstractResponse call(ApiKeys api, short version, ApiMessage body) throws IOException {
-    int id = ++correlationId;
-    RequestHeaderData header =
-        new RequestHeaderData()
-            .setRequestApiKey(api.id)
-            .setRequestApiVersion(version)
-            .setClientId("versions-test")
-            .setCorrelationId(id);
-    ByteBuffer request =
-        RequestUtils.serialize(header, api.requestHeaderVersion(version), body, version);
-    out.writeInt(request.remaining());
-    out.write(request.array(), request.arrayOffset() + request.position(), request.remaining());
-    out.flush();
-    byte[] frame = new byte[in.readInt()];
-    in.readFully(frame);
-    ByteBuffer buffer = ByteBuffer.wrap(frame);
-    short headerVersion = api == ApiKeys.API_VERSIONS ? 0 : api.responseHeaderVersion(version);
-    assertEquals(id, ResponseHeader.parse(buffer, headerVersion).correlationId());
-    return AbstractResponse.parseResponse(api, new ByteBufferAccessor(buffer), version);
+    return raw.send(api, version, body);
   }
 
   private List<ApiVersionsResponseData.ApiVersion> advertised() throws IOException {

@@ -6,10 +6,15 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.requests.RequestUtils;
+import org.apache.kafka.common.requests.ResponseHeader;
 
 /**
  * One connection that sends requests as built, in the version built, and reads each response: for
@@ -41,6 +46,36 @@ final class RawConnection implements AutoCloseable {
     byte[] frame = new byte[in.readInt()];
     in.readFully(frame);
     return AbstractResponse.parseResponse(ByteBuffer.wrap(frame), header);
+  }
+
+  /**
+   * Sends {@code body}, a request's message data, in {@code version} (which may be one the Java
+   * clients never send), and parses the response in that version; checks its correlation id.
+   */
+  AbstractResponse send(ApiKeys api, short version, ApiMessage body) throws IOException {
+    int id = ++correlationId;
+    ByteBuffer request =
+        RequestUtils.serialize(
+            new RequestHeaderData()
+                .setRequestApiKey(api.id)
+                .setRequestApiVersion(version)
+                .setClientId("raw")
+                .setCorrelationId(id),
+            api.requestHeaderVersion(version),
+            body,
+            version);
+    out.writeInt(request.remaining());
+    out.write(request.array(), request.arrayOffset() + request.position(), request.remaining());
+    out.flush();
+    byte[] frame = new byte[in.readInt()];
+    in.readFully(frame);
+    ByteBuffer buffer = ByteBuffer.wrap(frame);
+    short headerVersion = api == ApiKeys.API_VERSIONS ? 0 : api.responseHeaderVersion(version);
+    int answered = ResponseHeader.parse(buffer, headerVersion).correlationId();
+    if (answered != id) {
+      throw new IOException("response to correlation id " + answered + ", expected " + id);
+    }
+    return AbstractResponse.parseResponse(api, new ByteBufferAccessor(buffer), version);
   }
 
   @Override

@@ -84,27 +84,10 @@ final class EventStoreProduce {
   }
 
   private static ExpectedVersion parse(String text) {
-    switch (text) {
-      case "any":
-        return ExpectedVersion.any();
-      case "no-stream":
-        return ExpectedVersion.noStream();
-      case "exists":
-        return ExpectedVersion.streamExists();
-      default:
-        try {
-          long version = Long.parseLong(text);
-          if (version >= 0) {
-            return ExpectedVersion.exactly(version);
-          }
-        } catch (NumberFormatException e) {
-          // reported below
-        }
-        throw new InvalidRecordException(
-            EXPECTED_HEADER
-                + " '"
-                + text
-                + "' is not an expected version; use a version from 0, no-stream, exists or any");
+    try {
+      return ExpectedVersion.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRecordException(EXPECTED_HEADER + ": " + e.getMessage());
     }
   }
 
