@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
@@ -98,11 +99,18 @@ class ProtocolVersionsTest {
 
   @Test
   void everyAdvertisedVersionAnswersAndParses() throws IOException {
+    MetadataRequestData metadata = new MetadataRequestData();
+    metadata.topics().add(new MetadataRequestData.MetadataRequestTopic().setName("t"));
+    Uuid topicId =
+        ((MetadataResponseData) call(ApiKeys.METADATA, (short) 12, metadata).data())
+            .topics()
+            .find("t")
+            .topicId();
     int calls = 0;
     for (ApiVersionsResponseData.ApiVersion range : advertised()) {
       ApiKeys api = ApiKeys.forId(range.apiKey());
       for (short v = range.minVersion(); v <= range.maxVersion(); v++) {
-        ApiMessage request = request(api, v);
+        ApiMessage request = request(api, v, topicId);
         if (request == null) {
           continue; // answered by a later test class of its own
         }
@@ -118,7 +126,8 @@ class ProtocolVersionsTest {
   }
 
   /** A plain request of each API this class knows, valid in {@code version}. */
-  private static ApiMessage request(ApiKeys api, short version) {
+  private static ApiMessage request(ApiKeys api, short version, Uuid topicId) {
+    boolean byId = version >= 13 && (api == ApiKeys.FETCH || api == ApiKeys.PRODUCE);
     switch (api) {
       case API_VERSIONS:
         return version >= 3
@@ -152,7 +161,8 @@ class ProtocolVersionsTest {
             .topics()
             .add(
                 new FetchRequestData.FetchTopic()
-                    .setTopic("t")
+                    .setTopic(byId ? "" : "t")
+                    .setTopicId(byId ? topicId : Uuid.ZERO_UUID)
                     .setPartitions(
                         List.of(
                             new FetchRequestData.FetchPartition()
@@ -163,7 +173,9 @@ class ProtocolVersionsTest {
       case PRODUCE:
         ProduceRequestData produce = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(5000);
         ProduceRequestData.TopicProduceData topic =
-            new ProduceRequestData.TopicProduceData().setName("t");
+            new ProduceRequestData.TopicProduceData()
+                .setName(byId ? "" : "t")
+                .setTopicId(byId ? topicId : Uuid.ZERO_UUID);
         topic
             .partitionData()
             .add(

@@ -19,12 +19,12 @@ import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
 
 /**
- * Fetch, by topic name (versions up to 12), without fetch sessions: the response's session id is 0,
- * so clients send full requests, which the protocol allows. Each partition returns its stored
- * records from the fetch offset as one uncompressed batch, within the partition's and the
- * response's byte limits (the first partition with records returns at least one, however large, as
- * Kafka does). When fewer than {@code min_bytes} are found, the fetch parks ({@link ParkedFetches})
- * until records come or {@code max_wait_ms} pass.
+ * Fetch, by topic name (versions 4 to 12) or by topic id (13 and later), without fetch sessions:
+ * the response's session id is 0, so clients send full requests, which the protocol allows. Each
+ * partition returns its stored records from the fetch offset as one uncompressed batch, within the
+ * partition's and the response's byte limits (the first partition with records returns at least
+ * one, however large, as Kafka does). When fewer than {@code min_bytes} are found, the fetch parks
+ * ({@link ParkedFetches}) until records come or {@code max_wait_ms} pass.
  *
  * <p>An offset below the partition's earliest or past its next offset is OFFSET_OUT_OF_RANGE; at
  * the next offset the partition answers with no records. The high watermark and last stable offset
@@ -75,7 +75,10 @@ final class FetchApi implements Api {
       FetchableTopicResponse topicResponse =
           new FetchableTopicResponse().setTopic(asked.topic()).setTopicId(asked.topicId());
       response.responses().add(topicResponse);
-      Optional<TopicDescription> topic = topics.find(asked.topic());
+      boolean byId = asked.topic() == null || asked.topic().isEmpty();
+      Optional<TopicDescription> topic =
+          byId ? topics.find(asked.topicId()) : topics.find(asked.topic());
+      String name = topic.map(TopicDescription::name).orElse(asked.topic());
       for (FetchRequestData.FetchPartition partition : asked.partitions()) {
         PartitionData out =
             new PartitionData()
@@ -83,7 +86,11 @@ final class FetchApi implements Api {
                 .setRecords(MemoryRecords.EMPTY);
         topicResponse.partitions().add(out);
         if (topic.isEmpty() || partition.partition() >= topic.get().partitions().size()) {
-          out.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+          out.setErrorCode(
+              (byId && topic.isEmpty()
+                      ? Errors.UNKNOWN_TOPIC_ID
+                      : Errors.UNKNOWN_TOPIC_OR_PARTITION)
+                  .code());
           anyError = true;
           continue;
         }
@@ -105,7 +112,7 @@ final class FetchApi implements Api {
             topics
                 .log()
                 .read(
-                    new TopicPartition(asked.topic(), partition.partition()),
+                    new TopicPartition(name, partition.partition()),
                     offset,
                     new ReadLimit(MAX_RECORDS_PER_PARTITION, Math.max(1, room)));
         if (!records.isEmpty()) {

@@ -127,8 +127,8 @@ public final class KafkaPipeline implements AutoCloseable {
                 0,
                 ApiKeys.METADATA.latestVersion(),
                 new MetadataApi(topics, settings))
-            .add(ApiKeys.PRODUCE, 3, 12, new ProduceApi(topics, settings.maxRequestBytes()))
-            .add(ApiKeys.FETCH, 4, 12, new FetchApi(topics, parked))
+            .add(ApiKeys.PRODUCE, 3, 13, new ProduceApi(topics, settings.maxRequestBytes()))
+            .add(ApiKeys.FETCH, 4, 18, new FetchApi(topics, parked))
             .add(
                 ApiKeys.LIST_OFFSETS,
                 1,

@@ -50,18 +50,24 @@ final class ProduceApi implements Api {
     KafkaRecords.Budget budget = new KafkaRecords.Budget(maxDecompressedBytes);
     ProduceResponseData response = new ProduceResponseData();
     for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
-      TopicProduceResponse topicResponse = new TopicProduceResponse().setName(topicData.name());
+      TopicProduceResponse topicResponse =
+          new TopicProduceResponse().setName(topicData.name()).setTopicId(topicData.topicId());
       response.responses().add(topicResponse);
-      Optional<TopicDescription> topic = topic(topicData.name());
+      boolean byId = topicData.name() == null || topicData.name().isEmpty();
+      Optional<TopicDescription> topic =
+          byId ? topics.find(topicData.topicId()) : topic(topicData.name());
       for (ProduceRequestData.PartitionProduceData partition : topicData.partitionData()) {
         PartitionProduceResponse partitionResponse =
             new PartitionProduceResponse().setIndex(partition.index()).setLogAppendTimeMs(-1);
         topicResponse.partitionResponses().add(partitionResponse);
         if (topic.isEmpty() || partition.index() >= topic.get().partitions().size()) {
-          fail(partitionResponse, Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+          fail(
+              partitionResponse,
+              byId && topic.isEmpty() ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION,
+              null);
           continue;
         }
-        done.add(produce(topicData.name(), partition, budget, partitionResponse));
+        done.add(produce(topic.get().name(), partition, budget, partitionResponse));
       }
     }
     CompletableFuture<Void> all =

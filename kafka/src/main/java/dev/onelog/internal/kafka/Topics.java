@@ -12,11 +12,16 @@ import org.apache.kafka.common.Uuid;
 
 /**
  * Looks topics up for the APIs, by name or by {@link TopicIds id}, creating a missing one when the
- * server auto-creates topics. Thread-safe: it keeps no state of its own.
+ * server auto-creates topics. Thread-safe: its one piece of state, the names of the topic ids seen,
+ * is a concurrent map whose entries are checked on each use.
  */
 final class Topics {
   private final OneLog log;
   private final ServerSettings settings;
+
+  /** Names by topic id, as last seen; an entry is checked against the topic on each use. */
+  private final java.util.concurrent.ConcurrentHashMap<Uuid, String> names =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   Topics(OneLog log, ServerSettings settings) {
     this.log = log;
@@ -53,6 +58,25 @@ final class Topics {
     } catch (TopicExistsException e) {
       return find(name); // created by someone else meanwhile
     }
+  }
+
+  /**
+   * The topic with this {@link TopicIds id}, or empty: one description read when the id was seen
+   * before and still names the same topic, every topic's otherwise (a topic deleted and created
+   * again under its name has a new id).
+   */
+  Optional<TopicDescription> find(Uuid id) {
+    String name = names.get(id);
+    if (name != null) {
+      Optional<TopicDescription> topic = find(name);
+      if (topic.isPresent() && TopicIds.of(topic.get()).equals(id)) {
+        return topic;
+      }
+      names.remove(id);
+    }
+    Map<Uuid, TopicDescription> all = byId();
+    all.forEach((topicId, topic) -> names.put(topicId, topic.name()));
+    return Optional.ofNullable(all.get(id));
   }
 
   /** Every topic by its {@link TopicIds id}; one description read per topic. */
