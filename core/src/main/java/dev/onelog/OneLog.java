@@ -297,6 +297,26 @@ public final class OneLog implements AutoCloseable {
   }
 
   /**
+   * The record with the largest timestamp in the partition (the lowest offset among equals), as
+   * Kafka's ListOffsets answers for its "max timestamp"; empty when the partition is empty.
+   */
+  public Optional<RecordMetadata> largestTimestamp(TopicPartition partition) {
+    return context.read(
+        "searching " + partition + " for its largest timestamp",
+        session -> {
+          TopicMeta topic = context.partitionTopic(partition, session);
+          long start =
+              PartitionReader.state(session, topic, partition.partition()).logStartOffset();
+          long[] found =
+              PartitionReader.largestTimestamp(session, topic, partition.partition(), start);
+          return found == null
+              ? Optional.<RecordMetadata>empty()
+              : Optional.of(
+                  new RecordMetadata(partition.topic(), partition.partition(), found[0], found[1]));
+        });
+  }
+
+  /**
    * Calls {@code listener} after each commit of this log's writer (appends, topic changes, offset
    * commits), on the writer thread, so it must return at once: hand any work to another thread. For
    * servers that park readers without a thread each (onelog's Kafka server parks its fetches so);

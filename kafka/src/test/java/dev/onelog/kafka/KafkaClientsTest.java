@@ -242,6 +242,20 @@ class KafkaClientsTest {
       assertEquals(5_000L, at.timestamp());
       assertNull(consumer.offsetsForTimes(Map.of(tp, 99_000L)).get(tp), "no record that late");
     }
+    log.append(new ProducerRecord("timed", null, 8_500L, null, utf8("late"), List.of()));
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, server.bootstrapServers());
+    try (Admin admin = Admin.create(props)) {
+      org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo max =
+          admin
+              .listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.maxTimestamp()))
+              .partitionResult(tp)
+              .get(10, TimeUnit.SECONDS);
+      assertEquals(9L, max.offset(), "the record with the largest timestamp, 9,000 ms");
+      assertEquals(9_000L, max.timestamp());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   /**

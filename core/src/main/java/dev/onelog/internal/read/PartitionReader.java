@@ -267,4 +267,60 @@ public final class PartitionReader {
       return rs.next() ? rs.getLong(1) : 0;
     }
   }
+
+  /**
+   * The first record (lowest offset) holding the largest timestamp among the records from {@code
+   * logStartOffset} on, as {offset, timestampMs}; null when there is none. Looks at batches in
+   * order of their {@code max_timestamp_ms}, largest first, until no batch left can hold a larger
+   * timestamp: one batch, unless records below the start offset held the largest.
+   */
+  public static long[] largestTimestamp(
+      StatementCache session, TopicMeta topic, int partition, long logStartOffset)
+      throws SQLException {
+    // The order is found on the small columns alone, so that the sort never copies a batch.
+    PreparedStatement order =
+        session.get(
+            "SELECT last_offset, max_timestamp_ms FROM "
+                + topic.logTable(partition)
+                + " WHERE last_offset >= ? ORDER BY max_timestamp_ms DESC, last_offset");
+    PreparedStatement load =
+        session.get(
+            "SELECT base_offset, records, crc, last_offset, record_count, max_timestamp_ms FROM "
+                + topic.logTable(partition)
+                + " WHERE last_offset = ?");
+    order.setLong(1, logStartOffset);
+    long[] best = null;
+    try (ResultSet candidates = order.executeQuery()) {
+      while (candidates.next()) {
+        if (best != null && candidates.getLong(2) <= best[1]) {
+          break; // no record of this batch or a later one is newer, or earlier with as new
+        }
+        long lastOffset = candidates.getLong(1);
+        load.setLong(1, lastOffset);
+        try (ResultSet rs = load.executeQuery()) {
+          if (!rs.next()) {
+            continue;
+          }
+          RecordBatch.Cursor batch = checkedBatch(rs, topic, partition);
+          int walked = 0;
+          try {
+            while (batch.next()) {
+              walked++;
+              checkBelowLastOffset(batch, topic, partition, lastOffset);
+              if (batch.offset() >= logStartOffset
+                  && (best == null
+                      || batch.timestampMs() > best[1]
+                      || (batch.timestampMs() == best[1] && batch.offset() < best[0]))) {
+                best = new long[] {batch.offset(), batch.timestampMs()};
+              }
+            }
+          } catch (IllegalArgumentException e) {
+            throw corrupt(topic, partition, lastOffset, e.getMessage());
+          }
+          checkWalked(rs, batch, walked, topic, partition, lastOffset);
+        }
+      }
+    }
+    return best;
+  }
 }

@@ -23,8 +23,8 @@ import org.apache.kafka.common.requests.ListOffsetsResponse;
 /**
  * ListOffsets: the earliest offset (also for "earliest local"), the latest (the next offset), or
  * the first offset whose timestamp is at or after the one asked for, with that record's timestamp
- * (offset -1 when none is, which the Java consumer's {@code offsetsForTimes} reads as null). "Max
- * timestamp" is not answered yet: UNSUPPORTED_VERSION for that partition.
+ * (offset -1 when none is, which the Java consumer's {@code offsetsForTimes} reads as null), or the
+ * record with the largest timestamp ({@code OneLog.largestTimestamp}).
  */
 final class ListOffsetsApi implements Api {
   private final Topics topics;
@@ -72,6 +72,12 @@ final class ListOffsetsApi implements Api {
             out.setOffset(offset.getAsLong())
                 .setTimestamp(found.isEmpty() ? timestamp : found.get(0).timestampMs());
           }
+        } else if (timestamp == ListOffsetsRequest.MAX_TIMESTAMP) {
+          topics
+              .log()
+              .largestTimestamp(new TopicPartition(asked.name(), partition.partitionIndex()))
+              .ifPresent(
+                  record -> out.setOffset(record.offset()).setTimestamp(record.timestampMs()));
         } else {
           out.setErrorCode(Errors.UNSUPPORTED_VERSION.code());
         }
