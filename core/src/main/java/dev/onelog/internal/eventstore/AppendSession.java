@@ -366,7 +366,7 @@ final class AppendSession {
   }
 
   private StreamState absent(String streamId) {
-    return new StreamState(streamId, false, -1, 0, false, -1, tx.nowMs());
+    return new StreamState(streamId, -1, 0, false, -1, tx.nowMs());
   }
 
   /** The stream's state, read once per session. */

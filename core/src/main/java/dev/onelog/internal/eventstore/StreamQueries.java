@@ -33,7 +33,6 @@ final class StreamQueries {
     }
     return new StreamState(
         streamId,
-        true,
         info.version(),
         info.truncateBefore(),
         info.deleted(),
@@ -61,7 +60,6 @@ final class StreamQueries {
         states.add(
             new StreamState(
                 info.streamId(),
-                true,
                 info.version(),
                 info.truncateBefore(),
                 info.deleted(),

@@ -7,9 +7,6 @@ package dev.onelog.internal.eventstore;
 final class StreamState {
   final String streamId;
 
-  /** False for a stream with no row yet. */
-  final boolean stored;
-
   /** The version of its last event; -1 when it has none. */
   long version;
 
@@ -20,14 +17,12 @@ final class StreamState {
 
   StreamState(
       String streamId,
-      boolean stored,
       long version,
       long truncateBefore,
       boolean deleted,
       long lastPosition,
       long createdAtMs) {
     this.streamId = streamId;
-    this.stored = stored;
     this.version = version;
     this.truncateBefore = truncateBefore;
     this.deleted = deleted;
