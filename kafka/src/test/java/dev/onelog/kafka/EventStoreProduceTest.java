@@ -103,4 +103,45 @@ class EventStoreProduceTest {
     assertTrue(e.getCause().getMessage().contains("es-stream"), e.getCause().getMessage());
     assertEquals(0, log.eventStore().endPosition(), "nothing appended");
   }
+
+  @Test
+  void theLibrarysEventsAreReadableAsATopicByAKafkaConsumer() {
+    log.eventStore()
+        .append(
+            "order-7",
+            dev.onelog.eventstore.ExpectedVersion.noStream(),
+            List.of(
+                dev.onelog.eventstore.EventData.of("Placed", utf8("{}")),
+                dev.onelog.eventstore.EventData.of("Paid", utf8("{}"))));
+    Properties props = new Properties();
+    props.put(
+        org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        server.bootstrapServers());
+    props.put(
+        org.apache.kafka.clients.consumer.ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+        org.apache.kafka.common.serialization.StringDeserializer.class);
+    props.put(
+        org.apache.kafka.clients.consumer.ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+        org.apache.kafka.common.serialization.StringDeserializer.class);
+    props.put(
+        org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> read =
+        new java.util.ArrayList<>();
+    try (org.apache.kafka.clients.consumer.KafkaConsumer<String, String> consumer =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<>(props)) {
+      consumer.assign(List.of(new org.apache.kafka.common.TopicPartition(EventStore.TOPIC, 0)));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (read.size() < 2 && System.nanoTime() < deadline) {
+        consumer.poll(java.time.Duration.ofMillis(200)).forEach(read::add);
+      }
+    }
+    assertEquals(2, read.size());
+    assertEquals("order-7", read.get(1).key());
+    assertEquals(
+        "Paid",
+        new String(read.get(1).headers().lastHeader("es-type").value(), StandardCharsets.UTF_8));
+    assertEquals(
+        "1",
+        new String(read.get(1).headers().lastHeader("es-version").value(), StandardCharsets.UTF_8));
+  }
 }
