@@ -107,9 +107,13 @@ class ServeCommandIT {
   }
 
   @Test
-  void refusesANonLoopbackAddressWithoutInsecure() {
+  void refusesANonLoopbackAddressWithoutSaslOrInsecureAndSaysWhy() {
     String message = onelog.run("serve", "--listen", "0.0.0.0:0").failsWith(1);
-    assertTrue(message.contains("--insecure") && message.contains("no authentication"), message);
+    assertTrue(
+        message.contains("--insecure")
+            && message.contains("without authentication")
+            && message.contains("--sasl"),
+        message);
   }
 
   @Test
