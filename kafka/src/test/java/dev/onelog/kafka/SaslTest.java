@@ -149,6 +149,19 @@ class SaslTest {
   }
 
   @Test
+  void saslHandshakeV0WhoseTokensComeUnframedIsAnsweredUnsupportedVersion() throws IOException {
+    try (RawConnection raw = new RawConnection(server.address())) {
+      SaslHandshakeResponse response =
+          (SaslHandshakeResponse)
+              raw.send(
+                  ApiKeys.SASL_HANDSHAKE,
+                  (short) 0,
+                  new SaslHandshakeRequestData().setMechanism("PLAIN"));
+      assertEquals(Errors.UNSUPPORTED_VERSION.code(), response.data().errorCode());
+    }
+  }
+
+  @Test
   void withoutSaslApiVersionsDoesNotAdvertiseTheSaslApis() throws IOException {
     try (KafkaServer open =
             KafkaServer.builder(log).listen(new InetSocketAddress("127.0.0.1", 0)).start();

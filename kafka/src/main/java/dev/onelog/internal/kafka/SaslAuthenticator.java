@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * HANDSHAKE    --ApiVersions-->             HANDSHAKE     (answered here, from {@link Apis})
  * HANDSHAKE    --SaslHandshake(offered)-->  AUTHENTICATE
  * HANDSHAKE    --SaslHandshake(other)-->    closed        (UNSUPPORTED_SASL_MECHANISM, the offered ones)
+ * HANDSHAKE    --SaslHandshake v0-->        closed        (UNSUPPORTED_VERSION: v0 sends unframed tokens)
  * AUTHENTICATE --SaslAuthenticate-->        AUTHENTICATE  (a challenge; the mechanism is not complete)
  * AUTHENTICATE --SaslAuthenticate-->        removed       (complete: the client is authenticated)
  * AUTHENTICATE --SaslAuthenticate-->        closed        (SASL_AUTHENTICATION_FAILED with the reason)
@@ -69,6 +70,13 @@ final class SaslAuthenticator extends SimpleChannelInboundHandler<Request> {
     } else if (api == ApiKeys.API_VERSIONS && server == null) {
       // Completes at once: the versions are in memory.
       apis.answer(request).thenAccept(response -> write(ctx, request, response));
+    } else if (api == ApiKeys.SASL_HANDSHAKE && request.header().apiVersion() < 1) {
+      // v0 would send the tokens without SaslAuthenticate frames, which this server does not read.
+      ctx.writeAndFlush(
+              new Response(
+                  request.header(),
+                  request.body().getErrorResponse(0, Errors.UNSUPPORTED_VERSION.exception())))
+          .addListener(ChannelFutureListener.CLOSE);
     } else if (api == ApiKeys.SASL_HANDSHAKE && server == null) {
       handshake(ctx, request, (SaslHandshakeRequest) request.body());
     } else if (api == ApiKeys.SASL_AUTHENTICATE && server != null) {
@@ -144,7 +152,7 @@ final class SaslAuthenticator extends SimpleChannelInboundHandler<Request> {
       return;
     }
     write(ctx, request, response);
-    if (complete) {
+    if (complete && ctx.channel().isActive()) {
       log.debug(
           "{} authenticated as {} with {}",
           ctx.channel().remoteAddress(),
