@@ -145,7 +145,9 @@ class TlsTest {
         assertThrows(
                 IllegalArgumentException.class, () -> KafkaServer.builder(log).tls(missing, key))
             .getMessage();
-    assertTrue(unreadable.contains("cannot read TLS certificate " + missing), unreadable);
+    assertTrue(
+        unreadable.contains("cannot read TLS certificate " + missing + ": no such file"),
+        unreadable);
     String swapped =
         assertThrows(IllegalArgumentException.class, () -> KafkaServer.builder(log).tls(key, cert))
             .getMessage();

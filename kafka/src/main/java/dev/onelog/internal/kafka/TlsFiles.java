@@ -6,7 +6,9 @@ import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -71,13 +73,13 @@ public final class TlsFiles {
       }
       return chain;
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read TLS certificate " + pem + ": " + e, e);
+      throw new IllegalArgumentException("cannot read TLS certificate " + pem + ": " + why(e), e);
     } catch (CertificateException e) {
       throw new IllegalArgumentException(
           "TLS certificate "
               + pem
-              + " is not a PEM certificate (-----BEGIN CERTIFICATE-----): "
-              + e.getMessage(),
+              + " is not a PEM certificate: give the file that starts with"
+              + " -----BEGIN CERTIFICATE-----",
           e);
     }
   }
@@ -87,7 +89,7 @@ public final class TlsFiles {
     try {
       text = Files.readString(pem, StandardCharsets.US_ASCII);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read TLS private key " + pem + ": " + e, e);
+      throw new IllegalArgumentException("cannot read TLS private key " + pem + ": " + why(e), e);
     }
     Matcher block = KEY.matcher(text);
     if (!block.find()) {
@@ -107,6 +109,17 @@ public final class TlsFiles {
     }
     throw new IllegalArgumentException(
         "TLS private key " + pem + " is not an RSA, EC or EdDSA PKCS#8 key");
+  }
+
+  /** What went wrong reading a file, in words: "no such file", not the exception's class. */
+  private static String why(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage();
   }
 
   private static void checkPair(
