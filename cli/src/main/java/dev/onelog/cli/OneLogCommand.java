@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
       DeleteRecordsCommand.class,
       VerifyCommand.class,
       BackupCommand.class,
-      ServeCommand.class
+      ServeCommand.class,
+      UsersCommand.class
     },
     footer = {
       "",

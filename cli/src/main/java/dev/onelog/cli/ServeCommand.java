@@ -2,9 +2,12 @@ package dev.onelog.cli;
 
 import dev.onelog.OneLog;
 import dev.onelog.kafka.KafkaServer;
+import dev.onelog.kafka.KafkaUsers;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,8 +18,10 @@ import picocli.CommandLine.Option;
  * 127.0.0.1:0}) and the file; on a signal, closes the server (answering the fetches that wait) and
  * the log, which commits what was acknowledged and checkpoints the WAL.
  *
- * <p>Listens on loopback by default. A non-loopback address needs {@code --insecure}: the server
- * has no authentication yet, and anyone who reaches the port could read and write every topic.
+ * <p>Listens on loopback by default. A non-loopback address needs authentication ({@code --sasl},
+ * users from {@code onelog users add}) or {@code --insecure}: without it, anyone who reaches the
+ * port could read and write every topic. {@code --tls-cert} and {@code --tls-key} turn on TLS;
+ * {@code --sasl} without them warns that PLAIN sends passwords in clear.
  */
 @Command(
     name = "serve",
@@ -58,21 +63,48 @@ final class ServeCommand extends LogCommand {
   long maxRequestBytes;
 
   @Option(
-      names = "--insecure",
+      names = "--tls-cert",
+      paramLabel = "PATH",
       description =
-          "Allow a non-loopback --listen address although the server has no authentication.")
+          "Serve TLS with this PEM certificate chain (the server's certificate first); needs"
+              + " --tls-key.")
+  Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "PATH",
+      description =
+          "The certificate's private key, an unencrypted PKCS#8 PEM file (BEGIN PRIVATE KEY).")
+  Path tlsKey;
+
+  @Option(
+      names = "--sasl",
+      description =
+          "Require SASL authentication (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) as a user added with"
+              + " 'onelog users add'.")
+  boolean sasl;
+
+  @Option(
+      names = "--insecure",
+      description = "Allow a non-loopback --listen address without authentication (--sasl).")
   boolean insecure;
 
   @Override
   public Integer call() throws Exception {
     InetSocketAddress address = address("--listen", listen);
-    if (!address.getAddress().isLoopbackAddress() && !insecure) {
+    if (!address.getAddress().isLoopbackAddress() && !sasl && !insecure) {
       throw new CliException(
           "--listen "
               + listen
-              + " is not a loopback address, and onelog serve has no authentication yet: anyone"
-              + " who reaches the port could read and write every topic; listen on 127.0.0.1,"
-              + " or pass --insecure on a network you trust");
+              + " is not a loopback address, and without authentication anyone who reaches the"
+              + " port could read and write every topic; pass --sasl (users from 'onelog users"
+              + " add', TLS with --tls-cert and --tls-key recommended), listen on 127.0.0.1, or"
+              + " pass --insecure on a network you trust");
+    }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new CliException(
+          (tlsCert == null ? "--tls-key without --tls-cert" : "--tls-cert without --tls-key")
+              + "; TLS needs both the certificate and its private key");
     }
     if (maxRequestBytes > Integer.MAX_VALUE) {
       throw new CliException("--max-request-bytes " + maxRequestBytes + " is above 2 GiB");
@@ -84,6 +116,31 @@ final class ServeCommand extends LogCommand {
               .autoCreateTopics(!noAutoCreate)
               .defaultPartitions(partitions)
               .maxRequestBytes((int) maxRequestBytes);
+      if (tlsCert != null) {
+        try {
+          builder.tls(tlsCert, tlsKey);
+        } catch (IllegalArgumentException e) {
+          throw new CliException(e.getMessage());
+        }
+      }
+      if (sasl) {
+        List<String> users = KafkaUsers.of(log).list();
+        if (users.isEmpty()) {
+          throw new CliException(
+              "--sasl, but "
+                  + log.path()
+                  + " has no users, so no client could connect; add one with 'onelog users add"
+                  + " NAME'");
+        }
+        builder.sasl();
+        if (tlsCert == null) {
+          err()
+              .println(
+                  "onelog serve: warning: --sasl without --tls-cert: PLAIN sends passwords in"
+                      + " clear, and records travel in clear with every mechanism; use SCRAM, or"
+                      + " give --tls-cert and --tls-key");
+        }
+      }
       if (advertise != null) {
         InetSocketAddress advertised = parse("--advertise", advertise);
         builder.advertise(advertised.getHostString(), advertised.getPort());
@@ -98,6 +155,8 @@ final class ServeCommand extends LogCommand {
                     + bound.getPort()
                     + " (bootstrap.servers="
                     + server.bootstrapServers()
+                    + ", security.protocol="
+                    + protocol()
                     + "), file "
                     + log.path());
         err().flush();
@@ -107,6 +166,11 @@ final class ServeCommand extends LogCommand {
       }
     }
     return 0;
+  }
+
+  /** What clients give as security.protocol. */
+  private String protocol() {
+    return (sasl ? "SASL_" : "") + (tlsCert != null ? "SSL" : "PLAINTEXT");
   }
 
   private static InetSocketAddress address(String option, String value) {

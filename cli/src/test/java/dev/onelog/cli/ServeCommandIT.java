@@ -107,9 +107,28 @@ class ServeCommandIT {
   }
 
   @Test
-  void refusesANonLoopbackAddressWithoutInsecure() {
+  void refusesANonLoopbackAddressWithoutSaslOrInsecureAndSaysWhy() {
     String message = onelog.run("serve", "--listen", "0.0.0.0:0").failsWith(1);
-    assertTrue(message.contains("--insecure") && message.contains("no authentication"), message);
+    assertTrue(
+        message.contains("--insecure")
+            && message.contains("without authentication")
+            && message.contains("--sasl"),
+        message);
+  }
+
+  @Test
+  void aTlsCertificateWithoutItsKeyOrThatCannotBeReadIsRefusedNamingIt() {
+    String noKey =
+        onelog.run("serve", "--listen", "127.0.0.1:0", "--tls-cert", "c.pem").failsWith(1);
+    assertTrue(noKey.contains("--tls-cert without --tls-key"), noKey);
+    String missing = onelog.dir().resolve("missing.pem").toString();
+    String unreadable =
+        onelog
+            .run("serve", "--listen", "127.0.0.1:0", "--tls-cert", missing, "--tls-key", missing)
+            .failsWith(1);
+    assertTrue(
+        unreadable.contains("cannot read TLS certificate " + missing + ": no such file"),
+        unreadable);
   }
 
   @Test

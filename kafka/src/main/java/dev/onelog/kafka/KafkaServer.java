@@ -2,8 +2,14 @@ package dev.onelog.kafka;
 
 import dev.onelog.OneLog;
 import dev.onelog.internal.kafka.KafkaPipeline;
+import dev.onelog.internal.kafka.ServerSecurity;
 import dev.onelog.internal.kafka.ServerSettings;
+import dev.onelog.internal.kafka.TlsFiles;
+import dev.onelog.internal.kafka.sasl.Mechanisms;
+import dev.onelog.internal.kafka.sasl.UserTable;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -21,6 +27,9 @@ import java.util.Objects;
  *   // bootstrap.servers=127.0.0.1:9092
  * }
  * }</pre>
+ *
+ * <p>Plaintext and open to anyone who reaches the port unless the builder turns on {@link
+ * Builder#tls TLS} and {@link Builder#sasl SASL} (users in the file, {@link KafkaUsers}).
  *
  * <p>Thread-safe. {@link #close()} stops accepting connections, answers the fetches that wait,
  * closes every connection and stops the server's threads; it does not close the log, and it is
@@ -66,6 +75,8 @@ public final class KafkaServer implements AutoCloseable {
     private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
     private int maxConnections = 1024;
     private int maxConnectionsPerAddress = 256;
+    private SslContext tls;
+    private boolean sasl;
 
     private Builder(OneLog log) {
       this.log = Objects.requireNonNull(log, "log");
@@ -140,6 +151,34 @@ public final class KafkaServer implements AutoCloseable {
     }
 
     /**
+     * Serves TLS with the certificate chain in {@code certificatePem} (the server's certificate
+     * first) and its private key in {@code privateKeyPem}, an unencrypted PKCS#8 PEM file ({@code
+     * -----BEGIN PRIVATE KEY-----}). Clients connect with {@code security.protocol=SSL}, or {@code
+     * SASL_SSL} with {@link #sasl()}. Reads both files at once.
+     *
+     * @throws IllegalArgumentException when a file cannot be read, is not PEM, or the key does not
+     *     belong to the certificate; the message names the file
+     */
+    public Builder tls(Path certificatePem, Path privateKeyPem) {
+      Objects.requireNonNull(certificatePem, "certificatePem");
+      Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+      this.tls = TlsFiles.serverContext(certificatePem, privateKeyPem);
+      return this;
+    }
+
+    /**
+     * Requires every connection to authenticate with SASL (PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512)
+     * as one of the users kept in the file ({@link KafkaUsers}) before any request but ApiVersions
+     * is answered; a wrong password is answered SASL_AUTHENTICATION_FAILED and the connection
+     * closed. Clients connect with {@code security.protocol=SASL_PLAINTEXT}, or {@code SASL_SSL}
+     * with {@link #tls}. Without TLS, PLAIN sends the password in clear.
+     */
+    public Builder sasl() {
+      this.sasl = true;
+      return this;
+    }
+
+    /**
      * Binds and starts serving.
      *
      * @throws java.io.UncheckedIOException when the address cannot be bound (in use, not local)
@@ -149,6 +188,7 @@ public final class KafkaServer implements AutoCloseable {
           KafkaPipeline.start(
               log,
               listen,
+              new ServerSecurity(tls, sasl ? new Mechanisms(UserTable.of(log)) : null),
               bound ->
                   new ServerSettings(
                       advertisedHost != null ? advertisedHost : bound.getHostString(),

@@ -6,6 +6,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -18,11 +19,13 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.apache.kafka.common.errors.IllegalSaslStateException;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,10 +75,13 @@ public final class KafkaPipeline implements AutoCloseable {
    * the bound address.
    */
   public static KafkaPipeline start(
-      OneLog log, InetSocketAddress listen, Function<InetSocketAddress, ServerSettings> settings) {
+      OneLog log,
+      InetSocketAddress listen,
+      ServerSecurity security,
+      Function<InetSocketAddress, ServerSettings> settings) {
     KafkaPipeline pipeline = new KafkaPipeline(log);
     try {
-      pipeline.bind(log, listen, settings);
+      pipeline.bind(log, listen, security, settings);
       return pipeline;
     } catch (RuntimeException | Error e) {
       pipeline.close();
@@ -84,7 +90,10 @@ public final class KafkaPipeline implements AutoCloseable {
   }
 
   private void bind(
-      OneLog log, InetSocketAddress listen, Function<InetSocketAddress, ServerSettings> make) {
+      OneLog log,
+      InetSocketAddress listen,
+      ServerSecurity security,
+      Function<InetSocketAddress, ServerSettings> make) {
     // The settings need the bound port, and the APIs the settings: the initializer reads the
     // field, which is set before the first connection can be accepted.
     ServerBootstrap bootstrap =
@@ -98,13 +107,20 @@ public final class KafkaPipeline implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel channel) {
                     channels.add(channel);
-                    channel
-                        .pipeline()
+                    ChannelPipeline pipeline = channel.pipeline();
+                    if (security.tls() != null) {
+                      pipeline.addLast("tls", security.tls().newHandler(channel.alloc()));
+                    }
+                    pipeline
                         .addLast("limits", limits)
                         .addLast("frames", new FrameDecoder(settings.maxRequestBytes()))
                         .addLast("requests", new RequestDecoder())
-                        .addLast("responses", new ResponseEncoder())
-                        .addLast("connection", new Connection(apis, workers));
+                        .addLast("responses", new ResponseEncoder());
+                    if (security.sasl() != null) {
+                      pipeline.addLast(
+                          "sasl", new SaslAuthenticator(apis, security.sasl(), workers));
+                    }
+                    pipeline.addLast("connection", new Connection(apis, workers));
                   }
                 });
     try {
@@ -120,7 +136,7 @@ public final class KafkaPipeline implements AutoCloseable {
     limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress());
     Topics topics = new Topics(log, settings);
     ProducerStates.createTable(log);
-    apis =
+    Apis answered =
         new Apis()
             .add(
                 ApiKeys.METADATA,
@@ -158,6 +174,19 @@ public final class KafkaPipeline implements AutoCloseable {
             .add(ApiKeys.LIST_GROUPS, 0, 5, new ListGroupsApi(coordinator, log))
             .add(ApiKeys.DESCRIBE_GROUPS, 0, 6, new DescribeGroupsApi(coordinator, log))
             .add(ApiKeys.DELETE_GROUPS, 0, 2, new DeleteGroupsApi(coordinator, log));
+    if (security.sasl() != null) {
+      // Answered by SaslAuthenticator before authentication; after it, they are out of turn.
+      // SaslHandshake v0 (tokens without SaslAuthenticate frames) is not offered.
+      Api authenticated =
+          request ->
+              CompletableFuture.failedFuture(
+                  new IllegalSaslStateException(
+                      request.header().apiKey() + " after the connection was authenticated"));
+      answered
+          .add(ApiKeys.SASL_HANDSHAKE, 1, 1, authenticated)
+          .add(ApiKeys.SASL_AUTHENTICATE, 0, 2, authenticated);
+    }
+    apis = answered;
     channels.add(server);
   }
 

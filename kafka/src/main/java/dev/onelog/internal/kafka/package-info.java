@@ -4,7 +4,9 @@
  * classes, and one class per API that answers from the log ({@link KafkaPipeline} registers each
  * with the versions it answers). The topic configs the admin APIs read and write are one table,
  * {@link TopicConfigs}; onelog's exceptions become Kafka error codes in one table, {@link
- * KafkaErrors}.
+ * KafkaErrors}. With TLS, an {@code SslHandler} ({@link TlsFiles}) comes first in the pipeline;
+ * with SASL, {@link SaslAuthenticator} sits before {@link Connection} until the connection has
+ * authenticated ({@code internal.kafka.sasl}: the users in the file and the mechanisms).
  *
  * <p>Threads: Netty's event loops only decode, encode and write; every request runs on the server's
  * worker threads ({@link Connection} starts a connection's requests one at a time, in order, so
