@@ -191,13 +191,28 @@ public final class KafkaServer implements AutoCloseable {
               new ServerSecurity(tls, sasl ? new Mechanisms(UserTable.of(log)) : null),
               bound ->
                   new ServerSettings(
-                      advertisedHost != null ? advertisedHost : bound.getHostString(),
+                      advertisedHost != null ? advertisedHost : advertisable(bound),
                       advertisedPort > 0 ? advertisedPort : bound.getPort(),
                       autoCreateTopics,
                       defaultPartitions,
                       maxRequestBytes,
                       maxConnections,
                       maxConnectionsPerAddress)));
+    }
+  }
+
+  /**
+   * The host to tell clients when none was given: the bound address, or, for the wildcard (0.0.0.0
+   * or ::, which clients cannot connect to and Kafka refuses to advertise), this machine's name.
+   */
+  private static String advertisable(java.net.InetSocketAddress bound) {
+    if (bound.getAddress() == null || !bound.getAddress().isAnyLocalAddress()) {
+      return bound.getHostString();
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getCanonicalHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
     }
   }
 }
