@@ -278,6 +278,33 @@ public final class OneLog implements AutoCloseable {
                 limit));
   }
 
+  /**
+   * Visits the records {@link #read} would return, in order, as views of the stored batches rather
+   * than copies: for scans that look at each record once (an encoder, a checksum, a filter). The
+   * visitor runs on this thread inside the read and must not call this log; a view is valid only
+   * while it is visited. Returns how many records were visited.
+   *
+   * @throws CorruptRecordException as {@link #read} does
+   */
+  public int scan(
+      TopicPartition partition,
+      long fromOffset,
+      ReadLimit limit,
+      java.util.function.Consumer<? super RecordView> visitor) {
+    Objects.requireNonNull(limit, "limit");
+    Objects.requireNonNull(visitor, "visitor");
+    return context.read(
+        "reading " + partition,
+        session ->
+            PartitionReader.scan(
+                session,
+                context.partitionTopic(partition, session),
+                partition.partition(),
+                fromOffset,
+                limit,
+                visitor));
+  }
+
   /** The first offset still stored in the partition (equal to the next offset when it is empty). */
   public long earliestOffset(TopicPartition partition) {
     return state(partition).logStartOffset();

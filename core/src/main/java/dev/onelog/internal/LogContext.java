@@ -196,9 +196,13 @@ public final class LogContext {
    */
   public EncodedRecord[] encode(List<ProducerRecord> records) {
     EncodedRecord[] encoded = new EncodedRecord[records.size()];
+    TopicMeta topic = null; // records of one send usually share a topic: look it up once
     for (int i = 0; i < encoded.length; i++) {
       ProducerRecord record = records.get(i);
-      encoded[i] = encoder.encode(record, topic(record.topic()));
+      if (topic == null || !topic.name().equals(record.topic())) {
+        topic = topic(record.topic());
+      }
+      encoded[i] = encoder.encode(record, topic);
     }
     return encoded;
   }

@@ -3,8 +3,8 @@ package dev.onelog.internal.read;
 import dev.onelog.CorruptRecordException;
 import dev.onelog.LogRecord;
 import dev.onelog.ReadLimit;
+import dev.onelog.RecordView;
 import dev.onelog.internal.storage.RecordBatch;
-import dev.onelog.internal.storage.RecordCodec;
 import dev.onelog.internal.storage.StatementCache;
 import dev.onelog.internal.storage.TopicMeta;
 import java.sql.PreparedStatement;
@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * The queries that read one partition: rowid range scans over its log table's batches and its row
@@ -41,17 +42,38 @@ public final class PartitionReader {
   public static List<LogRecord> read(
       StatementCache session, TopicMeta topic, int partition, long fromOffset, ReadLimit limit)
       throws SQLException {
+    List<LogRecord> records = new ArrayList<>(Math.min(limit.maxRecords(), 1024));
+    scan(session, topic, partition, fromOffset, limit, record -> records.add(record.toRecord()));
+    return records;
+  }
+
+  /**
+   * Visits the records {@link #read} would return, in order, as views of their batches; returns how
+   * many it visited. The checks are {@link #read}'s.
+   *
+   * @throws CorruptRecordException naming the first batch that does not match its CRC or its row,
+   *     or does not decode
+   */
+  public static int scan(
+      StatementCache session,
+      TopicMeta topic,
+      int partition,
+      long fromOffset,
+      ReadLimit limit,
+      Consumer<? super RecordView> visitor)
+      throws SQLException {
     PreparedStatement select =
         session.get(
             "SELECT base_offset, records, crc, last_offset, record_count FROM "
                 + topic.logTable(partition)
                 + " WHERE last_offset >= ? ORDER BY last_offset");
     select.setLong(1, fromOffset);
-    List<LogRecord> records = new ArrayList<>(Math.min(limit.maxRecords(), 1024));
+    int visited = 0;
     long bytes = 0;
     try (ResultSet rs = select.executeQuery()) {
       while (rs.next()) {
         RecordBatch.Cursor batch = checkedBatch(rs, topic, partition);
+        CursorView view = new CursorView(batch, topic.name(), partition);
         long lastOffset = rs.getLong(4);
         int walked = 0;
         try {
@@ -62,19 +84,12 @@ public final class PartitionReader {
               continue;
             }
             bytes += batch.sizeInBytes();
-            if (!records.isEmpty() && bytes > limit.maxBytes()) {
-              return records;
+            if (visited > 0 && bytes > limit.maxBytes()) {
+              return visited;
             }
-            records.add(
-                new LogRecord(
-                    topic.name(),
-                    partition,
-                    batch.offset(),
-                    batch.timestampMs(),
-                    batch.key(),
-                    batch.value(),
-                    RecordCodec.decodeHeaders(batch.headers())));
-            if (records.size() >= limit.maxRecords()) {
+            visitor.accept(view);
+            visited++;
+            if (visited >= limit.maxRecords()) {
               if (batch.offset() == lastOffset) {
                 // The next read starts past this row: make sure it skips nothing.
                 while (batch.next()) {
@@ -83,7 +98,7 @@ public final class PartitionReader {
                 }
                 checkWalked(rs, batch, walked, topic, partition, lastOffset);
               }
-              return records;
+              return visited;
             }
           }
         } catch (IllegalArgumentException e) {
@@ -92,7 +107,7 @@ public final class PartitionReader {
         checkWalked(rs, batch, walked, topic, partition, lastOffset);
       }
     }
-    return records;
+    return visited;
   }
 
   private static void checkBelowLastOffset(

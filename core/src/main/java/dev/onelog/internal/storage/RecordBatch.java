@@ -204,6 +204,20 @@ public final class RecordBatch {
       return copy(valueAt, valueLength);
     }
 
+    /** The key as a view of the batch (writing to it changes the batch); null for none. */
+    public ByteBuffer keyView() {
+      return view(keyAt, keyLength);
+    }
+
+    /** The value as a view of the batch (writing to it changes the batch); null for none. */
+    public ByteBuffer valueView() {
+      return view(valueAt, valueLength);
+    }
+
+    private ByteBuffer view(int at, int length) {
+      return length < 0 ? null : ByteBuffer.wrap(records, at, length).slice();
+    }
+
     /** The encoded headers, null when the record has none. */
     public byte[] headers() {
       return copy(headersAt, headersLength);

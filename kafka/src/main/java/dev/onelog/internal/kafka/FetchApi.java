@@ -1,11 +1,9 @@
 package dev.onelog.internal.kafka;
 
-import dev.onelog.LogRecord;
 import dev.onelog.PartitionDescription;
 import dev.onelog.ReadLimit;
 import dev.onelog.TopicDescription;
 import dev.onelog.TopicPartition;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.FetchRequestData;
@@ -13,6 +11,7 @@ import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.DefaultRecordBatch;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.FetchRequest;
@@ -108,20 +107,31 @@ final class FetchApi implements Api {
         if (offset == state.nextOffset() || (room <= 0 && bytes > 0)) {
           continue;
         }
-        List<LogRecord> records =
-            topics
-                .log()
-                .read(
-                    new TopicPartition(name, partition.partition()),
-                    offset,
-                    new ReadLimit(MAX_RECORDS_PER_PARTITION, Math.max(1, room)));
-        if (!records.isEmpty()) {
-          MemoryRecords batch = KafkaRecords.toBatch(records);
-          out.setRecords(batch);
-          bytes += batch.sizeInBytes();
-        }
+        KafkaRecords.BatchWriter batch =
+            new KafkaRecords.BatchWriter(expectedBytes(state, offset, room));
+        topics
+            .log()
+            .scan(
+                new TopicPartition(name, partition.partition()),
+                offset,
+                new ReadLimit(MAX_RECORDS_PER_PARTITION, Math.max(1, room)),
+                batch);
+        MemoryRecords records = batch.build();
+        out.setRecords(records);
+        bytes += records.sizeInBytes();
       }
     }
     return anyError ? Long.MAX_VALUE : bytes;
+  }
+
+  /**
+   * About how many bytes the records from {@code offset} take as a Kafka batch: the partition's
+   * average record (key, value, headers) plus Kafka's per-record framing, up to the byte limit.
+   */
+  private static long expectedBytes(PartitionDescription state, long offset, long room) {
+    long records = Math.min(state.nextOffset() - offset, MAX_RECORDS_PER_PARTITION);
+    long average = state.recordCount() == 0 ? 64 : state.sizeInBytes() / state.recordCount();
+    return DefaultRecordBatch.RECORD_BATCH_OVERHEAD
+        + Math.min(records * (average + 24), room + room / 4 + 64);
   }
 }

@@ -1,11 +1,12 @@
 package dev.onelog.internal.kafka;
 
 import dev.onelog.Header;
-import dev.onelog.LogRecord;
 import dev.onelog.ProducerRecord;
+import dev.onelog.RecordView;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.record.MemoryRecords;
@@ -93,36 +94,53 @@ final class KafkaRecords {
     return bytes;
   }
 
-  /** Stored records, in offset order, as one uncompressed batch. */
-  static MemoryRecords toBatch(List<LogRecord> records) {
-    int estimate = 64;
-    for (LogRecord record : records) {
-      estimate += 32 + length(record.key()) + length(record.value());
-      for (Header header : record.headers()) {
-        estimate += 16 + header.name().length() * 3 + length(header.value());
-      }
+  /**
+   * Encodes the stored records a scan visits, in offset order, as one uncompressed batch, straight
+   * from the views of the stored batches: no record is copied on the way.
+   */
+  static final class BatchWriter implements Consumer<RecordView> {
+    private static final org.apache.kafka.common.header.Header[] NO_HEADERS =
+        new org.apache.kafka.common.header.Header[0];
+
+    private final int initialBytes;
+    private MemoryRecordsBuilder builder;
+
+    /** {@code expectedBytes}: about how large the batch will be, to size its buffer once. */
+    BatchWriter(long expectedBytes) {
+      this.initialBytes = (int) Math.max(256, Math.min(expectedBytes, 64L << 20));
     }
-    MemoryRecordsBuilder builder =
-        MemoryRecords.builder(
-            ByteBuffer.allocate(estimate),
-            Compression.NONE,
-            TimestampType.CREATE_TIME,
-            records.get(0).offset());
-    for (LogRecord record : records) {
+
+    @Override
+    public void accept(RecordView record) {
+      if (builder == null) {
+        builder =
+            MemoryRecords.builder(
+                ByteBuffer.allocate(initialBytes),
+                Compression.NONE,
+                TimestampType.CREATE_TIME,
+                record.offset());
+      }
       builder.appendWithOffset(
           record.offset(), record.timestampMs(), record.key(), record.value(), kafka(record));
     }
-    return builder.build();
-  }
 
-  private static org.apache.kafka.common.header.Header[] kafka(LogRecord record) {
-    List<Header> headers = record.headers();
-    org.apache.kafka.common.header.Header[] out =
-        new org.apache.kafka.common.header.Header[headers.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = new RecordHeader(headers.get(i).name(), headers.get(i).value());
+    /** The batch, or empty records when the scan visited none. */
+    MemoryRecords build() {
+      return builder == null ? MemoryRecords.EMPTY : builder.build();
     }
-    return out;
+
+    private static org.apache.kafka.common.header.Header[] kafka(RecordView record) {
+      List<Header> headers = record.headers();
+      if (headers.isEmpty()) {
+        return NO_HEADERS;
+      }
+      org.apache.kafka.common.header.Header[] out =
+          new org.apache.kafka.common.header.Header[headers.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = new RecordHeader(headers.get(i).name(), headers.get(i).value());
+      }
+      return out;
+    }
   }
 
   private static int length(byte[] bytes) {
