@@ -27,6 +27,8 @@ import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -186,6 +188,8 @@ class ProtocolVersionsTest {
                             Compression.NONE, new SimpleRecord("pk".getBytes(), "pv".getBytes()))));
         produce.topicData().add(topic);
         return produce;
+      case OFFSET_FOR_LEADER_EPOCH:
+        return epochRequest(0, 0);
       case INIT_PRODUCER_ID:
         return new InitProducerIdRequestData()
             .setTransactionalId(null)
@@ -232,8 +236,57 @@ class ProtocolVersionsTest {
               at);
       case INIT_PRODUCER_ID ->
           assertTrue(((InitProducerIdResponseData) response.data()).producerId() >= 0, at);
+      case OFFSET_FOR_LEADER_EPOCH -> {
+        OffsetForLeaderEpochResponseData.EpochEndOffset end = epochAnswer(response);
+        assertEquals(0, end.leaderEpoch(), at);
+        assertTrue(end.endOffset() >= 1, at + ": " + end);
+      }
       default -> {}
     }
+  }
+
+  private static OffsetForLeaderEpochRequestData epochRequest(int currentEpoch, int epoch) {
+    OffsetForLeaderEpochRequestData request = new OffsetForLeaderEpochRequestData();
+    request
+        .topics()
+        .add(
+            new OffsetForLeaderEpochRequestData.OffsetForLeaderTopic()
+                .setTopic("t")
+                .setPartitions(
+                    List.of(
+                        new OffsetForLeaderEpochRequestData.OffsetForLeaderPartition()
+                            .setPartition(0)
+                            .setCurrentLeaderEpoch(currentEpoch)
+                            .setLeaderEpoch(epoch))));
+    return request;
+  }
+
+  private static OffsetForLeaderEpochResponseData.EpochEndOffset epochAnswer(
+      AbstractResponse response) {
+    return ((OffsetForLeaderEpochResponseData) response.data())
+        .topics()
+        .iterator()
+        .next()
+        .partitions()
+        .get(0);
+  }
+
+  @Test
+  void offsetForLeaderEpochKnowsOneEpochEndingAtTheNextOffset() throws IOException {
+    short v = ApiKeys.OFFSET_FOR_LEADER_EPOCH.latestVersion();
+    var newer = epochAnswer(call(ApiKeys.OFFSET_FOR_LEADER_EPOCH, v, epochRequest(3, 3)));
+    assertEquals(Errors.UNKNOWN_LEADER_EPOCH.code(), newer.errorCode(), newer.toString());
+    var undefined = epochAnswer(call(ApiKeys.OFFSET_FOR_LEADER_EPOCH, v, epochRequest(-1, -1)));
+    assertEquals(Errors.NONE.code(), undefined.errorCode());
+    assertEquals(-1, undefined.leaderEpoch());
+    assertEquals(-1L, undefined.endOffset());
+    var later = epochAnswer(call(ApiKeys.OFFSET_FOR_LEADER_EPOCH, v, epochRequest(-1, 7)));
+    assertEquals(0, later.leaderEpoch());
+    OffsetForLeaderEpochRequestData unknown = epochRequest(0, 0);
+    unknown.topics().iterator().next().setTopic("no-such-topic");
+    assertEquals(
+        Errors.UNKNOWN_TOPIC_OR_PARTITION.code(),
+        epochAnswer(call(ApiKeys.OFFSET_FOR_LEADER_EPOCH, v, unknown)).errorCode());
   }
 
   @Test

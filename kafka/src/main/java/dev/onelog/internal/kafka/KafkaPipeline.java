@@ -150,6 +150,7 @@ public final class KafkaPipeline implements AutoCloseable {
                 1,
                 ApiKeys.LIST_OFFSETS.latestVersion(),
                 new ListOffsetsApi(topics))
+            .add(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4, new OffsetForLeaderEpochApi(topics))
             .add(
                 ApiKeys.INIT_PRODUCER_ID,
                 0,
