@@ -66,17 +66,23 @@ public final class StoragePrototype {
 
   public static void main(String[] args) throws Exception {
     if (args[0].equals("server")) {
-      serve(Path.of(args[1]), args[2].equals("v2"));
+      serve(Path.of(args[1]), args[2]);
+    } else if (args[0].equals("sizes")) {
+      sizes();
     } else {
       client(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
     }
   }
 
-  private static void serve(Path file, boolean v2) throws Exception {
+  private static void serve(Path file, String mode) throws Exception {
     try (OneLog log = OneLog.builder(file).durability(Durability.FSYNC).open();
         KafkaServer server =
             KafkaServer.builder(log).listen(new InetSocketAddress("127.0.0.1", 0)).start()) {
-      if (v2) {
+      if (mode.equals("null")) {
+        NullServer nothing = new NullServer();
+        apis(server).add(ApiKeys.PRODUCE, 3, 13, nothing::produce);
+        apis(server).add(ApiKeys.FETCH, 4, 18, nothing::fetch);
+      } else if (mode.equals("v2")) {
         log.transaction(
             tx ->
                 tx.execute(
@@ -223,6 +229,146 @@ public final class StoragePrototype {
         return CompletableFuture.failedFuture(e);
       }
       return CompletableFuture.completedFuture(FetchResponse.of(response));
+    }
+  }
+
+  /**
+   * The clients' ceiling: produces acknowledged without being stored, fetches answered from batches
+   * of 10,000 records of 100 bytes made once in memory.
+   */
+  private static final class NullServer {
+    private static final int BATCH = 10_000;
+    private final java.util.concurrent.atomic.AtomicLong next =
+        new java.util.concurrent.atomic.AtomicLong();
+    private final List<MemoryRecords> batches = new ArrayList<>();
+
+    NullServer() {
+      byte[] value = new byte[100];
+      for (int base = 0; base < 2_000_000; base += BATCH) {
+        org.apache.kafka.common.record.MemoryRecordsBuilder builder =
+            MemoryRecords.builder(
+                ByteBuffer.allocate(BATCH * 120),
+                org.apache.kafka.common.compress.Compression.NONE,
+                org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+                base);
+        for (int i = 0; i < BATCH; i++) {
+          builder.appendWithOffset(base + i, 1_700_000_000_000L + i, null, value);
+        }
+        batches.add(builder.build());
+      }
+    }
+
+    CompletableFuture<org.apache.kafka.common.requests.AbstractResponse> produce(Request request) {
+      ProduceRequestData data = ((ProduceRequest) request.body()).data();
+      ProduceResponseData response = new ProduceResponseData();
+      for (ProduceRequestData.TopicProduceData topic : data.topicData()) {
+        ProduceResponseData.TopicProduceResponse out =
+            new ProduceResponseData.TopicProduceResponse()
+                .setName(topic.name())
+                .setTopicId(topic.topicId());
+        for (ProduceRequestData.PartitionProduceData partition : topic.partitionData()) {
+          int count = 0;
+          for (MutableRecordBatch batch : ((MemoryRecords) partition.records()).batches()) {
+            count += batch.countOrNull();
+          }
+          out.partitionResponses()
+              .add(
+                  new ProduceResponseData.PartitionProduceResponse()
+                      .setIndex(partition.index())
+                      .setBaseOffset(next.getAndAdd(count))
+                      .setLogAppendTimeMs(-1));
+        }
+        response.responses().add(out);
+      }
+      return CompletableFuture.completedFuture(new ProduceResponse(response));
+    }
+
+    CompletableFuture<org.apache.kafka.common.requests.AbstractResponse> fetch(Request request) {
+      FetchRequestData data = ((FetchRequest) request.body()).data();
+      FetchResponseData response = new FetchResponseData();
+      for (FetchRequestData.FetchTopic asked : data.topics()) {
+        FetchResponseData.FetchableTopicResponse topic =
+            new FetchResponseData.FetchableTopicResponse()
+                .setTopic(asked.topic())
+                .setTopicId(asked.topicId());
+        response.responses().add(topic);
+        for (FetchRequestData.FetchPartition partition : asked.partitions()) {
+          ByteBuffer out = ByteBuffer.allocate(partition.partitionMaxBytes());
+          for (int i = (int) (partition.fetchOffset() / BATCH); i < batches.size(); i++) {
+            ByteBuffer batch = batches.get(i).buffer().duplicate();
+            if (batch.remaining() > out.remaining()) {
+              break;
+            }
+            out.put(batch);
+          }
+          out.flip();
+          long end = Math.min(next.get(), (long) BATCH * batches.size());
+          topic
+              .partitions()
+              .add(
+                  new FetchResponseData.PartitionData()
+                      .setPartitionIndex(partition.partition())
+                      .setHighWatermark(end)
+                      .setLastStableOffset(end)
+                      .setLogStartOffset(0)
+                      .setRecords(MemoryRecords.readableRecords(out)));
+        }
+      }
+      return CompletableFuture.completedFuture(FetchResponse.of(response));
+    }
+  }
+
+  /** Bytes a record takes in each layout, for JSON events of about 100 bytes. */
+  private static void sizes() {
+    Random random = new Random(7);
+    String[] users = {"alice", "bob", "carol", "dave", "erin", "frank"};
+    String[] types = {"order.created", "order.paid", "order.shipped", "order.cancelled"};
+    int n = 200_000;
+    List<byte[]> values = new ArrayList<>(n);
+    long bytes = 0;
+    for (int i = 0; i < n; i++) {
+      byte[] value =
+          String.format(
+                  "{\"id\":%d,\"user\":\"%s\",\"type\":\"%s\",\"amount\":%d.%02d,"
+                      + "\"currency\":\"EUR\",\"ts\":%d}",
+                  1_000_000 + i,
+                  users[random.nextInt(users.length)],
+                  types[random.nextInt(types.length)],
+                  random.nextInt(500),
+                  random.nextInt(100),
+                  1_700_000_000_000L + i * 7L)
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      values.add(value);
+      bytes += value.length;
+    }
+    System.out.printf("values: %.1f bytes on average%n", bytes / (double) n);
+    System.out.printf("onelog's layout (format 5): %.1f bytes a record%n", (bytes + 24.0 * n) / n);
+    for (org.apache.kafka.common.compress.Compression compression :
+        List.of(
+            org.apache.kafka.common.compress.Compression.NONE,
+            org.apache.kafka.common.compress.Compression.gzip().build(),
+            org.apache.kafka.common.compress.Compression.zstd().build(),
+            org.apache.kafka.common.compress.Compression.lz4().build(),
+            org.apache.kafka.common.compress.Compression.snappy().build())) {
+      long total = 0;
+      for (int base = 0; base < n; ) {
+        org.apache.kafka.common.record.MemoryRecordsBuilder builder =
+            MemoryRecords.builder(
+                ByteBuffer.allocate(300_000),
+                compression,
+                org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+                base);
+        int i = base;
+        while (i < n && builder.estimatedSizeInBytes() < 256 * 1024) {
+          builder.appendWithOffset(i, 1_700_000_000_000L + i, null, values.get(i));
+          i++;
+        }
+        total += builder.build().sizeInBytes();
+        base = i;
+      }
+      System.out.printf(
+          "Kafka v2, %s, 256 KiB batches: %.1f bytes a record%n",
+          compression.type(), total / (double) n);
     }
   }
 
