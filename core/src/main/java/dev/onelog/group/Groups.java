@@ -6,6 +6,7 @@ import dev.onelog.internal.LogContext;
 import dev.onelog.internal.group.GroupIds;
 import dev.onelog.internal.group.GroupQueries;
 import dev.onelog.internal.group.OffsetCommits;
+import dev.onelog.internal.group.WireMembers;
 import dev.onelog.internal.read.ReaderSessions;
 import java.sql.Statement;
 import java.util.Collection;
@@ -102,6 +103,32 @@ public final class Groups {
                   return null;
                 },
                 "committing offsets of group " + groupId));
+  }
+
+  /**
+   * For a coordinator outside this library, as {@code onelog serve} is for Kafka consumers:
+   * replaces the group's wire members in the file with {@code members}, their heartbeat now,
+   * creating the group when it does not exist (and {@code members} is not empty). Call it when they
+   * change and often enough that none of their sessions runs out between calls. Wire members show
+   * in {@link #describe} and {@code onelog groups}, hold no partitions here, and keep embedded
+   * members out of the group: {@link #consumer} members joining it fail with {@link
+   * InconsistentGroupProtocolException} while one is live. docs/FORMAT.md section 12.1.
+   *
+   * @throws InconsistentGroupProtocolException when the group has live embedded members
+   * @throws InvalidGroupIdException when the group id is empty, blank or too long
+   */
+  public void recordWireMembers(String groupId, List<WireMember> members) {
+    GroupIds.validate(groupId);
+    List<WireMember> copy = List.copyOf(members);
+    LogContext.await(
+        context
+            .writer()
+            .submit(
+                tx -> {
+                  WireMembers.record(tx, groupId, copy);
+                  return null;
+                },
+                "recording the wire members of group " + groupId));
   }
 
   /**

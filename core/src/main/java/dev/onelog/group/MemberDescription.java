@@ -19,4 +19,13 @@ public record MemberDescription(
     Duration sessionTimeout,
     Instant lastHeartbeat,
     List<TopicPartition> owned,
-    List<TopicPartition> assigned) {}
+    List<TopicPartition> assigned) {
+
+  /**
+   * Whether a coordinator outside this library keeps it ({@link Groups#recordWireMembers}): a Kafka
+   * consumer connected to {@code onelog serve}. Its {@code client} starts with {@code wire:}.
+   */
+  public boolean isWire() {
+    return client.startsWith("wire:");
+  }
+}

@@ -296,7 +296,7 @@ public final class GroupQueries {
       throws SQLException {
     requireGroup(tx.statements(), groupId);
     OffsetCommits.requireNoLiveMembers(
-        tx.statements(), groupId, tx.nowMs(), "delete its committed offsets");
+        tx.statements(), groupId, tx.nowMs(), "delete its committed offsets", false);
     java.util.Set<TopicPartition> deleted = new java.util.LinkedHashSet<>();
     for (TopicPartition partition : partitions) {
       TopicRow topic = GroupTables.topic(tx.statements(), partition.topic());

@@ -54,6 +54,7 @@ final class GroupSync {
     String groupId = joining.groupId();
     GroupRow group = GroupTables.group(s, groupId);
     List<MemberRow> members = GroupTables.members(s, groupId);
+    WireMembers.refuseEmbeddedJoin(groupId, members, now);
     if (group == null) {
       GroupTables.insertGroup(s, groupId, joining.assignor(), now);
     } else if (group.assignor() != joining.assignor()) {
@@ -141,6 +142,9 @@ final class GroupSync {
     }
     List<MemberRow> live = new ArrayList<>();
     for (MemberRow member : GroupTables.members(s, groupId)) {
+      if (member.isWire() && member.isLive(now)) {
+        continue; // its coordinator assigns it, not this library
+      }
       if (member.isLive(now)) {
         live.add(member);
       } else {

@@ -16,6 +16,11 @@ public record MemberRow(
     return heartbeatAtMs + sessionTimeoutMs >= nowMs;
   }
 
+  /** Whether a coordinator outside this library keeps it ({@link WireMembers}). */
+  public boolean isWire() {
+    return client.startsWith(WireMembers.CLIENT_PREFIX);
+  }
+
   /** The order assignors deal partitions in: static members by instance id, others by member id. */
   String sortKey() {
     return instanceId != null ? "0" + instanceId : "1" + memberId;

@@ -100,7 +100,7 @@ public final class OffsetCommits {
     GroupIds.validate(groupId);
     offsets.values().forEach(OffsetCommits::checkMetadata);
     StatementCache s = tx.statements();
-    requireNoLiveMembers(s, groupId, tx.nowMs(), "commit offsets without a member");
+    requireNoLiveMembers(s, groupId, tx.nowMs(), "commit offsets without a member", false);
     if (GroupTables.group(s, groupId) == null) {
       GroupTables.insertGroup(s, groupId, dev.onelog.group.Assignor.STICKY, tx.nowMs());
     }
@@ -122,9 +122,20 @@ public final class OffsetCommits {
    */
   static void requireNoLiveMembers(StatementCache s, String groupId, long nowMs, String doing)
       throws SQLException {
+    requireNoLiveMembers(s, groupId, nowMs, doing, true);
+  }
+
+  /**
+   * @param countWire whether live wire members ({@link WireMembers}) count: not for what their
+   *     coordinator does on their behalf (commits, deleting offsets of topics they do not read)
+   * @throws GroupNotEmptyException naming the live members
+   */
+  static void requireNoLiveMembers(
+      StatementCache s, String groupId, long nowMs, String doing, boolean countWire)
+      throws SQLException {
     List<String> live =
         GroupTables.members(s, groupId).stream()
-            .filter(m -> m.isLive(nowMs))
+            .filter(m -> m.isLive(nowMs) && (countWire || !m.isWire()))
             .map(m -> m.memberId() + " (" + m.client() + ")")
             .toList();
     if (!live.isEmpty()) {
