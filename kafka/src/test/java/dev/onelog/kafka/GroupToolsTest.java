@@ -195,6 +195,60 @@ class GroupToolsTest {
   }
 
   @Test
+  void aWireGroupsMembersAreRowsOfTheFileWhileTheyAreConnected() throws InterruptedException {
+    try (KafkaConsumer<String, String> wire = consumer("rows")) {
+      wire.subscribe(List.of("orders"));
+      pollUntilAssigned(wire, 2);
+      List<dev.onelog.group.MemberDescription> members = awaitMembers("rows", 1);
+      dev.onelog.group.MemberDescription member = members.get(0);
+      assertTrue(member.isWire(), member.toString());
+      assertTrue(member.client().startsWith("wire:consumer-rows-"), member.client());
+      assertTrue(member.client().endsWith("@/127.0.0.1"), member.client());
+      assertEquals("orders", member.subscription());
+      dev.onelog.group.InconsistentGroupProtocolException refused =
+          assertThrows(
+              dev.onelog.group.InconsistentGroupProtocolException.class,
+              () -> log.groups().consumer("rows").topics("orders").open());
+      assertTrue(refused.getMessage().contains("onelog serve"), refused.getMessage());
+      wire.poll(Duration.ofMillis(10));
+    }
+    awaitMembers("rows", 0); // closing the consumer left the group, and the row went with it
+    try (GroupConsumer embedded = log.groups().consumer("rows").topics("orders").open()) {
+      assertEquals(embedded.memberId(), log.groups().describe("rows").members().get(0).memberId());
+    }
+  }
+
+  @Test
+  void aServerThatStopsRemovesItsMembersRows() throws InterruptedException {
+    try (KafkaConsumer<String, String> wire = consumer("stopping")) {
+      wire.subscribe(List.of("orders"));
+      pollUntilAssigned(wire, 2);
+      awaitMembers("stopping", 1);
+      server.close();
+      assertEquals(List.of(), log.groups().describe("stopping").members());
+    }
+  }
+
+  /** The group's members in the file once there are {@code count} of them. */
+  private List<dev.onelog.group.MemberDescription> awaitMembers(String group, int count)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      List<dev.onelog.group.MemberDescription> members;
+      try {
+        members = log.groups().describe(group).members();
+      } catch (dev.onelog.group.UnknownGroupException e) {
+        members = List.of(); // not written yet
+      }
+      if (members.size() == count) {
+        return members;
+      }
+      assertTrue(System.nanoTime() < deadline, "members of " + group + ": " + members);
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
   void aTransactionalProducerFailsAtOnceSayingTransactionsAreNotSupported() {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, server.bootstrapServers());

@@ -70,7 +70,8 @@ final class JoinGroupApi implements Api {
    */
   private Errors fileGroup(String groupId) {
     try {
-      boolean embedded = !log.groups().describe(groupId).members().isEmpty();
+      boolean embedded =
+          log.groups().describe(groupId).members().stream().anyMatch(m -> !m.isWire());
       return embedded ? Errors.INCONSISTENT_GROUP_PROTOCOL : Errors.NONE;
     } catch (UnknownGroupException e) {
       return Errors.NONE;

@@ -2,6 +2,7 @@ package dev.onelog.internal.kafka;
 
 import dev.onelog.OneLog;
 import dev.onelog.internal.kafka.group.GroupCoordinator;
+import dev.onelog.internal.kafka.group.WireMembersMirror;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -49,6 +50,7 @@ public final class KafkaPipeline implements AutoCloseable {
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final ParkedFetches parked;
   private final GroupCoordinator coordinator;
+  private final WireMembersMirror groupRows;
   private Channel server;
   private ServerSettings settings;
   private boolean closed;
@@ -68,6 +70,7 @@ public final class KafkaPipeline implements AutoCloseable {
             new DefaultThreadFactory("onelog-kafka-timer", true));
     this.parked = new ParkedFetches(log, workers, timer);
     this.coordinator = GroupCoordinator.start(timer);
+    this.groupRows = WireMembersMirror.start(log, coordinator);
   }
 
   /**
@@ -213,6 +216,7 @@ public final class KafkaPipeline implements AutoCloseable {
     }
     parked.close();
     coordinator.close();
+    groupRows.close();
     channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);

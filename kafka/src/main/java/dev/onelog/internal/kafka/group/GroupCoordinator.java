@@ -1,7 +1,12 @@
 package dev.onelog.internal.kafka.group;
 
+import dev.onelog.group.WireMember;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -11,6 +16,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroupMember;
 import org.apache.kafka.common.message.JoinGroupResponseData;
@@ -232,6 +238,50 @@ public final class GroupCoordinator implements AutoCloseable {
                     .setMemberAssignment(member.assignment));
       }
       return Optional.of(out);
+    }
+  }
+
+  /**
+   * Every group's members as the file records them ({@link dev.onelog.group.WireMember}), groups
+   * without members included (with none), each member's session timeout lengthened by {@code
+   * slack}: the time its row may wait for the next refresh.
+   */
+  public Map<String, List<WireMember>> wireMembers(Duration slack) {
+    Map<String, List<WireMember>> out = new HashMap<>();
+    for (ClassicGroup group : groups.values()) {
+      synchronized (group) {
+        if (group.state() == GroupState.DEAD) {
+          continue;
+        }
+        List<WireMember> members = new ArrayList<>();
+        for (Member member : group.members()) {
+          members.add(
+              new WireMember(
+                  member.memberId,
+                  member.instanceId,
+                  member.clientId + "@" + member.clientHost,
+                  subscribedTopics(group, member),
+                  Duration.ofMillis(member.sessionTimeoutMs).plus(slack)));
+        }
+        out.put(group.groupId, members);
+      }
+    }
+    return out;
+  }
+
+  /** The topics a consumer subscribes to, from its metadata; none for other protocol types. */
+  private static List<String> subscribedTopics(ClassicGroup group, Member member) {
+    if (!"consumer".equals(group.protocolType()) || member.protocols.isEmpty()) {
+      return List.of();
+    }
+    byte[] metadata =
+        group.protocolName() != null && member.protocols.containsKey(group.protocolName())
+            ? member.protocols.get(group.protocolName())
+            : member.protocols.values().iterator().next();
+    try {
+      return ConsumerProtocol.deserializeSubscription(ByteBuffer.wrap(metadata)).topics();
+    } catch (RuntimeException e) {
+      return List.of(); // metadata the client made up; the group works without knowing it
     }
   }
 
