@@ -86,17 +86,14 @@ final class CompactionInvariants {
     try (ResultSet rs =
         s.executeQuery("SELECT base_offset, records FROM " + name + " ORDER BY last_offset")) {
       while (rs.next()) {
-        ByteBuffer in = ByteBuffer.wrap(rs.getBytes(2));
-        long base = rs.getLong(1);
-        while (in.hasRemaining()) {
-          long offset = base + in.getInt();
-          in.getLong();
-          byte[] key = field(in);
-          byte[] value = field(in);
-          byte[] headers = field(in);
-          long size = length(key) + length(value) + length(headers);
+        for (StoredBatchWalker.Rec r :
+            StoredBatchWalker.records(rs.getLong(1), rs.getBytes(2), name)) {
           records.add(
-              new Rec(offset, key == null ? null : ByteBuffer.wrap(key), value == null, size));
+              new Rec(
+                  r.offset(),
+                  r.key() == null ? null : ByteBuffer.wrap(r.key()),
+                  r.value() == null,
+                  r.sizeBytes()));
         }
       }
     }
@@ -156,20 +153,6 @@ final class CompactionInvariants {
         assertEquals(-1, row[2], name + ": no delete horizon without a kept record");
       }
     }
-  }
-
-  private static byte[] field(ByteBuffer in) {
-    int length = in.getInt();
-    if (length < 0) {
-      return null;
-    }
-    byte[] bytes = new byte[length];
-    in.get(bytes);
-    return bytes;
-  }
-
-  private static long length(byte[] bytes) {
-    return bytes == null ? 0 : bytes.length;
   }
 
   private static boolean tableExists(Statement s, String table) throws SQLException {

@@ -46,6 +46,7 @@ class Format2UpgradeTest {
               "cleaner_points")) {
         s.execute("DROP TABLE " + table);
       }
+      LegacyLayout.rewrite(c);
       s.execute("PRAGMA user_version=2");
     }
   }
@@ -95,7 +96,7 @@ class Format2UpgradeTest {
     OlderFormatException e =
         assertThrows(OlderFormatException.class, () -> OneLog.builder(file).readOnly().open());
     assertEquals(2, e.fileFormatVersion());
-    assertEquals(5, e.supportedFormatVersion());
+    assertEquals(6, e.supportedFormatVersion());
   }
 
   @Test
@@ -113,6 +114,7 @@ class Format2UpgradeTest {
         Statement s = c.createStatement()) {
       s.execute("DROP TABLE keys_1_0");
       s.execute("DROP TABLE cleaner_points");
+      LegacyLayout.rewrite(c);
       s.execute("PRAGMA user_version=3");
     }
     try (OneLog log = OneLog.open(file)) {
@@ -151,6 +153,7 @@ class Format2UpgradeTest {
           "INSERT INTO cleaner_points SELECT topic_id, partition, cleaner_offset, clean_bytes"
               + " FROM v5");
       s.execute("DROP TABLE v5");
+      LegacyLayout.rewrite(c);
       s.execute("PRAGMA user_version=4");
     }
     try (OneLog log = OneLog.open(file)) {

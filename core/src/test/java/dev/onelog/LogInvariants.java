@@ -63,24 +63,17 @@ public final class LogInvariants {
             byte[] records = rs.getBytes(5);
             String batch = table + " batch " + baseOffset + ".." + lastOffset;
             assertEquals(crc(baseOffset, records), rs.getLong(6), batch + ": CRC32C");
-            ByteBuffer in = ByteBuffer.wrap(records);
             long offset = -1;
             long maxTimestamp = Long.MIN_VALUE;
             long inBatch = 0;
-            while (in.hasRemaining()) {
-              int delta = in.getInt();
+            for (StoredBatchWalker.Rec r : StoredBatchWalker.records(baseOffset, records, batch)) {
               if (inBatch == 0) {
-                assertEquals(0, delta, batch + ": the first record sits at base_offset");
+                assertEquals(
+                    baseOffset, r.offset(), batch + ": the first record sits at base_offset");
               }
-              offset = baseOffset + delta;
-              maxTimestamp = Math.max(maxTimestamp, in.getLong());
-              for (int field = 0; field < 3; field++) {
-                int length = in.getInt();
-                if (length > 0) {
-                  in.position(in.position() + length);
-                  bytes += length;
-                }
-              }
+              offset = r.offset();
+              maxTimestamp = Math.max(maxTimestamp, r.timestampMs());
+              bytes += r.sizeBytes();
               assertTrue(offset > previous, batch + ": offsets increase at " + offset);
               assertTrue(offset >= p[2], batch + ": offset " + offset + " >= log_start_offset");
               assertTrue(offset < p[3], batch + ": offset " + offset + " < next_offset " + p[3]);

@@ -127,7 +127,7 @@ class OpenAndCloseTest {
     Snapshot before = Snapshot.of(file);
     NewerFormatException e = assertThrows(NewerFormatException.class, () -> OneLog.open(file));
     assertEquals(99, e.fileFormatVersion());
-    assertTrue(e.getMessage().contains("format 99, newer than format 5"), e.getMessage());
+    assertTrue(e.getMessage().contains("format 99, newer than format 6"), e.getMessage());
     assertEquals(before, Snapshot.of(file));
   }
 

@@ -77,7 +77,8 @@ class ScanTest {
             assertEquals("key", text(view.key()));
             assertEquals(0, view.value().remaining());
             assertEquals(List.of(Header.of("a", "1")), view.headers());
-            assertEquals(3 + 0 + 4 + 8 + 1 + 1, view.sizeInBytes());
+            assertEquals(
+                3 + 0 + 5, view.sizeInBytes()); // headers: count, "a", "1", each length-prefixed
           } else {
             assertNull(view.key());
             assertNull(view.value());

@@ -128,8 +128,8 @@ final class IndexGeneration {
           break;
         }
         StoredBatch batch = StoredBatch.read(rs, state);
-        RecordBatch.Cursor records = new RecordBatch.Cursor(batch.baseOffset(), batch.records());
         try {
+          RecordBatch.Cursor records = new RecordBatch.Cursor(batch.baseOffset(), batch.records());
           while (records.next()) {
             byte[] key = records.key();
             if (key != null && records.offset() >= cursor) {

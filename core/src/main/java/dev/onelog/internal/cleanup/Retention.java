@@ -35,11 +35,11 @@ final class Retention {
     }
     Long retentionMs = state.topic().retentionMs();
     Long retentionBytes = state.topic().retentionBytes();
-    // length(records) comes from the row's header: the blobs are read only when the topic
-    // compacts and its deleted records' keys must leave the key index.
+    // A batch's size (its records' keys, values and headers) is read from its blob only for
+    // the rows this step looks at: the expired ones and the first one kept.
     PreparedStatement select =
         statements.get(
-            "SELECT last_offset, record_count, max_timestamp_ms, length(records) FROM "
+            "SELECT last_offset, record_count, max_timestamp_ms, records FROM "
                 + state.logTable()
                 + " ORDER BY last_offset LIMIT ?");
     select.setInt(1, maxBatches);
@@ -51,8 +51,11 @@ final class Retention {
     try (ResultSet rs = select.executeQuery()) {
       while (rs.next()) {
         long maxTimestampMs = rs.getLong(3);
-        long sizeBytes = rs.getLong(4) - (long) RecordBatch.RECORD_OVERHEAD_BYTES * rs.getInt(2);
         boolean tooOld = retentionMs != null && maxTimestampMs < nowMs - retentionMs;
+        if (!tooOld && retentionBytes == null) {
+          break;
+        }
+        long sizeBytes = batchSize(rs.getBytes(4), state, rs.getLong(1));
         boolean tooBig = retentionBytes != null && remainingBytes - sizeBytes >= retentionBytes;
         if (!tooOld && !tooBig) {
           break;
@@ -87,17 +90,21 @@ final class Retention {
     if (state.compacted()) {
       forgetKeysThrough(edit, statements, offset - 1);
     } else {
-      PreparedStatement sum =
+      PreparedStatement below =
           statements.get(
-              "SELECT coalesce(sum(record_count), 0), coalesce(sum(length(records)), 0) FROM "
+              "SELECT last_offset, record_count, records FROM "
                   + state.logTable()
                   + " WHERE last_offset < ?");
-      sum.setLong(1, offset);
-      try (ResultSet rs = sum.executeQuery()) {
-        rs.next();
-        long records = rs.getLong(1);
-        edit.removedBatches(records, rs.getLong(2) - RecordBatch.RECORD_OVERHEAD_BYTES * records);
+      below.setLong(1, offset);
+      long records = 0;
+      long bytes = 0;
+      try (ResultSet rs = below.executeQuery()) {
+        while (rs.next()) {
+          records += rs.getInt(2);
+          bytes += batchSize(rs.getBytes(3), state, rs.getLong(1));
+        }
       }
+      edit.removedBatches(records, bytes);
     }
     deleteThrough(statements, state, offset - 1);
     PreparedStatement straddling =
@@ -168,5 +175,27 @@ final class Retention {
         statements.get("DELETE FROM " + state.logTable() + " WHERE last_offset = ?");
     delete.setLong(1, lastOffset);
     delete.executeUpdate();
+  }
+
+  /**
+   * The keys, values and headers a batch about to be deleted holds.
+   *
+   * @throws CorruptRecordException when it does not decode: retention does not guess sizes
+   */
+  private static long batchSize(byte[] records, PartitionState state, long lastOffset) {
+    try {
+      return RecordBatch.sizeInBytes(records);
+    } catch (IllegalArgumentException | java.nio.BufferUnderflowException e) {
+      throw new dev.onelog.CorruptRecordException(
+          "the batch of records ending at "
+              + state.topic().name()
+              + "-"
+              + state.partition()
+              + "@"
+              + lastOffset
+              + " is damaged: "
+              + e.getMessage()
+              + ". Run 'onelog verify' to list every damaged batch");
+    }
   }
 }

@@ -61,8 +61,8 @@ record StoredBatch(
    */
   List<Entry> entries(PartitionState state) {
     List<Entry> entries = new ArrayList<>(recordCount);
-    RecordBatch.Cursor cursor = new RecordBatch.Cursor(baseOffset, records);
     try {
+      RecordBatch.Cursor cursor = new RecordBatch.Cursor(baseOffset, records);
       while (cursor.next()) {
         entries.add(
             new Entry(

@@ -54,7 +54,18 @@ final class UnindexedEvents {
               + rs.getLong(4)
               + " does not match its CRC32C. Run 'onelog verify' to list every damaged batch");
     }
-    return new RecordBatch.Cursor(baseOffset, records);
+    try {
+      return new RecordBatch.Cursor(baseOffset, records);
+    } catch (IllegalArgumentException e) {
+      throw new CorruptRecordException(
+          "the batch of records ending at "
+              + topic.name()
+              + "-0@"
+              + rs.getLong(4)
+              + " is damaged: "
+              + e.getMessage()
+              + ". Run 'onelog verify' to list every damaged batch");
+    }
   }
 
   /**

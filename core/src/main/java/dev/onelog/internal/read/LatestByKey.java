@@ -119,7 +119,11 @@ public final class LatestByKey {
     if (records == null || RecordBatch.crc(baseOffset, records) != rs.getLong(3)) {
       throw PartitionReader.corrupt(topic, partition, lastOffset, "it does not match its CRC32C");
     }
-    return new RecordBatch.Cursor(baseOffset, records);
+    try {
+      return new RecordBatch.Cursor(baseOffset, records);
+    } catch (IllegalArgumentException e) {
+      throw PartitionReader.corrupt(topic, partition, lastOffset, e.getMessage());
+    }
   }
 
   /** The record at {@code offset} of the batch in the current row, empty for a tombstone. */

@@ -159,7 +159,11 @@ public final class PartitionReader {
     if (records == null || RecordBatch.crc(baseOffset, records) != crc) {
       throw corrupt(topic, partition, rs.getLong(4), "it does not match its CRC32C");
     }
-    return new RecordBatch.Cursor(baseOffset, records);
+    try {
+      return new RecordBatch.Cursor(baseOffset, records);
+    } catch (IllegalArgumentException e) {
+      throw corrupt(topic, partition, rs.getLong(4), e.getMessage());
+    }
   }
 
   /** A damaged batch, named by topic, partition and last offset, with what was wrong. */

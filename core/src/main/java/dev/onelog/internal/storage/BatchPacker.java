@@ -3,7 +3,6 @@ package dev.onelog.internal.storage;
 import java.nio.ByteBuffer;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.Arrays;
 
 /**
  * Packs records, in offset order and keeping their offsets, into batches of up to {@value
@@ -13,15 +12,14 @@ import java.util.Arrays;
  */
 public final class BatchPacker {
   private final PreparedStatement insert;
-  private final ByteBuffer standard = ByteBuffer.allocate(RecordBatch.MAX_BATCH_BYTES);
+  private final ByteBuffer standard =
+      ByteBuffer.allocate(RecordBatch.HEADER_BYTES + RecordBatch.MAX_BATCH_BYTES);
 
-  /** {@link #standard}, or a buffer of its own for a single record larger than that. */
-  private ByteBuffer records = standard;
+  /** The open batch, or null. */
+  private RecordBatch.Encoder batch;
 
-  private int count;
   private long baseOffset;
-  private long lastOffset;
-  private long maxTimestampMs;
+  private long baseTimestampMs;
 
   public BatchPacker(PreparedStatement insert) {
     this.insert = insert;
@@ -29,35 +27,40 @@ public final class BatchPacker {
 
   public void add(long offset, long timestampMs, byte[] key, byte[] value, byte[] headers)
       throws SQLException {
-    int length =
-        Math.toIntExact(
-            RecordBatch.RECORD_OVERHEAD_BYTES + RecordCodec.sizeInBytes(key, value, headers));
     // An offset delta is an int32: offsets further apart than that (only after compaction
     // removed two billion records) start a new batch.
-    if (count > 0
-        && (records.position() + (long) length > RecordBatch.MAX_BATCH_BYTES
-            || offset - baseOffset > Integer.MAX_VALUE)) {
+    if (batch != null
+        && (offset - baseOffset > Integer.MAX_VALUE
+            || batch.size()
+                    + (long)
+                        RecordBatch.recordSize(
+                            (int) (offset - baseOffset),
+                            timestampMs - baseTimestampMs,
+                            key,
+                            value,
+                            headers)
+                > standard.capacity())) {
       flush();
     }
-    if (count == 0) {
-      records = length > standard.capacity() ? ByteBuffer.allocate(length) : standard;
-      records.clear();
+    if (batch == null) {
+      int size = RecordBatch.HEADER_BYTES + RecordBatch.recordSize(0, 0, key, value, headers);
+      ByteBuffer out = size > standard.capacity() ? ByteBuffer.allocate(size) : standard;
+      out.clear();
       baseOffset = offset;
-      maxTimestampMs = timestampMs;
+      baseTimestampMs = timestampMs;
+      batch = new RecordBatch.Encoder(out, offset, timestampMs);
     }
-    RecordBatch.putRecord(records, (int) (offset - baseOffset), timestampMs, key, value, headers);
-    lastOffset = offset;
-    maxTimestampMs = Math.max(maxTimestampMs, timestampMs);
-    count++;
+    batch.add(offset, timestampMs, key, value, headers);
   }
 
   /** Inserts the open batch, if any. */
   public void flush() throws SQLException {
-    if (count == 0) {
+    if (batch == null) {
       return;
     }
-    byte[] bytes = Arrays.copyOf(records.array(), records.position());
-    RecordBatch.insert(insert, baseOffset, lastOffset, count, maxTimestampMs, bytes);
-    count = 0;
+    byte[] bytes = batch.toBytes();
+    RecordBatch.insert(
+        insert, baseOffset, batch.lastOffset(), batch.count(), batch.maxTimestampMs(), bytes);
+    batch = null;
   }
 }

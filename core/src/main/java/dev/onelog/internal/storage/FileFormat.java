@@ -46,9 +46,10 @@ public final class FileFormat {
   /**
    * {@code PRAGMA user_version}: the format version this code writes and reads. Format 3 is format
    * 2 plus the consumer group tables; format 4 adds the compaction tables; format 5 indexes keys
-   * behind the appends ({@code cleaner_points.indexed_offset}) instead of in them.
+   * behind the appends ({@code cleaner_points.indexed_offset}) instead of in them; format 6 stores
+   * each batch as a Kafka record batch v2 ({@link RecordBatch}).
    */
-  public static final int FORMAT_VERSION = 5;
+  public static final int FORMAT_VERSION = 6;
 
   /** The oldest format this code upgrades from when it opens a file to write. */
   public static final int OLDEST_UPGRADABLE_VERSION = 1;

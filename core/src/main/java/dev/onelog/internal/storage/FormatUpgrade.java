@@ -88,6 +88,14 @@ final class FormatUpgrade {
         for (Partition partition : partitions(s)) {
           records += upgrade(writer, s, partition, path);
         }
+      } else if (version < 6) {
+        // Before anything else reads the batches (format 4's key index is built from them).
+        for (Partition partition : partitions(s)) {
+          records += BatchRewrite.toKafkaBatches(writer, partition.table(), partition.name());
+        }
+      }
+      if (version < 6) {
+        BatchRewrite.recountSizes(writer, version >= 4);
       }
       if (version < 3) {
         for (String ddl : FileFormat.GROUP_TABLES) {
@@ -184,7 +192,13 @@ final class FormatUpgrade {
         if (format1Crc(timestampMs, key, value, headers) != rs.getLong(6)) {
           throw corrupt(path, partition, offset);
         }
-        batch.add(offset, timestampMs, key, value, headers);
+        byte[] kafkaHeaders;
+        try {
+          kafkaHeaders = RecordCodec.encodeHeaders(LegacyBatch.decodeHeaders(headers));
+        } catch (IllegalArgumentException e) {
+          throw corrupt(path, partition, offset);
+        }
+        batch.add(offset, timestampMs, key, value, kafkaHeaders);
         records++;
       }
       batch.flush();

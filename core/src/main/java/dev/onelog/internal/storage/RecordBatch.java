@@ -7,37 +7,54 @@ import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
- * The {@code records} column of a log table row: a batch of records stored back to back. Format 2
- * stores one row per batch, because SQLite's cost is per row. Stateless helpers; {@link Cursor} is
- * one thread's.
+ * The {@code records} column of a log table row since format 6: one Kafka record batch, version 2
+ * (magic 2), uncompressed, exactly as a Kafka broker stores and sends it, so that the Kafka server
+ * stores what producers send and fetches copy stored rows. Stateless helpers; {@link Encoder} and
+ * {@link Cursor} are one thread's.
  *
  * <pre>
- * per record, big-endian, no padding:
- *   int32 offset delta     offset - base_offset; 0 for the first record, then strictly rising
- *   int64 timestamp_ms
- *   int32 key length       -1 = NULL key,     then the key's bytes
- *   int32 value length     -1 = NULL value,   then the value's bytes
- *   int32 headers length   -1 = no headers,   then the headers (see {@link RecordCodec})
- * crc column: CRC32C (Castagnoli), as an unsigned 32-bit integer, over
- *   int64 base_offset | records
+ * batch header, 61 bytes, big-endian:
+ *   0 int64 base offset          = the row's base_offset
+ *   8 int32 batch length         = the blob's length - 12
+ *  12 int32 partition leader epoch (writers write 0; readers ignore it)
+ *  16 int8  magic                = 2
+ *  17 int32 CRC32C (unsigned) of bytes 21 to the end
+ *  21 int16 attributes           = 0: uncompressed, create time, not transactional, not control
+ *  23 int32 last offset delta    = last_offset - base_offset
+ *  27 int64 base timestamp       = the first record's timestamp
+ *  35 int64 max timestamp        = the largest timestamp, as max_timestamp_ms
+ *  43 int64 producer id, 51 int16 producer epoch, 53 int32 base sequence: -1 unless a Kafka
+ *           producer's idempotent batch, kept as it came
+ *  57 int32 record count         = record_count
+ * then per record (varints as {@link Varints}):
+ *   varint length of the rest, int8 attributes (0), varlong timestamp delta (from the base
+ *   timestamp), varint offset delta (0 for the first record, then strictly rising), varint key
+ *   length (-1 = null) and key, varint value length (-1 = null) and value, varint header count
+ *   and the headers ({@link RecordCodec})
+ * crc column: CRC32C, as an unsigned 32-bit integer, over int64 base_offset | records
  * </pre>
  *
- * Each record costs {@value #RECORD_OVERHEAD_BYTES} bytes beyond its key, value and headers, so a
- * batch's size in the sense of retention and {@code partitions.size_bytes} is {@code
- * length(records) - 24 * record_count}.
+ * A record's size, for limits and retention, is its key, value and encoded headers (none when it
+ * has none), as in earlier formats.
  */
 public final class RecordBatch {
   private RecordBatch() {}
 
-  /** The fixed bytes of one record in a batch: delta, timestamp and three lengths. */
-  public static final int RECORD_OVERHEAD_BYTES = 24;
+  /** Bytes before the first record. */
+  public static final int HEADER_BYTES = 61;
+
+  /** At most this many bytes a record takes in a batch beyond its key, value and headers. */
+  public static final int RECORD_OVERHEAD_BYTES = 21;
 
   /**
    * Where a batch closes: a batch's records take at most this many bytes, unless it is a single
-   * larger record. Measured in docs/BENCHMARKS.md. Every writer of batches (appends, the format 1
-   * upgrade) packs records up to this size.
+   * larger record. Measured in docs/BENCHMARKS.md. Every writer of batches (appends, upgrades,
+   * compaction) packs records up to this size.
    */
   public static final int MAX_BATCH_BYTES = 64 * 1024;
+
+  private static final int CRC_OFFSET = 17;
+  private static final int ATTRIBUTES_OFFSET = 21;
 
   /** The batch's CRC32C, as stored in the crc column. */
   public static long crc(long baseOffset, byte[] records) {
@@ -49,9 +66,27 @@ public final class RecordBatch {
     return crc.getValue();
   }
 
+  /** The CRC32C Kafka's batch header holds: over its bytes from the attributes to the end. */
+  public static long kafkaCrc(byte[] records) {
+    CRC32C crc = new CRC32C();
+    crc.update(records, ATTRIBUTES_OFFSET, records.length - ATTRIBUTES_OFFSET);
+    return crc.getValue();
+  }
+
+  /** Whether the batch header's CRC matches its bytes (the crc column's check covers more). */
+  public static boolean kafkaCrcMatches(byte[] records) {
+    return records.length >= HEADER_BYTES
+        && (ByteBuffer.wrap(records).getInt(CRC_OFFSET) & 0xffffffffL) == kafkaCrc(records);
+  }
+
   /** The key, value and header bytes the batch holds: what size limits and retention count. */
-  public static long sizeInBytes(byte[] records, long recordCount) {
-    return records.length - RECORD_OVERHEAD_BYTES * recordCount;
+  public static long sizeInBytes(byte[] records) {
+    Cursor cursor = new Cursor(ByteBuffer.wrap(records).getLong(0), records);
+    long bytes = 0;
+    while (cursor.next()) {
+      bytes += cursor.sizeInBytes();
+    }
+    return bytes;
   }
 
   /** The statement that inserts one batch into a log table; run it with {@link #insert}. */
@@ -81,35 +116,139 @@ public final class RecordBatch {
   }
 
   /**
-   * Appends one record to a batch being encoded, in the layout above: {@link
-   * #RECORD_OVERHEAD_BYTES} plus the key, value and headers bytes.
+   * The bytes a record takes in a batch: its length prefix and what follows. {@code headers} as
+   * {@link RecordCodec#encodeHeaders}, null for none.
    */
-  public static void putRecord(
-      ByteBuffer out, int offsetDelta, long timestampMs, byte[] key, byte[] value, byte[] headers) {
-    out.putInt(offsetDelta).putLong(timestampMs);
-    putField(out, key);
-    putField(out, value);
-    putField(out, headers);
+  public static int recordSize(
+      int offsetDelta, long timestampDelta, byte[] key, byte[] value, byte[] headers) {
+    int body = bodySize(offsetDelta, timestampDelta, key, value, headers);
+    return Varints.sizeOfInt(body) + body;
   }
 
-  private static void putField(ByteBuffer out, byte[] field) {
-    if (field == null) {
-      out.putInt(-1);
-    } else {
-      out.putInt(field.length).put(field);
+  private static int bodySize(
+      int offsetDelta, long timestampDelta, byte[] key, byte[] value, byte[] headers) {
+    return 1
+        + Varints.sizeOfLong(timestampDelta)
+        + Varints.sizeOfInt(offsetDelta)
+        + RecordCodec.fieldSize(key)
+        + RecordCodec.fieldSize(value)
+        + (headers == null ? 1 : headers.length);
+  }
+
+  /**
+   * Writes one batch into a buffer: the records from byte {@value #HEADER_BYTES} on, then the
+   * header when {@link #finish} knows them all.
+   */
+  public static final class Encoder {
+    private final ByteBuffer out;
+    private final int start;
+    private final long baseOffset;
+    private final long baseTimestampMs;
+    private long maxTimestampMs = Long.MIN_VALUE;
+    private int lastOffsetDelta = -1;
+    private int count;
+
+    /**
+     * Starts a batch at {@code out}'s position, whose first record will be at {@code baseOffset}
+     * with timestamp {@code baseTimestampMs}. {@code out} must have room for the header and every
+     * record's {@link #recordSize}.
+     */
+    public Encoder(ByteBuffer out, long baseOffset, long baseTimestampMs) {
+      this.out = out;
+      this.start = out.position();
+      this.baseOffset = baseOffset;
+      this.baseTimestampMs = baseTimestampMs;
+      out.position(start + HEADER_BYTES);
+    }
+
+    /** Appends a record; offsets must rise, the first being the base offset. */
+    public void add(long offset, long timestampMs, byte[] key, byte[] value, byte[] headers) {
+      int offsetDelta = Math.toIntExact(offset - baseOffset);
+      long timestampDelta = timestampMs - baseTimestampMs;
+      Varints.putInt(out, bodySize(offsetDelta, timestampDelta, key, value, headers));
+      out.put((byte) 0);
+      Varints.putLong(out, timestampDelta);
+      Varints.putInt(out, offsetDelta);
+      RecordCodec.putField(out, key);
+      RecordCodec.putField(out, value);
+      if (headers == null) {
+        Varints.putInt(out, 0);
+      } else {
+        out.put(headers);
+      }
+      maxTimestampMs = Math.max(maxTimestampMs, timestampMs);
+      lastOffsetDelta = offsetDelta;
+      count++;
+    }
+
+    public int count() {
+      return count;
+    }
+
+    public long maxTimestampMs() {
+      return maxTimestampMs;
+    }
+
+    public long lastOffset() {
+      return baseOffset + lastOffsetDelta;
+    }
+
+    /** Bytes written so far, header included. */
+    public int size() {
+      return out.position() - start;
+    }
+
+    /**
+     * Writes the header; the batch is {@code out}'s bytes from where it started to its position.
+     */
+    public void finish() {
+      int end = out.position();
+      out.putLong(start, baseOffset)
+          .putInt(start + 8, end - start - 12)
+          .putInt(start + 12, 0)
+          .put(start + 16, (byte) 2)
+          .putShort(start + ATTRIBUTES_OFFSET, (short) 0)
+          .putInt(start + 23, lastOffsetDelta)
+          .putLong(start + 27, baseTimestampMs)
+          .putLong(start + 35, maxTimestampMs)
+          .putLong(start + 43, -1L)
+          .putShort(start + 51, (short) -1)
+          .putInt(start + 53, -1)
+          .putInt(start + 57, count);
+      CRC32C crc = new CRC32C();
+      ByteBuffer covered = out.duplicate();
+      covered.position(start + ATTRIBUTES_OFFSET).limit(end);
+      crc.update(covered);
+      out.putInt(start + CRC_OFFSET, (int) crc.getValue());
+    }
+
+    /** {@link #finish}es and copies the batch out. */
+    public byte[] toBytes() {
+      finish();
+      byte[] array = out.array();
+      int from = out.arrayOffset() + start;
+      return Arrays.copyOfRange(array, from, from + size());
     }
   }
 
   /**
    * Walks a batch's records in order without copying the ones it skips: {@link #next} reads a
    * record's fixed fields; {@link #key}, {@link #value} and {@link #headers} copy on demand.
+   * Creating one checks the header against the row's base offset and the blob; walking to the end
+   * checks the record count, the last offset delta and the max timestamp against the header.
    */
   public static final class Cursor {
     private final long baseOffset;
     private final byte[] records;
     private final ByteBuffer in;
+    private final int recordCount;
+    private final int lastOffsetDelta;
+    private final long baseTimestampMs;
+    private final long maxTimestampMs;
+    private int walked;
     private long offset = Long.MIN_VALUE;
     private long timestampMs;
+    private long largestTimestampMs = Long.MIN_VALUE;
     private int keyAt;
     private int keyLength;
     private int valueAt;
@@ -117,10 +256,38 @@ public final class RecordBatch {
     private int headersAt;
     private int headersLength;
 
+    /**
+     * @throws IllegalArgumentException when the header does not describe a batch of this format at
+     *     {@code baseOffset} of this length
+     */
     public Cursor(long baseOffset, byte[] records) {
       this.baseOffset = baseOffset;
       this.records = records;
       this.in = ByteBuffer.wrap(records);
+      if (records.length < HEADER_BYTES) {
+        throw malformed(0, records.length + " bytes, a batch needs at least " + HEADER_BYTES);
+      }
+      if (in.getLong(0) != baseOffset) {
+        throw malformed(0, "its base offset is " + in.getLong(0) + ", its row's " + baseOffset);
+      }
+      if (in.getInt(8) != records.length - 12) {
+        throw malformed(8, "its length says " + in.getInt(8) + ", not " + (records.length - 12));
+      }
+      if (in.get(16) != 2) {
+        throw malformed(16, "magic " + in.get(16) + "; this format stores magic 2");
+      }
+      if (in.getShort(ATTRIBUTES_OFFSET) != 0) {
+        throw malformed(
+            ATTRIBUTES_OFFSET,
+            "attributes "
+                + in.getShort(ATTRIBUTES_OFFSET)
+                + "; this format stores 0 (uncompressed, create time, no transaction)");
+      }
+      lastOffsetDelta = in.getInt(23);
+      baseTimestampMs = in.getLong(27);
+      maxTimestampMs = in.getLong(35);
+      recordCount = in.getInt(57);
+      in.position(HEADER_BYTES);
     }
 
     /**
@@ -131,51 +298,99 @@ public final class RecordBatch {
      */
     public boolean next() {
       if (!in.hasRemaining()) {
+        checkEnd();
         return false;
       }
       int at = in.position();
-      if (in.remaining() < RECORD_OVERHEAD_BYTES) {
-        throw malformed(at, in.remaining() + " bytes left, a record needs at least 24");
+      int length = Varints.getInt(in);
+      if (length < 0 || length > in.remaining()) {
+        throw malformed(at, "record length " + length + " does not fit the " + in.remaining());
       }
-      int delta = in.getInt();
-      long next = baseOffset + delta;
-      if (delta < 0 || (offset == Long.MIN_VALUE ? delta != 0 : next <= offset)) {
-        throw malformed(
-            at,
-            "offset delta "
-                + delta
-                + (offset == Long.MIN_VALUE
-                    ? " in the first record (must be 0)"
-                    : " does not rise above " + (offset - baseOffset)));
+      int end = in.position() + length;
+      ByteBuffer body = in.slice(in.position(), length);
+      try {
+        body.get(); // attributes, unused by records of magic 2
+        long timestampDelta = Varints.getLong(body);
+        int delta = Varints.getInt(body);
+        long next = baseOffset + delta;
+        if (delta < 0 || (offset == Long.MIN_VALUE ? delta != 0 : next <= offset)) {
+          throw malformed(
+              at,
+              "offset delta "
+                  + delta
+                  + (offset == Long.MIN_VALUE
+                      ? " in the first record (must be 0)"
+                      : " does not rise above " + (offset - baseOffset)));
+        }
+        offset = next;
+        timestampMs = baseTimestampMs + timestampDelta;
+        largestTimestampMs = Math.max(largestTimestampMs, timestampMs);
+        int bodyAt = in.position();
+        keyLength = field(body, "key");
+        keyAt = bodyAt + body.position() - keyLength(keyLength);
+        valueLength = field(body, "value");
+        valueAt = bodyAt + body.position() - keyLength(valueLength);
+        headersAt = bodyAt + body.position();
+        int count = Varints.getInt(body);
+        if (count < 0) {
+          throw malformed(at, "header count " + count);
+        }
+        for (int i = 0; i < count; i++) {
+          if (field(body, "header name") < 0) {
+            throw malformed(at, "header " + i + " has no name");
+          }
+          field(body, "header value");
+        }
+        if (body.hasRemaining()) {
+          throw malformed(at, body.remaining() + " bytes left after the record's headers");
+        }
+        headersLength = count == 0 ? -1 : end - headersAt;
+      } catch (java.nio.BufferUnderflowException e) {
+        throw malformed(at, "the record is cut off");
       }
-      offset = next;
-      timestampMs = in.getLong();
-      keyLength = in.getInt();
-      keyAt = skip(keyLength, "key");
-      valueLength = checkedLength("value");
-      valueAt = skip(valueLength, "value");
-      headersLength = checkedLength("headers");
-      headersAt = skip(headersLength, "headers");
+      in.position(end);
+      walked++;
       return true;
     }
 
-    private int checkedLength(String field) {
-      if (in.remaining() < 4) {
-        throw malformed(in.position(), "the " + field + " length is cut off");
-      }
-      return in.getInt();
+    private static int keyLength(int length) {
+      return Math.max(length, 0);
     }
 
-    private int skip(int length, String field) {
-      int at = in.position();
-      if (length < -1 || length > in.remaining()) {
+    /** Reads a varint length and skips the bytes; returns the length (-1 for null). */
+    private int field(ByteBuffer body, String what) {
+      int length = Varints.getInt(body);
+      if (length < -1 || length > body.remaining()) {
         throw malformed(
-            at - 4, field + " length " + length + " does not fit the " + in.remaining() + " left");
+            in.position(),
+            what + " length " + length + " does not fit the " + body.remaining() + " left");
       }
       if (length > 0) {
-        in.position(at + length);
+        body.position(body.position() + length);
       }
-      return at;
+      return length;
+    }
+
+    private void checkEnd() {
+      if (walked != recordCount) {
+        throw malformed(57, "its header counts " + recordCount + " records, it holds " + walked);
+      }
+      if (offset - baseOffset != lastOffsetDelta) {
+        throw malformed(
+            23,
+            "its header's last offset delta is "
+                + lastOffsetDelta
+                + ", its last record's "
+                + (offset - baseOffset));
+      }
+      if (largestTimestampMs != maxTimestampMs) {
+        throw malformed(
+            35,
+            "its header's max timestamp is "
+                + maxTimestampMs
+                + ", its records' "
+                + largestTimestampMs);
+      }
     }
 
     private IllegalArgumentException malformed(int at, String what) {
@@ -184,6 +399,11 @@ public final class RecordBatch {
 
     public long offset() {
       return offset;
+    }
+
+    /** The records its header counts. */
+    public int count() {
+      return recordCount;
     }
 
     public long timestampMs() {
@@ -200,10 +420,6 @@ public final class RecordBatch {
           && Arrays.equals(records, keyAt, keyAt + keyLength, key, 0, key.length);
     }
 
-    public byte[] value() {
-      return copy(valueAt, valueLength);
-    }
-
     /** The key as a view of the batch (writing to it changes the batch); null for none. */
     public ByteBuffer keyView() {
       return view(keyAt, keyLength);
@@ -218,7 +434,11 @@ public final class RecordBatch {
       return length < 0 ? null : ByteBuffer.wrap(records, at, length).slice();
     }
 
-    /** The encoded headers, null when the record has none. */
+    public byte[] value() {
+      return copy(valueAt, valueLength);
+    }
+
+    /** The encoded headers ({@link RecordCodec#decodeHeaders}), null when the record has none. */
     public byte[] headers() {
       return copy(headersAt, headersLength);
     }

@@ -12,47 +12,54 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Encodes a record's headers, as stored in a {@link RecordBatch}, and measures records. Stateless
- * and thread-safe.
+ * Encodes a record's headers as a {@link RecordBatch} stores them (Kafka's record format v2), and
+ * measures records. Stateless and thread-safe.
  *
  * <pre>
- * headers: absent (length -1) when a record has no headers, else
- *   int32 count, then per header: int32 name length, name (UTF-8),
- *                                 int32 value length (-1 = null value), value
+ * headers: varint count, then per header:
+ *   varint name length, name (UTF-8), varint value length (-1 = null value), value
  * </pre>
  *
- * All integers are big-endian. Decoding accepts a count of 0 as no headers, which writers never
- * store, and refuses a name that is not valid UTF-8 rather than replace its bytes: no writer
+ * A record without headers has none of these bytes in Java's hands (null) and a count of 0 in its
+ * batch. Decoding refuses a name that is not valid UTF-8 rather than replace its bytes: no writer
  * following docs/FORMAT.md produces one, so it means damage.
  */
 public final class RecordCodec {
   private RecordCodec() {}
 
-  /** The encoded headers: null for none. */
+  /** The encoded headers, count first: null for none. */
   public static byte[] encodeHeaders(List<Header> headers) {
     if (headers.isEmpty()) {
       return null;
     }
-    int size = 4;
     List<byte[]> names = new ArrayList<>(headers.size());
+    int size = Varints.sizeOfInt(headers.size());
     for (Header header : headers) {
       byte[] name = header.name().getBytes(StandardCharsets.UTF_8);
       names.add(name);
-      size += 8 + name.length + (header.value() == null ? 0 : header.value().length);
+      size += fieldSize(name) + fieldSize(header.value());
     }
     ByteBuffer out = ByteBuffer.allocate(size);
-    out.putInt(headers.size());
+    Varints.putInt(out, headers.size());
     for (int i = 0; i < headers.size(); i++) {
-      byte[] name = names.get(i);
-      byte[] value = headers.get(i).value();
-      out.putInt(name.length).put(name);
-      if (value == null) {
-        out.putInt(-1);
-      } else {
-        out.putInt(value.length).put(value);
-      }
+      putField(out, names.get(i));
+      putField(out, headers.get(i).value());
     }
     return out.array();
+  }
+
+  /** A varint length (-1 for null) and the bytes. */
+  static int fieldSize(byte[] field) {
+    return field == null ? 1 : Varints.sizeOfInt(field.length) + field.length;
+  }
+
+  static void putField(ByteBuffer out, byte[] field) {
+    if (field == null) {
+      Varints.putInt(out, -1);
+    } else {
+      Varints.putInt(out, field.length);
+      out.put(field);
+    }
   }
 
   /**
@@ -72,18 +79,24 @@ public final class RecordCodec {
               .onMalformedInput(CodingErrorAction.REPORT)
               .onUnmappableCharacter(CodingErrorAction.REPORT);
       ByteBuffer in = ByteBuffer.wrap(encoded);
-      int count = in.getInt();
-      if (count < 0 || count > encoded.length / 8) {
+      int count = Varints.getInt(in);
+      if (count < 0 || count > encoded.length / 2) {
         throw new IllegalArgumentException(
             "header count " + count + " does not fit " + encoded.length + " bytes");
       }
       List<Header> headers = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
-        byte[] name = new byte[in.getInt()];
+        int nameLength = Varints.getInt(in);
+        if (nameLength < 0 || nameLength > in.remaining()) {
+          throw new IllegalArgumentException(
+              "header " + i + "'s name length " + nameLength + " does not fit");
+        }
+        byte[] name = new byte[nameLength];
         in.get(name);
-        int valueLength = in.getInt();
-        if (valueLength < -1) {
-          throw new IllegalArgumentException("header " + i + "'s value length is " + valueLength);
+        int valueLength = Varints.getInt(in);
+        if (valueLength < -1 || valueLength > in.remaining()) {
+          throw new IllegalArgumentException(
+              "header " + i + "'s value length " + valueLength + " does not fit");
         }
         byte[] value = null;
         if (valueLength >= 0) {
@@ -119,9 +132,14 @@ public final class RecordCodec {
     if (headers.isEmpty()) {
       return 0;
     }
-    int size = 4;
+    int size = Varints.sizeOfInt(headers.size());
     for (Header header : headers) {
-      size += 8 + utf8Length(header.name()) + (header.value() == null ? 0 : header.value().length);
+      int name = utf8Length(header.name());
+      size += Varints.sizeOfInt(name) + name;
+      size +=
+          header.value() == null
+              ? 1
+              : Varints.sizeOfInt(header.value().length) + header.value().length;
     }
     return size;
   }

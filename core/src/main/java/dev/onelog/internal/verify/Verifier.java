@@ -104,6 +104,7 @@ public final class Verifier {
     PartitionReader.PartitionState state = row.get();
     long count = 0;
     long bytes = 0;
+    boolean sizesKnown = true;
     long previous = Long.MIN_VALUE;
     try (ResultSet rs =
         s.executeQuery(
@@ -120,9 +121,9 @@ public final class Verifier {
         count += recordCount;
         if (records == null) {
           problem(topic, partition, lastOffset, "batch has no records column");
+          sizesKnown = false;
           continue;
         }
-        bytes += RecordBatch.sizeInBytes(records, recordCount);
         long computed = RecordBatch.crc(baseOffset, records);
         if (computed != crc) {
           problem(
@@ -137,6 +138,7 @@ public final class Verifier {
                   + crc
                   + ", computed "
                   + computed);
+          sizesKnown = false;
           continue;
         }
         if (baseOffset <= previous) {
@@ -147,8 +149,21 @@ public final class Verifier {
               "batch base offset not above the previous batch's last offset " + previous);
         }
         previous = lastOffset;
-        checkBatch(
-            topic, partition, state, lastOffset, recordCount, maxTimestampMs, records, baseOffset);
+        long size =
+            checkBatch(
+                topic,
+                partition,
+                state,
+                lastOffset,
+                recordCount,
+                maxTimestampMs,
+                records,
+                baseOffset);
+        if (size < 0) {
+          sizesKnown = false;
+        } else {
+          bytes += size;
+        }
       }
     } catch (SQLException e) {
       if (String.valueOf(e.getMessage()).contains("no such table")) {
@@ -168,7 +183,7 @@ public final class Verifier {
               + count
               + " records are stored");
     }
-    if (bytes != state.sizeBytes()) {
+    if (sizesKnown && bytes != state.sizeBytes()) {
       problem(
           topic,
           partition,
@@ -177,8 +192,11 @@ public final class Verifier {
     }
   }
 
-  /** Decodes a batch whose CRC matched and checks it against its row and the partition. */
-  private void checkBatch(
+  /**
+   * Decodes a batch whose CRC matched and checks it against its row and the partition; returns the
+   * bytes its records count, or -1 when it does not decode.
+   */
+  private long checkBatch(
       TopicMeta topic,
       int partition,
       PartitionReader.PartitionState state,
@@ -187,13 +205,23 @@ public final class Verifier {
       long maxTimestampMs,
       byte[] records,
       long baseOffset) {
-    RecordBatch.Cursor batch = new RecordBatch.Cursor(baseOffset, records);
+    if (!RecordBatch.kafkaCrcMatches(records)) {
+      problem(
+          topic,
+          partition,
+          lastOffset,
+          "batch ending here has a header CRC32C that does not match its bytes (Kafka consumers"
+              + " would refuse it)");
+    }
     long decoded = 0;
     long offset = -1;
     long maxSeen = Long.MIN_VALUE;
+    long size = 0;
     try {
+      RecordBatch.Cursor batch = new RecordBatch.Cursor(baseOffset, records);
       while (batch.next()) {
         decoded++;
+        size += batch.sizeInBytes();
         offset = batch.offset();
         maxSeen = Math.max(maxSeen, batch.timestampMs());
         if (offset < state.logStartOffset() || offset >= state.nextOffset()) {
@@ -216,7 +244,7 @@ public final class Verifier {
     } catch (IllegalArgumentException e) {
       problem(topic, partition, lastOffset, "batch ending here does not decode: " + e.getMessage());
       recordsChecked += decoded;
-      return;
+      return -1;
     }
     recordsChecked += decoded;
     if (decoded != recordCount) {
@@ -243,6 +271,7 @@ public final class Verifier {
     if (decoded == 0) {
       problem(topic, partition, lastOffset, "batch ending here holds no records");
     }
+    return size;
   }
 
   private void fileProblem(String description) {

@@ -32,36 +32,43 @@ final class BatchInserter {
     PreparedStatement insert = statements.get(RecordBatch.insertSql(table));
     int at = 0;
     while (at < count) {
-      long bytes = encodedLength(rows[start + at]);
+      long baseTimestampMs = rows[start + at].timestampMs();
+      long bytes = RecordBatch.HEADER_BYTES + recordSize(rows[start + at], 0, baseTimestampMs);
       int end = at + 1;
-      while (end < count
-          && bytes + encodedLength(rows[start + end]) <= RecordBatch.MAX_BATCH_BYTES) {
-        bytes += encodedLength(rows[start + end]);
+      while (end < count) {
+        int size = recordSize(rows[start + end], end - at, baseTimestampMs);
+        if (bytes + size > RecordBatch.HEADER_BYTES + RecordBatch.MAX_BATCH_BYTES) {
+          break;
+        }
+        bytes += size;
         end++;
       }
       long baseOffset = firstOffset + at;
       byte[] records = new byte[Math.toIntExact(bytes)];
-      long maxTimestampMs = encode(rows, start + at, end - at, records);
+      RecordBatch.Encoder batch =
+          new RecordBatch.Encoder(ByteBuffer.wrap(records), baseOffset, baseTimestampMs);
+      for (int i = at; i < end; i++) {
+        EncodedRecord record = rows[start + i];
+        batch.add(
+            baseOffset + (i - at),
+            record.timestampMs(),
+            record.key(),
+            record.value(),
+            record.headers());
+      }
+      batch.finish();
       RecordBatch.insert(
-          insert, baseOffset, baseOffset + (end - at) - 1, end - at, maxTimestampMs, records);
+          insert, baseOffset, batch.lastOffset(), batch.count(), batch.maxTimestampMs(), records);
       at = end;
     }
   }
 
-  private static long encodedLength(EncodedRecord record) {
-    return RecordBatch.RECORD_OVERHEAD_BYTES + (long) record.sizeInBytes();
-  }
-
-  /** Encodes the records into {@code into}, sized exactly; returns their largest timestamp. */
-  private static long encode(EncodedRecord[] rows, int from, int count, byte[] into) {
-    ByteBuffer out = ByteBuffer.wrap(into);
-    long maxTimestampMs = Long.MIN_VALUE;
-    for (int i = 0; i < count; i++) {
-      EncodedRecord record = rows[from + i];
-      RecordBatch.putRecord(
-          out, i, record.timestampMs(), record.key(), record.value(), record.headers());
-      maxTimestampMs = Math.max(maxTimestampMs, record.timestampMs());
-    }
-    return maxTimestampMs;
+  private static int recordSize(EncodedRecord record, int offsetDelta, long baseTimestampMs) {
+    return RecordBatch.recordSize(
+        offsetDelta,
+        record.timestampMs() - baseTimestampMs,
+        record.key(),
+        record.value(),
+        record.headers());
   }
 }
