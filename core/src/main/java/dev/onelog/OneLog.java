@@ -428,6 +428,11 @@ public final class OneLog implements AutoCloseable {
     return Groups.of(context);
   }
 
+  /** The log's batches as stored, Kafka record batches: for code that speaks Kafka's formats. */
+  public StoredBatches batches() {
+    return new StoredBatches(context);
+  }
+
   /** The event store on this log: streams, global order, subscriptions, projections, snapshots. */
   public EventStore eventStore() {
     return EventStore.of(context);

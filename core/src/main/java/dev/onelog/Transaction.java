@@ -54,6 +54,12 @@ public interface Transaction {
   List<RecordMetadata> send(List<ProducerRecord> records);
 
   /**
+   * Appends a Kafka record batch as it is, now, as {@link StoredBatches#append} does in the next
+   * group commit; returns its base offset, final once the transaction commits.
+   */
+  long appendBatch(TopicPartition partition, byte[] batch);
+
+  /**
    * Runs one SQL statement against the log's file, binding {@code args} to its {@code ?} parameters
    * in order ({@code null}, {@code Integer}, {@code Long}, {@code Double}, {@code String}, {@code
    * byte[]}, {@code Boolean}).

@@ -366,6 +366,11 @@ public final class ProjectionRunner implements AutoCloseable {
     }
 
     @Override
+    public long appendBatch(TopicPartition partition, byte[] batch) {
+      return tx.appendBatch(partition, batch);
+    }
+
+    @Override
     public int execute(String sql, Object... args) {
       return tx.execute(sql, args);
     }

@@ -7,6 +7,7 @@ import dev.onelog.RecordView;
 import dev.onelog.internal.storage.RecordBatch;
 import dev.onelog.internal.storage.StatementCache;
 import dev.onelog.internal.storage.TopicMeta;
+import java.nio.ByteBuffer;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -105,6 +106,52 @@ public final class PartitionReader {
           throw corrupt(topic, partition, lastOffset, e.getMessage());
         }
         checkWalked(rs, batch, walked, topic, partition, lastOffset);
+      }
+    }
+    return visited;
+  }
+
+  /**
+   * Visits whole stored batches from the one holding {@code fromOffset} (the first with {@code
+   * last_offset >= fromOffset}), each checked against its CRC and its row's base offset, until the
+   * next would take the bytes past {@code maxBytes} (the first always goes); returns how many.
+   *
+   * @throws CorruptRecordException naming the first batch that does not match its CRC or row
+   */
+  public static int scanBatches(
+      StatementCache session,
+      TopicMeta topic,
+      int partition,
+      long fromOffset,
+      long maxBytes,
+      Consumer<ByteBuffer> visitor)
+      throws SQLException {
+    PreparedStatement select =
+        session.get(
+            "SELECT base_offset, records, crc, last_offset FROM "
+                + topic.logTable(partition)
+                + " WHERE last_offset >= ? ORDER BY last_offset");
+    select.setLong(1, fromOffset);
+    int visited = 0;
+    long bytes = 0;
+    try (ResultSet rs = select.executeQuery()) {
+      while (rs.next()) {
+        long baseOffset = rs.getLong(1);
+        byte[] records = rs.getBytes(2);
+        if (visited > 0 && bytes + (records == null ? 0 : records.length) > maxBytes) {
+          break;
+        }
+        if (records == null || RecordBatch.crc(baseOffset, records) != rs.getLong(3)) {
+          throw corrupt(topic, partition, rs.getLong(4), "it does not match its CRC32C");
+        }
+        if (records.length < RecordBatch.HEADER_BYTES
+            || ByteBuffer.wrap(records).getLong(0) != baseOffset) {
+          throw corrupt(
+              topic, partition, rs.getLong(4), "its header's base offset is not its row's");
+        }
+        visitor.accept(ByteBuffer.wrap(records));
+        bytes += records.length;
+        visited++;
       }
     }
     return visited;

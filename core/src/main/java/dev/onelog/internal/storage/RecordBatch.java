@@ -414,6 +414,11 @@ public final class RecordBatch {
       return copy(keyAt, keyLength);
     }
 
+    /** Whether the current record has a key (an empty one included). */
+    public boolean hasKey() {
+      return keyLength >= 0;
+    }
+
     /** Whether the current record's key is {@code key}, without copying it. */
     public boolean keyEquals(byte[] key) {
       return keyLength == key.length

@@ -12,6 +12,7 @@ import dev.onelog.group.OffsetAndMetadata;
 import dev.onelog.internal.LogContext;
 import dev.onelog.internal.group.OffsetCommits;
 import dev.onelog.internal.write.StepContext;
+import dev.onelog.internal.write.StoredBatchAppend;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -84,6 +85,22 @@ public final class CallerTransaction implements Transaction {
       return Arrays.asList(tx.append(context.encode(records)));
     } catch (SQLException e) {
       throw context.translate(e, "appending inside a transaction");
+    }
+  }
+
+  @Override
+  public long appendBatch(TopicPartition partition, byte[] batch) {
+    ensureActive();
+    StoredBatchAppend.Checked checked =
+        StoredBatchAppend.check(
+            context.topic(partition.topic()),
+            partition.partition(),
+            batch.clone(),
+            context.options().maxRecordSizeBytes());
+    try {
+      return StoredBatchAppend.append(tx, checked);
+    } catch (SQLException e) {
+      throw context.translate(e, "appending a batch inside a transaction");
     }
   }
 

@@ -1,9 +1,11 @@
 package dev.onelog.internal.kafka;
 
 import dev.onelog.PartitionDescription;
-import dev.onelog.ReadLimit;
 import dev.onelog.TopicDescription;
 import dev.onelog.TopicPartition;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.FetchRequestData;
@@ -11,7 +13,6 @@ import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.record.DefaultRecordBatch;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.FetchRequest;
@@ -20,19 +21,17 @@ import org.apache.kafka.common.requests.FetchResponse;
 /**
  * Fetch, by topic name (versions 4 to 12) or by topic id (13 and later), without fetch sessions:
  * the response's session id is 0, so clients send full requests, which the protocol allows. Each
- * partition returns its stored records from the fetch offset as one uncompressed batch, within the
- * partition's and the response's byte limits (the first partition with records returns at least
- * one, however large, as Kafka does). When fewer than {@code min_bytes} are found, the fetch parks
- * ({@link ParkedFetches}) until records come or {@code max_wait_ms} pass.
+ * partition returns its stored batches as they are (the file stores Kafka record batches), from the
+ * one holding the fetch offset, within the partition's and the response's byte limits (the first
+ * partition with records returns at least one batch, however large, as Kafka does). When fewer than
+ * {@code min_bytes} are found, the fetch parks ({@link ParkedFetches}) until records come or {@code
+ * max_wait_ms} pass.
  *
  * <p>An offset below the partition's earliest or past its next offset is OFFSET_OUT_OF_RANGE; at
  * the next offset the partition answers with no records. The high watermark and last stable offset
  * are the next offset (every commit is stable: no transactions).
  */
 final class FetchApi implements Api {
-  /** Records one partition returns at most in one response, beside the byte limits. */
-  static final int MAX_RECORDS_PER_PARTITION = 100_000;
-
   private final Topics topics;
   private final ParkedFetches parked;
 
@@ -107,16 +106,8 @@ final class FetchApi implements Api {
         if (offset == state.nextOffset() || (room <= 0 && bytes > 0)) {
           continue;
         }
-        KafkaRecords.BatchWriter batch =
-            new KafkaRecords.BatchWriter(expectedBytes(state, offset, room));
-        topics
-            .log()
-            .scan(
-                new TopicPartition(name, partition.partition()),
-                offset,
-                new ReadLimit(MAX_RECORDS_PER_PARTITION, Math.max(1, room)),
-                batch);
-        MemoryRecords records = batch.build();
+        MemoryRecords records =
+            stored(new TopicPartition(name, partition.partition()), offset, room, bytes == 0);
         out.setRecords(records);
         bytes += records.sizeInBytes();
       }
@@ -125,13 +116,26 @@ final class FetchApi implements Api {
   }
 
   /**
-   * About how many bytes the records from {@code offset} take as a Kafka batch: the partition's
-   * average record (key, value, headers) plus Kafka's per-record framing, up to the byte limit.
+   * The stored batches from the one holding {@code offset}, as they are (a Kafka record batch is
+   * what the file stores), within {@code room} bytes; the first one whatever its size when {@code
+   * first} (the response's first records, which Kafka lets exceed the limits so that a consumer
+   * always moves on), else only if it fits.
    */
-  private static long expectedBytes(PartitionDescription state, long offset, long room) {
-    long records = Math.min(state.nextOffset() - offset, MAX_RECORDS_PER_PARTITION);
-    long average = state.recordCount() == 0 ? 64 : state.sizeInBytes() / state.recordCount();
-    return DefaultRecordBatch.RECORD_BATCH_OVERHEAD
-        + Math.min(records * (average + 24), room + room / 4 + 64);
+  private MemoryRecords stored(TopicPartition partition, long offset, long room, boolean first) {
+    List<ByteBuffer> batches = new ArrayList<>();
+    topics.log().batches().read(partition, offset, Math.max(1, room), batches::add);
+    if (batches.isEmpty() || (!first && batches.get(0).remaining() > room)) {
+      return MemoryRecords.EMPTY;
+    }
+    if (batches.size() == 1) {
+      return MemoryRecords.readableRecords(batches.get(0));
+    }
+    int size = 0;
+    for (ByteBuffer batch : batches) {
+      size += batch.remaining();
+    }
+    ByteBuffer all = ByteBuffer.allocate(size);
+    batches.forEach(all::put);
+    return MemoryRecords.readableRecords(all.flip());
   }
 }

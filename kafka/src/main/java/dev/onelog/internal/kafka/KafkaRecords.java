@@ -2,15 +2,9 @@ package dev.onelog.internal.kafka;
 
 import dev.onelog.Header;
 import dev.onelog.ProducerRecord;
-import dev.onelog.RecordView;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
-import org.apache.kafka.common.compress.Compression;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.record.MemoryRecords;
-import org.apache.kafka.common.record.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.MutableRecordBatch;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
@@ -19,10 +13,10 @@ import org.apache.kafka.common.utils.BufferSupplier;
 import org.apache.kafka.common.utils.CloseableIterator;
 
 /**
- * Kafka record batches to onelog records and back. A produced batch is checked (magic 2, CRC),
- * decompressed with kafka-clients' codecs and stored record by record, keys, values, headers
- * (repeated names and null values included) and timestamps as they came; a fetch encodes stored
- * records as uncompressed batches with their own offsets, gaps left by compaction included.
+ * Kafka record batches the file cannot store as they came (compressed, or with log-append time) to
+ * onelog records: checked (magic 2, CRC), decompressed with kafka-clients' codecs and stored record
+ * by record, keys, values, headers (repeated names and null values included) and timestamps as they
+ * came. Plain batches are stored as they are ({@link dev.onelog.StoredBatches}).
  */
 final class KafkaRecords {
   private KafkaRecords() {}
@@ -92,58 +86,5 @@ final class KafkaRecords {
     byte[] bytes = new byte[buffer.remaining()];
     buffer.get(bytes);
     return bytes;
-  }
-
-  /**
-   * Encodes the stored records a scan visits, in offset order, as one uncompressed batch, straight
-   * from the views of the stored batches: no record is copied on the way.
-   */
-  static final class BatchWriter implements Consumer<RecordView> {
-    private static final org.apache.kafka.common.header.Header[] NO_HEADERS =
-        new org.apache.kafka.common.header.Header[0];
-
-    private final int initialBytes;
-    private MemoryRecordsBuilder builder;
-
-    /** {@code expectedBytes}: about how large the batch will be, to size its buffer once. */
-    BatchWriter(long expectedBytes) {
-      this.initialBytes = (int) Math.max(256, Math.min(expectedBytes, 64L << 20));
-    }
-
-    @Override
-    public void accept(RecordView record) {
-      if (builder == null) {
-        builder =
-            MemoryRecords.builder(
-                ByteBuffer.allocate(initialBytes),
-                Compression.NONE,
-                TimestampType.CREATE_TIME,
-                record.offset());
-      }
-      builder.appendWithOffset(
-          record.offset(), record.timestampMs(), record.key(), record.value(), kafka(record));
-    }
-
-    /** The batch, or empty records when the scan visited none. */
-    MemoryRecords build() {
-      return builder == null ? MemoryRecords.EMPTY : builder.build();
-    }
-
-    private static org.apache.kafka.common.header.Header[] kafka(RecordView record) {
-      List<Header> headers = record.headers();
-      if (headers.isEmpty()) {
-        return NO_HEADERS;
-      }
-      org.apache.kafka.common.header.Header[] out =
-          new org.apache.kafka.common.header.Header[headers.size()];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = new RecordHeader(headers.get(i).name(), headers.get(i).value());
-      }
-      return out;
-    }
-  }
-
-  private static int length(byte[] bytes) {
-    return bytes == null ? 0 : bytes.length;
   }
 }

@@ -3,7 +3,9 @@ package dev.onelog.internal.kafka;
 import dev.onelog.InvalidTopicException;
 import dev.onelog.ProducerRecord;
 import dev.onelog.TopicDescription;
+import dev.onelog.TopicPartition;
 import dev.onelog.eventstore.EventStore;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,8 +16,12 @@ import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.CompressionType;
+import org.apache.kafka.common.record.DefaultRecordBatch;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
@@ -96,27 +102,40 @@ final class ProduceApi implements Api {
       KafkaRecords.Budget budget,
       PartitionProduceResponse out) {
     CompletableFuture<Long> sent;
+    TopicPartition where = new TopicPartition(topic, partition.index());
     try {
-      // Decoding, and the log's checks of the records, happen on this thread and may throw.
-      List<ProducerStates.Batch> batches = new ArrayList<>();
+      // Decoding and checking happen on this thread and may throw.
+      List<MutableRecordBatch> batches = new ArrayList<>();
+      ((MemoryRecords) partition.records()).batches().forEach(batches::add);
+      if (batches.isEmpty()) {
+        throw new org.apache.kafka.common.InvalidRecordException(
+            "the request holds no records for " + where);
+      }
+      boolean asSent =
+          !topic.equals(EventStore.TOPIC) && batches.stream().allMatch(ProduceApi::storable);
+      List<ProducerStates.Batch> states = new ArrayList<>();
       List<ProducerRecord> records = new ArrayList<>();
       boolean idempotent = false;
-      for (MutableRecordBatch batch : ((MemoryRecords) partition.records()).batches()) {
-        List<ProducerRecord> batchRecords =
-            KafkaRecords.fromBatch(batch, topic, partition.index(), budget);
+      for (MutableRecordBatch batch : batches) {
         idempotent |= batch.hasProducerId() && batch.baseSequence() >= 0;
-        batches.add(
+        List<ProducerRecord> batchRecords = List.of();
+        byte[] bytes = null;
+        if (asSent) {
+          batch.ensureValid();
+          bytes = new byte[batch.sizeInBytes()];
+          batch.writeTo(ByteBuffer.wrap(bytes));
+        } else {
+          batchRecords = KafkaRecords.fromBatch(batch, topic, partition.index(), budget);
+          records.addAll(batchRecords);
+        }
+        states.add(
             new ProducerStates.Batch(
                 batch.producerId(),
                 batch.producerEpoch(),
                 batch.baseSequence(),
                 batch.lastSequence(),
-                batchRecords));
-        records.addAll(batchRecords);
-      }
-      if (records.isEmpty()) {
-        throw new org.apache.kafka.common.InvalidRecordException(
-            "the request holds no records for " + topic + "-" + partition.index());
+                batchRecords,
+                bytes));
       }
       if (topic.equals(EventStore.TOPIC)) {
         sent = EventStoreProduce.append(topics.log(), records); // event ids make retries safe
@@ -125,7 +144,22 @@ final class ProduceApi implements Api {
             topics
                 .log()
                 .transactionAsync(
-                    tx -> ProducerStates.append(tx, topic, partition.index(), batches));
+                    tx -> ProducerStates.append(tx, topic, partition.index(), states));
+      } else if (asSent && states.size() == 1) {
+        sent = topics.log().batches().append(where, states.get(0).stored());
+      } else if (asSent) {
+        sent =
+            topics
+                .log()
+                .transactionAsync(
+                    tx -> {
+                      long first = -1;
+                      for (ProducerStates.Batch batch : states) {
+                        long base = tx.appendBatch(where, batch.stored());
+                        first = first < 0 ? base : first;
+                      }
+                      return first;
+                    });
       } else {
         sent = topics.log().send(records).thenApply(metadata -> metadata.get(0).offset());
       }
@@ -142,6 +176,23 @@ final class ProduceApi implements Api {
           }
           return null;
         });
+  }
+
+  /**
+   * Whether the file can store the batch as it came: magic 2, uncompressed, create time, not
+   * transactional, not a control batch (docs/FORMAT.md section 3), with timestamps (a client that
+   * sends none, -1, gets the server's time, which means rewriting the records). Others are decoded
+   * and stored record by record ({@link KafkaRecords}).
+   */
+  private static boolean storable(MutableRecordBatch batch) {
+    return batch.magic() == RecordBatch.MAGIC_VALUE_V2
+        && batch.compressionType() == CompressionType.NONE
+        && batch.timestampType() == TimestampType.CREATE_TIME
+        && !batch.isTransactional()
+        && !batch.isControlBatch()
+        && batch instanceof DefaultRecordBatch kafka
+        && kafka.baseTimestamp() >= 0
+        && kafka.maxTimestamp() >= 0;
   }
 
   private static void fail(PartitionProduceResponse out, Errors error, String message) {

@@ -2,7 +2,7 @@ package dev.onelog.internal.kafka;
 
 import dev.onelog.OneLog;
 import dev.onelog.ProducerRecord;
-import dev.onelog.RecordMetadata;
+import dev.onelog.TopicPartition;
 import dev.onelog.Transaction;
 import java.util.List;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
@@ -39,13 +39,17 @@ final class ProducerStates {
           + " appended_ms INTEGER NOT NULL,"
           + " PRIMARY KEY (producer_id, topic, partition, base_offset)) WITHOUT ROWID";
 
-  /** One producer batch of a produce request, decoded. */
+  /**
+   * One producer batch of a produce request: its bytes when the file stores it as it came ({@code
+   * stored}), else its records, decoded.
+   */
   record Batch(
       long producerId,
       short epoch,
       int firstSequence,
       int lastSequence,
-      List<ProducerRecord> records) {}
+      List<ProducerRecord> records,
+      byte[] stored) {}
 
   private record Stored(long baseOffset, short epoch, int firstSequence, int lastSequence) {}
 
@@ -123,8 +127,10 @@ final class ProducerStates {
                 + expected);
       }
     }
-    List<RecordMetadata> stored = tx.send(batch.records());
-    long baseOffset = stored.get(0).offset();
+    long baseOffset =
+        batch.stored() != null
+            ? tx.appendBatch(new TopicPartition(topic, partition), batch.stored())
+            : tx.send(batch.records()).get(0).offset();
     tx.execute(
         "INSERT INTO kafka_producer_batches (producer_id, topic, partition, base_offset, epoch,"
             + " first_sequence, last_sequence, appended_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
