@@ -14,8 +14,9 @@ usage: format_interop.py FILE TOPIC [--read-only | --append-only] [--from-offset
 1. Read (unless --append-only): every record of every partition of TOPIC, in one read
    transaction, partition by partition in offset order, a few batches at a time with
    "WHERE last_offset >= ? ORDER BY last_offset LIMIT ?" (FORMAT.md section 6). Each batch's
-   CRC32C is recomputed and its records decoded and checked against the row and the
-   partition (FORMAT.md section 4) before any of them is printed, and every header is decoded.
+   CRC32Cs (its row's and its Kafka header's) are recomputed and its records decoded and
+   checked against its header, the row and the partition (FORMAT.md sections 3 and 4) before
+   any of them is printed, and every header is decoded.
    Reading from the start, the partition's record_count and size_bytes are checked too.
    With --from-offset N, each partition is read from the batch holding offset N and records
    below N are skipped. Each record is printed as one JSON line:

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -167,6 +168,61 @@ class FormatRulesIT {
     assertEquals(1, python.exitStatus(), python::describe);
     assertTrue(
         python.stderr().contains("t-0 batch 1..1, offset 1: headers: " + why), python::describe);
+  }
+
+  @Test
+  void aBatchWhoseHeaderDisagreesWithItsRecordsIsDamageToJavaAndPython() throws Exception {
+    // One record at offset 1 (no key, value or headers, timestamp 7), then one byte changed and
+    // the header's CRC made right again, so that only the rule under test is broken; the row's
+    // crc matches the damaged bytes, as a writer that got the batch wrong would store it.
+    // {byte (the low byte of the field), new value, what Java says, what Python says}
+    Object[][] damages = {
+      {60, 2, "its header counts 2 records, it holds 1", "its header counts 2 records, it holds 1"},
+      {
+        26,
+        1,
+        "its header's last offset delta is 1, its last record's 0",
+        "its header's last offset delta is 1, its last record's 0"
+      },
+      {42, 8, "its header's max timestamp is 8, its records' 7", "its header's max timestamp is 8"},
+      {61, 0x0e, "record length 7 does not fit the 6", "record length 7 at byte 61 does not fit"},
+      {22, 1, "attributes 1", "attributes 1, not 0"},
+      {16, 1, "magic 1", "magic 1, not 2"},
+    };
+    for (Object[] damage : damages) {
+      Path file = fileWithTopicT("damaged.db");
+      int at = (int) damage[0];
+      appendBatch(
+          file,
+          base -> {
+            byte[] batch =
+                DocumentedBatch.batch(
+                    base, List.of(new DocumentedBatch.Encoded(base, 7, null, null, null)));
+            batch[at] = (byte) (int) damage[1];
+            CRC32C crc = new CRC32C();
+            crc.update(batch, 21, batch.length - 21);
+            ByteBuffer.wrap(batch).putInt(17, (int) crc.getValue());
+            return batch;
+          },
+          1,
+          7,
+          0);
+      try (OneLog log = OneLog.open(file)) {
+        CorruptRecordException e =
+            assertThrows(CorruptRecordException.class, () -> log.read(T0, 1, ReadLimit.DEFAULT));
+        assertTrue(e.getMessage().contains((String) damage[2]), e.getMessage());
+        assertTrue(
+            log.verify().problems().toString().contains((String) damage[2]),
+            log.verify().problems()::toString);
+      }
+      InteropProcess.Result python =
+          InteropProcess.python(dir, file.toString(), "t", "--read-only");
+      assertEquals(1, python.exitStatus(), python::describe);
+      assertTrue(
+          python.stderr().contains("t-0 batch 1.." + (at == 26 ? 2 : 1) + ": " + damage[3]),
+          python::describe);
+      Files.delete(file); // it breaks the invariants on purpose
+    }
   }
 
   @Test
