@@ -14,8 +14,9 @@ usage: format_interop.py FILE TOPIC [--read-only | --append-only] [--from-offset
 1. Read (unless --append-only): every record of every partition of TOPIC, in one read
    transaction, partition by partition in offset order, a few batches at a time with
    "WHERE last_offset >= ? ORDER BY last_offset LIMIT ?" (FORMAT.md section 6). Each batch's
-   CRC32C is recomputed and its records decoded and checked against the row and the
-   partition (FORMAT.md section 4) before any of them is printed, and every header is decoded.
+   CRC32Cs (its row's and its Kafka header's) are recomputed and its records decoded and
+   checked against its header, the row and the partition (FORMAT.md sections 3 and 4) before
+   any of them is printed, and every header is decoded.
    Reading from the start, the partition's record_count and size_bytes are checked too.
    With --from-offset N, each partition is read from the batch holding offset N and records
    below N are skipped. Each record is printed as one JSON line:
@@ -79,9 +80,9 @@ import unicodedata
 import urllib.parse
 
 APPLICATION_ID = 0x314C4F47  # "1LOG"
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 READ_BATCHES_PER_QUERY = 4  # small, so that reading a partition takes several queries
-RECORD_OVERHEAD_BYTES = 24  # int32 delta, int64 timestamp, three int32 lengths
+BATCH_HEADER_BYTES = 61  # FORMAT.md section 3: the bytes before a batch's first record
 APPENDED_HEADERS = [("origin", b"python"), ("nothing", None)]
 MAX_GROUP_ID_LENGTH = 249  # FORMAT.md section 12.1, in UTF-16 code units
 MAX_METADATA_LENGTH = 4096  # likewise
@@ -186,134 +187,250 @@ for _hex, _signed, _of3, _of6 in [
     assert (partition_of(_key, 3), partition_of(_key, 6)) == (_of3, _of6), _hex
 
 
+# ---- Varints: FORMAT.md section 3 ----
+
+def to_signed(n, bits):
+    """n modulo 2**bits, as a two's complement integer of that many bits: Java's int or long
+    arithmetic, which wraps around."""
+    n &= (1 << bits) - 1
+    return n - (1 << bits) if n >> (bits - 1) else n
+
+
+def encode_varint(n, bits=32):
+    """A varint (bits 32) or varlong (bits 64): n zigzag-encoded, then 7 bits a byte, the least
+    significant group first, each byte's top bit set when another follows."""
+    assert to_signed(n, bits) == n, "%d does not fit %d bits" % (n, bits)
+    z = ((n << 1) ^ (n >> (bits - 1))) & ((1 << bits) - 1)
+    out = bytearray()
+    while z >= 0x80:
+        out.append(z & 0x7F | 0x80)
+        z >>= 7
+    out.append(z)
+    return bytes(out)
+
+
+class ByteReader:
+    """Reads a blob from byte at up to byte end (not included), raising FormatError when a read
+    runs past the end or a varint is longer than 5 bytes (a varlong 10)."""
+
+    def __init__(self, data, at, end):
+        self.data = data
+        self.at = at
+        self.end = end
+
+    def take(self, length, what):
+        if length < 0 or length > self.end - self.at:
+            raise FormatError("%s: %d bytes wanted at byte %d, %d left" % (what, length, self.at, self.end - self.at))
+        chunk = bytes(self.data[self.at:self.at + length])
+        self.at += length
+        return chunk
+
+    def varint(self, what, bits=32):
+        z = 0
+        for i in range((bits + 6) // 7):
+            if self.at >= self.end:
+                raise FormatError("%s: a varint is cut off at byte %d" % (what, self.at))
+            byte = self.data[self.at]
+            self.at += 1
+            z |= (byte & 0x7F) << (7 * i)
+            if byte < 0x80:
+                z &= (1 << bits) - 1  # as Java reads it: bits above the 32nd (64th) are lost
+                return (z >> 1) ^ -(z & 1)
+        raise FormatError("%s: a varint longer than %d bytes ends at byte %d" % (what, (bits + 6) // 7, self.at))
+
+    def field(self, what):
+        """A varint length, -1 for None, and that many bytes."""
+        length = self.varint(what + " length")
+        if length == -1:
+            return None
+        if length < -1:
+            raise FormatError("%s length %d" % (what, length))
+        return self.take(length, what)
+
+
+for _n, _hex in [(0, "00"), (-1, "01"), (1, "02"), (63, "7e"), (-64, "7f"), (64, "8001")]:
+    assert encode_varint(_n).hex() == _hex and encode_varint(_n, 64).hex() == _hex, _n
+    assert ByteReader(bytes.fromhex(_hex), 0, len(_hex) // 2).varint("example") == _n, _n
+for _n in [2 ** 31 - 1, -2 ** 31]:
+    assert len(encode_varint(_n)) == 5 and ByteReader(encode_varint(_n), 0, 5).varint("int") == _n
+for _n in [2 ** 63 - 1, -2 ** 63]:
+    assert len(encode_varint(_n, 64)) == 10
+    assert ByteReader(encode_varint(_n, 64), 0, 10).varint("long", 64) == _n
+
+
 # ---- Headers ----
 
 def encode_headers(headers):
-    """None for no headers; else int32 count, then per header int32 name length, UTF-8
-    name, int32 value length (-1 for a null value), value."""
+    """None for no headers; else varint count, then per header varint name length, UTF-8 name,
+    varint value length (-1 for a null value), value."""
     if not headers:
         return None
-    out = [struct.pack(">i", len(headers))]
+    out = [encode_varint(len(headers))]
     for name, value in headers:
         encoded_name = name.encode("utf-8")
-        out.append(struct.pack(">i", len(encoded_name)))
+        out.append(encode_varint(len(encoded_name)))
         out.append(encoded_name)
         if value is None:
-            out.append(struct.pack(">i", -1))
+            out.append(encode_varint(-1))
         else:
-            out.append(struct.pack(">i", len(value)))
+            out.append(encode_varint(len(value)))
             out.append(value)
     return b"".join(out)
 
 
 def decode_headers(blob):
-    """The list of (name, value-or-None) pairs; raises FormatError on a malformed encoding.
-    A count of 0 is no headers (writers never store it, readers accept it); a name that is
-    not valid UTF-8 is malformed (FORMAT.md section 3)."""
+    """The list of (name, value-or-None) pairs of encoded headers (count first; None for none);
+    raises FormatError on a malformed encoding. A name that is not valid UTF-8 is malformed
+    (FORMAT.md section 3)."""
     if blob is None:
         return []
-    at = 0
-
-    def take(length):
-        nonlocal at
-        if length < 0 or at + length > len(blob):
-            raise FormatError("headers: %d bytes wanted at byte %d of %d" % (length, at, len(blob)))
-        chunk = blob[at:at + length]
-        at += length
-        return chunk
-
-    def take_int32():
-        return struct.unpack(">i", take(4))[0]
-
-    count = take_int32()
+    reader = ByteReader(blob, 0, len(blob))
+    count = reader.varint("headers: the count")
     if count < 0:
         raise FormatError("headers: negative count %d" % count)
     headers = []
     for i in range(count):
-        name_length = take_int32()
+        name_length = reader.varint("headers: header %d's name length" % i)
         if name_length < 0:
             raise FormatError("headers: negative name length %d" % name_length)
-        name_bytes = take(name_length)
+        name_bytes = reader.take(name_length, "headers: header %d's name" % i)
         try:
             name = name_bytes.decode("utf-8")  # strict: no replacement, no surrogates
         except UnicodeDecodeError:
             raise FormatError("headers: header %d's name is not valid UTF-8: %s"
-                              % (i, bytes(name_bytes).hex()))
-        value_length = take_int32()
+                              % (i, name_bytes.hex()))
+        value_length = reader.varint("headers: header %d's value length" % i)
         if value_length < -1:
             raise FormatError("headers: header %d's value length is %d" % (i, value_length))
-        headers.append((name, None if value_length == -1 else bytes(take(value_length))))
-    if at != len(blob):
-        raise FormatError("headers: %d bytes left after %d headers" % (len(blob) - at, count))
+        headers.append((name, None if value_length == -1
+                        else reader.take(value_length, "headers: header %d's value" % i)))
+    if reader.at != len(blob):
+        raise FormatError("headers: %d bytes left after %d headers" % (len(blob) - reader.at, count))
     return headers
 
 
-# ---- Batches: FORMAT.md section 3 ----
+# ---- Batches: FORMAT.md section 3, one Kafka record batch v2 ----
 
-def encode_batch(records):
+def encode_batch(base_offset, records):
     """records: a list of (offset_delta, timestamp_ms, key, value, encoded_headers), each of
-    the last three bytes or None. Returns the records blob."""
-    out = []
+    the last three bytes or None, the offset deltas 0 then rising. Returns the records blob:
+    the 61-byte batch header, then the records."""
+    base_timestamp_ms = records[0][1]
+    body = []
     for delta, timestamp_ms, key, value, headers in records:
-        out.append(struct.pack(">iq", delta, timestamp_ms))
-        for field in (key, value, headers):
-            if field is None:
-                out.append(struct.pack(">i", -1))
-            else:
-                out.append(struct.pack(">i", len(field)))
-                out.append(field)
-    return b"".join(out)
+        record = [b"\x00",  # attributes
+                  encode_varint(to_signed(timestamp_ms - base_timestamp_ms, 64), 64),
+                  encode_varint(delta)]
+        for field in (key, value):
+            record.append(encode_varint(-1) if field is None else encode_varint(len(field)) + field)
+        record.append(encode_varint(0) if headers is None else headers)
+        record = b"".join(record)
+        body.append(encode_varint(len(record)) + record)
+    # from the attributes (byte 21) to the end: what the header's CRC covers
+    covered = struct.pack(">hiqqqhii", 0, records[-1][0], base_timestamp_ms,
+                          max(record[1] for record in records), -1, -1, -1, len(records)) + b"".join(body)
+    return struct.pack(">qiibI", base_offset, 9 + len(covered), 0, 2, crc32c_update(0, covered)) + covered
 
 
 def decode_batch(base_offset, records, where):
     """The batch's records as (offset, timestamp_ms, key, value, headers) with headers still
-    encoded; raises FormatError unless the blob is exactly a sequence of records whose first
-    offset delta is 0 and whose deltas rise."""
+    encoded (None when the record has none); raises FormatError unless the blob is a batch as
+    FORMAT.md section 3 lays it out, its header agreeing with the row's base_offset and with
+    its records, each of which ends where its length says."""
+    if len(records) < BATCH_HEADER_BYTES:
+        raise FormatError("%s: %d bytes, a batch needs at least %d" % (where, len(records), BATCH_HEADER_BYTES))
+    (header_base_offset, batch_length, _, magic, crc, attributes, last_offset_delta,
+     base_timestamp_ms, max_timestamp_ms, _, _, _, record_count) = struct.unpack_from(
+         ">qiibIhiqqqhii", records, 0)
+    if header_base_offset != base_offset:
+        raise FormatError("%s: its header's base offset is %d" % (where, header_base_offset))
+    if batch_length != len(records) - 12:
+        raise FormatError("%s: its header's batch length is %d, not %d bytes minus 12"
+                          % (where, batch_length, len(records)))
+    if magic != 2:
+        raise FormatError("%s: magic %d, not 2" % (where, magic))
+    computed = crc32c_update(0, records[21:])
+    if crc != computed:
+        raise FormatError("%s: its header's CRC32C is %d, its bytes' %d" % (where, crc, computed))
+    if attributes != 0:
+        raise FormatError("%s: attributes %d, not 0" % (where, attributes))
     decoded = []
-    at = 0
+    at = BATCH_HEADER_BYTES
     previous_delta = None
     while at < len(records):
-        if len(records) - at < RECORD_OVERHEAD_BYTES:
-            raise FormatError("%s: %d bytes left at byte %d, a record needs at least %d"
-                              % (where, len(records) - at, at, RECORD_OVERHEAD_BYTES))
-        delta, timestamp_ms = struct.unpack_from(">iq", records, at)
+        reader = ByteReader(records, at, len(records))
+        what = "%s: the record at byte %d" % (where, at)
+        length = reader.varint(what)
+        if not 0 <= length <= len(records) - reader.at:
+            raise FormatError("%s: record length %d at byte %d does not fit the %d bytes left"
+                              % (where, length, at, len(records) - reader.at))
+        reader.end = reader.at + length
+        reader.take(1, what)  # attributes, unused
+        timestamp_delta = reader.varint(what + ", timestamp delta", 64)
+        delta = reader.varint(what + ", offset delta")
         if previous_delta is None and delta != 0:
             raise FormatError("%s: the first record's offset delta is %d, not 0" % (where, delta))
         if previous_delta is not None and delta <= previous_delta:
             raise FormatError("%s: offset delta %d at byte %d does not rise above %d"
                               % (where, delta, at, previous_delta))
         previous_delta = delta
-        at += 12
-        fields = []
-        for name in ("key", "value", "headers"):
-            if len(records) - at < 4:
-                raise FormatError("%s: the %s length at byte %d is cut off" % (where, name, at))
-            (length,) = struct.unpack_from(">i", records, at)
-            at += 4
-            if length == -1:
-                fields.append(None)
-            elif 0 <= length <= len(records) - at:
-                fields.append(bytes(records[at:at + length]))
-                at += length
-            else:
-                raise FormatError("%s: %s length %d at byte %d does not fit the %d bytes left"
-                                  % (where, name, length, at - 4, len(records) - at))
-        decoded.append((base_offset + delta, timestamp_ms) + tuple(fields))
+        key = reader.field(what + ", key")
+        value = reader.field(what + ", value")
+        headers_at = reader.at
+        count = reader.varint(what + ", header count")
+        if count < 0:
+            raise FormatError("%s: header count %d" % (what, count))
+        for i in range(count):
+            if reader.field("%s, header %d's name" % (what, i)) is None:
+                raise FormatError("%s: header %d has no name" % (what, i))
+            reader.field("%s, header %d's value" % (what, i))
+        if reader.at != reader.end:
+            raise FormatError("%s: %d bytes left after the record's headers" % (what, reader.end - reader.at))
+        headers = bytes(records[headers_at:reader.end]) if count > 0 else None
+        decoded.append((base_offset + delta, to_signed(base_timestamp_ms + timestamp_delta, 64),
+                        key, value, headers))
+        at = reader.end
+    if not decoded:
+        raise FormatError("%s holds no records" % where)
+    if len(decoded) != record_count:
+        raise FormatError("%s: its header counts %d records, it holds %d" % (where, record_count, len(decoded)))
+    if previous_delta != last_offset_delta:
+        raise FormatError("%s: its header's last offset delta is %d, its last record's %d"
+                          % (where, last_offset_delta, previous_delta))
+    largest = max(record[1] for record in decoded)
+    if largest != max_timestamp_ms:
+        raise FormatError("%s: its header's max timestamp is %d, its records' largest %d"
+                          % (where, max_timestamp_ms, largest))
     return decoded
 
 
 # The examples of FORMAT.md section 3, as the page gives them.
 _EXAMPLE_HEADERS = encode_headers([("trace", b"abc"), ("empty", None)])
-_EXAMPLE_BATCH = encode_batch([(0, 1700000000000, b"k1", b"hello", _EXAMPLE_HEADERS),
-                               (1, 1700000000001, b"k2", b"world", None)])
-assert len(_EXAMPLE_HEADERS) == 33 and len(_EXAMPLE_BATCH) == 95
-assert batch_crc(0, _EXAMPLE_BATCH) == 2067169189 and batch_crc(5, _EXAMPLE_BATCH) == 2749404749
-assert batch_crc(7, encode_batch([(0, 0, None, None, None)])) == 1355806614
+assert _EXAMPLE_HEADERS.hex() == "040a7472616365066162630a656d70747901"
+assert decode_headers(_EXAMPLE_HEADERS) == [("trace", b"abc"), ("empty", None)]
+_EXAMPLE_RECORDS = [(0, 1700000000000, b"k1", b"hello", _EXAMPLE_HEADERS),
+                    (1, 1700000000001, b"k2", b"world", None)]
+_EXAMPLE_BATCH = encode_batch(0, _EXAMPLE_RECORDS)
+assert _EXAMPLE_BATCH.hex() == (
+    "0000000000000000" "0000005e" "00000000" "02" "31c2876a" "0000" "00000001"
+    "0000018bcfe56800" "0000018bcfe56801" "ffffffffffffffff" "ffff" "ffffffff" "00000002"
+    "3c" "000000" "046b31" "0a68656c6c6f" "040a7472616365066162630a656d70747901"
+    "1a" "000202" "046b32" "0a776f726c64" "00")
+assert [(r[0],) + r[1:] for r in decode_batch(0, _EXAMPLE_BATCH, "example")] == _EXAMPLE_RECORDS
+assert batch_crc(0, _EXAMPLE_BATCH) == 1420702381
+assert batch_crc(5, encode_batch(5, _EXAMPLE_RECORDS)) == 1327917995
+_EXAMPLE_EMPTY = encode_batch(7, [(0, 0, None, None, None)])
+assert len(_EXAMPLE_EMPTY) == 68 and _EXAMPLE_EMPTY[61:].hex() == "0c000000010100"
+assert batch_crc(7, _EXAMPLE_EMPTY) == 1608485468 and _EXAMPLE_EMPTY[17:21].hex() == "34bb9273"
 
 
 def size_of(key, value, headers):
-    """A record's size (FORMAT.md section 3): its key, value and headers bytes."""
+    """A record's size (FORMAT.md section 3): its key, value and encoded headers bytes, headers
+    counting only when the record has any (None here when it has none)."""
     return sum(0 if field is None else len(field) for field in (key, value, headers))
+
+
+assert [size_of(*r[2:]) for r in _EXAMPLE_RECORDS] == [25, 7]
 
 
 def log_table(topic_id, partition):
@@ -348,7 +465,7 @@ def open_log(path, busy_timeout_ms):
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     if version != FORMAT_VERSION:
         # FORMAT.md sections 5 and 11: refuse either way and change nothing; upgrading an older
-        # file is Java's work (a program written from the page knows only format 4)
+        # file is Java's work (a program written from the page knows only format 6)
         connection.close()
         raise UsageError("%s is of format %d, %s than format %d that this program reads; %s"
                          % (path, version, "newer" if version > FORMAT_VERSION else "older", FORMAT_VERSION,
@@ -515,9 +632,7 @@ def append(connection, topic, partition, records):
     of the first record's key (FORMAT.md section 7); returns the partition and the row's
     columns once COMMIT has returned. To a compacted topic, refuses a batch with a record
     without a key."""
-    batch = encode_batch([(i,) + record for i, record in enumerate(records)])
     size = sum(size_of(key, value, headers) for _, key, value, headers in records)
-    assert size == len(batch) - RECORD_OVERHEAD_BYTES * len(records)
     max_timestamp_ms = max(record[0] for record in records)
     connection.execute("PRAGMA synchronous=FULL")
     connection.execute("BEGIN IMMEDIATE")
@@ -539,6 +654,9 @@ def append(connection, topic, partition, records):
                 " topic's cleanup policy to delete" % (topic, topic, partition))
         base_offset = row[0]
         last_offset = base_offset + len(records) - 1
+        # The blob holds its base offset (FORMAT.md section 3): it is encoded once that is known.
+        batch = encode_batch(base_offset, [(i,) + record for i, record in enumerate(records)])
+        assert [record[1:] for record in decode_batch(base_offset, batch, "appended")] == records
         crc = batch_crc(base_offset, batch)
         connection.execute(
             "INSERT INTO %s (last_offset, base_offset, record_count, max_timestamp_ms, records, crc)"

@@ -520,7 +520,8 @@ class FormatInteropIT {
       awaitAssignment(stopped, 2);
     }
     // Retention as onelog will run it (FORMAT.md section 2): payments-0's first batch deleted and
-    // its log_start_offset moved past it, so that earliest offsets are not all 0.
+    // its log_start_offset moved past it, so that earliest offsets are not all 0. Its one record
+    // has key "k" and value "payment 0" and no headers: size_bytes loses 1 + 9 bytes (section 3).
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement s = c.createStatement()) {
       s.execute("BEGIN IMMEDIATE");
@@ -528,8 +529,7 @@ class FormatInteropIT {
           1,
           s.executeUpdate(
               "UPDATE partitions SET log_start_offset = 1, record_count = record_count - 1,"
-                  + " size_bytes = size_bytes - (SELECT length(records) - 24 FROM log_2_0"
-                  + " WHERE last_offset = 0) WHERE topic_id = 2 AND partition = 0"));
+                  + " size_bytes = size_bytes - 10 WHERE topic_id = 2 AND partition = 0"));
       assertEquals(1, s.executeUpdate("DELETE FROM log_2_0 WHERE last_offset = 0"));
       s.execute("COMMIT");
     }
@@ -626,12 +626,13 @@ class FormatInteropIT {
   // ---- Versions: FORMAT.md sections 5 and 11 ----
 
   @Test
-  void pythonRefusesFormats2To4AsOlderAndFormat6AsNewerAndChangesNone() throws Exception {
+  void pythonRefusesFormats2To5AsOlderAndFormat7AsNewerAndChangesNone() throws Exception {
     Path two = dir.resolve("two.db");
     Path three = dir.resolve("three.db");
     Path four = dir.resolve("four.db");
-    Path six = dir.resolve("six.db");
-    for (Path f : List.of(two, three, four, six)) {
+    Path five = dir.resolve("five.db");
+    Path seven = dir.resolve("seven.db");
+    for (Path f : List.of(two, three, four, five, seven)) {
       try (OneLog log = OneLog.open(f)) {
         log.createTopic(TopicSpec.named("t"));
         log.append(ProducerRecord.of("t", "k", "v"));
@@ -640,9 +641,19 @@ class FormatInteropIT {
                 tx.commitOffsets("g", Map.of(TopicPartition.of("t", 0), OffsetAndMetadata.of(1))));
       }
     }
-    // Format 4 is format 5 with cleaner_points lacking indexed_offset, format 3 is format 4
-    // without the compaction tables, format 2 is format 3 without the group tables (section 11; t
-    // does not compact, so it has no key index); format 6 is whatever comes next.
+    // Format 5 is format 6 with batches in the older layout, format 4 is format 5 with
+    // cleaner_points lacking indexed_offset, format 3 is format 4 without the compaction tables,
+    // format 2 is format 3 without the group tables (section 11; t does not compact, so it has no
+    // key index); format 7 is whatever comes next.
+    for (Path f : List.of(two, three, four, five)) {
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + f)) {
+        LegacyLayout.rewrite(c);
+      }
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + five);
+        Statement s = c.createStatement()) {
+      s.execute("PRAGMA user_version=5");
+    }
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + two);
         Statement s = c.createStatement()) {
       for (String table :
@@ -671,18 +682,18 @@ class FormatInteropIT {
               + " CHECK (clean_bytes >= 0), PRIMARY KEY (topic_id, partition)) WITHOUT ROWID");
       s.execute("PRAGMA user_version=4");
     }
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + six);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + seven);
         Statement s = c.createStatement()) {
-      s.execute("PRAGMA user_version=6");
+      s.execute("PRAGMA user_version=7");
     }
-    for (Path f : List.of(two, three, four, six)) {
+    for (Path f : List.of(two, three, four, five, seven)) {
       String refusal =
-          f == six
-              ? " is of format 6, newer than format 5 that this program reads; it needs a program"
-                  + " that knows format 6\n"
+          f == seven
+              ? " is of format 7, newer than format 6 that this program reads; it needs a program"
+                  + " that knows format 7\n"
               : " is of format "
-                  + (f == two ? 2 : f == three ? 3 : 4)
-                  + ", older than format 5 that this program reads; Java's onelog upgrades it"
+                  + (f == two ? 2 : f == three ? 3 : f == four ? 4 : 5)
+                  + ", older than format 6 that this program reads; Java's onelog upgrades it"
                   + " when it opens it to write (FORMAT.md section 11)\n";
       String contents = contents(f);
       for (List<String> args :
@@ -699,22 +710,33 @@ class FormatInteropIT {
         assertEquals(contents, contents(f), () -> "Python changed nothing: " + args);
       }
     }
-    // Java refuses format 6, and formats 2 to 4 read-only; opened to write, it upgrades them.
-    assertThrows(NewerFormatException.class, () -> OneLog.open(six));
-    for (Path f : List.of(two, three, four)) {
+    // Java refuses format 7, and formats 2 to 5 read-only; opened to write, it upgrades them, and
+    // Python reads the batches the upgrade rewrote (section 11).
+    assertThrows(NewerFormatException.class, () -> OneLog.open(seven));
+    for (Path f : List.of(two, three, four, five)) {
       assertThrows(OlderFormatException.class, () -> OneLog.builder(f).readOnly().open());
       OneLog.open(f).close();
       InteropProcess.Result upgraded = InteropProcess.python(dir, f.toString(), "t", "--read-only");
       assertEquals(0, upgraded.exitStatus(), upgraded::describe);
+      assertTrue(
+          upgraded
+              .stdout()
+              .get(0)
+              .startsWith("{\"topic\":\"t\",\"partition\":0,\"offset\":0,\"timestamp_ms\":"),
+          upgraded::describe);
+      assertTrue(
+          upgraded.stdout().get(0).endsWith(",\"key\":\"6b\",\"value\":\"76\",\"headers\":[]}"),
+          upgraded::describe);
       InteropProcess.Result groups = InteropProcess.python(dir, "groups", f.toString());
       assertEquals(0, groups.exitStatus(), groups::describe);
       assertEquals(
           f == two ? 0 : 1,
           groups.stdout().size(),
-          () -> "format 2 kept no offsets, formats 3 and 4 their one: " + groups.describe());
+          () -> "format 2 kept no offsets, formats 3 to 5 their one: " + groups.describe());
     }
     LogInvariants.check(three);
     LogInvariants.check(four);
+    LogInvariants.check(five);
     file = two;
   }
 

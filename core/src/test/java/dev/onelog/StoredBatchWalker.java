@@ -57,6 +57,10 @@ final class StoredBatchWalker {
     assertTrue(count > 0, name + ": holds records");
     assertEquals(
         in.getInt(23), out.get(out.size() - 1).offset() - baseOffset, name + ": last offset delta");
+    assertEquals(
+        in.getLong(35),
+        out.stream().mapToLong(Rec::timestampMs).max().orElseThrow(),
+        name + ": the header's max timestamp");
     return out;
   }
 
