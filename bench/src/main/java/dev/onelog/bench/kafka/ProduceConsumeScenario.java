@@ -23,15 +23,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * {@code kafka-produce-consume}: sends {@code records} records from {@code producers} threads that
  * share one {@link KafkaProducer} (asynchronous sends, acks=all), then reads them all back from the
- * beginning with a fresh consumer. One scenario rather than two, so the topic never has to be
- * handed from one JVM to the next. Runs on the scenario JVM's main thread plus the sending threads
- * it starts and joins.
+ * beginning with a fresh consumer, twice. One scenario rather than two, so the topic never has to
+ * be handed from one JVM to the next. Runs on the scenario JVM's main thread plus the sending
+ * threads it starts and joins.
  *
  * <p>Figures: {@code produceRecordsPerSec} (records over the time from the first send until {@code
  * flush()} returns, that is until the last acknowledgement), {@code consumeRecordsPerSec} (records
- * over the time from the first poll until the last record arrives), their {@code produceSeconds}
- * and {@code consumeSeconds}, {@code records}, and {@code kafkaFlush}, how the broker flushed the
- * topic.
+ * over the time from the first poll until the last record arrives), {@code
+ * consumeAgainRecordsPerSec} (the same for a second consumer, once the broker has served them),
+ * their {@code produceSeconds} and {@code consumeSeconds}, {@code records}, and {@code kafkaFlush},
+ * how the broker flushed the topic.
  */
 final class ProduceConsumeScenario implements Scenario {
   static final String NAME = "kafka-produce-consume";
@@ -52,9 +53,13 @@ final class ProduceConsumeScenario implements Scenario {
       double produceSeconds =
           produce(bootstrap, topic, data, options.records(), options.producers());
       double consumeSeconds = consume(bootstrap, topic, options.records());
+      // A second fresh consumer reads it all again: the broker has now served it once, as a
+      // long-running one has served others before.
+      double consumeAgainSeconds = consume(bootstrap, topic, options.records());
       Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("produceRecordsPerSec", options.records() / produceSeconds);
       figures.put("consumeRecordsPerSec", options.records() / consumeSeconds);
+      figures.put("consumeAgainRecordsPerSec", options.records() / consumeAgainSeconds);
       figures.put("produceSeconds", produceSeconds);
       figures.put("consumeSeconds", consumeSeconds);
       figures.put("records", options.records());
