@@ -81,6 +81,21 @@ class RetentionTest {
   }
 
   @Test
+  void deleteRecordsBeforeOnAPartitionWithoutItsRowSaysTheFileIsDamaged() throws Exception {
+    fixture.skipInvariants();
+    OneLog log = fixture.open();
+    log.createTopic(TopicSpec.named("t"));
+    log.append(ProducerRecord.of("t", "k", "v"));
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + log.path());
+        java.sql.Statement s = c.createStatement()) {
+      s.execute("DELETE FROM partitions WHERE partition = 0");
+    }
+    CorruptRecordException e =
+        assertThrows(CorruptRecordException.class, () -> log.deleteRecordsBefore(P0, 1));
+    assertTrue(e.getMessage().contains("no row for t-0"), e.getMessage());
+  }
+
+  @Test
   void deleteRecordsBeforeMovesTheEarliestOffsetExactlyEvenInsideABatch() {
     OneLog log = fixture.open();
     log.createTopic(TopicSpec.named("t"));

@@ -1,6 +1,7 @@
 package dev.onelog.internal.cleanup;
 
 import dev.onelog.CleanupReport;
+import dev.onelog.CorruptRecordException;
 import dev.onelog.OffsetOutOfRangeException;
 import dev.onelog.TopicPartition;
 import dev.onelog.internal.LogContext;
@@ -54,6 +55,12 @@ public final class CleanupCommands {
                       throw context.catalog().unknownTopic(partition.topic());
                     }
                     TopicCatalog.requirePartition(topic, partition.partition());
+                    // The topic has the partition but the partitions table has no row for it.
+                    throw new CorruptRecordException(
+                        "the partitions table has no row for "
+                            + partition
+                            + ", whose topic says it exists: the file was damaged or edited."
+                            + " Run 'onelog verify' to list what is damaged");
                   }
                   if (offset < 0 || offset > state.nextOffset()) {
                     throw new OffsetOutOfRangeException(
