@@ -56,12 +56,7 @@ public final class StoredBatches {
    * @throws UnknownTopicException when the topic does not exist
    */
   public CompletableFuture<Long> append(TopicPartition partition, byte[] batch) {
-    StoredBatchAppend.Checked checked =
-        StoredBatchAppend.check(
-            context.topic(partition.topic()),
-            partition.partition(),
-            batch.clone(),
-            context.options().maxRecordSizeBytes());
+    StoredBatchAppend.Checked checked = StoredBatchAppend.check(context, partition, batch);
     return context
         .writer()
         .submit(tx -> StoredBatchAppend.append(tx, checked), "appending a batch to " + partition);

@@ -91,12 +91,7 @@ public final class CallerTransaction implements Transaction {
   @Override
   public long appendBatch(TopicPartition partition, byte[] batch) {
     ensureActive();
-    StoredBatchAppend.Checked checked =
-        StoredBatchAppend.check(
-            context.topic(partition.topic()),
-            partition.partition(),
-            batch.clone(),
-            context.options().maxRecordSizeBytes());
+    StoredBatchAppend.Checked checked = StoredBatchAppend.check(context, partition, batch);
     try {
       return StoredBatchAppend.append(tx, checked);
     } catch (SQLException e) {

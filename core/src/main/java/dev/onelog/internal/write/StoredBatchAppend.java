@@ -2,7 +2,9 @@ package dev.onelog.internal.write;
 
 import dev.onelog.InvalidRecordException;
 import dev.onelog.RecordTooLargeException;
+import dev.onelog.TopicPartition;
 import dev.onelog.UnknownTopicException;
+import dev.onelog.internal.LogContext;
 import dev.onelog.internal.eventstore.EventTables;
 import dev.onelog.internal.storage.RecordBatch;
 import dev.onelog.internal.storage.TopicCatalog;
@@ -30,6 +32,18 @@ public final class StoredBatchAppend {
       long maxTimestampMs,
       long sizeBytes,
       boolean allKeyed) {}
+
+  /**
+   * {@link #check} of a copy of {@code batch} (the caller keeps its own), for the partition of
+   * {@code context}'s log, with the log's maximum record size.
+   */
+  public static Checked check(LogContext context, TopicPartition partition, byte[] batch) {
+    return check(
+        context.topic(partition.topic()),
+        partition.partition(),
+        batch.clone(),
+        context.options().maxRecordSizeBytes());
+  }
 
   /**
    * Checks a batch for the topic's partition: a Kafka record batch of magic 2 as docs/FORMAT.md

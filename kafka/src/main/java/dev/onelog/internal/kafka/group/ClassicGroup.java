@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.apache.kafka.common.message.JoinGroupResponseData;
@@ -18,27 +17,7 @@ import org.apache.kafka.common.protocol.Errors;
  * client) reads every member's metadata and assigns partitions itself, so every client-side
  * assignor works (range, round-robin, sticky, cooperative-sticky).
  *
- * <pre>
- *                 first join (a new group)
- *   EMPTY ---------------------------------------> PREPARING_REBALANCE <-----------------+
- *     ^                                              |   ^   members join / rejoin;      |
- *     | the last member left or expired              |   |   completeJoin when all have, |
- *     | (completeJoin with no member left;           |   |   or at the rebalance timeout |
- *     |  the group goes DEAD and is forgotten)       |   |                               |
- *     +----------------------------------------------+   | a member joins, leaves,       |
- *                                                    |   | expires or changes protocols; |
- *                      completeJoin: generation + 1, |   | the leader rejoins;           |
- *                      protocol chosen, every member |   | a member does not sync in time|
- *                      answered, the leader with all |   |                               |
- *                      members' metadata             v   |                               |
- *                                          COMPLETING_REBALANCE                          |
- *                                                    |                                   |
- *                      the leader's SyncGroup:       |                                   |
- *                      every waiting SyncGroup gets  v                                   |
- *                      its member's assignment     STABLE -------------------------------+
- *
- *   any state --(DeleteGroups, or emptied)--> DEAD: removed from the coordinator's map
- * </pre>
+ * <p>The states and their transitions are drawn in {@link GroupState}.
  *
  * <p>A first JoinGroup of v4 and later without an instance id is answered MEMBER_ID_REQUIRED with a
  * new id, kept as pending until that id joins (or its session timeout passes). Heartbeats answer
@@ -114,7 +93,7 @@ final class ClassicGroup {
   /** Marks the group deleted: every waiting answer gets {@code error}. */
   void kill(Errors error, Completions done) {
     for (Member member : members.values()) {
-      failWaiting(member, error, done);
+      GroupAnswers.failWaiting(member, error, done);
     }
     members.clear();
     pending.clear();
@@ -129,7 +108,7 @@ final class ClassicGroup {
       long nowNanos,
       CompletableFuture<JoinGroupResponseData> answer,
       Completions done) {
-    if (!acceptsProtocols(request)) {
+    if (!ProtocolVote.accepts(request, protocolType, members.values())) {
       done.complete(
           answer, GroupAnswers.joinError(Errors.INCONSISTENT_GROUP_PROTOCOL, request.memberId()));
       return;
@@ -197,7 +176,7 @@ final class ClassicGroup {
       return;
     }
     // A restarted instance: the old member is fenced, the new one takes its place.
-    failWaiting(old, Errors.FENCED_INSTANCE_ID, done);
+    GroupAnswers.failWaiting(old, Errors.FENCED_INSTANCE_ID, done);
     members.remove(oldId);
     Member next = old.replacedBy(newMemberId, request.clientId(), request.clientHost());
     members.put(newMemberId, next);
@@ -212,22 +191,6 @@ final class ClassicGroup {
     } else {
       updateAndRebalance(next, request, nowNanos, answer, done);
     }
-  }
-
-  private boolean acceptsProtocols(JoinRequest request) {
-    if (request.protocolType() == null
-        || request.protocolType().isEmpty()
-        || request.protocols().isEmpty()) {
-      return false;
-    }
-    if (members.isEmpty()) {
-      return true;
-    }
-    if (!request.protocolType().equals(protocolType)) {
-      return false;
-    }
-    Set<String> candidates = ProtocolVote.candidates(members.values());
-    return request.protocols().keySet().stream().anyMatch(candidates::contains);
   }
 
   private void addAndRebalance(
@@ -506,7 +469,7 @@ final class ClassicGroup {
   }
 
   private void removeAndRebalance(Member member, long nowNanos, Completions done) {
-    failWaiting(member, Errors.UNKNOWN_MEMBER_ID, done);
+    GroupAnswers.failWaiting(member, Errors.UNKNOWN_MEMBER_ID, done);
     remove(member);
     switch (state) {
       case STABLE, COMPLETING_REBALANCE -> prepareRebalance(nowNanos, done);
@@ -522,17 +485,6 @@ final class ClassicGroup {
     }
     if (member.memberId.equals(leaderId)) {
       leaderId = members.isEmpty() ? null : members.keySet().iterator().next();
-    }
-  }
-
-  private static void failWaiting(Member member, Errors error, Completions done) {
-    if (member.awaitingJoin != null) {
-      done.complete(member.awaitingJoin, GroupAnswers.joinError(error, member.memberId));
-      member.awaitingJoin = null;
-    }
-    if (member.awaitingSync != null) {
-      done.complete(member.awaitingSync, GroupAnswers.syncError(error));
-      member.awaitingSync = null;
     }
   }
 }

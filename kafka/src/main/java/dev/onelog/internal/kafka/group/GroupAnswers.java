@@ -55,4 +55,16 @@ final class GroupAnswers {
   static SyncGroupResponseData syncError(Errors error) {
     return new SyncGroupResponseData().setErrorCode(error.code()).setAssignment(new byte[0]);
   }
+
+  /** Answers a member's waiting JoinGroup and SyncGroup, if any, with {@code error}. */
+  static void failWaiting(Member member, Errors error, Completions done) {
+    if (member.awaitingJoin != null) {
+      done.complete(member.awaitingJoin, GroupAnswers.joinError(error, member.memberId));
+      member.awaitingJoin = null;
+    }
+    if (member.awaitingSync != null) {
+      done.complete(member.awaitingSync, GroupAnswers.syncError(error));
+      member.awaitingSync = null;
+    }
+  }
 }

@@ -15,6 +15,26 @@ import java.util.Set;
 final class ProtocolVote {
   private ProtocolVote() {}
 
+  /**
+   * Whether a joining member's protocols fit the group: a protocol type and at least one protocol,
+   * and, when the group has members, the group's type and a protocol every member supports.
+   */
+  static boolean accepts(JoinRequest request, String protocolType, Collection<Member> members) {
+    if (request.protocolType() == null
+        || request.protocolType().isEmpty()
+        || request.protocols().isEmpty()) {
+      return false;
+    }
+    if (members.isEmpty()) {
+      return true;
+    }
+    if (!request.protocolType().equals(protocolType)) {
+      return false;
+    }
+    Set<String> candidates = candidates(members);
+    return request.protocols().keySet().stream().anyMatch(candidates::contains);
+  }
+
   /** The protocols every member supports, in the first member's order; empty without members. */
   static Set<String> candidates(Collection<Member> members) {
     Set<String> common = null;
