@@ -3,6 +3,7 @@ package dev.onelog.bench.kafka;
 import dev.onelog.bench.ScenarioRunner;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code onelog serve} in a child JVM ({@link ServeMain}), for the same Kafka-client scenarios as
  * {@link KafkaBroker}: a fresh log file in a new folder under the benchmark's work dir, given the
- * same heap as the broker. Closing it closes the child's standard input, which closes the server
- * and the log, and deletes the folder. Not thread-safe.
+ * same heap as the broker, and the JVM options {@code onelog serve} runs with. Closing it closes
+ * the child's standard input, which closes the server and the log, and deletes the folder. Not
+ * thread-safe.
  */
 public final class OneLogServer implements AutoCloseable {
   private static final String HEAP = "1g";
@@ -35,6 +37,7 @@ public final class OneLogServer implements AutoCloseable {
     Path dir = Files.createTempDirectory(parentDir, "serve-");
     List<String> command = ScenarioRunner.javaCommand(HEAP, ServeMain.class.getName());
     command.add(1, "-Xms" + HEAP);
+    command.addAll(1, serveJvmOptions());
     command.add(dir.resolve("served.db").toString());
     command.add(durability);
     Process process =
@@ -62,6 +65,21 @@ public final class OneLogServer implements AutoCloseable {
       throw new IllegalStateException("onelog serve did not start: " + ready);
     }
     return new OneLogServer(dir, process, ready.substring("READY ".length()));
+  }
+
+  /** The JVM options {@code onelog serve} runs with (the kafka module's serve.jvm-options). */
+  static List<String> serveJvmOptions() throws IOException {
+    String name = "/dev/onelog/kafka/serve.jvm-options";
+    try (InputStream in = OneLogServer.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IOException(name + " is missing from the kafka module's jar");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .lines()
+          .map(String::strip)
+          .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+          .toList();
+    }
   }
 
   public String bootstrap() {

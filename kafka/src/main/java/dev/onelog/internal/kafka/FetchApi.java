@@ -13,6 +13,7 @@ import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.BaseRecords;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.FetchRequest;
@@ -106,7 +107,7 @@ final class FetchApi implements Api {
         if (offset == state.nextOffset() || (room <= 0 && bytes > 0)) {
           continue;
         }
-        MemoryRecords records =
+        BaseRecords records =
             stored(new TopicPartition(name, partition.partition()), offset, room, bytes == 0);
         out.setRecords(records);
         bytes += records.sizeInBytes();
@@ -121,21 +122,14 @@ final class FetchApi implements Api {
    * first} (the response's first records, which Kafka lets exceed the limits so that a consumer
    * always moves on), else only if it fits.
    */
-  private MemoryRecords stored(TopicPartition partition, long offset, long room, boolean first) {
+  private BaseRecords stored(TopicPartition partition, long offset, long room, boolean first) {
     List<ByteBuffer> batches = new ArrayList<>();
     topics.log().batches().read(partition, offset, Math.max(1, room), batches::add);
     if (batches.isEmpty() || (!first && batches.get(0).remaining() > room)) {
       return MemoryRecords.EMPTY;
     }
-    if (batches.size() == 1) {
-      return MemoryRecords.readableRecords(batches.get(0));
-    }
-    int size = 0;
-    for (ByteBuffer batch : batches) {
-      size += batch.remaining();
-    }
-    ByteBuffer all = ByteBuffer.allocate(size);
-    batches.forEach(all::put);
-    return MemoryRecords.readableRecords(all.flip());
+    return batches.size() == 1
+        ? MemoryRecords.readableRecords(batches.get(0))
+        : new StoredRecords(batches);
   }
 }

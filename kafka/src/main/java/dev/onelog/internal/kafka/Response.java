@@ -1,10 +1,11 @@
 package dev.onelog.internal.kafka;
 
-import org.apache.kafka.common.message.ResponseHeaderData;
+import io.netty.buffer.ByteBuf;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.SendBuilder;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.RequestHeader;
-import org.apache.kafka.common.requests.RequestUtils;
+import org.apache.kafka.common.requests.ResponseHeader;
 
 /**
  * The answer to one request, in the version the request was made in. ApiVersions always answers
@@ -12,14 +13,16 @@ import org.apache.kafka.common.requests.RequestUtils;
  * can still read the error.
  */
 record Response(RequestHeader request, AbstractResponse body) {
-  java.nio.ByteBuffer serialize() {
+  /**
+   * The response as a frame (its size, header and body), serialized by kafka-clients; record
+   * buffers in it are the same memory as the response's records, not copies.
+   */
+  ByteBuf toFrame() {
     short version = request.apiVersion();
     ApiKeys api = request.apiKey();
     short headerVersion = api == ApiKeys.API_VERSIONS ? 0 : api.responseHeaderVersion(version);
-    return RequestUtils.serialize(
-        new ResponseHeaderData().setCorrelationId(request.correlationId()),
-        headerVersion,
-        body.data(),
-        version);
+    return ResponseBuffers.of(
+        SendBuilder.buildResponseSend(
+            new ResponseHeader(request.correlationId(), headerVersion), body.data(), version));
   }
 }
