@@ -21,7 +21,10 @@ final class KafkaComparison {
     ScenarioRunner runner = new ScenarioRunner(workDir, CLIENT_HEAP);
     try (KafkaBroker broker = KafkaBroker.start(workDir, KafkaBroker.Flush.PAGE_CACHE)) {
       BenchOptions kafka =
-          options.withDurability("NORMAL").with(KafkaScenarios.BOOTSTRAP, broker.bootstrap());
+          options
+              .withDurability("NORMAL")
+              .with(KafkaScenarios.BOOTSTRAP, broker.bootstrap())
+              .with(KafkaScenarios.SERVER_PID, Long.toString(broker.pid()));
       results.add("kafka-produce-acksall", runner.run("kafka-produce-consume", kafka));
       results.add("kafka-latency-inprocess", runner.run("kafka-latency", kafka));
       results.add(
@@ -30,7 +33,10 @@ final class KafkaComparison {
     }
     try (KafkaBroker broker = KafkaBroker.start(workDir, KafkaBroker.Flush.EVERY_MESSAGE)) {
       BenchOptions kafka =
-          options.withDurability("FSYNC").with(KafkaScenarios.BOOTSTRAP, broker.bootstrap());
+          options
+              .withDurability("FSYNC")
+              .with(KafkaScenarios.BOOTSTRAP, broker.bootstrap())
+              .with(KafkaScenarios.SERVER_PID, Long.toString(broker.pid()));
       results.add("kafka-produce-flush1", runner.run("kafka-produce-consume", kafka));
     }
   }

@@ -19,13 +19,19 @@ final class ServeComparison {
     ScenarioRunner runner = new ScenarioRunner(workDir, CLIENT_HEAP);
     try (OneLogServer server = OneLogServer.start(workDir, "FSYNC")) {
       BenchOptions serve =
-          options.withDurability("FSYNC").with(KafkaScenarios.BOOTSTRAP, server.bootstrap());
+          options
+              .withDurability("FSYNC")
+              .with(KafkaScenarios.BOOTSTRAP, server.bootstrap())
+              .with(KafkaScenarios.SERVER_PID, Long.toString(server.pid()));
       results.add("serve-produce-fsync", runner.run("kafka-produce-consume", serve));
       results.add("serve-latency", runner.run("kafka-latency", serve));
     }
     try (OneLogServer server = OneLogServer.start(workDir, "NORMAL")) {
       BenchOptions serve =
-          options.withDurability("NORMAL").with(KafkaScenarios.BOOTSTRAP, server.bootstrap());
+          options
+              .withDurability("NORMAL")
+              .with(KafkaScenarios.BOOTSTRAP, server.bootstrap())
+              .with(KafkaScenarios.SERVER_PID, Long.toString(server.pid()));
       results.add("serve-produce-normal", runner.run("kafka-produce-consume", serve));
     }
   }

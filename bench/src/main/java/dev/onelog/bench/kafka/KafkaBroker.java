@@ -160,6 +160,11 @@ public final class KafkaBroker implements AutoCloseable {
    * {@code 127.0.0.1:port}, for {@code bootstrap.servers} and the scenarios' {@code bootstrap}
    * extra.
    */
+  /** The server's process id. */
+  public long pid() {
+    return process.pid();
+  }
+
   public String bootstrap() {
     return bootstrap;
   }

@@ -3,6 +3,7 @@ package dev.onelog.bench.kafka;
 import dev.onelog.bench.BenchOptions;
 import dev.onelog.bench.Scenario;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -26,10 +27,22 @@ public final class KafkaScenarios {
    */
   public static final String CONSUMER_PROCESS = "consumerProcess";
 
+  /**
+   * The extra that carries the server's process id (a broker's or {@code onelog serve}'s), so that
+   * a scenario can report the server's CPU time beside its own; optional.
+   */
+  public static final String SERVER_PID = "serverPid";
+
   public static final Map<String, Supplier<Scenario>> ALL =
       Map.of(
           ProduceConsumeScenario.NAME, ProduceConsumeScenario::new,
           LatencyScenario.NAME, LatencyScenario::new);
+
+  /** The server's process, when the extra {@link #SERVER_PID} names one that is alive. */
+  static Optional<ProcessHandle> server(BenchOptions options) {
+    String pid = options.extra(SERVER_PID, "");
+    return pid.isEmpty() ? Optional.empty() : ProcessHandle.of(Long.parseLong(pid));
+  }
 
   static String bootstrap(BenchOptions options) {
     String bootstrap = options.extra(BOOTSTRAP, "");

@@ -38,6 +38,10 @@ public final class OneLogServer implements AutoCloseable {
     List<String> command = ScenarioRunner.javaCommand(HEAP, ServeMain.class.getName());
     command.add(1, "-Xms" + HEAP);
     command.addAll(1, serveJvmOptions());
+    String extra = System.getenv("SERVE_JAVA_OPTS");
+    if (extra != null) {
+      for (String o : extra.split(" ")) command.add(1, o.replace("DUR", durability));
+    }
     command.add(dir.resolve("served.db").toString());
     command.add(durability);
     Process process =
@@ -50,7 +54,12 @@ public final class OneLogServer implements AutoCloseable {
           CompletableFuture.supplyAsync(
                   () -> {
                     try {
-                      return out.readLine();
+                      // A JVM agent (a profiler) may print before the server does.
+                      String line = out.readLine();
+                      while (line != null && !line.startsWith("READY ")) {
+                        line = out.readLine();
+                      }
+                      return line;
                     } catch (IOException e) {
                       return null;
                     }
@@ -80,6 +89,11 @@ public final class OneLogServer implements AutoCloseable {
           .filter(line -> !line.isEmpty() && !line.startsWith("#"))
           .toList();
     }
+  }
+
+  /** The server's process id. */
+  public long pid() {
+    return process.pid();
   }
 
   public String bootstrap() {

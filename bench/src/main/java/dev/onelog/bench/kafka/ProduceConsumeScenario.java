@@ -1,6 +1,7 @@
 package dev.onelog.bench.kafka;
 
 import dev.onelog.bench.BenchOptions;
+import dev.onelog.bench.CpuTime;
 import dev.onelog.bench.RecordData;
 import dev.onelog.bench.Scenario;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -23,16 +25,18 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * {@code kafka-produce-consume}: sends {@code records} records from {@code producers} threads that
  * share one {@link KafkaProducer} (asynchronous sends, acks=all), then reads them all back from the
- * beginning with a fresh consumer, twice. One scenario rather than two, so the topic never has to
- * be handed from one JVM to the next. Runs on the scenario JVM's main thread plus the sending
- * threads it starts and joins.
+ * beginning with a fresh consumer, twice, then sends them again into a second topic. One scenario
+ * rather than two, so the topic never has to be handed from one JVM to the next. Runs on the
+ * scenario JVM's main thread plus the sending threads it starts and joins.
  *
  * <p>Figures: {@code produceRecordsPerSec} (records over the time from the first send until {@code
  * flush()} returns, that is until the last acknowledgement), {@code consumeRecordsPerSec} (records
  * over the time from the first poll until the last record arrives), {@code
  * consumeAgainRecordsPerSec} (the same for a second consumer, once the broker has served them),
- * their {@code produceSeconds} and {@code consumeSeconds}, {@code records}, and {@code kafkaFlush},
- * how the broker flushed the topic.
+ * {@code produceAgainRecordsPerSec} (the same records sent again, into a second topic, once the
+ * broker has run all that), their {@code produceSeconds} and {@code consumeSeconds}, {@code
+ * records}, {@code kafkaFlush}, how the broker flushed the topic, and the CPU each phase took per
+ * record in the clients' JVM and in the server's process ({@link CpuUse}).
  */
 final class ProduceConsumeScenario implements Scenario {
   static final String NAME = "kafka-produce-consume";
@@ -49,22 +53,68 @@ final class ProduceConsumeScenario implements Scenario {
     }
     String bootstrap = KafkaScenarios.bootstrap(options);
     RecordData data = new RecordData(options.keyBytes(), options.valueBytes());
+    Optional<ProcessHandle> server = KafkaScenarios.server(options);
     try (BenchTopic topic = BenchTopic.create(bootstrap, NAME, options.partitions())) {
+      Map<String, Object> figures = new LinkedHashMap<>();
+      CpuUse cpu = CpuUse.start(server);
       double produceSeconds =
           produce(bootstrap, topic, data, options.records(), options.producers());
+      cpu = cpu.report("produce", options.records(), figures);
       double consumeSeconds = consume(bootstrap, topic, options.records());
+      cpu = cpu.report("consume", options.records(), figures);
       // A second fresh consumer reads it all again: the broker has now served it once, as a
       // long-running one has served others before.
       double consumeAgainSeconds = consume(bootstrap, topic, options.records());
-      Map<String, Object> figures = new LinkedHashMap<>();
+      cpu = cpu.report("consumeAgain", options.records(), figures);
+      // And the same records into a second topic: the server has now compiled its produce path,
+      // as a long-running one has, where the first produce paid for the JIT's work.
+      double produceAgainSeconds;
+      try (BenchTopic again = BenchTopic.create(bootstrap, NAME, options.partitions())) {
+        produceAgainSeconds =
+            produce(bootstrap, again, data, options.records(), options.producers());
+      }
+      cpu.report("produceAgain", options.records(), figures);
       figures.put("produceRecordsPerSec", options.records() / produceSeconds);
       figures.put("consumeRecordsPerSec", options.records() / consumeSeconds);
       figures.put("consumeAgainRecordsPerSec", options.records() / consumeAgainSeconds);
+      figures.put("produceAgainRecordsPerSec", options.records() / produceAgainSeconds);
       figures.put("produceSeconds", produceSeconds);
       figures.put("consumeSeconds", consumeSeconds);
       figures.put("records", options.records());
       figures.put("kafkaFlush", topic.flush());
       return figures;
+    }
+  }
+
+  /**
+   * CPU time used since the last mark by this JVM (the clients) and, when known, by the server's
+   * process: reported as microseconds per record, {@code <phase>ClientCpuUsPerRecord} and {@code
+   * <phase>ServerCpuUsPerRecord}, so that where a phase's time goes on a machine the clients and
+   * the server share is on record.
+   */
+  private record CpuUse(Optional<ProcessHandle> server, long clientNanos, long serverNanos) {
+    static CpuUse start(Optional<ProcessHandle> server) {
+      return new CpuUse(server, CpuTime.processNanos(), serverNanos(server));
+    }
+
+    CpuUse report(String phase, long records, Map<String, Object> figures) {
+      CpuUse now = start(server);
+      if (clientNanos >= 0 && now.clientNanos >= 0) {
+        figures.put(
+            phase + "ClientCpuUsPerRecord", (now.clientNanos - clientNanos) / 1e3 / records);
+      }
+      if (serverNanos >= 0 && now.serverNanos >= 0) {
+        figures.put(
+            phase + "ServerCpuUsPerRecord", (now.serverNanos - serverNanos) / 1e3 / records);
+      }
+      return now;
+    }
+
+    private static long serverNanos(Optional<ProcessHandle> server) {
+      return server
+          .flatMap(process -> process.info().totalCpuDuration())
+          .map(Duration::toNanos)
+          .orElse(-1L);
     }
   }
 

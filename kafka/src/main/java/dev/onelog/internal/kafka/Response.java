@@ -1,6 +1,7 @@
 package dev.onelog.internal.kafka;
 
 import io.netty.buffer.ByteBuf;
+import java.util.List;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.SendBuilder;
 import org.apache.kafka.common.requests.AbstractResponse;
@@ -14,10 +15,10 @@ import org.apache.kafka.common.requests.ResponseHeader;
  */
 record Response(RequestHeader request, AbstractResponse body) {
   /**
-   * The response as a frame (its size, header and body), serialized by kafka-clients; record
-   * buffers in it are the same memory as the response's records, not copies.
+   * The response as a frame (its size, header and body), serialized by kafka-clients, in buffers to
+   * write in order; record buffers in it are the same memory as the response's records, not copies.
    */
-  ByteBuf toFrame() {
+  List<ByteBuf> toFrame() {
     short version = request.apiVersion();
     ApiKeys api = request.apiKey();
     short headerVersion = api == ApiKeys.API_VERSIONS ? 0 : api.responseHeaderVersion(version);

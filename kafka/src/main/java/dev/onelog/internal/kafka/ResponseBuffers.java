@@ -1,26 +1,30 @@
 package dev.onelog.internal.kafka;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.network.Send;
 import org.apache.kafka.common.network.TransferableChannel;
 
 /**
  * Turns a kafka-clients {@link Send} (a serialized response: its size, header and body, with record
- * buffers referenced rather than copied) into one Netty buffer that wraps the same memory. The
- * "channel" the send writes to takes every buffer whole and keeps a view of it, so nothing is
- * copied on the way to the socket. Not thread-safe; one per response.
+ * buffers referenced rather than copied) into Netty buffers that wrap the same memory, in order.
+ * The "channel" the send writes to takes every buffer whole and keeps a view of it, so nothing is
+ * copied on the way to the socket but Netty's own copy of each into a pooled direct buffer. They
+ * stay separate buffers: Netty copies a composite of heap buffers into one direct buffer of the
+ * whole response, merging it on the heap first, and a 16 MiB direct buffer is neither pooled nor
+ * cheap (the kernel zeroes fresh pages for it on every fetch). Not thread-safe; one per response.
  */
 final class ResponseBuffers implements TransferableChannel {
-  private final CompositeByteBuf out = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+  private final List<ByteBuf> out = new ArrayList<>();
 
-  /** The whole of {@code send}, wrapped. */
-  static ByteBuf of(Send send) {
+  /** The whole of {@code send}, wrapped, as buffers to write in order. */
+  static List<ByteBuf> of(Send send) {
     ResponseBuffers buffers = new ResponseBuffers();
     try {
       while (!send.completed()) {
@@ -29,7 +33,6 @@ final class ResponseBuffers implements TransferableChannel {
         }
       }
     } catch (IOException e) {
-      buffers.out.release();
       throw new UncheckedIOException("serializing a response", e);
     }
     return buffers.out;
@@ -53,7 +56,7 @@ final class ResponseBuffers implements TransferableChannel {
   public int write(ByteBuffer source) {
     int bytes = source.remaining();
     if (bytes > 0) {
-      out.addComponent(true, Unpooled.wrappedBuffer(source.slice()));
+      out.add(Unpooled.wrappedBuffer(source.slice()));
       source.position(source.limit());
     }
     return bytes;

@@ -12,6 +12,6 @@ import java.util.List;
 final class ResponseEncoder extends MessageToMessageEncoder<Response> {
   @Override
   protected void encode(ChannelHandlerContext ctx, Response response, List<Object> out) {
-    out.add(response.toFrame());
+    out.addAll(response.toFrame());
   }
 }

@@ -57,10 +57,12 @@ class ResponseFrameTest {
                 .setClientId("test"),
             ApiKeys.FETCH.requestHeaderVersion(version));
 
-    ByteBuf frame = new Response(request, FetchResponse.of(data)).toFrame();
-    ByteBuffer bytes = ByteBuffer.allocate(frame.readableBytes());
-    frame.readBytes(bytes);
-    frame.release();
+    List<ByteBuf> frame = new Response(request, FetchResponse.of(data)).toFrame();
+    ByteBuffer bytes = ByteBuffer.allocate(frame.stream().mapToInt(ByteBuf::readableBytes).sum());
+    for (ByteBuf part : frame) {
+      bytes.put(part.nioBuffer());
+      part.release();
+    }
     bytes.flip();
 
     assertEquals(bytes.remaining() - 4, bytes.getInt(), "the frame's size prefix");
