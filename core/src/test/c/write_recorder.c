@@ -10,11 +10,15 @@
  *   data
  *
  * all little-endian. Only files under the directory are recorded; everything else passes through.
+ * With $ONELOG_FAIL_FSYNC=N the Nth fsync or fdatasync of a recorded file fails with EIO (and does
+ * nothing); with $ONELOG_FAIL_WRITE=N the Nth write to a recorded "-wal" file does. Nothing is
+ * recorded for a failed call.
  * Built by the test with the machine's C compiler: cc -shared -fPIC -O2 -o write_recorder.so
  * write_recorder.c -ldl -lpthread
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -34,6 +38,8 @@ static int file_of_fd[MAX_FDS]; /* file index + 1, 0 when not recorded */
 static char *files[MAX_FILES];
 static int file_count;
 static int log_fd = -1;
+static long fail_fsync, fail_write; /* which call fails, counting from 1; 0: none */
+static long fsyncs, wal_writes;
 static const char *dir;
 static size_t dir_length;
 
@@ -65,6 +71,10 @@ __attribute__((constructor)) static void init(void) {
   real_ftruncate = dlsym(RTLD_NEXT, "ftruncate");
   real_ftruncate64 = dlsym(RTLD_NEXT, "ftruncate64");
   real_unlink = dlsym(RTLD_NEXT, "unlink");
+  const char *fail = getenv("ONELOG_FAIL_FSYNC");
+  fail_fsync = fail == NULL ? 0 : atol(fail);
+  fail = getenv("ONELOG_FAIL_WRITE");
+  fail_write = fail == NULL ? 0 : atol(fail);
   dir = getenv("ONELOG_RECORD_DIR");
   dir_length = dir == NULL ? 0 : strlen(dir);
   const char *log = getenv("ONELOG_RECORD_LOG");
@@ -185,11 +195,26 @@ ssize_t write(int fd, const void *data, size_t length) {
   return result;
 }
 
+/* True when this write to a recorded -wal file is the one to fail. */
+static int write_fails(int fd) {
+  int file = file_of(fd);
+  size_t n = file < 0 ? 0 : strlen(files[file]);
+  if (fail_write == 0 || n < 4 || strcmp(files[file] + n - 4, "-wal") != 0) {
+    return 0;
+  }
+  return ++wal_writes == fail_write;
+}
+
 ssize_t pwrite(int fd, const void *data, size_t length, off_t offset) {
   if (file_of(fd) < 0) {
     return real_pwrite(fd, data, length, offset);
   }
   pthread_mutex_lock(&lock);
+  if (write_fails(fd)) {
+    pthread_mutex_unlock(&lock);
+    errno = EIO;
+    return -1;
+  }
   ssize_t result = written(fd, data, real_pwrite(fd, data, length, offset), offset);
   pthread_mutex_unlock(&lock);
   return result;
@@ -200,9 +225,19 @@ ssize_t pwrite64(int fd, const void *data, size_t length, off_t offset) {
     return real_pwrite64(fd, data, length, offset);
   }
   pthread_mutex_lock(&lock);
+  if (write_fails(fd)) {
+    pthread_mutex_unlock(&lock);
+    errno = EIO;
+    return -1;
+  }
   ssize_t result = written(fd, data, real_pwrite64(fd, data, length, offset), offset);
   pthread_mutex_unlock(&lock);
   return result;
+}
+
+/* True when this fsync of a recorded file is the one to fail. */
+static int fsync_fails(int fd) {
+  return fail_fsync != 0 && file_of(fd) >= 0 && ++fsyncs == fail_fsync;
 }
 
 static int synced(int fd, int result) {
@@ -215,6 +250,11 @@ static int synced(int fd, int result) {
 
 int fsync(int fd) {
   pthread_mutex_lock(&lock);
+  if (fsync_fails(fd)) {
+    pthread_mutex_unlock(&lock);
+    errno = EIO;
+    return -1;
+  }
   int result = synced(fd, real_fsync(fd));
   pthread_mutex_unlock(&lock);
   return result;
@@ -222,6 +262,11 @@ int fsync(int fd) {
 
 int fdatasync(int fd) {
   pthread_mutex_lock(&lock);
+  if (fsync_fails(fd)) {
+    pthread_mutex_unlock(&lock);
+    errno = EIO;
+    return -1;
+  }
   int result = synced(fd, real_fdatasync(fd));
   pthread_mutex_unlock(&lock);
   return result;

@@ -5,7 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The workload of {@link PowerLossIT}, run in a child JVM under the write recorder: opens (and so
@@ -18,7 +21,10 @@ import java.util.concurrent.Semaphore;
  * ChildAckWriter FILE ACKFILE FSYNC|NORMAL COUNT
  * </pre>
  *
- * Exit status 0 when done, 1 on any failure (described on stderr).
+ * When a send fails with {@link LogIOException} (an I/O error injected by the write recorder), it
+ * stops sending, prints "IOERROR message", then tries 20 more appends and prints "REFUSED message"
+ * for each refused with LogIOException, "ACCEPTED value" for each that is not. Exit status 0 when
+ * done, 1 on any other failure (described on stderr).
  */
 public final class ChildAckWriter {
   private ChildAckWriter() {}
@@ -28,46 +34,70 @@ public final class ChildAckWriter {
     Durability durability = Durability.valueOf(args[2]);
     long count = Long.parseLong(args[3]);
     Semaphore inFlight = new Semaphore(32);
+    AtomicReference<Throwable> ioError = new AtomicReference<>();
     try (FileOutputStream acks = new FileOutputStream(args[1]);
         OneLog log = OneLog.builder(file).durability(durability).open()) {
       log.createTopic(TopicSpec.named("k").withPartitions(4));
-      for (long seq = 0; seq < count; ) {
+      for (long seq = 0; seq < count && ioError.get() == null; ) {
         List<ProducerRecord> records = new ArrayList<>();
         int size = seq % 10 == 9 ? 5 : 1;
         for (int i = 0; i < size && seq < count; i++, seq++) {
           records.add(ProducerRecord.of("k", "key" + seq, "r" + seq));
         }
         inFlight.acquire();
-        log.send(records)
-            .whenComplete(
-                (metas, error) -> {
-                  if (error != null) {
-                    error.printStackTrace();
-                    Runtime.getRuntime().halt(1);
-                  }
-                  StringBuilder lines = new StringBuilder();
-                  for (int i = 0; i < records.size(); i++) {
-                    lines
-                        .append(new String(records.get(i).value(), StandardCharsets.UTF_8))
-                        .append(' ')
-                        .append(metas.get(i).partition())
-                        .append(' ')
-                        .append(metas.get(i).offset())
-                        .append('\n');
-                  }
-                  try {
-                    synchronized (acks) {
-                      acks.write(lines.toString().getBytes(StandardCharsets.US_ASCII));
-                    }
-                  } catch (Exception e) {
-                    e.printStackTrace();
-                    Runtime.getRuntime().halt(1);
-                  }
-                  inFlight.release();
-                });
+        CompletableFuture<List<RecordMetadata>> sent;
+        try {
+          sent = log.send(records);
+        } catch (LogIOException e) { // the writer stopped before this send reached it
+          ioError.compareAndSet(null, e);
+          inFlight.release();
+          break;
+        }
+        sent.whenComplete(
+            (metas, error) -> {
+              if (error != null) {
+                Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+                if (!(cause instanceof LogIOException)) {
+                  error.printStackTrace();
+                  Runtime.getRuntime().halt(1);
+                }
+                ioError.compareAndSet(null, cause);
+                inFlight.release();
+                return;
+              }
+              StringBuilder lines = new StringBuilder();
+              for (int i = 0; i < records.size(); i++) {
+                lines
+                    .append(new String(records.get(i).value(), StandardCharsets.UTF_8))
+                    .append(' ')
+                    .append(metas.get(i).partition())
+                    .append(' ')
+                    .append(metas.get(i).offset())
+                    .append('\n');
+              }
+              try {
+                synchronized (acks) {
+                  acks.write(lines.toString().getBytes(StandardCharsets.US_ASCII));
+                }
+              } catch (Exception e) {
+                e.printStackTrace();
+                Runtime.getRuntime().halt(1);
+              }
+              inFlight.release();
+            });
       }
-      log.flush();
       inFlight.acquire(32);
+      if (ioError.get() != null) {
+        System.out.println("IOERROR " + ioError.get().getMessage());
+        for (int i = 0; i < 20; i++) {
+          try {
+            log.append(ProducerRecord.of("k", "after", "after" + i));
+            System.out.println("ACCEPTED after" + i);
+          } catch (LogIOException e) {
+            System.out.println("REFUSED " + e.getMessage());
+          }
+        }
+      }
     }
   }
 }

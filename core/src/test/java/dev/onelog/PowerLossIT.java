@@ -36,28 +36,13 @@ class PowerLossIT {
   private static final int RECORDS = 3_000;
 
   @TempDir static Path shared;
-  private static Path recorder;
+  private static WriteRecorder recorder;
 
   @TempDir Path dir;
 
   @BeforeAll
   static void buildRecorder() throws Exception {
-    recorder = shared.resolve("write_recorder.so");
-    Process cc =
-        new ProcessBuilder(
-                "cc",
-                "-shared",
-                "-fPIC",
-                "-O2",
-                "-o",
-                recorder.toString(),
-                Path.of("src/test/c/write_recorder.c").toAbsolutePath().toString(),
-                "-ldl",
-                "-lpthread")
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(cc.getInputStream().readAllBytes());
-    assertEquals(0, cc.waitFor(), "cc failed building the write recorder: " + output);
+    recorder = WriteRecorder.build(shared);
   }
 
   @Test
@@ -73,7 +58,7 @@ class PowerLossIT {
   private void battery(Durability mode) throws Exception {
     int images = Integer.getInteger("onelog.images", 1_000);
     long seed = Long.getLong("onelog.seed", System.nanoTime());
-    RecordedWrites writes = record(mode);
+    RecordedWrites writes = recorder.run(dir, mode, RECORDS, Map.of()).writes();
     int firstAck = writes.firstOpOn("acks", 'W');
     assertTrue(firstAck > 0, "the child acknowledged nothing");
     List<Integer> cuts = new ArrayList<>();
@@ -109,32 +94,6 @@ class PowerLossIT {
         stats.holes);
     System.out.printf("%d passed, %d failed%n", cuts.size() - failures.size(), failures.size());
     assertEquals(List.of(), failures.subList(0, Math.min(10, failures.size())), "seed " + seed);
-  }
-
-  private RecordedWrites record(Durability mode) throws Exception {
-    Path recorded = Files.createDirectories(dir.resolve("recorded"));
-    Path log = dir.resolve("operations.log");
-    ProcessBuilder child =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "-XX:TieredStopAtLevel=1",
-                "-Xmx256m",
-                ChildAckWriter.class.getName(),
-                recorded.resolve("log.db").toString(),
-                recorded.resolve("acks").toString(),
-                mode.name(),
-                Integer.toString(RECORDS))
-            .redirectErrorStream(true);
-    child.environment().put("LD_PRELOAD", recorder.toString());
-    child.environment().put("ONELOG_RECORD_DIR", recorded + "/");
-    child.environment().put("ONELOG_RECORD_LOG", log.toString());
-    Process process = child.start();
-    String output = new String(process.getInputStream().readAllBytes());
-    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the recorded child did not finish");
-    assertEquals(0, process.exitValue(), "the recorded child failed: " + output);
-    return RecordedWrites.read(log);
   }
 
   private static final class Stats {

@@ -3,6 +3,7 @@ package dev.onelog.internal.storage;
 import dev.onelog.BusyTimeoutException;
 import dev.onelog.DiskFullException;
 import dev.onelog.FileAccessException;
+import dev.onelog.LogIOException;
 import dev.onelog.NotAOneLogFileException;
 import dev.onelog.OneLogException;
 import dev.onelog.StorageException;
@@ -27,6 +28,7 @@ public final class SqliteErrors {
 
   private static final int SQLITE_LOCKED = 6;
   private static final int SQLITE_READONLY = 8;
+  private static final int SQLITE_IOERR = 10;
   private static final int SQLITE_FULL = 13;
   private static final int SQLITE_CANTOPEN = 14;
   private static final int SQLITE_NOTADB = 26;
@@ -74,6 +76,18 @@ public final class SqliteErrors {
                   + "; nothing was committed. Retry, or raise busyTimeout if writers hold the lock this long",
               e,
               partitions);
+      case SQLITE_IOERR ->
+          new LogIOException(
+              "an I/O error ("
+                  + e.getMessage()
+                  + ") while "
+                  + doing
+                  + " in "
+                  + path
+                  + ": this write may or may not be in the file, and the log refuses every later"
+                  + " write until it is closed and opened again; check the disk",
+              e,
+              partitions);
       case SQLITE_READONLY ->
           new FileAccessException(
               path
@@ -110,6 +124,11 @@ public final class SqliteErrors {
    */
   public static boolean isNoSuchTable(SQLException e) {
     return e.getMessage() != null && e.getMessage().contains("no such table");
+  }
+
+  /** True for SQLITE_IOERR and its extended codes: the operating system failed a read or write. */
+  public static boolean isIoError(SQLException e) {
+    return primaryCode(e) == SQLITE_IOERR;
   }
 
   /**

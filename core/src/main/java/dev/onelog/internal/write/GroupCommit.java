@@ -84,6 +84,7 @@ final class GroupCommit {
             }
             rollback(e);
             step.failedAlone(e, failures);
+            WriterIoFailure.throwIfIoError(e);
             return false;
           }
           if (!rollbackToSavepoint(e)) {
@@ -91,6 +92,7 @@ final class GroupCommit {
             rollback(e);
             failRan(steps, ran, e);
             failAll(steps, index, e);
+            WriterIoFailure.throwIfIoError(e);
             return false;
           }
           step.failedAlone(e, failures);
@@ -113,6 +115,7 @@ final class GroupCommit {
       statements.invalidate(e);
       failRan(steps, ran, e);
       failAll(steps, index, e); // the step whose SAVEPOINT or RELEASE failed, and the rest
+      WriterIoFailure.throwIfIoError(e);
       return false;
     } catch (Error e) {
       rollback(e);

@@ -2,6 +2,7 @@ package dev.onelog.internal.write;
 
 import dev.onelog.Durability;
 import dev.onelog.LogClosedException;
+import dev.onelog.LogIOException;
 import dev.onelog.OneLogException;
 import dev.onelog.RecordMetadata;
 import dev.onelog.internal.LogOptions;
@@ -42,6 +43,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * OPEN --close()--> CLOSING (Shutdown queued: everything before it still commits)
  *      --writer takes Shutdown--> STOPPED (later requests fail with LogClosedException)
+ * OPEN --a commit meets an I/O error--> STOPPED (later requests fail with LogIOException)
  * </pre>
  */
 public final class Writer implements AutoCloseable {
@@ -79,8 +81,11 @@ public final class Writer implements AutoCloseable {
   /** Set by the writer thread when it stops taking requests. */
   private volatile boolean stopped;
 
-  /** Why the writer thread stopped, when an Error stopped it; written before {@code stopped}. */
-  private volatile Error failure;
+  /**
+   * Why the writer thread stopped, when an Error or an I/O error stopped it; written before {@code
+   * stopped}.
+   */
+  private volatile Throwable failure;
 
   /** Set by close(); guarded by this. */
   private boolean closing;
@@ -215,6 +220,11 @@ public final class Writer implements AutoCloseable {
           failure = e;
           drained.forEach(request -> request.fail(writerFailed()));
           throw e;
+        } catch (WriterIoFailure e) {
+          log.error("the writer of {} stopped after an I/O error", options.path(), e.getCause());
+          failure = e.getCause();
+          drained.forEach(request -> request.fail(writerFailed()));
+          shutdown = true;
         } finally {
           long released = 0;
           for (WriteRequest request : drained) {
@@ -391,6 +401,16 @@ public final class Writer implements AutoCloseable {
   }
 
   private OneLogException writerFailed() {
+    if (failure instanceof SQLException io) {
+      return new LogIOException(
+          "the log "
+              + options.path()
+              + " refuses writes since an I/O error ("
+              + io.getMessage()
+              + "): what the kernel failed to write may be lost from its cache, so nothing more is"
+              + " acknowledged; check the disk, then close the log and open it again",
+          io);
+    }
     return new OneLogException(
         "the writer of "
             + options.path()

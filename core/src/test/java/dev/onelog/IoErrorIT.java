@@ -1,0 +1,135 @@
+package dev.onelog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The I/O error battery (docs/RELIABILITY.md): {@link ChildAckWriter} appends in FSYNC under the
+ * write recorder, which fails the Nth fsync, or the Nth write to the WAL, with EIO. The failing
+ * append must get a {@link LogIOException}; every later one too (the log refuses writes until
+ * reopened: nothing is acknowledged after a failed fsync); and the file, opened again without
+ * failures, must hold every acknowledged record where it was acknowledged, once, with {@code
+ * verify} clean. Each N is a trial: {@code -Donelog.ioErrorTrials=K} runs K of each kind (default
+ * 6).
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class IoErrorIT {
+  private static final int RECORDS = 3_000;
+
+  @TempDir static Path shared;
+  private static WriteRecorder recorder;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void buildRecorder() throws Exception {
+    recorder = WriteRecorder.build(shared);
+  }
+
+  @Test
+  void aFailedFsyncOrWriteIsReportedAndNothingAcknowledgedIsLost() throws Exception {
+    int trials = Integer.getInteger("onelog.ioErrorTrials", 6);
+    List<String> failures = new ArrayList<>();
+    int passed = 0;
+    long acknowledged = 0;
+    for (String kind : List.of("ONELOG_FAIL_FSYNC", "ONELOG_FAIL_WRITE")) {
+      for (int t = 0; t < trials; t++) {
+        int n = kind.endsWith("FSYNC") ? 10 + t * 3 : 80 + t * 41;
+        Path trial = Files.createDirectories(dir.resolve(kind + "-" + n));
+        WriteRecorder.Run run =
+            recorder.run(trial, Durability.FSYNC, RECORDS, Map.of(kind, Integer.toString(n)));
+        String failure = check(run);
+        acknowledged += acks(run).size();
+        if (failure == null) {
+          passed++;
+        } else {
+          failures.add(kind + "=" + n + ": " + failure);
+        }
+      }
+    }
+    System.out.printf(
+        "I/O errors: %d trials (%d failed fsyncs, %d failed WAL writes), %d acknowledged records"
+            + " checked after reopening%n",
+        2 * trials, trials, trials, acknowledged);
+    System.out.printf("%d passed, %d failed%n", passed, 2 * trials - passed);
+    assertEquals(List.of(), failures);
+  }
+
+  private static Map<String, long[]> acks(WriteRecorder.Run run) throws Exception {
+    Map<String, long[]> acked = new HashMap<>();
+    Path file = run.file().resolveSibling("acks");
+    for (String line : Files.readString(file, StandardCharsets.US_ASCII).split("\n")) {
+      String[] fields = line.split(" ");
+      if (fields.length == 3) {
+        acked.put(fields[0], new long[] {Long.parseLong(fields[1]), Long.parseLong(fields[2])});
+      }
+    }
+    return acked;
+  }
+
+  /** Returns what is wrong with a trial, or null. */
+  private static String check(WriteRecorder.Run run) throws Exception {
+    List<String> output = run.output();
+    long ioErrors = output.stream().filter(l -> l.startsWith("IOERROR ")).count();
+    long refused = output.stream().filter(l -> l.startsWith("REFUSED ")).count();
+    List<String> accepted = output.stream().filter(l -> l.startsWith("ACCEPTED ")).toList();
+    if (ioErrors != 1) {
+      return "the injected error did not reach a caller as a LogIOException: " + output;
+    }
+    if (!accepted.isEmpty() || refused != 20) {
+      return "after the error, "
+          + accepted.size()
+          + " appends were accepted, "
+          + refused
+          + " refused: "
+          + output;
+    }
+    Map<String, long[]> acked = acks(run);
+    Map<String, long[]> kept = new HashMap<>();
+    try (OneLog log = OneLog.open(run.file())) {
+      for (int p = 0; p < 4; p++) {
+        TopicPartition partition = new TopicPartition("k", p);
+        long next = log.earliestOffset(partition);
+        for (List<LogRecord> page;
+            !(page = log.read(partition, next, ReadLimit.records(10_000))).isEmpty(); ) {
+          for (LogRecord record : page) {
+            if (kept.put(record.valueAsString(), new long[] {p, record.offset()}) != null) {
+              return record.valueAsString() + " is in the log twice";
+            }
+          }
+          next = page.get(page.size() - 1).offset() + 1;
+        }
+      }
+      VerifyReport report = log.verify();
+      if (!report.ok()) {
+        return "verify: " + report.problems();
+      }
+      // The log takes writes again once reopened.
+      log.append(ProducerRecord.of("k", "reopened", "reopened"));
+    }
+    for (Map.Entry<String, long[]> ack : acked.entrySet()) {
+      long[] at = kept.get(ack.getKey());
+      if (at == null) {
+        return "acknowledged " + ack.getKey() + " is lost";
+      }
+      if (at[0] != ack.getValue()[0] || at[1] != ack.getValue()[1]) {
+        return ack.getKey() + " moved";
+      }
+    }
+    assertTrue(kept.keySet().stream().noneMatch(v -> v.startsWith("after")), "refused but stored");
+    return null;
+  }
+}
