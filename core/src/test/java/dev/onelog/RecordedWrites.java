@@ -76,16 +76,41 @@ final class RecordedWrites {
   }
 
   /**
-   * Everything written to the file whose path ends with {@code suffix} by the first {@code cut}.
+   * The index of the last fsync of the file whose path ends with {@code suffix} among the first
+   * {@code cut} operations, or -1.
    */
-  String written(String suffix, int cut) {
-    StringBuilder text = new StringBuilder();
-    for (Op op : ops.subList(0, cut)) {
-      if (op.kind() == 'W' && paths.getOrDefault(op.file(), "").endsWith(suffix)) {
-        text.append(new String(op.data(), java.nio.charset.StandardCharsets.US_ASCII));
+  int lastSync(String suffix, int cut) {
+    for (int i = cut - 1; i >= 0; i--) {
+      Op op = ops.get(i);
+      if (op.kind() == 'S' && paths.getOrDefault(op.file(), "").endsWith(suffix)) {
+        return i;
       }
     }
-    return text.toString();
+    return -1;
+  }
+
+  /**
+   * The complete lines written to the file whose path ends with {@code suffix} by the first {@code
+   * cut} operations, each with the index of the operation that wrote its end.
+   */
+  List<Map.Entry<String, Integer>> lines(String suffix, int cut) {
+    List<Map.Entry<String, Integer>> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (int i = 0; i < cut; i++) {
+      Op op = ops.get(i);
+      if (op.kind() != 'W' || !paths.getOrDefault(op.file(), "").endsWith(suffix)) {
+        continue;
+      }
+      for (byte b : op.data()) {
+        if (b == '\n') {
+          lines.add(Map.entry(line.toString(), i));
+          line.setLength(0);
+        } else {
+          line.append((char) b);
+        }
+      }
+    }
+    return lines;
   }
 
   /**
