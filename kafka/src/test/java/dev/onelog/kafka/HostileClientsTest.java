@@ -15,6 +15,7 @@ import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -24,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,6 +37,7 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
 import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -153,6 +156,80 @@ class HostileClientsTest {
       }
       long grown = usedHeap() - heapBefore;
       assertTrue(grown < 64L << 20, "heap grew by " + (grown >> 20) + " MiB");
+    }
+  }
+
+  /**
+   * Slow clients (each sends a frame's size, then one byte a second, as a slowloris attack does)
+   * hold only their own connections: a producer and a consumer beside them go on at full speed, and
+   * everything produced is consumed.
+   */
+  @Test
+  void slowClientsHoldOnlyTheirOwnConnections() throws Exception {
+    log.createTopic(TopicSpec.named("good"));
+    try (KafkaServer server =
+        KafkaServer.builder(log).listen(new InetSocketAddress("127.0.0.1", 0)).start()) {
+      int port = server.address().getPort();
+      List<Socket> slow = new ArrayList<>();
+      ExecutorService drip = Executors.newSingleThreadExecutor();
+      try {
+        for (int i = 0; i < 100; i++) {
+          Socket socket = new Socket("127.0.0.1", port);
+          socket.getOutputStream().write(ByteBuffer.allocate(4).putInt(200).array());
+          slow.add(socket);
+        }
+        Future<?> dripping =
+            drip.submit(
+                () -> {
+                  for (int second = 0; second < 5; second++) {
+                    for (Socket socket : slow) {
+                      try {
+                        socket.getOutputStream().write(0);
+                      } catch (IOException closed) {
+                        // the server may close a slow connection: as good
+                      }
+                    }
+                    Thread.sleep(1_000);
+                  }
+                  return null;
+                });
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, server.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        int produced = 0;
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+          while (!dripping.isDone()) {
+            producer
+                .send(new ProducerRecord<>("good", "k", "v" + produced))
+                .get(5, TimeUnit.SECONDS);
+            produced++;
+          }
+        }
+        dripping.get();
+        assertTrue(produced > 100, "only " + produced + " records in 5 s beside slow clients");
+        Properties consumerProps = new Properties();
+        consumerProps.put("bootstrap.servers", server.bootstrapServers());
+        consumerProps.put("key.deserializer", StringDeserializer.class.getName());
+        consumerProps.put("value.deserializer", StringDeserializer.class.getName());
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps)) {
+          org.apache.kafka.common.TopicPartition good =
+              new org.apache.kafka.common.TopicPartition("good", 0);
+          consumer.assign(List.of(good));
+          consumer.seekToBeginning(List.of(good));
+          int consumed = 0;
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          while (consumed < produced && System.nanoTime() < deadline) {
+            consumed += consumer.poll(Duration.ofMillis(200)).count();
+          }
+          assertEquals(produced, consumed, "records consumed beside slow clients");
+        }
+      } finally {
+        drip.shutdownNow();
+        for (Socket socket : slow) {
+          socket.close();
+        }
+      }
     }
   }
 
