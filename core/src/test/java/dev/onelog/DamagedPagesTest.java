@@ -70,6 +70,30 @@ class DamagedPagesTest {
     }
   }
 
+  /**
+   * Before the fix, verify failed on the first malformed page, and after the catch of it, the
+   * COMMIT ending its read transaction failed with SQLITE_CORRUPT too and threw the report away.
+   */
+  @Test
+  void verifyReportsAZeroedLogTablePageInsteadOfThrowing() throws Exception {
+    Path file = fileWithSeveralPages();
+    zeroPage(file, rootPage(file, "log_1_0"));
+    try (OneLog log = OneLog.builder(file).readOnly().open()) {
+      VerifyReport report = log.verify();
+      assertTrue(
+          report.problems().stream()
+              .anyMatch(
+                  p ->
+                      "t".equals(p.topic())
+                          && p.partition() == 0
+                          && p.description().startsWith("log table log_1_0 is unreadable")),
+          report.problems()::toString);
+      assertTrue(
+          report.problems().stream().anyMatch(p -> p.topic() == null),
+          "integrity_check's lines: " + report.problems());
+    }
+  }
+
   @Test
   void aZeroedFirstPageSaysTheFileMayBeADamagedOnelogFile() throws Exception {
     Path file = fileWithSeveralPages();
