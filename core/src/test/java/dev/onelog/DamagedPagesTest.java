@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,6 +92,30 @@ class DamagedPagesTest {
       assertTrue(
           report.problems().stream().anyMatch(p -> p.topic() == null),
           "integrity_check's lines: " + report.problems());
+    }
+  }
+
+  /**
+   * Before the fix, the partitions row of the first partition failed with SQLITE_CORRUPT, and the
+   * next partition's reused the statement sqlite-jdbc had finalized: verify threw a
+   * StorageException "statement is not executing".
+   */
+  @Test
+  void verifyReportsEveryPartitionOfAZeroedPartitionsTable() throws Exception {
+    Path file = fileWithSeveralPages();
+    try (OneLog log = OneLog.open(file)) {
+      log.createTopic(TopicSpec.named("u").withPartitions(2));
+    }
+    zeroPage(file, rootPage(file, "partitions"));
+    try (OneLog log = OneLog.builder(file).readOnly().open()) {
+      VerifyReport report = log.verify();
+      assertEquals(
+          List.of("t-0", "u-0", "u-1"),
+          report.problems().stream()
+              .filter(p -> p.description().startsWith("its partitions row is unreadable"))
+              .map(p -> p.topic() + "-" + p.partition())
+              .toList(),
+          report.problems()::toString);
     }
   }
 

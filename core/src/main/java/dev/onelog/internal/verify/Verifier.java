@@ -113,6 +113,9 @@ public final class Verifier {
       if (!SqliteErrors.isCorrupt(e)) {
         throw e;
       }
+      // sqlite-jdbc finalized the cached statement that failed: the next partition's would
+      // fail with "statement is not executing" (an untyped StorageException) otherwise.
+      session.invalidate(e);
       problem(topic, partition, -1, "its partitions row is unreadable: " + e.getMessage());
       return;
     }
