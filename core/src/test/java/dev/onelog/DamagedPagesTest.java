@@ -119,6 +119,68 @@ class DamagedPagesTest {
     }
   }
 
+  /**
+   * A flipped byte in sqlite_master's text of a CREATE TABLE renames a column. Before the fix,
+   * reads and verify failed with a StorageException "no such column: record_count".
+   */
+  @Test
+  void aColumnRenamedByDamageToTheSchemaIsCorruptionToReadsAndAProblemToVerify() throws Exception {
+    Path file = fileWithSeveralPages();
+    execute(
+        file,
+        "PRAGMA writable_schema=ON",
+        "UPDATE sqlite_master SET sql = replace(sql, 'record_count', 'record_cou\u00eet')"
+            + " WHERE name IN ('partitions', 'log_1_0')");
+    try (OneLog log = OneLog.builder(file).readOnly().open()) {
+      CorruptRecordException e =
+          assertThrows(CorruptRecordException.class, () -> log.read(T0, 0, ReadLimit.DEFAULT));
+      assertTrue(
+          e.getMessage().contains("do not have the columns of onelog's format"), e.getMessage());
+      VerifyReport report = log.verify();
+      assertTrue(
+          report.problems().stream()
+              .anyMatch(
+                  p ->
+                      "t".equals(p.topic())
+                          && p.description().startsWith("its partitions row is unreadable")),
+          report.problems()::toString);
+    }
+  }
+
+  /** Before the fix, a topic's config that is no longer JSON failed every read untyped. */
+  @Test
+  void aTopicConfigThatIsNoLongerJsonIsCorruption() throws Exception {
+    Path file = fileWithSeveralPages();
+    execute(file, "UPDATE topics SET config = '{\"delete.retention.ms\" 1}'");
+    try (OneLog log = OneLog.builder(file).readOnly().open()) {
+      CorruptRecordException e =
+          assertThrows(CorruptRecordException.class, () -> log.read(T0, 0, ReadLimit.DEFAULT));
+      assertTrue(e.getMessage().startsWith("the topics table is damaged"), e.getMessage());
+      assertThrows(CorruptRecordException.class, log::verify);
+    }
+  }
+
+  @Test
+  void anUnknownCleanupPolicyIsCorruption() throws Exception {
+    Path file = fileWithSeveralPages();
+    execute(
+        file, "PRAGMA ignore_check_constraints=ON", "UPDATE topics SET cleanup_policy = 'dxlete'");
+    try (OneLog log = OneLog.builder(file).readOnly().open()) {
+      CorruptRecordException e =
+          assertThrows(CorruptRecordException.class, () -> log.read(T0, 0, ReadLimit.DEFAULT));
+      assertTrue(e.getMessage().contains("topic 't': cleanup policy 'dxlete'"), e.getMessage());
+    }
+  }
+
+  private static void execute(Path file, String... sql) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      for (String statement : sql) {
+        s.execute(statement);
+      }
+    }
+  }
+
   @Test
   void aZeroedFirstPageSaysTheFileMayBeADamagedOnelogFile() throws Exception {
     Path file = fileWithSeveralPages();

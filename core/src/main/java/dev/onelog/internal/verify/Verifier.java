@@ -1,5 +1,6 @@
 package dev.onelog.internal.verify;
 
+import dev.onelog.CorruptRecordException;
 import dev.onelog.VerifyReport;
 import dev.onelog.VerifyReport.Problem;
 import dev.onelog.internal.read.PartitionReader;
@@ -118,6 +119,9 @@ public final class Verifier {
       session.invalidate(e);
       problem(topic, partition, -1, "its partitions row is unreadable: " + e.getMessage());
       return;
+    } catch (CorruptRecordException e) {
+      problem(topic, partition, -1, "its partitions row is unreadable: " + e.getMessage());
+      return;
     }
     if (row.isEmpty()) {
       problem(topic, partition, -1, "has no row in the partitions table");
@@ -190,6 +194,17 @@ public final class Verifier {
     } catch (SQLException e) {
       if (String.valueOf(e.getMessage()).contains("no such table")) {
         problem(topic, partition, -1, "log table " + topic.logTable(partition) + " is missing");
+        return;
+      }
+      if (String.valueOf(e.getMessage()).contains("no such column")) {
+        problem(
+            topic,
+            partition,
+            -1,
+            "log table "
+                + topic.logTable(partition)
+                + " does not have the format's columns: "
+                + e.getMessage());
         return;
       }
       if (SqliteErrors.isCorrupt(e)) {
