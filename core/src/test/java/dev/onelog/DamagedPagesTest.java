@@ -161,6 +161,21 @@ class DamagedPagesTest {
   }
 
   @Test
+  void aTopicsTableWithoutTheFormatsColumnsIsCorruption() throws Exception {
+    Path file = fileWithSeveralPages();
+    execute(
+        file,
+        "PRAGMA writable_schema=ON",
+        "UPDATE sqlite_master SET sql = replace(sql, 'cleanup_policy', 'cleanup_polic\u00ef')"
+            + " WHERE name = 'topics'");
+    try (OneLog log = OneLog.builder(file).readOnly().open()) {
+      CorruptRecordException e =
+          assertThrows(CorruptRecordException.class, () -> log.read(T0, 0, ReadLimit.DEFAULT));
+      assertTrue(e.getMessage().contains("no such column: cleanup_policy"), e.getMessage());
+    }
+  }
+
+  @Test
   void anUnknownCleanupPolicyIsCorruption() throws Exception {
     Path file = fileWithSeveralPages();
     execute(

@@ -81,9 +81,9 @@ public final class TopicCatalog {
   /**
    * Reads every topic from the file into the cache.
    *
-   * @throws CorruptRecordException when a row of {@code topics} cannot be read as a topic (its
-   *     config not JSON, its name or cleanup policy missing or unknown): the table has no checksum,
-   *     so this is where damage to it shows
+   * @throws CorruptRecordException when {@code topics} lacks a column of the format, or a row of it
+   *     cannot be read as a topic (its config not JSON, its name or cleanup policy missing or
+   *     unknown): the table has no checksum, so this is where damage to it shows
    */
   public void reload(Connection connection) throws SQLException {
     Map<String, TopicMeta> fresh = new TreeMap<>();
@@ -102,10 +102,15 @@ public final class TopicCatalog {
         fresh.put(meta.name(), meta);
       }
     } catch (SQLException e) {
-      if (e.getMessage() == null || !e.getMessage().contains("malformed JSON")) {
+      String message = String.valueOf(e.getMessage());
+      if (!message.contains("malformed JSON") && !message.contains("no such column")) {
         throw e;
       }
-      CorruptRecordException damaged = damagedTopics("a topic's config is " + e.getMessage());
+      CorruptRecordException damaged =
+          damagedTopics(
+              message.contains("malformed JSON")
+                  ? "a topic's config is " + message
+                  : "it does not have the format's columns (" + message + ")");
       damaged.initCause(e);
       throw damaged;
     }
