@@ -376,8 +376,7 @@ class HostileFilesIT {
       Throwable verifyFailure,
       Throwable openFailure,
       List<LogRecord> returned,
-      Map<TopicPartition, List<Throwable>> readFailures,
-      Map<TopicPartition, Long> readUpTo) {}
+      Map<TopicPartition, List<Throwable>> readFailures) {}
 
   /**
    * Runs verify on its own read-only log, then opens another read-only log and reads every
@@ -395,12 +394,11 @@ class HostileFilesIT {
     }
     List<LogRecord> returned = new ArrayList<>();
     Map<TopicPartition, List<Throwable>> readFailures = new LinkedHashMap<>();
-    Map<TopicPartition, Long> readUpTo = new HashMap<>();
     OneLog log;
     try {
       log = OneLog.builder(copy).readOnly().open();
     } catch (Throwable t) {
-      return new Outcome(report, verifyFailure, t, returned, readFailures, readUpTo);
+      return new Outcome(report, verifyFailure, t, returned, readFailures);
     }
     if (report == null && verifyFailure == null) {
       verifyFailure = new AssertionError("verify's open failed where the second open worked");
@@ -432,13 +430,12 @@ class HostileFilesIT {
           }
           returned.addAll(read);
           offset = read.get(read.size() - 1).offset() + 1;
-          readUpTo.put(tp, offset);
         }
       }
     } catch (Throwable t) {
       readFailures.computeIfAbsent(null, k -> new ArrayList<>()).add(t);
     }
-    return new Outcome(report, verifyFailure, null, returned, readFailures, readUpTo);
+    return new Outcome(report, verifyFailure, null, returned, readFailures);
   }
 
   /** The last offset of the batch a CorruptRecordException names, when it names one of tp. */

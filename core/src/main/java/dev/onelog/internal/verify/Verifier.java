@@ -40,9 +40,9 @@ public final class Verifier {
    * read inside it, so that a topic created or deleted meanwhile is either wholly in the snapshot
    * or wholly absent. Refreshes the catalog's cache as a side effect.
    *
-   * @throws SQLException when SQLite fails (busy, I/O, a broken schema, the topics table
-   *     unreadable); damage it can read past is reported as a problem instead, malformed pages of a
-   *     partition's rows included
+   * @throws SQLException when SQLite fails (busy, I/O, a broken schema); damage it can read past is
+   *     reported as a problem instead, malformed pages of a partition's rows included
+   * @throws dev.onelog.CorruptRecordException when the topics table cannot be read
    */
   public static VerifyReport verify(StatementCache session, TopicCatalog catalog)
       throws SQLException {
@@ -215,9 +215,9 @@ public final class Verifier {
             -1,
             "log table "
                 + topic.logTable(partition)
-                + " is unreadable after offset "
-                + previous
-                + ": "
+                + (previous == Long.MIN_VALUE
+                    ? " is unreadable from its start: "
+                    : " is unreadable after offset " + previous + ": ")
                 + e.getMessage());
         return;
       }
