@@ -442,7 +442,11 @@ public final class OneLog implements AutoCloseable {
 
   /**
    * Checks every batch's CRC32C and layout, every partition's offsets and counters, and SQLite's
-   * integrity_check, in one consistent snapshot taken without blocking writers.
+   * integrity_check, in one consistent snapshot taken without blocking writers. Damage it can read
+   * past, malformed pages of a partition's tables included, is reported, not thrown.
+   *
+   * @throws CorruptRecordException when the topics table itself cannot be read, so that no
+   *     partition can be found to check
    */
   public VerifyReport verify() {
     return context.read("verifying", session -> Verifier.verify(session, context.catalog()));

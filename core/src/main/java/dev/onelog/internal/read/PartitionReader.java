@@ -64,7 +64,10 @@ public final class PartitionReader {
       Consumer<? super RecordView> visitor)
       throws SQLException {
     PreparedStatement select =
-        session.get(
+        prepare(
+            session,
+            topic,
+            partition,
             "SELECT base_offset, records, crc, last_offset, record_count FROM "
                 + topic.logTable(partition)
                 + " WHERE last_offset >= ? ORDER BY last_offset");
@@ -127,7 +130,10 @@ public final class PartitionReader {
       Consumer<ByteBuffer> visitor)
       throws SQLException {
     PreparedStatement select =
-        session.get(
+        prepare(
+            session,
+            topic,
+            partition,
             "SELECT base_offset, records, crc, last_offset FROM "
                 + topic.logTable(partition)
                 + " WHERE last_offset >= ? ORDER BY last_offset");
@@ -213,6 +219,34 @@ public final class PartitionReader {
     }
   }
 
+  /**
+   * The cached statement for {@code sql} on the partition's tables. SQLite checks the columns when
+   * it prepares one: a missing column there means the file's schema is not the format's, damaged or
+   * edited (a flipped byte in {@code sqlite_master}), and this read cannot be answered.
+   *
+   * @throws CorruptRecordException naming the partition, when a column the format has is missing
+   */
+  private static PreparedStatement prepare(
+      StatementCache session, TopicMeta topic, int partition, String sql) throws SQLException {
+    try {
+      return session.get(sql);
+    } catch (SQLException e) {
+      if (e.getMessage() == null || !e.getMessage().contains("no such column")) {
+        throw e;
+      }
+      throw new CorruptRecordException(
+          "the tables of "
+              + topic.name()
+              + "-"
+              + partition
+              + " do not have the columns of onelog's format ("
+              + e.getMessage()
+              + "): the file was damaged or edited. Run 'onelog verify' to list what is"
+              + " damaged, or restore the file from a backup",
+          e);
+    }
+  }
+
   /** A damaged batch, named by topic, partition and last offset, with what was wrong. */
   static CorruptRecordException corrupt(
       TopicMeta topic, int partition, long lastOffset, String why) {
@@ -241,7 +275,10 @@ public final class PartitionReader {
   public static Optional<PartitionState> findState(
       StatementCache session, TopicMeta topic, int partition) throws SQLException {
     PreparedStatement select =
-        session.get(
+        prepare(
+            session,
+            topic,
+            partition,
             "SELECT log_start_offset, next_offset, record_count, size_bytes FROM partitions"
                 + " WHERE topic_id = ? AND partition = ?");
     select.setLong(1, topic.id());
@@ -263,7 +300,10 @@ public final class PartitionReader {
   public static long lastTimestampMs(StatementCache session, TopicMeta topic, int partition)
       throws SQLException {
     PreparedStatement select =
-        session.get(
+        prepare(
+            session,
+            topic,
+            partition,
             "SELECT max_timestamp_ms FROM "
                 + topic.logTable(partition)
                 + " ORDER BY last_offset DESC LIMIT 1");
@@ -284,7 +324,10 @@ public final class PartitionReader {
       StatementCache session, TopicMeta topic, int partition, long timestampMs)
       throws SQLException {
     PreparedStatement select =
-        session.get(
+        prepare(
+            session,
+            topic,
+            partition,
             "SELECT base_offset, records, crc, last_offset, record_count, max_timestamp_ms FROM "
                 + topic.logTable(partition)
                 + " WHERE max_timestamp_ms >= ? ORDER BY last_offset LIMIT 1");
@@ -345,12 +388,18 @@ public final class PartitionReader {
       throws SQLException {
     // The order is found on the small columns alone, so that the sort never copies a batch.
     PreparedStatement order =
-        session.get(
+        prepare(
+            session,
+            topic,
+            partition,
             "SELECT last_offset, max_timestamp_ms FROM "
                 + topic.logTable(partition)
                 + " WHERE last_offset >= ? ORDER BY max_timestamp_ms DESC, last_offset");
     PreparedStatement load =
-        session.get(
+        prepare(
+            session,
+            topic,
+            partition,
             "SELECT base_offset, records, crc, last_offset, record_count, max_timestamp_ms FROM "
                 + topic.logTable(partition)
                 + " WHERE last_offset = ?");

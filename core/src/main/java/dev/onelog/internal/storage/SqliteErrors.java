@@ -1,6 +1,7 @@
 package dev.onelog.internal.storage;
 
 import dev.onelog.BusyTimeoutException;
+import dev.onelog.CorruptRecordException;
 import dev.onelog.DiskFullException;
 import dev.onelog.FileAccessException;
 import dev.onelog.LogIOException;
@@ -29,6 +30,7 @@ public final class SqliteErrors {
   private static final int SQLITE_LOCKED = 6;
   private static final int SQLITE_READONLY = 8;
   private static final int SQLITE_IOERR = 10;
+  private static final int SQLITE_CORRUPT = 11;
   private static final int SQLITE_FULL = 13;
   private static final int SQLITE_CANTOPEN = 14;
   private static final int SQLITE_NOTADB = 26;
@@ -107,9 +109,23 @@ public final class SqliteErrors {
                   + e.getMessage()
                   + "); check that the directory exists and is writable",
               e);
+      case SQLITE_CORRUPT ->
+          new CorruptRecordException(
+              path
+                  + " is damaged: SQLite found its pages malformed while "
+                  + doing
+                  + " ("
+                  + e.getMessage()
+                  + "). Run 'onelog verify' to list what is damaged, or restore the file from a"
+                  + " backup",
+              e);
       case SQLITE_NOTADB ->
           new NotAOneLogFileException(
-              path + " is not an SQLite database, so not a onelog file; choose another path", e);
+              path
+                  + " is not an SQLite database, so not a onelog file; choose another path. If it"
+                  + " was a onelog file, its first page (SQLite's header) is damaged: restore it"
+                  + " from a backup",
+              e);
       default ->
           new StorageException(
               "SQLite failed while " + doing + " in " + path + ": " + e.getMessage(),
@@ -129,6 +145,11 @@ public final class SqliteErrors {
   /** True for SQLITE_IOERR and its extended codes: the operating system failed a read or write. */
   public static boolean isIoError(SQLException e) {
     return primaryCode(e) == SQLITE_IOERR;
+  }
+
+  /** True for SQLITE_CORRUPT and its extended codes: SQLite found the file's pages malformed. */
+  public static boolean isCorrupt(SQLException e) {
+    return primaryCode(e) == SQLITE_CORRUPT;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.onelog.internal.storage;
 
 import dev.onelog.CleanupPolicy;
+import dev.onelog.CorruptRecordException;
 import dev.onelog.TopicExistsException;
 import dev.onelog.TopicSpec;
 import dev.onelog.UnknownPartitionException;
@@ -77,16 +78,50 @@ public final class TopicCatalog {
     return List.copyOf(topics.values());
   }
 
+  /**
+   * Reads every topic from the file into the cache.
+   *
+   * @throws CorruptRecordException when {@code topics} lacks a column of the format, or a row of it
+   *     cannot be read as a topic (its config not JSON, its name or cleanup policy missing or
+   *     unknown): the table has no checksum, so this is where damage to it shows
+   */
   public void reload(Connection connection) throws SQLException {
     Map<String, TopicMeta> fresh = new TreeMap<>();
     try (Statement s = connection.createStatement();
         ResultSet rs = s.executeQuery(SELECT_TOPICS)) {
       while (rs.next()) {
-        TopicMeta meta = topicMeta(rs);
+        if (rs.getString(2) == null || rs.getString(4) == null) {
+          throw damagedTopics("a row with id " + rs.getLong(1) + " has no name or cleanup policy");
+        }
+        TopicMeta meta;
+        try {
+          meta = topicMeta(rs);
+        } catch (IllegalArgumentException e) {
+          throw damagedTopics("topic '" + rs.getString(2) + "': " + e.getMessage());
+        }
         fresh.put(meta.name(), meta);
       }
+    } catch (SQLException e) {
+      String message = String.valueOf(e.getMessage());
+      if (!message.contains("malformed JSON") && !message.contains("no such column")) {
+        throw e;
+      }
+      CorruptRecordException damaged =
+          damagedTopics(
+              message.contains("malformed JSON")
+                  ? "a topic's config is " + message
+                  : "it does not have the format's columns (" + message + ")");
+      damaged.initCause(e);
+      throw damaged;
     }
     topics = java.util.Collections.unmodifiableMap(fresh);
+  }
+
+  private static CorruptRecordException damagedTopics(String what) {
+    return new CorruptRecordException(
+        "the topics table is damaged: "
+            + what
+            + ". The file was damaged or edited; restore it from a backup");
   }
 
   /**

@@ -1,11 +1,13 @@
 package dev.onelog.internal.verify;
 
+import dev.onelog.CorruptRecordException;
 import dev.onelog.VerifyReport;
 import dev.onelog.VerifyReport.Problem;
 import dev.onelog.internal.read.PartitionReader;
 import dev.onelog.internal.storage.FileFormat;
 import dev.onelog.internal.storage.RecordBatch;
 import dev.onelog.internal.storage.RecordCodec;
+import dev.onelog.internal.storage.SqliteErrors;
 import dev.onelog.internal.storage.StatementCache;
 import dev.onelog.internal.storage.TopicCatalog;
 import dev.onelog.internal.storage.TopicMeta;
@@ -39,7 +41,8 @@ public final class Verifier {
    * or wholly absent. Refreshes the catalog's cache as a side effect.
    *
    * @throws SQLException when SQLite fails (busy, I/O, a broken schema); damage it can read past is
-   *     reported as a problem instead
+   *     reported as a problem instead, malformed pages of a partition's rows included
+   * @throws dev.onelog.CorruptRecordException when the topics table cannot be read
    */
   public static VerifyReport verify(StatementCache session, TopicCatalog catalog)
       throws SQLException {
@@ -55,7 +58,10 @@ public final class Verifier {
           }
         }
       } finally {
-        s.execute("COMMIT");
+        // ROLLBACK, not COMMIT: the transaction only read, and once SQLite met a malformed page
+        // its pager is in an error state in which COMMIT fails with SQLITE_CORRUPT, which threw
+        // away the report of that very damage. ROLLBACK ends the snapshot and clears the state.
+        s.execute("ROLLBACK");
       }
     }
     if (verifier.problemCount > verifier.problems.size()) {
@@ -77,6 +83,12 @@ public final class Verifier {
           fileProblem("SQLite integrity_check: " + line);
         }
       }
+    } catch (SQLException e) {
+      if (!SqliteErrors.isCorrupt(e)) {
+        throw e;
+      }
+      // integrity_check stops at some damage (a malformed schema page) instead of listing it.
+      fileProblem("SQLite integrity_check could not finish: " + e.getMessage());
     }
     try (ResultSet rs = s.executeQuery("PRAGMA application_id")) {
       int id = rs.next() ? rs.getInt(1) : 0;
@@ -95,8 +107,22 @@ public final class Verifier {
 
   private void checkPartition(StatementCache session, Statement s, TopicMeta topic, int partition)
       throws SQLException {
-    Optional<PartitionReader.PartitionState> row =
-        PartitionReader.findState(session, topic, partition);
+    Optional<PartitionReader.PartitionState> row;
+    try {
+      row = PartitionReader.findState(session, topic, partition);
+    } catch (SQLException e) {
+      if (!SqliteErrors.isCorrupt(e)) {
+        throw e;
+      }
+      // sqlite-jdbc finalized the cached statement that failed: the next partition's would
+      // fail with "statement is not executing" (an untyped StorageException) otherwise.
+      session.invalidate(e);
+      problem(topic, partition, -1, "its partitions row is unreadable: " + e.getMessage());
+      return;
+    } catch (CorruptRecordException e) {
+      problem(topic, partition, -1, "its partitions row is unreadable: " + e.getMessage());
+      return;
+    }
     if (row.isEmpty()) {
       problem(topic, partition, -1, "has no row in the partitions table");
       return;
@@ -168,6 +194,31 @@ public final class Verifier {
     } catch (SQLException e) {
       if (String.valueOf(e.getMessage()).contains("no such table")) {
         problem(topic, partition, -1, "log table " + topic.logTable(partition) + " is missing");
+        return;
+      }
+      if (String.valueOf(e.getMessage()).contains("no such column")) {
+        problem(
+            topic,
+            partition,
+            -1,
+            "log table "
+                + topic.logTable(partition)
+                + " does not have the format's columns: "
+                + e.getMessage());
+        return;
+      }
+      if (SqliteErrors.isCorrupt(e)) {
+        // SQLite cannot walk the table's b-tree past here: the batches beyond are unreachable.
+        problem(
+            topic,
+            partition,
+            -1,
+            "log table "
+                + topic.logTable(partition)
+                + (previous == Long.MIN_VALUE
+                    ? " is unreadable from its start: "
+                    : " is unreadable after offset " + previous + ": ")
+                + e.getMessage());
         return;
       }
       throw e;
