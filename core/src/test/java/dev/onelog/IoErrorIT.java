@@ -98,20 +98,12 @@ class IoErrorIT {
           + output;
     }
     Map<String, long[]> acked = acks(run);
-    Map<String, long[]> kept = new HashMap<>();
+    Map<String, List<long[]>> kept;
     try (OneLog log = OneLog.open(run.file())) {
-      for (int p = 0; p < 4; p++) {
-        TopicPartition partition = new TopicPartition("k", p);
-        long next = log.earliestOffset(partition);
-        for (List<LogRecord> page;
-            !(page = log.read(partition, next, ReadLimit.records(10_000))).isEmpty(); ) {
-          for (LogRecord record : page) {
-            if (kept.put(record.valueAsString(), new long[] {p, record.offset()}) != null) {
-              return record.valueAsString() + " is in the log twice";
-            }
-          }
-          next = page.get(page.size() - 1).offset() + 1;
-        }
+      kept = TopicContents.byValue(log, "k");
+      String twice = TopicContents.firstDuplicate(kept);
+      if (twice != null) {
+        return twice + " is in the log twice";
       }
       VerifyReport report = log.verify();
       if (!report.ok()) {
@@ -121,7 +113,7 @@ class IoErrorIT {
       log.append(ProducerRecord.of("k", "reopened", "reopened"));
     }
     for (Map.Entry<String, long[]> ack : acked.entrySet()) {
-      long[] at = kept.get(ack.getKey());
+      long[] at = kept.containsKey(ack.getKey()) ? kept.get(ack.getKey()).get(0) : null;
       if (at == null) {
         return "acknowledged " + ack.getKey() + " is lost";
       }
