@@ -29,6 +29,11 @@ import java.util.concurrent.Semaphore;
  *   thread "events": an event-store append of 1 to 3 events to stream "w&lt;W&gt;" at its expected
  *     version, then a log.transaction that sends a record to topic "t" and inserts the same value
  *     into table kill_rows: "ACK e VALUE VERSION" per event, "ACK x VALUE OFFSET"
+ *   thread "maintenance", so that kills land inside compaction, retention and checkpoints: sends
+ *     20 records to the compacted topic "c", keyed "w&lt;W&gt;.k&lt;0..9&gt;" (the same keys in every
+ *     incarnation), and 20 to topic "r", then runs log.compact() and deletes the records of its
+ *     "r" partition W but the last 50: "ACK c VALUE PARTITION OFFSET", "ACK r VALUE PARTITION
+ *     OFFSET"
  * </pre>
  *
  * Prints "READY MILLIS" once open, with the milliseconds the open took. The appends are paced (a
@@ -56,10 +61,14 @@ public final class ChildKillWriter {
       Thread appends = new Thread(() -> run(() -> appends(log, prefix, out)), "appends");
       Thread events =
           new Thread(() -> run(() -> events(log, "w" + args[1], prefix, out)), "events");
+      Thread maintenance =
+          new Thread(() -> run(() -> maintenance(log, args[1], prefix, out)), "maintenance");
       appends.start();
       events.start();
+      maintenance.start();
       appends.join();
       events.join();
+      maintenance.join();
     }
   }
 
@@ -123,6 +132,47 @@ public final class ChildKillWriter {
       }
     }
     inFlight.release();
+  }
+
+  private static void maintenance(OneLog log, String writer, String prefix, PrintStream out) {
+    TopicPartition retained = new TopicPartition("r", Integer.parseInt(writer));
+    for (long seq = 0; ; ) {
+      List<ProducerRecord> compacted = new ArrayList<>();
+      List<ProducerRecord> deleted = new ArrayList<>();
+      for (int i = 0; i < 20; i++, seq++) {
+        String key = "w" + writer + ".k" + (seq % 10);
+        compacted.add(ProducerRecord.of("c", key, prefix + "c." + seq));
+        deleted.add(
+            new ProducerRecord(
+                "r", retained.partition(), null, null, bytes(prefix + "r." + seq), List.of()));
+      }
+      List<RecordMetadata> c = log.append(compacted);
+      List<RecordMetadata> r = log.append(deleted);
+      synchronized (out) {
+        for (int i = 0; i < 20; i++) {
+          out.println(
+              "ACK c "
+                  + new String(compacted.get(i).value(), StandardCharsets.UTF_8)
+                  + " "
+                  + c.get(i).partition()
+                  + " "
+                  + c.get(i).offset());
+          out.println(
+              "ACK r "
+                  + new String(deleted.get(i).value(), StandardCharsets.UTF_8)
+                  + " "
+                  + r.get(i).partition()
+                  + " "
+                  + r.get(i).offset());
+        }
+      }
+      log.compact();
+      log.deleteRecordsBefore(retained, Math.max(0, log.nextOffset(retained) - 50));
+    }
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   private static void events(OneLog log, String stream, String prefix, PrintStream out) {

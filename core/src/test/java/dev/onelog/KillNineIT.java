@@ -20,15 +20,18 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The kill -9 battery (docs/RELIABILITY.md): four writer processes ({@link ChildKillWriter}, two
- * threads each: single sends, atomic lists, event-store appends, {@code log.transaction}s that send
- * and insert a row) on one file, killed with SIGKILL one at a time at random moments and started
- * again, {@code -Donelog.kills=N} times (default 50; the large size is 1,000). Then every
- * acknowledged write must be in the file exactly once, nothing may be in it twice, what each writer
- * incarnation sent must be a prefix of its sends (no later write kept where an earlier one was
- * lost), in order within a partition and a stream, a transaction's record and row together or
- * neither, and {@code verify} clean. A kill is a trial: it passed when everything its incarnation
- * acknowledged is there exactly once, in order. Seeded: {@code -Donelog.seed=S} repeats a run;
+ * The kill -9 battery (docs/RELIABILITY.md): four writer processes ({@link ChildKillWriter}, three
+ * threads each: single sends and atomic lists; event-store appends and {@code log.transaction}s
+ * that send and insert a row; sends to a compacted topic and to a topic whose old records it
+ * deletes, each round followed by {@code log.compact()}, so that kills also land inside compaction,
+ * retention and checkpoints) on one file, killed with SIGKILL one at a time at random moments and
+ * started again, {@code -Donelog.kills=N} times (default 50; the large size is 1,000). Then every
+ * acknowledged write must be in the file exactly once (or, on the compacted topic, under a newer
+ * record of its key, and on the other, below the deleted offset), nothing may be in it twice, what
+ * each writer incarnation sent must be a prefix of its sends (no later write kept where an earlier
+ * one was lost; not on those two topics), in order within a partition and a stream, a transaction's
+ * record and row together or neither, and {@code verify} clean. A kill is a trial: it passed when
+ * everything its incarnation acknowledged is there. Seeded: {@code -Donelog.seed=S} repeats a run;
  * {@code -Donelog.durability=NORMAL} runs the other mode (a process crash loses nothing in either).
  */
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
@@ -60,6 +63,9 @@ class KillNineIT {
     try (OneLog log = OneLog.builder(file).durability(Durability.valueOf(durability)).open()) {
       log.createTopic(TopicSpec.named("k").withPartitions(4));
       log.createTopic(TopicSpec.named("t"));
+      log.createTopic(
+          TopicSpec.named("c").withPartitions(4).withCleanupPolicy(CleanupPolicy.COMPACT));
+      log.createTopic(TopicSpec.named("r").withPartitions(WRITERS));
       log.transaction(tx -> tx.execute("CREATE TABLE kill_rows (value TEXT NOT NULL)"));
     }
 
@@ -135,7 +141,8 @@ class KillNineIT {
     long[] opens = openMillis.stream().mapToLong(Long::longValue).sorted().toArray();
     System.out.printf(
         "%d kills in %.1f s; %d writes acknowledged, %d in the file (%d records, %d events, %d"
-            + " transactions); lost %d, duplicated %d; writer opens median %d ms, max %d ms%n",
+            + " transactions, %d on the compacted topic, %d on the retained one); lost %d, duplicated %d; writer"
+            + " opens median %d ms, max %d ms%n",
         kills,
         seconds,
         acked,
@@ -143,6 +150,8 @@ class KillNineIT {
         contents.records.size(),
         contents.events.size(),
         contents.transactionRecords.size(),
+        contents.compacted.size(),
+        contents.retained.size(),
         acked - acksPresent(contents, acksByIncarnation),
         contents.duplicates().size(),
         opens[opens.length / 2],
@@ -197,6 +206,16 @@ class KillNineIT {
     /** Topic "t": value to its offsets. */
     final Map<String, List<Long>> transactionRecords = new HashMap<>();
 
+    /** Topics "c" (compacted) and "r" (records deleted before an offset): value to places. */
+    final Map<String, List<long[]>> compacted = new HashMap<>();
+
+    final Map<String, List<long[]>> retained = new HashMap<>();
+
+    /** Topic "c": each key's newest offset; topic "r": each partition's earliest offset. */
+    final Map<String, Long> newestOfKey = new HashMap<>();
+
+    final long[] earliestRetained = new long[WRITERS];
+
     /** Table kill_rows: value to how many rows hold it. */
     final Map<String, Integer> rows = new HashMap<>();
 
@@ -214,6 +233,29 @@ class KillNineIT {
               .computeIfAbsent(value, v -> new ArrayList<>())
               .add(new long[] {p, record.offset()});
           contents.sequence(value, "p" + p);
+        }
+      }
+      for (int p = 0; p < 4; p++) {
+        for (LogRecord record : all(log, new TopicPartition("c", p))) {
+          String value = record.valueAsString();
+          contents
+              .compacted
+              .computeIfAbsent(value, v -> new ArrayList<>())
+              .add(new long[] {p, record.offset()});
+          contents.newestOfKey.merge(record.keyAsString(), record.offset(), Math::max);
+          contents.sequence(value, "c" + p);
+        }
+      }
+      for (int p = 0; p < WRITERS; p++) {
+        TopicPartition partition = new TopicPartition("r", p);
+        contents.earliestRetained[p] = log.earliestOffset(partition);
+        for (LogRecord record : all(log, partition)) {
+          String value = record.valueAsString();
+          contents
+              .retained
+              .computeIfAbsent(value, v -> new ArrayList<>())
+              .add(new long[] {p, record.offset()});
+          contents.sequence(value, "r" + p);
         }
       }
       for (LogRecord record : all(log, new TopicPartition("t", 0))) {
@@ -270,7 +312,15 @@ class KillNineIT {
     }
 
     long size() {
-      return records.size() + events.size() + transactionRecords.size();
+      return records.size()
+          + events.size()
+          + transactionRecords.size()
+          + compacted.size()
+          + retained.size();
+    }
+
+    private static boolean onceAt(List<long[]> at, long partition, long offset) {
+      return at != null && at.size() == 1 && at.get(0)[0] == partition && at.get(0)[1] == offset;
     }
 
     /**
@@ -289,6 +339,22 @@ class KillNineIT {
               && at.get(0)[1] == Long.parseLong(fields[4]);
         }
         case "e" -> List.of(Long.parseLong(fields[3])).equals(events.get(value));
+        case "c" -> {
+          // Kept where it was acknowledged, or compacted away under a newer record of its key.
+          long partition = Long.parseLong(fields[3]);
+          long offset = Long.parseLong(fields[4]);
+          Value parsed = Value.parse(value);
+          String key = parsed.incarnation().split("\\.")[0] + ".k" + (parsed.seq() % 10);
+          yield onceAt(compacted.get(value), partition, offset)
+              || (!compacted.containsKey(value) && newestOfKey.getOrDefault(key, -1L) > offset);
+        }
+        case "r" -> {
+          // Kept where it was acknowledged, or below its partition's earliest offset: deleted.
+          int partition = Integer.parseInt(fields[3]);
+          long offset = Long.parseLong(fields[4]);
+          yield onceAt(retained.get(value), partition, offset)
+              || (!retained.containsKey(value) && offset < earliestRetained[partition]);
+        }
         case "x" ->
             List.of(Long.parseLong(fields[3])).equals(transactionRecords.get(value))
                 && Integer.valueOf(1).equals(rows.get(value));
@@ -314,6 +380,18 @@ class KillNineIT {
           (v, at) -> {
             if (at.size() > 1) {
               found.add("record " + v + " is in topic t at offsets " + at);
+            }
+          });
+      compacted.forEach(
+          (v, at) -> {
+            if (at.size() > 1) {
+              found.add("record " + v + " is in topic c " + at.size() + " times");
+            }
+          });
+      retained.forEach(
+          (v, at) -> {
+            if (at.size() > 1) {
+              found.add("record " + v + " is in topic r " + at.size() + " times");
             }
           });
       rows.forEach(
@@ -354,8 +432,11 @@ class KillNineIT {
                 found.add(where + ": " + after + " comes after " + before);
               }
             }
-            String key = values.get(0).incarnation() + " " + values.get(0).kind();
-            kept.computeIfAbsent(key, k -> new ArrayList<>()).addAll(values);
+            String kind = values.get(0).kind();
+            if (!kind.equals("c") && !kind.equals("r")) { // compaction and retention leave gaps
+              String key = values.get(0).incarnation() + " " + kind;
+              kept.computeIfAbsent(key, k -> new ArrayList<>()).addAll(values);
+            }
           });
       kept.forEach(
           (key, values) -> {
