@@ -218,4 +218,35 @@ class DamagedPagesTest {
         assertThrows(OneLogException.class, () -> OneLog.builder(file).readOnly().open().close());
     assertEquals(CorruptRecordException.class, e.getClass(), e.toString());
   }
+
+  /**
+   * A log table the file still lists but that is gone (a damaged schema) is damage, not a topic
+   * another process deleted: before, reads said "a topic was deleted while reading".
+   */
+  @Test
+  void aLogTableMissingThoughItsTopicIsListedIsCorruption() throws Exception {
+    Path file = fileWithSeveralPages();
+    String table;
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'log\\_%\\_0'"
+                    + " ESCAPE '\\'")) {
+      assertTrue(rs.next(), "the log table of t-0");
+      table = rs.getString(1);
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      s.execute("DROP TABLE " + table);
+    }
+    try (OneLog log = OneLog.builder(file).readOnly().open()) {
+      CorruptRecordException e =
+          assertThrows(CorruptRecordException.class, () -> log.read(T0, 0, ReadLimit.records(10)));
+      assertTrue(
+          e.getMessage().contains("table " + table + " of ")
+              && e.getMessage().contains("is missing though the file lists it"),
+          e.getMessage());
+    }
+  }
 }

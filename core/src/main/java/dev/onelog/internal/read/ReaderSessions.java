@@ -1,11 +1,14 @@
 package dev.onelog.internal.read;
 
+import dev.onelog.CorruptRecordException;
 import dev.onelog.UnknownTopicException;
 import dev.onelog.internal.LogOptions;
 import dev.onelog.internal.storage.SqliteErrors;
 import dev.onelog.internal.storage.StatementCache;
 import dev.onelog.internal.storage.TopicCatalog;
+import dev.onelog.internal.storage.TopicMeta;
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * Runs a log's one-off reads on pooled read connections: borrows a session, gives it back when the
@@ -44,7 +47,7 @@ public final class ReaderSessions {
     } catch (SQLException e) {
       closeQuietly(session, e);
       if (SqliteErrors.isNoSuchTable(e)) {
-        throw topicGone(doing, e);
+        throw tableGone(doing, e);
       }
       throw SqliteErrors.translate(e, options.path(), options.busyTimeout(), doing);
     } catch (RuntimeException e) {
@@ -53,13 +56,54 @@ public final class ReaderSessions {
     }
   }
 
-  private UnknownTopicException topicGone(String doing, SQLException cause) {
-    run(
-        "reloading topics",
-        session -> {
-          catalog.reload(session.connection());
-          return null;
-        });
+  /**
+   * A table the read needed is missing: another process deleted its topic ({@link
+   * UnknownTopicException}), unless the file still lists a topic whose table it is, or it is one of
+   * the format's own tables: then the file is damaged ({@link CorruptRecordException}).
+   */
+  private RuntimeException tableGone(String doing, SQLException cause) {
+    List<TopicMeta> topics;
+    StatementCache session = null;
+    try {
+      // Not through run(): a missing topics table would bring it back here, and again.
+      session = readers.borrow();
+      catalog.reload(session.connection());
+      topics = catalog.list(session.connection());
+      readers.release(session);
+    } catch (SQLException e) {
+      if (session != null) {
+        closeQuietly(session, e);
+      }
+      cause.addSuppressed(e);
+      return new CorruptRecordException(
+          "the topics of "
+              + options.path()
+              + " cannot be read (while "
+              + doing
+              + "): the file is damaged; run onelog verify, and restore it from a backup",
+          cause);
+    }
+    String message = String.valueOf(cause.getMessage());
+    int at = message.indexOf("no such table: ");
+    String table = at < 0 ? "" : message.substring(at + "no such table: ".length()).trim();
+    table = table.replaceAll("[)\\]\\s].*$", "");
+    boolean listed = table.equals("topics") || table.equals("partitions");
+    for (TopicMeta topic : topics) {
+      for (int p = 0; p < topic.partitions() && !listed; p++) {
+        listed = topic.logTable(p).equals(table);
+      }
+    }
+    if (listed) {
+      return new CorruptRecordException(
+          "table "
+              + table
+              + " of "
+              + options.path()
+              + " is missing though the file lists it (while "
+              + doing
+              + "): the file is damaged; run onelog verify, and restore it from a backup",
+          cause);
+    }
     UnknownTopicException e =
         new UnknownTopicException(
             "a topic was deleted while " + doing + "; known topics: " + catalog.knownNames());
