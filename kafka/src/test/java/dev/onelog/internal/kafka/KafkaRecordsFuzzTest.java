@@ -7,8 +7,8 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.record.CompressionType;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
@@ -18,8 +18,8 @@ import org.apache.kafka.common.utils.ByteBufferOutputStream;
 /**
  * Fuzzes {@link KafkaRecords#fromBatch}, which decodes a producer's batch that cannot be stored as
  * it came: compressed (gzip, snappy, lz4, zstd), or with log-append time. Contract on arbitrary
- * bytes: the records, or a {@link KafkaException} (corrupt record, invalid record, record too
- * large, unsupported format: each one Kafka error code), never another exception; what the batch
+ * bytes: the records, or an {@link ApiException} (corrupt record, invalid record, record too large,
+ * unsupported format: each one Kafka error code), never another exception; what the batch
  * decompresses to stays within the request's {@link KafkaRecords.Budget}, and the decoder allocates
  * in proportion to its input and that budget, not to a length field it read.
  *
@@ -67,7 +67,7 @@ class KafkaRecordsFuzzTest {
       for (MutableRecordBatch b : MemoryRecords.readableRecords(ByteBuffer.wrap(batch)).batches()) {
         KafkaRecords.fromBatch(b, "t", 0, new KafkaRecords.Budget(BUDGET_BYTES));
       }
-    } catch (KafkaException expected) {
+    } catch (ApiException expected) {
       // the documented refusals, each one Kafka error code (KafkaErrors)
     }
   }
