@@ -99,6 +99,10 @@ final class KafkaRecords {
                 record.hasValue() ? bytes(record.value()) : null,
                 headers(record.headers())));
       }
+    } catch (IllegalArgumentException e) {
+      // kafka-clients' varint reader says a varint is too long with this exception
+      throw new org.apache.kafka.common.InvalidRecordException(
+          "a record of the batch is malformed: " + e.getMessage(), e);
     }
     return records;
   }
