@@ -123,6 +123,10 @@ final class KafkaRecords {
         whole.flip().position(DefaultRecordBatch.RECORD_BATCH_OVERHEAD).slice();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(whole.array(), 0, DefaultRecordBatch.RECORD_BATCH_OVERHEAD);
+    if (batch.compressionType() == CompressionType.SNAPPY) {
+      out.writeBytes(SnappyFrames.decompress(compressedRecords, budget));
+      return uncompressed(out.toByteArray());
+    }
     byte[] chunk = new byte[8192];
     try (InputStream in =
         Compression.of(batch.compressionType())
@@ -145,7 +149,12 @@ final class KafkaRecords {
               + e,
           e);
     }
-    ByteBuffer plain = ByteBuffer.wrap(out.toByteArray());
+    return uncompressed(out.toByteArray());
+  }
+
+  /** The batch whose header and decompressed records are {@code bytes}, marked uncompressed. */
+  private static MutableRecordBatch uncompressed(byte[] bytes) {
+    ByteBuffer plain = ByteBuffer.wrap(bytes);
     plain
         .putInt(LENGTH_OFFSET, plain.capacity() - LOG_OVERHEAD)
         .putShort(
