@@ -79,7 +79,7 @@ final class KafkaRecords {
           "record batches of magic " + batch.magic() + "; the server takes magic 2 (Kafka 0.11+)");
     }
     batch.ensureValid();
-    boolean compressed = batch.compressionType() != CompressionType.NONE;
+    boolean compressed = compressionType(batch) != CompressionType.NONE;
     MutableRecordBatch plain = compressed ? decompressed(batch, budget) : batch;
     List<ProducerRecord> records = new ArrayList<>();
     boolean appendTime = batch.timestampType() == TimestampType.LOG_APPEND_TIME;
@@ -105,6 +105,21 @@ final class KafkaRecords {
           "a record of the batch is malformed: " + e.getMessage(), e);
     }
     return records;
+  }
+
+  /**
+   * The batch's codec.
+   *
+   * @throws CorruptRecordException when its attributes name none (ids 5 to 7), where kafka-clients
+   *     throws IllegalArgumentException (found by KafkaRecordsFuzzTest)
+   */
+  static CompressionType compressionType(RecordBatch batch) {
+    try {
+      return batch.compressionType();
+    } catch (IllegalArgumentException e) {
+      throw new CorruptRecordException(
+          "the batch's attributes name no compression type: " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -186,7 +186,7 @@ final class ProduceApi implements Api {
    */
   private static boolean storable(MutableRecordBatch batch) {
     return batch.magic() == RecordBatch.MAGIC_VALUE_V2
-        && batch.compressionType() == CompressionType.NONE
+        && KafkaRecords.compressionType(batch) == CompressionType.NONE
         && batch.timestampType() == TimestampType.CREATE_TIME
         && !batch.isTransactional()
         && !batch.isControlBatch()
