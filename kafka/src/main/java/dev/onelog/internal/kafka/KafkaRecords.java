@@ -71,6 +71,23 @@ final class KafkaRecords {
     }
   }
 
+  /**
+   * The batches of one partition's records in a produce request.
+   *
+   * @throws CorruptRecordException when a batch's length field is near 2^31, where kafka-clients'
+   *     iterator overflows and throws IllegalArgumentException (found by KafkaRecordsFuzzTest)
+   */
+  static List<MutableRecordBatch> batches(MemoryRecords records) {
+    List<MutableRecordBatch> batches = new ArrayList<>();
+    try {
+      records.batches().forEach(batches::add);
+    } catch (IllegalArgumentException e) {
+      throw new CorruptRecordException(
+          "a batch's length does not fit the request: " + e.getMessage(), e);
+    }
+    return batches;
+  }
+
   /** The records of one batch as onelog records of {@code topic}'s {@code partition}. */
   static List<ProducerRecord> fromBatch(
       MutableRecordBatch batch, String topic, int partition, Budget budget) {

@@ -105,8 +105,7 @@ final class ProduceApi implements Api {
     TopicPartition where = new TopicPartition(topic, partition.index());
     try {
       // Decoding and checking happen on this thread and may throw.
-      List<MutableRecordBatch> batches = new ArrayList<>();
-      ((MemoryRecords) partition.records()).batches().forEach(batches::add);
+      List<MutableRecordBatch> batches = KafkaRecords.batches((MemoryRecords) partition.records());
       if (batches.isEmpty()) {
         throw new org.apache.kafka.common.InvalidRecordException(
             "the request holds no records for " + where);

@@ -64,7 +64,8 @@ class KafkaRecordsFuzzTest {
 
   private static void decode(byte[] batch) {
     try {
-      for (MutableRecordBatch b : MemoryRecords.readableRecords(ByteBuffer.wrap(batch)).batches()) {
+      MemoryRecords records = MemoryRecords.readableRecords(ByteBuffer.wrap(batch));
+      for (MutableRecordBatch b : KafkaRecords.batches(records)) {
         KafkaRecords.fromBatch(b, "t", 0, new KafkaRecords.Budget(BUDGET_BYTES));
       }
     } catch (ApiException expected) {
