@@ -103,11 +103,19 @@ public final class LegacyBatch {
       }
       List<Header> headers = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
-        byte[] name = new byte[in.getInt()];
+        // Lengths are checked against the bytes left before allocating: a damaged length must
+        // not make the upgrade allocate gigabytes.
+        int nameLength = in.getInt();
+        if (nameLength < 0 || nameLength > in.remaining()) {
+          throw new IllegalArgumentException(
+              "header " + i + "'s name length " + nameLength + " does not fit");
+        }
+        byte[] name = new byte[nameLength];
         in.get(name);
         int valueLength = in.getInt();
-        if (valueLength < -1) {
-          throw new IllegalArgumentException("header " + i + "'s value length is " + valueLength);
+        if (valueLength < -1 || valueLength > in.remaining()) {
+          throw new IllegalArgumentException(
+              "header " + i + "'s value length " + valueLength + " does not fit");
         }
         byte[] value = null;
         if (valueLength >= 0) {

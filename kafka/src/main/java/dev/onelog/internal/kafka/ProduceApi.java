@@ -105,8 +105,7 @@ final class ProduceApi implements Api {
     TopicPartition where = new TopicPartition(topic, partition.index());
     try {
       // Decoding and checking happen on this thread and may throw.
-      List<MutableRecordBatch> batches = new ArrayList<>();
-      ((MemoryRecords) partition.records()).batches().forEach(batches::add);
+      List<MutableRecordBatch> batches = KafkaRecords.batches((MemoryRecords) partition.records());
       if (batches.isEmpty()) {
         throw new org.apache.kafka.common.InvalidRecordException(
             "the request holds no records for " + where);
@@ -186,7 +185,7 @@ final class ProduceApi implements Api {
    */
   private static boolean storable(MutableRecordBatch batch) {
     return batch.magic() == RecordBatch.MAGIC_VALUE_V2
-        && batch.compressionType() == CompressionType.NONE
+        && KafkaRecords.compressionType(batch) == CompressionType.NONE
         && batch.timestampType() == TimestampType.CREATE_TIME
         && !batch.isTransactional()
         && !batch.isControlBatch()

@@ -40,6 +40,10 @@ final class RequestDecoder extends MessageToMessageDecoder<ByteBuf> {
     ApiKeys api = ApiKeys.forId(apiKey);
     if (api == ApiKeys.API_VERSIONS && !api.isVersionSupported(version)) {
       // Answered in version 0, in its turn among the connection's requests.
+      if (size < 8) {
+        throw new MalformedRequestException(
+            "an ApiVersions request of " + size + " bytes has no correlation id");
+      }
       int correlationId = buffer.getInt(4);
       out.add(
           new Request(
