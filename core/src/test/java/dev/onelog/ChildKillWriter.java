@@ -10,6 +10,7 @@ import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -56,7 +57,11 @@ public final class ChildKillWriter {
             true,
             StandardCharsets.US_ASCII);
     long start = System.nanoTime();
-    try (OneLog log = OneLog.builder(file).durability(durability).open()) {
+    // A minute, not the default 5 s: SQLite's busy handler is not fair, and among four processes
+    // of three writing threads each on two cores one writer once waited more than 5 s for the
+    // lock (BusyTimeoutException) in a 1,000-kill run; this battery is about what survives a kill.
+    try (OneLog log =
+        OneLog.builder(file).durability(durability).busyTimeout(Duration.ofMinutes(1)).open()) {
       out.println("READY " + (System.nanoTime() - start) / 1_000_000);
       Thread appends = new Thread(() -> run(() -> appends(log, prefix, out)), "appends");
       Thread events =
