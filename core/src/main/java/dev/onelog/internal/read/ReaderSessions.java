@@ -67,8 +67,7 @@ public final class ReaderSessions {
     try {
       // Not through run(): a missing topics table would bring it back here, and again.
       session = readers.borrow();
-      catalog.reload(session.connection());
-      topics = catalog.list(session.connection());
+      topics = catalog.list(session.connection()); // reloads the catalog too
       readers.release(session);
     } catch (SQLException e) {
       if (session != null) {
