@@ -13,6 +13,13 @@
  * With $ONELOG_FAIL_FSYNC=N the Nth fsync or fdatasync of a recorded file fails with EIO (and does
  * nothing); with $ONELOG_FAIL_WRITE=N the Nth write to a recorded "-wal" file does. Nothing is
  * recorded for a failed call.
+ *
+ * Aimed kills (AimedKillIT): with $ONELOG_KILL_ARM=PATH, a write of a decimal N to the file PATH
+ * arms the recorder: the Nth call after it (a write, fsync, truncate or unlink of a file under
+ * $ONELOG_RECORD_DIR) is not done; the process kills itself with SIGKILL instead, after one line
+ * on stderr naming the call ("write_recorder: SIGKILL instead of call N: <op> <path> <offset>").
+ * Writing 0 disarms it and writes the number of calls since it was armed to PATH.count. Without
+ * $ONELOG_RECORD_LOG nothing is logged; the directory's files are still counted and failed.
  * Built by the test with the machine's C compiler: cc -shared -fPIC -O2 -o write_recorder.so
  * write_recorder.c -ldl -lpthread
  */
@@ -21,6 +28,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -42,6 +51,9 @@ static long fail_fsync, fail_write; /* which call fails, counting from 1; 0: non
 static long fsyncs, wal_writes;
 static const char *dir;
 static size_t dir_length;
+static const char *arm_path;
+static char is_arm_fd[MAX_FDS];
+static long armed_at, calls_since_armed; /* armed_at 0: disarmed */
 
 static int (*real_open)(const char *, int, ...);
 static int (*real_open64)(const char *, int, ...);
@@ -77,11 +89,15 @@ __attribute__((constructor)) static void init(void) {
   fail_write = fail == NULL ? 0 : atol(fail);
   dir = getenv("ONELOG_RECORD_DIR");
   dir_length = dir == NULL ? 0 : strlen(dir);
+  arm_path = getenv("ONELOG_KILL_ARM");
   const char *log = getenv("ONELOG_RECORD_LOG");
   if (log != NULL && dir != NULL) {
-    /* Appended to, never truncated, and not passed on: the JVM starts helper processes (sqlite-jdbc
-       runs uname), which must neither record nor start the log again. */
+    /* Appended to, never truncated. */
     log_fd = (int)syscall(SYS_openat, AT_FDCWD, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  }
+  if (dir != NULL) {
+    /* Not passed on: the JVM starts helper processes (sqlite-jdbc runs uname), which must neither
+       record, count nor start the log again. */
     unsetenv("LD_PRELOAD");
   }
 }
@@ -99,6 +115,9 @@ static void write_all(const void *data, size_t length) {
 }
 
 static void record(char op, int file, const void *data, uint32_t length, int64_t offset) {
+  if (log_fd < 0) {
+    return;
+  }
   unsigned char header[14];
   header[0] = (unsigned char)op;
   header[1] = (unsigned char)file;
@@ -111,7 +130,7 @@ static void record(char op, int file, const void *data, uint32_t length, int64_t
 }
 
 static int recorded(const char *path) {
-  return log_fd >= 0 && path != NULL && dir_length > 0 && strncmp(path, dir, dir_length) == 0;
+  return path != NULL && dir_length > 0 && strncmp(path, dir, dir_length) == 0;
 }
 
 static int file_index(const char *path) {
@@ -129,6 +148,9 @@ static int file_index(const char *path) {
 }
 
 static int opened(int fd, const char *path, int flags) {
+  if (fd >= 0 && fd < MAX_FDS) {
+    is_arm_fd[fd] = arm_path != NULL && path != NULL && strcmp(path, arm_path) == 0;
+  }
   if (fd >= 0 && fd < MAX_FDS && recorded(path)) {
     int file = file_index(path);
     file_of_fd[fd] = file + 1;
@@ -165,10 +187,52 @@ int close(int fd) {
   pthread_mutex_lock(&lock);
   if (fd >= 0 && fd < MAX_FDS) {
     file_of_fd[fd] = 0;
+    is_arm_fd[fd] = 0;
   }
   int result = real_close(fd);
   pthread_mutex_unlock(&lock);
   return result;
+}
+
+static void say(const char *text) { syscall(SYS_write, 2, text, strlen(text)); }
+
+/* Counts a call to a file under the directory; when it is the armed one, dies instead. */
+static void aim(int file, const char *op, int64_t offset) {
+  if (armed_at == 0 || ++calls_since_armed != armed_at) {
+    return;
+  }
+  char line[4400];
+  snprintf(line, sizeof line, "write_recorder: SIGKILL instead of call %ld: %s %s %lld\n",
+           calls_since_armed, op, files[file], (long long)offset);
+  say(line);
+  syscall(SYS_kill, getpid(), SIGKILL);
+  for (;;) {
+    pause();
+  }
+}
+
+/* A write to the arm file: N > 0 arms, 0 disarms and reports the calls counted. */
+static void arm(const void *data, size_t length) {
+  char text[32];
+  size_t n = length < sizeof text - 1 ? length : sizeof text - 1;
+  memcpy(text, data, n);
+  text[n] = 0;
+  long value = atol(text);
+  if (value > 0) {
+    armed_at = value;
+    calls_since_armed = 0;
+    return;
+  }
+  char path[4200], count[32];
+  snprintf(path, sizeof path, "%s.count", arm_path);
+  int length_written = snprintf(count, sizeof count, "%ld\n", calls_since_armed);
+  int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0 || syscall(SYS_write, fd, count, length_written) != length_written) {
+    abort();
+  }
+  syscall(SYS_close, fd);
+  armed_at = 0;
+  calls_since_armed = 0;
 }
 
 static ssize_t written(int fd, const void *data, ssize_t result, int64_t offset) {
@@ -180,6 +244,12 @@ static ssize_t written(int fd, const void *data, ssize_t result, int64_t offset)
 }
 
 ssize_t write(int fd, const void *data, size_t length) {
+  if (fd >= 0 && fd < MAX_FDS && is_arm_fd[fd]) {
+    pthread_mutex_lock(&lock);
+    arm(data, length);
+    pthread_mutex_unlock(&lock);
+    return real_write(fd, data, length);
+  }
   if (file_of(fd) < 0) {
     return real_write(fd, data, length);
   }
@@ -190,6 +260,7 @@ ssize_t write(int fd, const void *data, size_t length) {
     fstat(fd, &st);
     offset = st.st_size;
   }
+  aim(file_of(fd), "write", offset);
   ssize_t result = written(fd, data, real_write(fd, data, length), offset);
   pthread_mutex_unlock(&lock);
   return result;
@@ -210,6 +281,7 @@ ssize_t pwrite(int fd, const void *data, size_t length, off_t offset) {
     return real_pwrite(fd, data, length, offset);
   }
   pthread_mutex_lock(&lock);
+  aim(file_of(fd), "pwrite", offset);
   if (write_fails(fd)) {
     pthread_mutex_unlock(&lock);
     errno = EIO;
@@ -225,6 +297,7 @@ ssize_t pwrite64(int fd, const void *data, size_t length, off_t offset) {
     return real_pwrite64(fd, data, length, offset);
   }
   pthread_mutex_lock(&lock);
+  aim(file_of(fd), "pwrite", offset);
   if (write_fails(fd)) {
     pthread_mutex_unlock(&lock);
     errno = EIO;
@@ -250,6 +323,9 @@ static int synced(int fd, int result) {
 
 int fsync(int fd) {
   pthread_mutex_lock(&lock);
+  if (file_of(fd) >= 0) {
+    aim(file_of(fd), "fsync", 0);
+  }
   if (fsync_fails(fd)) {
     pthread_mutex_unlock(&lock);
     errno = EIO;
@@ -262,6 +338,9 @@ int fsync(int fd) {
 
 int fdatasync(int fd) {
   pthread_mutex_lock(&lock);
+  if (file_of(fd) >= 0) {
+    aim(file_of(fd), "fdatasync", 0);
+  }
   if (fsync_fails(fd)) {
     pthread_mutex_unlock(&lock);
     errno = EIO;
@@ -282,6 +361,9 @@ static int truncated(int fd, off_t size, int result) {
 
 int ftruncate(int fd, off_t size) {
   pthread_mutex_lock(&lock);
+  if (file_of(fd) >= 0) {
+    aim(file_of(fd), "ftruncate", size);
+  }
   int result = truncated(fd, size, real_ftruncate(fd, size));
   pthread_mutex_unlock(&lock);
   return result;
@@ -289,6 +371,9 @@ int ftruncate(int fd, off_t size) {
 
 int ftruncate64(int fd, off_t size) {
   pthread_mutex_lock(&lock);
+  if (file_of(fd) >= 0) {
+    aim(file_of(fd), "ftruncate", size);
+  }
   int result = truncated(fd, size, real_ftruncate64(fd, size));
   pthread_mutex_unlock(&lock);
   return result;
@@ -296,6 +381,9 @@ int ftruncate64(int fd, off_t size) {
 
 int unlink(const char *path) {
   pthread_mutex_lock(&lock);
+  if (recorded(path)) {
+    aim(file_index(path), "unlink", 0);
+  }
   int result = real_unlink(path);
   if (result == 0 && recorded(path)) {
     record('U', file_index(path), path, (uint32_t)strlen(path), 0);

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -37,6 +38,7 @@ final class ChildJvm implements AutoCloseable {
   private final Process process;
   private final StringBuffer stderr = new StringBuffer();
   private final Thread stdoutReader;
+  private final Thread stderrReader;
 
   /** Guarded by this. */
   private final List<Line> lines = new ArrayList<>();
@@ -45,11 +47,19 @@ final class ChildJvm implements AutoCloseable {
     this.name = name;
     this.process = process;
     this.stdoutReader = daemon(name + "-stdout", process.getInputStream(), this::onLine);
-    daemon(name + "-stderr", process.getErrorStream(), line -> stderr.append(line).append('\n'));
+    this.stderrReader =
+        daemon(name + "-stderr", process.getErrorStream(), l -> stderr.append(l).append('\n'));
   }
 
   /** Starts {@code mainClass} with {@code args} in a new JVM; {@code name} appears in failures. */
   static ChildJvm start(String name, Class<?> mainClass, List<String> args) throws IOException {
+    return start(name, mainClass, args, Map.of());
+  }
+
+  /** Starts {@code mainClass} as {@link #start} does, with {@code environment} added to its own. */
+  static ChildJvm start(
+      String name, Class<?> mainClass, List<String> args, Map<String, String> environment)
+      throws IOException {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -61,7 +71,9 @@ final class ChildJvm implements AutoCloseable {
                 "-Xmx256m",
                 mainClass.getName()));
     command.addAll(args);
-    return new ChildJvm(name, new ProcessBuilder(command).start());
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(environment);
+    return new ChildJvm(name, builder.start());
   }
 
   String name() {
@@ -140,6 +152,24 @@ final class ChildJvm implements AutoCloseable {
     if (process.exitValue() != 0) {
       fail(name + " exited with status " + process.exitValue() + "; " + describe());
     }
+  }
+
+  /**
+   * Waits for the child to exit, however it ends, and for the last of its output; returns its exit
+   * status (137 after a SIGKILL).
+   */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      fail(name + " still running after " + timeout + "; " + describe());
+    }
+    stdoutReader.join(TimeUnit.SECONDS.toMillis(10));
+    stderrReader.join(TimeUnit.SECONDS.toMillis(10));
+    return process.exitValue();
+  }
+
+  /** What the child wrote to stderr so far. */
+  String stderr() {
+    return stderr.toString();
   }
 
   String describe() {

@@ -1,6 +1,7 @@
 package dev.onelog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -66,6 +67,31 @@ class RealDiskFullIT {
       acknowledged = futures.stream().filter(f -> !f.isCompletedExceptionally()).count();
       assertEquals(acknowledged, log.nextOffset(t0), "exactly the acknowledged records are stored");
 
+      // While the disk is full: a write fails fast with the typed error, and reads keep working.
+      long failStart = System.nanoTime();
+      DiskFullException again =
+          assertThrows(
+              DiskFullException.class,
+              () -> log.append(ProducerRecord.of("t", null, new byte[2000])));
+      long failMillis = (System.nanoTime() - failStart) / 1_000_000;
+      assertTrue(failMillis < 1000, "a write on a full disk took " + failMillis + " ms to fail");
+      assertTrue(again.getMessage().startsWith("disk full while appending"), again.getMessage());
+      long read = 0;
+      for (long next = 0; next < acknowledged; ) {
+        List<LogRecord> page = log.read(t0, next, ReadLimit.records(1000));
+        for (LogRecord record : page) {
+          assertEquals(next++, record.offset());
+          assertEquals(2000, record.value().length);
+          read++;
+        }
+      }
+      assertEquals(
+          acknowledged, read, "every acknowledged record reads back while the disk is full");
+      System.out.printf(
+          "full disk: DiskFullException after %d acknowledged appends; a write while full failed in"
+              + " %d ms; %d records read while full%n",
+          acknowledged, failMillis, read);
+
       Files.delete(filler);
       RecordMetadata after = log.append(ProducerRecord.of("t", null, "after".getBytes()));
       assertEquals(acknowledged, after.offset());
@@ -75,6 +101,7 @@ class RealDiskFullIT {
       assertTrue(reopened.verify().ok(), reopened.verify().toString());
     }
     LogInvariants.check(file);
+    System.out.println("writes resumed once space was freed, 0 lost; 1 passed, 0 failed");
   }
 
   private static DiskFullException failure(CompletableFuture<RecordMetadata> future) {

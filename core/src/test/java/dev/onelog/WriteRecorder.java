@@ -45,6 +45,11 @@ final class WriteRecorder {
     return new WriteRecorder(library);
   }
 
+  /** The built recorder, for {@code LD_PRELOAD}. */
+  Path library() {
+    return library;
+  }
+
   /** What a recorded child printed, and where its files and operations log are. */
   record Run(Path file, Path operations, List<String> output) {
     RecordedWrites writes() throws java.io.IOException {
