@@ -80,16 +80,16 @@ class ConnectionTimeoutsTest {
         KafkaProducer<String, String> producer = producer(server)) {
       PollingConsumer consumer = new PollingConsumer(server.bootstrapServers(), "good", 1);
       Future<Map<Integer, List<Seen>>> consuming = threads.submit(consumer);
-      Future<Long> slow = threads.submit(() -> dripUntilClosed(server.address()));
       Map<Integer, List<Seen>> acknowledged = new HashMap<>();
       int produced = 0;
+      // Both clients at work before the slow one starts: the clock it measures is not also
+      // waiting for two clients' start-up on a small machine.
+      while (consumer.received() == 0 && !consuming.isDone()) {
+        produce(producer, "v" + produced++, acknowledged);
+      }
+      Future<Long> slow = threads.submit(() -> dripUntilClosed(server.address()));
       while (!slow.isDone()) {
-        String value = "v" + produced++;
-        RecordMetadata metadata =
-            producer
-                .send(new org.apache.kafka.clients.producer.ProducerRecord<>("good", value))
-                .get(10, TimeUnit.SECONDS);
-        acknowledged.computeIfAbsent(0, p -> new ArrayList<>()).add(Seen.of(metadata, value));
+        produce(producer, "v" + produced++, acknowledged);
       }
       long closedAfterMs = slow.get();
       int consumedDuring = consumer.received();
@@ -108,6 +108,16 @@ class ConnectionTimeoutsTest {
     } finally {
       threads.shutdownNow();
     }
+  }
+
+  private static void produce(
+      KafkaProducer<String, String> producer, String value, Map<Integer, List<Seen>> acknowledged)
+      throws Exception {
+    RecordMetadata metadata =
+        producer
+            .send(new org.apache.kafka.clients.producer.ProducerRecord<>("good", value))
+            .get(10, TimeUnit.SECONDS);
+    acknowledged.computeIfAbsent(0, p -> new ArrayList<>()).add(Seen.of(metadata, value));
   }
 
   /**
