@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -63,6 +64,26 @@ final class ServeCommand extends LogCommand {
   long maxRequestBytes;
 
   @Option(
+      names = "--max-idle",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      defaultValue = "10m",
+      description =
+          "Close a connection that sends and is sent nothing for this long (Kafka's"
+              + " connections.max.idle.ms). Default ${DEFAULT-VALUE}.")
+  Duration maxIdle;
+
+  @Option(
+      names = "--request-arrival-timeout",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      defaultValue = "60s",
+      description =
+          "Close a connection whose request has not arrived whole this long after its first byte"
+              + " (a client sending a byte a second). Default ${DEFAULT-VALUE}.")
+  Duration requestArrivalTimeout;
+
+  @Option(
       names = "--tls-cert",
       paramLabel = "PATH",
       description =
@@ -115,7 +136,9 @@ final class ServeCommand extends LogCommand {
               .listen(address)
               .autoCreateTopics(!noAutoCreate)
               .defaultPartitions(partitions)
-              .maxRequestBytes((int) maxRequestBytes);
+              .maxRequestBytes((int) maxRequestBytes)
+              .maxIdle(maxIdle)
+              .requestArrivalTimeout(requestArrivalTimeout);
       if (tlsCert != null) {
         try {
           builder.tls(tlsCert, tlsKey);

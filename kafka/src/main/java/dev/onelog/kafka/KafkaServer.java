@@ -10,6 +10,7 @@ import dev.onelog.internal.kafka.sasl.UserTable;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -66,6 +67,16 @@ public final class KafkaServer implements AutoCloseable {
     /** Kafka's default for {@code socket.request.max.bytes}. */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
 
+    /** Kafka's default for {@code connections.max.idle.ms}. */
+    public static final Duration DEFAULT_MAX_IDLE = Duration.ofMinutes(10);
+
+    /**
+     * Twice the Java clients' default {@code request.timeout.ms}, which counts from when a request
+     * starts going out: a request still arriving after it has, by default, been given up by its
+     * client.
+     */
+    public static final Duration DEFAULT_REQUEST_ARRIVAL_TIMEOUT = Duration.ofSeconds(60);
+
     private final OneLog log;
     private InetSocketAddress listen = new InetSocketAddress("127.0.0.1", 9092);
     private String advertisedHost;
@@ -75,6 +86,8 @@ public final class KafkaServer implements AutoCloseable {
     private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
     private int maxConnections = 1024;
     private int maxConnectionsPerAddress = 256;
+    private Duration maxIdle = DEFAULT_MAX_IDLE;
+    private Duration requestArrivalTimeout = DEFAULT_REQUEST_ARRIVAL_TIMEOUT;
     private SslContext tls;
     private boolean sasl;
 
@@ -151,6 +164,41 @@ public final class KafkaServer implements AutoCloseable {
     }
 
     /**
+     * How long a connection may go without sending a byte or being sent one before it is closed
+     * (Kafka's {@code connections.max.idle.ms}); its client reconnects when it next needs to. Bytes
+     * of a request still arriving count as activity (see {@link #requestArrivalTimeout}). Default
+     * 10 minutes, as Kafka's.
+     *
+     * @throws IllegalArgumentException when {@code time} is not positive
+     */
+    public Builder maxIdle(Duration time) {
+      this.maxIdle = positive("max idle", time);
+      return this;
+    }
+
+    /**
+     * How long one request may take to arrive, from its first byte to its last, before its
+     * connection is closed: a client that sends a request's size and then a byte a second (a
+     * slowloris attack), or stops halfway, gives its connection back. Default 60 seconds, twice the
+     * Java clients' {@code request.timeout.ms}; a client sending large requests over a slow link
+     * needs more than its largest request's size divided by the link's speed.
+     *
+     * @throws IllegalArgumentException when {@code time} is not positive
+     */
+    public Builder requestArrivalTimeout(Duration time) {
+      this.requestArrivalTimeout = positive("request arrival timeout", time);
+      return this;
+    }
+
+    private static Duration positive(String name, Duration time) {
+      Objects.requireNonNull(time, name);
+      if (time.isNegative() || time.isZero()) {
+        throw new IllegalArgumentException(name + " is not positive: " + time);
+      }
+      return time;
+    }
+
+    /**
      * Serves TLS with the certificate chain in {@code certificatePem} (the server's certificate
      * first) and its private key in {@code privateKeyPem}, an unencrypted PKCS#8 PEM file ({@code
      * -----BEGIN PRIVATE KEY-----}). Clients connect with {@code security.protocol=SSL}, or {@code
@@ -197,7 +245,9 @@ public final class KafkaServer implements AutoCloseable {
                       defaultPartitions,
                       maxRequestBytes,
                       maxConnections,
-                      maxConnectionsPerAddress)));
+                      maxConnectionsPerAddress,
+                      maxIdle,
+                      requestArrivalTimeout)));
     }
   }
 

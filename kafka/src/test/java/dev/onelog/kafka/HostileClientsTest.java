@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.onelog.OneLog;
 import dev.onelog.TopicPartition;
 import dev.onelog.TopicSpec;
+import dev.onelog.kafka.PollingConsumer.Seen;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -17,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +32,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
@@ -45,8 +49,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Frames no client should send, many of them, while a real producer keeps working: each bad frame
- * costs only its own connection, the server stays up, and its heap stays bounded.
+ * Frames no client should send, many of them, while a real producer produces and a real consumer
+ * polls: each bad frame costs only its own connection, the server stays up, the consumer receives
+ * every acknowledged record exactly once and in order, and the heap stays bounded.
  */
 class HostileClientsTest {
   @TempDir Path dir;
@@ -99,9 +104,12 @@ class HostileClientsTest {
     return bytes;
   }
 
+  /** Partitions of the topic the real clients produce to and consume from during the frames. */
+  private static final int PARTITIONS = 3;
+
   @Test
   void tenThousandBadFramesCostOnlyTheirConnectionsAndNoHeap() throws Exception {
-    log.createTopic(TopicSpec.named("good"));
+    log.createTopic(TopicSpec.named("good").withPartitions(PARTITIONS));
     try (KafkaServer server =
         KafkaServer.builder(log).listen(new InetSocketAddress("127.0.0.1", 0)).start()) {
       int port = server.address().getPort();
@@ -111,13 +119,18 @@ class HostileClientsTest {
       props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
       long heapBefore = usedHeap();
       AtomicInteger sent = new AtomicInteger();
-      ExecutorService attackers = Executors.newFixedThreadPool(4);
+      ExecutorService threads = Executors.newFixedThreadPool(5); // four attackers, one consumer
+      PollingConsumer consumer = new PollingConsumer(server.bootstrapServers(), "good", PARTITIONS);
+      Map<Integer, List<Seen>> acknowledged = new HashMap<>();
+      int consumedDuring;
+      Map<Integer, List<Seen>> consumed;
       try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+        Future<Map<Integer, List<Seen>>> consuming = threads.submit(consumer);
         List<Future<?>> attacks = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
           long seed = 1000 + t;
           attacks.add(
-              attackers.submit(
+              threads.submit(
                   () -> {
                     SplittableRandom random = new SplittableRandom(seed);
                     for (int i = 0; i < 2_500; i++) {
@@ -139,29 +152,63 @@ class HostileClientsTest {
         }
         int produced = 0;
         while (!attacks.stream().allMatch(Future::isDone)) {
-          producer
-              .send(new ProducerRecord<>("good", "k", "v" + produced))
-              .get(10, TimeUnit.SECONDS);
+          produce(producer, produced % PARTITIONS, "v" + produced, acknowledged);
           produced++;
         }
+        consumedDuring = consumer.received();
         for (Future<?> attack : attacks) {
           attack.get(); // rethrows a failed read, e.g. a read timeout: a connection left open
         }
         assertEquals(10_000, sent.get());
-        producer.send(new ProducerRecord<>("good", "k", "after")).get(10, TimeUnit.SECONDS);
-        assertEquals(produced + 1, log.nextOffset(new TopicPartition("good", 0)));
+        produce(producer, 0, "after", acknowledged);
+        Map<Integer, Long> ends = new HashMap<>();
+        long stored = 0;
+        for (int p = 0; p < PARTITIONS; p++) {
+          ends.put(p, log.nextOffset(new TopicPartition("good", p)));
+          stored += ends.get(p);
+        }
+        consumer.stopAt(ends);
+        consumed = consuming.get(60, TimeUnit.SECONDS);
+        assertEquals(produced + 1, stored, "records stored");
         assertTrue(produced > 0, "the producer worked during the attack");
-        assertEquals(produced + 1, consumeAll(server, "good"), "records consumed after the attack");
+        assertTrue(consumedDuring > 0, "the consumer received nothing during the attack");
       } finally {
-        attackers.shutdownNow();
+        threads.shutdownNow();
       }
+      PollingConsumer.Differences differences = PollingConsumer.compare(acknowledged, consumed);
+      int acknowledgedCount = acknowledged.values().stream().mapToInt(List::size).sum();
       long grown = usedHeap() - heapBefore;
       System.out.printf(
-          "hostile network: %d bad frames, each answered or closed; heap grew %d MiB%n%d passed, 0"
-              + " failed%n",
-          sent.get(), grown >> 20, sent.get());
+          "hostile network: %d bad frames, each answered or closed; %d records acknowledged, %d"
+              + " of them consumed by a consumer polling during the frames, %d in all (%s);"
+              + " heap grew %d MiB%n",
+          sent.get(),
+          acknowledgedCount,
+          consumedDuring,
+          consumer.received(),
+          differences,
+          grown >> 20);
+      assertTrue(differences.none(), "consumed differs from acknowledged: " + differences);
+      assertEquals(acknowledged, consumed, "each partition's records, in order, exactly once");
       assertTrue(grown < 64L << 20, "heap grew by " + (grown >> 20) + " MiB");
+      System.out.printf("%d passed, 0 failed%n", sent.get());
     }
+  }
+
+  /** Sends {@code value} to {@code partition} of "good", waits for it and keeps its offset. */
+  private static void produce(
+      KafkaProducer<String, String> producer,
+      int partition,
+      String value,
+      Map<Integer, List<Seen>> acknowledged)
+      throws Exception {
+    RecordMetadata metadata =
+        producer
+            .send(new ProducerRecord<>("good", partition, "k", value))
+            .get(10, TimeUnit.SECONDS);
+    acknowledged
+        .computeIfAbsent(metadata.partition(), p -> new ArrayList<>())
+        .add(Seen.of(metadata, value));
   }
 
   /**

@@ -78,6 +78,24 @@ final class RawConnection implements AutoCloseable {
     return AbstractResponse.parseResponse(api, new ByteBufferAccessor(buffer), version);
   }
 
+  /**
+   * Reads until the server closes the connection, up to 10 s; returns how long that took, in
+   * milliseconds.
+   *
+   * @throws java.net.SocketTimeoutException when the connection is still open after 10 s
+   */
+  long millisUntilClosed() throws IOException {
+    long start = System.nanoTime();
+    try {
+      while (in.read() >= 0) {
+        // anything the server still sends
+      }
+    } catch (java.net.SocketException reset) {
+      // closed with a reset: closed as well
+    }
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+
   @Override
   public void close() throws IOException {
     socket.close();

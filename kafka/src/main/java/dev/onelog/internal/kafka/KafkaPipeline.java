@@ -116,7 +116,11 @@ public final class KafkaPipeline implements AutoCloseable {
                     }
                     pipeline
                         .addLast("limits", limits)
-                        .addLast("frames", new FrameDecoder(settings.maxRequestBytes()))
+                        .addLast("idle", new IdleTimeout(settings.maxIdle()))
+                        .addLast(
+                            "frames",
+                            new FrameDecoder(
+                                settings.maxRequestBytes(), settings.requestArrivalTimeout()))
                         .addLast("requests", new RequestDecoder())
                         .addLast("responses", new ResponseEncoder());
                     if (security.sasl() != null) {

@@ -1,5 +1,7 @@
 package dev.onelog.internal.kafka;
 
+import java.time.Duration;
+
 /**
  * What the server tells clients about itself and how it treats them; fixed once it has bound.
  *
@@ -11,6 +13,10 @@ package dev.onelog.internal.kafka;
  *     batches of one produce request may decompress to at most
  * @param maxConnections connections open at once, in total
  * @param maxConnectionsPerAddress connections open at once from one client address
+ * @param maxIdle how long a connection may go without sending a byte or being sent one before it is
+ *     closed (Kafka's {@code connections.max.idle.ms})
+ * @param requestArrivalTimeout how long one request frame may take to arrive, from its first byte
+ *     to its last, before its connection is closed
  */
 public record ServerSettings(
     String advertisedHost,
@@ -19,7 +25,9 @@ public record ServerSettings(
     int defaultPartitions,
     int maxRequestBytes,
     int maxConnections,
-    int maxConnectionsPerAddress) {
+    int maxConnectionsPerAddress,
+    Duration maxIdle,
+    Duration requestArrivalTimeout) {
 
   /** The one broker's id: it leads every partition. */
   public static final int NODE_ID = 0;

@@ -8,6 +8,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 
 /**
  * Fuzzes what the server reads from a client before anything else: a frame cut by {@link
@@ -31,7 +32,8 @@ class RequestDecoderFuzzTest {
 
   private static void decode(byte[] frame) {
     EmbeddedChannel channel =
-        new EmbeddedChannel(new FrameDecoder(MAX_FRAME_BYTES), new RequestDecoder());
+        new EmbeddedChannel(
+            new FrameDecoder(MAX_FRAME_BYTES, Duration.ofSeconds(60)), new RequestDecoder());
     try {
       ByteBuffer sized = ByteBuffer.allocate(4 + frame.length).putInt(frame.length).put(frame);
       channel.writeInbound(Unpooled.wrappedBuffer(sized.array()));
