@@ -164,18 +164,7 @@ public final class RecordBatch {
     /** Appends a record; offsets must rise, the first being the base offset. */
     public void add(long offset, long timestampMs, byte[] key, byte[] value, byte[] headers) {
       int offsetDelta = Math.toIntExact(offset - baseOffset);
-      long timestampDelta = timestampMs - baseTimestampMs;
-      Varints.putInt(out, bodySize(offsetDelta, timestampDelta, key, value, headers));
-      out.put((byte) 0);
-      Varints.putLong(out, timestampDelta);
-      Varints.putInt(out, offsetDelta);
-      RecordCodec.putField(out, key);
-      RecordCodec.putField(out, value);
-      if (headers == null) {
-        Varints.putInt(out, 0);
-      } else {
-        out.put(headers);
-      }
+      putRecord(out, offsetDelta, timestampMs - baseTimestampMs, key, value, headers);
       maxTimestampMs = Math.max(maxTimestampMs, timestampMs);
       lastOffsetDelta = offsetDelta;
       count++;
@@ -202,24 +191,15 @@ public final class RecordBatch {
      * Writes the header; the batch is {@code out}'s bytes from where it started to its position.
      */
     public void finish() {
-      int end = out.position();
-      out.putLong(start, baseOffset)
-          .putInt(start + 8, end - start - 12)
-          .putInt(start + 12, 0)
-          .put(start + 16, (byte) 2)
-          .putShort(start + ATTRIBUTES_OFFSET, (short) 0)
-          .putInt(start + 23, lastOffsetDelta)
-          .putLong(start + 27, baseTimestampMs)
-          .putLong(start + 35, maxTimestampMs)
-          .putLong(start + 43, -1L)
-          .putShort(start + 51, (short) -1)
-          .putInt(start + 53, -1)
-          .putInt(start + 57, count);
-      CRC32C crc = new CRC32C();
-      ByteBuffer covered = out.duplicate();
-      covered.position(start + ATTRIBUTES_OFFSET).limit(end);
-      crc.update(covered);
-      out.putInt(start + CRC_OFFSET, (int) crc.getValue());
+      putHeader(
+          out,
+          start,
+          out.position(),
+          baseOffset,
+          lastOffsetDelta,
+          baseTimestampMs,
+          maxTimestampMs,
+          count);
     }
 
     /** {@link #finish}es and copies the batch out. */
@@ -229,6 +209,64 @@ public final class RecordBatch {
       int from = out.arrayOffset() + start;
       return Arrays.copyOfRange(array, from, from + size());
     }
+  }
+
+  /**
+   * Writes one record at {@code out}'s position, {@link #recordSize} bytes: its length, attributes,
+   * timestamp and offset deltas, key, value and headers ({@link RecordCodec#encodeHeaders}, null
+   * for none).
+   */
+  public static void putRecord(
+      ByteBuffer out,
+      int offsetDelta,
+      long timestampDelta,
+      byte[] key,
+      byte[] value,
+      byte[] headers) {
+    Varints.putInt(out, bodySize(offsetDelta, timestampDelta, key, value, headers));
+    out.put((byte) 0);
+    Varints.putLong(out, timestampDelta);
+    Varints.putInt(out, offsetDelta);
+    RecordCodec.putField(out, key);
+    RecordCodec.putField(out, value);
+    if (headers == null) {
+      Varints.putInt(out, 0);
+    } else {
+      out.put(headers);
+    }
+  }
+
+  /**
+   * Writes the header of the batch whose bytes are {@code out}'s from {@code start} to {@code end}
+   * (records written by {@link #putRecord} after {@link #HEADER_BYTES} reserved bytes), its CRC
+   * included.
+   */
+  public static void putHeader(
+      ByteBuffer out,
+      int start,
+      int end,
+      long baseOffset,
+      int lastOffsetDelta,
+      long baseTimestampMs,
+      long maxTimestampMs,
+      int count) {
+    out.putLong(start, baseOffset)
+        .putInt(start + 8, end - start - 12)
+        .putInt(start + 12, 0)
+        .put(start + 16, (byte) 2)
+        .putShort(start + ATTRIBUTES_OFFSET, (short) 0)
+        .putInt(start + 23, lastOffsetDelta)
+        .putLong(start + 27, baseTimestampMs)
+        .putLong(start + 35, maxTimestampMs)
+        .putLong(start + 43, -1L)
+        .putShort(start + 51, (short) -1)
+        .putInt(start + 53, -1)
+        .putInt(start + 57, count);
+    CRC32C crc = new CRC32C();
+    ByteBuffer covered = out.duplicate();
+    covered.position(start + ATTRIBUTES_OFFSET).limit(end);
+    crc.update(covered);
+    out.putInt(start + CRC_OFFSET, (int) crc.getValue());
   }
 
   /**

@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Records that commit together, or not at all, and the future that learns their offsets. A single
- * record avoids the list and its future's extra stage: most sends are single.
+ * Records that commit together, or not at all, and the future that learns their offsets: an atomic
+ * list ({@code send(List)}) or a transaction's sends. Single sends go to their partition's {@link
+ * OpenBatch} instead.
  */
-public abstract sealed class AppendRequest extends WriteRequest
-    permits AppendRequest.Single, AppendRequest.Batch {
+public abstract sealed class AppendRequest extends WriteRequest permits AppendRequest.Batch {
 
   AppendRequest(int weightBytes) {
     super(weightBytes);
@@ -36,36 +36,6 @@ public abstract sealed class AppendRequest extends WriteRequest
         + (size() == 1 ? "a record" : size() + " records")
         + " to "
         + (partitions.size() == 1 ? partitions.get(0) : partitions);
-  }
-
-  static final class Single extends AppendRequest {
-    private final EncodedRecord record;
-    final CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
-
-    Single(EncodedRecord record) {
-      super(record.sizeInBytes() + OVERHEAD_BYTES);
-      this.record = record;
-    }
-
-    @Override
-    int size() {
-      return 1;
-    }
-
-    @Override
-    EncodedRecord get(int index) {
-      return record;
-    }
-
-    @Override
-    void complete(RecordMetadata[] metadata) {
-      future.complete(metadata[0]);
-    }
-
-    @Override
-    void fail(Throwable cause) {
-      future.completeExceptionally(cause);
-    }
   }
 
   static final class Batch extends AppendRequest {

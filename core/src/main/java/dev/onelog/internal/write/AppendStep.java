@@ -5,8 +5,6 @@ import dev.onelog.TopicPartition;
 import dev.onelog.UnknownTopicException;
 import dev.onelog.internal.storage.FileFormat;
 import dev.onelog.internal.storage.StatementCache;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -190,16 +188,13 @@ final class AppendStep implements TransactionStep {
         }
         BatchInserter.insert(
             statements, cursor.table, scratch.rows, cursor.start, cursor.count, cursor.firstOffset);
-        PreparedStatement update =
-            statements.get(
-                "UPDATE partitions SET next_offset = ?, record_count = record_count + ?,"
-                    + " size_bytes = size_bytes + ? WHERE topic_id = ? AND partition = ?");
-        update.setLong(1, cursor.firstOffset + cursor.count);
-        update.setLong(2, cursor.count);
-        update.setLong(3, cursor.sizeBytes);
-        update.setLong(4, cursor.topicId);
-        update.setInt(5, cursor.partition);
-        update.executeUpdate();
+        PartitionRow.appended(
+            statements,
+            cursor.topicId,
+            cursor.partition,
+            cursor.firstOffset + cursor.count,
+            cursor.count,
+            cursor.sizeBytes);
       }
     } finally {
       Arrays.fill(scratch.rows, 0, Math.min(scratch.rows.length, total), null);
@@ -278,17 +273,10 @@ final class AppendStep implements TransactionStep {
   }
 
   private static Cursor load(StatementCache statements, EncodedRecord record) throws SQLException {
-    PreparedStatement select =
-        statements.get(
-            "SELECT p.next_offset, t.cleanup_policy <> 'delete' FROM partitions p"
-                + " JOIN topics t ON t.id = p.topic_id WHERE p.topic_id = ? AND p.partition = ?");
-    select.setLong(1, record.topicId());
-    select.setInt(2, record.partition());
-    try (ResultSet rs = select.executeQuery()) {
-      return rs.next()
-          ? new Cursor(record.topicId(), record.partition(), rs.getLong(1), rs.getBoolean(2))
-          : MISSING;
-    }
+    PartitionRow row = PartitionRow.find(statements, record.topicId(), record.partition());
+    return row == null
+        ? MISSING
+        : new Cursor(record.topicId(), record.partition(), row.nextOffset(), row.compacted());
   }
 
   /** The distinct partitions of a request's records, in order, for messages. */

@@ -10,8 +10,6 @@ import dev.onelog.internal.storage.RecordBatch;
 import dev.onelog.internal.storage.TopicCatalog;
 import dev.onelog.internal.storage.TopicMeta;
 import java.nio.ByteBuffer;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
@@ -126,25 +124,16 @@ public final class StoredBatchAppend {
    * @throws UnknownTopicException when the topic was deleted meanwhile
    */
   public static long append(StepContext tx, Checked batch) throws SQLException {
-    PreparedStatement select =
-        tx.statements()
-            .get(
-                "SELECT p.next_offset, t.cleanup_policy <> 'delete' FROM partitions p"
-                    + " JOIN topics t ON t.id = p.topic_id WHERE p.topic_id = ? AND p.partition = ?");
-    select.setLong(1, batch.topic().id());
-    select.setInt(2, batch.partition());
-    long base;
-    try (ResultSet rs = select.executeQuery()) {
-      if (!rs.next()) {
-        throw new UnknownTopicException(
-            "topic '"
-                + batch.topic().name()
-                + "' was deleted before its records were committed; create it again and resend");
-      }
-      base = rs.getLong(1);
-      if (rs.getBoolean(2) && !batch.allKeyed()) { // the topic became compacted meanwhile
-        throw RecordEncoder.keyRequired(batch.topic().name(), batch.partition());
-      }
+    PartitionRow row = PartitionRow.find(tx.statements(), batch.topic().id(), batch.partition());
+    if (row == null) {
+      throw new UnknownTopicException(
+          "topic '"
+              + batch.topic().name()
+              + "' was deleted before its records were committed; create it again and resend");
+    }
+    long base = row.nextOffset();
+    if (row.compacted() && !batch.allKeyed()) { // the topic became compacted meanwhile
+      throw RecordEncoder.keyRequired(batch.topic().name(), batch.partition());
     }
     ByteBuffer.wrap(batch.batch()).putLong(0, base).putInt(12, 0);
     RecordBatch.insert(
@@ -154,17 +143,13 @@ public final class StoredBatchAppend {
         batch.count(),
         batch.maxTimestampMs(),
         batch.batch());
-    PreparedStatement update =
-        tx.statements()
-            .get(
-                "UPDATE partitions SET next_offset = ?, record_count = record_count + ?,"
-                    + " size_bytes = size_bytes + ? WHERE topic_id = ? AND partition = ?");
-    update.setLong(1, base + batch.count());
-    update.setLong(2, batch.count());
-    update.setLong(3, batch.sizeBytes());
-    update.setLong(4, batch.topic().id());
-    update.setInt(5, batch.partition());
-    update.executeUpdate();
+    PartitionRow.appended(
+        tx.statements(),
+        batch.topic().id(),
+        batch.partition(),
+        base + batch.count(),
+        batch.count(),
+        batch.sizeBytes());
     return base;
   }
 }

@@ -9,6 +9,7 @@ package dev.onelog.internal.write;
  */
 public abstract sealed class WriteRequest
     permits AppendRequest,
+        OpenBatch,
         StepRequest,
         WriteRequest.Barrier,
         WriteRequest.Shutdown,
@@ -17,6 +18,11 @@ public abstract sealed class WriteRequest
 
   WriteRequest(int weightBytes) {
     this.weightBytes = weightBytes;
+  }
+
+  /** What the request holds of the queue's budget, given the budget's size. */
+  int permits(int maxQueuedBytes) {
+    return Math.min(weightBytes, maxQueuedBytes);
   }
 
   /** Fails the request without running it, e.g. because the log closed. */

@@ -67,6 +67,7 @@ public final class Writer implements AutoCloseable {
   private final java.util.function.Consumer<String> topicGone;
   private final GroupCommit groupCommit;
   private final List<Maintenance> maintenance = new CopyOnWriteArrayList<>();
+  private final RecordAccumulator accumulator = new RecordAccumulator(this::queueBatch);
 
   /**
    * How long the writer waits after its last commit before it checkpoints the WAL by itself. SQLite
@@ -120,10 +121,23 @@ public final class Writer implements AutoCloseable {
     thread.start();
   }
 
+  /**
+   * Adds the record to its partition's open batch ({@link RecordAccumulator}); the writer stores
+   * the batch with the next group commit.
+   */
   public CompletableFuture<RecordMetadata> append(EncodedRecord record) {
-    AppendRequest.Single request = new AppendRequest.Single(record);
-    submit(request);
-    return request.future;
+    int permits =
+        Math.min(record.sizeInBytes() + AppendRequest.OVERHEAD_BYTES, options.maxQueuedBytes());
+    acquire(permits);
+    return accumulator.add(record, permits);
+  }
+
+  /** Queues a batch the accumulator started; its sender holds the permits. */
+  private void queueBatch(OpenBatch batch) {
+    queue.add(batch);
+    if (stopped) {
+      failRemaining(); // the writer may have drained the queue before our add
+    }
   }
 
   /** The records commit together or not at all. */
@@ -174,10 +188,23 @@ public final class Writer implements AutoCloseable {
   }
 
   private void submit(WriteRequest request) {
+    acquire(permits(request));
+    if (!(request instanceof WriteRequest.Barrier)) {
+      // A record sent after this request must not join a batch queued before it.
+      accumulator.sealAll();
+    }
+    queue.add(request);
+    if (stopped) {
+      // The writer may have drained the queue before our add; fail what it left.
+      failRemaining();
+    }
+  }
+
+  /** Takes room in the write queue, waiting while it is full; fails once the writer stopped. */
+  private void acquire(int permits) {
     if (stopped) {
       throw failure == null ? closed() : writerFailed();
     }
-    int permits = permits(request);
     try {
       budget.acquire(permits);
     } catch (InterruptedException e) {
@@ -190,15 +217,10 @@ public final class Writer implements AutoCloseable {
       budget.release(permits);
       throw failure == null ? closed() : writerFailed();
     }
-    queue.add(request);
-    if (stopped) {
-      // The writer may have drained the queue before our add; fail what it left.
-      failRemaining();
-    }
   }
 
   private int permits(WriteRequest request) {
-    return Math.min(request.weightBytes, options.maxQueuedBytes());
+    return request.permits(options.maxQueuedBytes());
   }
 
   private LogClosedException closed() {
@@ -313,11 +335,24 @@ public final class Writer implements AutoCloseable {
     List<TransactionStep> steps = new ArrayList<>();
     List<WriteRequest.Barrier> barriers = new ArrayList<>();
     AppendStep appends = null;
+    BatchStep batches = null;
     for (WriteRequest request : drained) {
       if (request instanceof WriteRequest.Barrier barrier) {
         barriers.add(barrier); // everything drained with it shares one transaction
         continue;
       }
+      // Appends of each kind queued next to each other make one step; steps keep queue order.
+      if (request instanceof OpenBatch batch) {
+        batch.seal(); // later sends start the partition's next batch
+        if (batches == null) {
+          batches = new BatchStep(topicGone);
+          steps.add(batches);
+        }
+        batches.add(batch);
+        appends = null;
+        continue;
+      }
+      batches = null;
       if (request instanceof AppendRequest append) {
         if (appends == null) {
           appends = new AppendStep(scratch, topicGone);

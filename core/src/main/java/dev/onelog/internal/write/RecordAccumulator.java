@@ -1,0 +1,69 @@
+package dev.onelog.internal.write;
+
+import dev.onelog.RecordMetadata;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The open batch of each partition that single sends go to ({@link OpenBatch}): a send encodes its
+ * record into its partition's open batch, or starts the next one and queues it for the writer. The
+ * writer then takes one request per batch and completes one future per record, instead of taking
+ * and batching every record itself (docs/BENCHMARKS.md, "Batches built by the senders").
+ *
+ * <p>Thread-safe: each partition's slot is locked while a record joins its batch or a new batch is
+ * queued, so batches are queued in the order their first records came.
+ */
+final class RecordAccumulator {
+  private record PartitionKey(long topicId, int partition) {}
+
+  /** A partition's current open batch; guarded by the slot. */
+  private static final class Slot {
+    OpenBatch open;
+  }
+
+  private final ConcurrentHashMap<PartitionKey, Slot> slots = new ConcurrentHashMap<>();
+  private final Consumer<OpenBatch> queue;
+
+  /**
+   * @param queue queues a new batch for the writer
+   */
+  RecordAccumulator(Consumer<OpenBatch> queue) {
+    this.queue = queue;
+  }
+
+  /** Adds the record to its partition's open batch, queueing a new batch when needed. */
+  CompletableFuture<RecordMetadata> add(EncodedRecord record, int permits) {
+    Slot slot =
+        slots.computeIfAbsent(
+            new PartitionKey(record.topicId(), record.partition()), k -> new Slot());
+    synchronized (slot) {
+      if (slot.open != null) {
+        CompletableFuture<RecordMetadata> future = slot.open.tryAdd(record, permits);
+        if (future != null) {
+          return future;
+        }
+      }
+      OpenBatch batch = new OpenBatch(record.topic(), record.topicId(), record.partition());
+      CompletableFuture<RecordMetadata> future = batch.tryAdd(record, permits);
+      slot.open = batch;
+      queue.accept(batch);
+      return future;
+    }
+  }
+
+  /**
+   * Seals every open batch, before a request of another kind is queued: a record sent after that
+   * request must not join a batch queued before it.
+   */
+  void sealAll() {
+    for (Slot slot : slots.values()) {
+      synchronized (slot) {
+        if (slot.open != null) {
+          slot.open.seal();
+          slot.open = null;
+        }
+      }
+    }
+  }
+}
