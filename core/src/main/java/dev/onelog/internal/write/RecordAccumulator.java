@@ -53,7 +53,7 @@ final class RecordAccumulator {
   }
 
   /**
-   * Seals every open batch, before a request of another kind is queued: a record sent after that
+   * Seals every open batch, once a request of another kind was queued: a record sent after that
    * request must not join a batch queued before it.
    */
   void sealAll() {

@@ -189,11 +189,13 @@ public final class Writer implements AutoCloseable {
 
   private void submit(WriteRequest request) {
     acquire(permits(request));
+    queue.add(request);
     if (!(request instanceof WriteRequest.Barrier)) {
-      // A record sent after this request must not join a batch queued before it.
+      // A record this caller sends next must not join a batch queued before this request. Sealed
+      // after the add: a batch another sender starts in between is queued after the request, and
+      // one started before is sealed.
       accumulator.sealAll();
     }
-    queue.add(request);
     if (stopped) {
       // The writer may have drained the queue before our add; fail what it left.
       failRemaining();

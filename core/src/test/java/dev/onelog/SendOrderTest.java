@@ -1,0 +1,76 @@
+package dev.onelog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Single sends join their partition's open batch (RecordAccumulator) while atomic lists and
+ * transactions are queued as requests of their own: a caller's writes to a partition must still get
+ * offsets in the order it sent them, however its sends interleave with other callers' lists,
+ * singles and transactions on the same partition.
+ */
+class SendOrderTest {
+  @RegisterExtension final LogFixture logs = new LogFixture();
+
+  private static final int THREADS = 4;
+  private static final int OPERATIONS = 5_000;
+
+  @Test
+  void eachCallersWritesToAPartitionKeepTheirOrder() throws Exception {
+    OneLog log = logs.open();
+    log.createTopic(TopicSpec.named("t"));
+    ExecutorService callers = Executors.newFixedThreadPool(THREADS);
+    try {
+      List<Future<List<Long>>> results = new ArrayList<>();
+      for (int t = 0; t < THREADS; t++) {
+        Random random = new Random(t);
+        results.add(callers.submit(() -> send(log, random)));
+      }
+      long total = 0;
+      for (Future<List<Long>> result : results) {
+        List<Long> offsets = result.get();
+        for (int i = 1; i < offsets.size(); i++) {
+          assertTrue(
+              offsets.get(i - 1) < offsets.get(i),
+              "a caller's offsets rise: " + offsets.get(i - 1) + " then " + offsets.get(i));
+        }
+        total += offsets.size();
+      }
+      assertEquals(total, log.nextOffset(TopicPartition.of("t", 0)));
+    } finally {
+      callers.shutdownNow();
+    }
+  }
+
+  /** Singles, lists of two and transactions at random; the offsets of each, in sending order. */
+  private static List<Long> send(OneLog log, Random random) {
+    List<CompletableFuture<List<Long>>> sent = new ArrayList<>();
+    for (int i = 0; i < OPERATIONS; i++) {
+      int kind = random.nextInt(10);
+      if (kind < 7) {
+        sent.add(log.send(ProducerRecord.of("t", null, "s")).thenApply(m -> List.of(m.offset())));
+      } else if (kind < 9) {
+        sent.add(
+            log.send(List.of(ProducerRecord.of("t", null, "l"), ProducerRecord.of("t", null, "l")))
+                .thenApply(ms -> ms.stream().map(RecordMetadata::offset).toList()));
+      } else {
+        sent.add(
+            log.transactionAsync(
+                tx -> List.of(tx.send(ProducerRecord.of("t", null, "x")).offset())));
+      }
+    }
+    List<Long> offsets = new ArrayList<>();
+    sent.forEach(f -> offsets.addAll(f.join()));
+    return offsets;
+  }
+}
