@@ -28,7 +28,9 @@ public final class Bench implements Callable<Integer> {
       description = "Records per throughput run (default ${DEFAULT-VALUE}).")
   long records = 2_000_000;
 
-  @Option(names = "--key-bytes", description = "Key size (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--key-bytes",
+      description = "Key size; 0 sends records without keys (default ${DEFAULT-VALUE}).")
   int keyBytes = 16;
 
   @Option(names = "--value-bytes", description = "Value size (default ${DEFAULT-VALUE}).")

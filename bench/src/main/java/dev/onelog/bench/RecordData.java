@@ -9,21 +9,24 @@ import java.util.Random;
  */
 public final class RecordData {
   private static final int POOL = 4096;
-  private final byte[][] keys;
+  private final byte[][] keys; // null: records without keys
   private final byte[][] values;
 
   public RecordData(int keyBytes, int valueBytes) {
     Random random = new Random(42);
-    keys = new byte[POOL][keyBytes];
+    keys = keyBytes == 0 ? null : new byte[POOL][keyBytes];
     values = new byte[POOL][valueBytes];
     for (int i = 0; i < POOL; i++) {
-      random.nextBytes(keys[i]);
+      if (keys != null) {
+        random.nextBytes(keys[i]);
+      }
       random.nextBytes(values[i]);
     }
   }
 
+  /** Key i, or null with a key size of 0 (records without keys). */
   public byte[] key(long i) {
-    return keys[(int) (i % POOL)];
+    return keys == null ? null : keys[(int) (i % POOL)];
   }
 
   public byte[] value(long i) {

@@ -1,23 +1,40 @@
 package dev.onelog.internal.write;
 
+import dev.onelog.internal.storage.RecordBatch;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Kafka's default partitioner for keyed records, so that a key lands in the same partition here and
- * after a mirror to Kafka: {@code toPositive(murmur2(key)) % partitions}. Records without a key are
- * spread round-robin per topic. Thread-safe.
+ * after a mirror to Kafka: {@code toPositive(murmur2(key)) % partitions}. Records without a key
+ * stick to one partition of their topic until a batch's worth of them ({@link
+ * RecordBatch#MAX_BATCH_BYTES}) went there, then move to the next, as Kafka's producer does since
+ * KIP-794: each commit then stores a few full batches instead of one small batch per partition
+ * (docs/BENCHMARKS.md, "Many partitions"). Thread-safe.
  */
 public final class Partitioner {
-  private final ConcurrentHashMap<String, AtomicInteger> nextUnkeyed = new ConcurrentHashMap<>();
+  /** A topic's partition for records without a key, and the bytes it still takes. */
+  private static final class Sticky {
+    int partition = -1;
+    long bytesLeft;
+  }
 
-  public int partition(String topic, byte[] key, int partitions) {
+  private final ConcurrentHashMap<String, Sticky> unkeyed = new ConcurrentHashMap<>();
+
+  /** The partition of a record of {@code sizeBytes} (key, value and headers). */
+  public int partition(String topic, byte[] key, int partitions, int sizeBytes) {
     if (partitions == 1) {
       return 0;
     }
     if (key == null) {
-      int n = nextUnkeyed.computeIfAbsent(topic, t -> new AtomicInteger()).getAndIncrement();
-      return (n & 0x7fffffff) % partitions;
+      Sticky sticky = unkeyed.computeIfAbsent(topic, t -> new Sticky());
+      synchronized (sticky) {
+        if (sticky.bytesLeft <= 0 || sticky.partition >= partitions) {
+          sticky.partition = (sticky.partition + 1) % partitions;
+          sticky.bytesLeft = RecordBatch.MAX_BATCH_BYTES;
+        }
+        sticky.bytesLeft -= sizeBytes + RecordBatch.RECORD_OVERHEAD_BYTES;
+        return sticky.partition;
+      }
     }
     return forKey(key, partitions);
   }

@@ -39,19 +39,24 @@ public final class RecordEncoder {
               + " log.eventStore().append(...) or 'onelog events append'",
           topic.name());
     }
+    byte[] headers = RecordCodec.encodeHeaders(record.headers());
+    long size = RecordCodec.sizeInBytes(record.key(), record.value(), headers);
     int partition;
     if (record.partition() != null) {
       partition = record.partition();
       TopicCatalog.requirePartition(topic, partition);
     } else {
-      partition = partitioner.partition(topic.name(), record.key(), topic.partitions());
+      partition =
+          partitioner.partition(
+              topic.name(),
+              record.key(),
+              topic.partitions(),
+              (int) Math.min(size, maxRecordSizeBytes));
     }
     if (record.key() == null && topic.compacted()) {
       throw keyRequired(topic.name(), partition);
     }
     long timestampMs = record.timestampMs() != null ? record.timestampMs() : clock.millis();
-    byte[] headers = RecordCodec.encodeHeaders(record.headers());
-    long size = RecordCodec.sizeInBytes(record.key(), record.value(), headers);
     if (size > maxRecordSizeBytes) {
       throw new RecordTooLargeException(
           "record for "

@@ -3,6 +3,7 @@ package dev.onelog.internal.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.onelog.internal.storage.RecordBatch;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,9 +45,31 @@ class PartitionerTest {
       assertEquals(e.murmur2(), Partitioner.murmur2(e.key()), "onelog's murmur2 of " + key);
       assertEquals(e.partitionOf3(), Utils.toPositive(Utils.murmur2(e.key())) % 3, key);
       assertEquals(e.partitionOf6(), Utils.toPositive(Utils.murmur2(e.key())) % 6, key);
-      assertEquals(e.partitionOf3(), partitioner.partition("t", e.key(), 3), key);
-      assertEquals(e.partitionOf6(), partitioner.partition("t", e.key(), 6), key);
+      assertEquals(e.partitionOf3(), partitioner.partition("t", e.key(), 3, 100), key);
+      assertEquals(e.partitionOf6(), partitioner.partition("t", e.key(), 6, 100), key);
     }
+  }
+
+  @Test
+  void recordsWithoutAKeyStayOnAPartitionForABatchOfBytesThenMoveToTheNext() {
+    Partitioner partitioner = new Partitioner();
+    // 121 bytes a record in a batch: 541 fit in 64 KiB.
+    int perBatch = (int) Math.ceil(RecordBatch.MAX_BATCH_BYTES / 121.0);
+    int[] counts = new int[3];
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < perBatch * 6; i++) {
+      int partition = partitioner.partition("t", null, 3, 100);
+      counts[partition]++;
+      if (order.isEmpty() || order.get(order.size() - 1) != partition) {
+        order.add(partition);
+      }
+    }
+    assertEquals(List.of(0, 1, 2, 0, 1, 2), order, "one partition at a time, in turn");
+    assertEquals(
+        List.of(perBatch * 2, perBatch * 2, perBatch * 2),
+        List.of(counts[0], counts[1], counts[2]));
+    assertEquals(0, partitioner.partition("other", null, 3, 100), "each topic has its own");
+    assertEquals(1, partitioner.partition("t", null, 2, 100), "a topic with fewer partitions");
   }
 
   /** The rows between the murmur2-examples markers of docs/FORMAT.md, as the page prints them. */
