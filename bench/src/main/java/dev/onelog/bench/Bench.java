@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
     name = "onelog bench",
     mixinStandardHelpOptions = true,
     description =
-        "Measures onelog's append, scan and latency against plain sqlite-jdbc and, with --with-kafka, a real Kafka broker.")
+        "Measures onelog's append, scan and latency against plain sqlite-jdbc and, with --with-kafka, a real Kafka broker and, with --with-chronicle, Chronicle Queue.")
 public final class Bench implements Callable<Integer> {
   @Option(
       names = "--records",
@@ -78,7 +78,8 @@ public final class Bench implements Callable<Integer> {
       description =
           "Run only these groups: append, sync, scan, latency, baseline, fsync, kafka, groups"
               + ", backup, cleanup (retention, compaction, latest-by-key) and eventstore, which"
-              + " run only when named here.")
+              + " run only when named here. --with-chronicle runs Chronicle's counterparts of"
+              + " append, sync, scan and latency when those are run.")
   List<String> only = new ArrayList<>();
 
   @Option(
@@ -128,6 +129,13 @@ public final class Bench implements Callable<Integer> {
   boolean withKafka;
 
   @Option(
+      names = "--with-chronicle",
+      description =
+          "Also run append, sync, scan and latency through Chronicle Queue, each in a JVM of its"
+              + " own, after onelog's in the same run.")
+  boolean withChronicle;
+
+  @Option(
       names = "--serve",
       description =
           "Also run Kafka's clients against onelog serve (the same scenarios as --with-kafka).")
@@ -170,6 +178,14 @@ public final class Bench implements Callable<Integer> {
     for (int run = 1; run <= runs; run++) {
       System.err.printf(Locale.ROOT, "run %d of %d%n", run, runs);
       runOneLog(runner, base, results);
+      if (withChronicle) {
+        ChronicleComparison.run(
+            workDir,
+            heap,
+            base.with("seconds", Integer.toString(syncSeconds)),
+            this::wanted,
+            results);
+      }
       if (wanted("groups")) {
         runGroups(runner, base, results);
       }
