@@ -54,6 +54,8 @@ final class ChronicleFigures {
         new Ratio(
             "latency p99, in-process, FSYNC", "latency-inprocess-FSYNC", LATENCY, "latencyP99Ms"),
         new Ratio(
+            "latency p50, in-process, NORMAL", "latency-inprocess-NORMAL", LATENCY, "latencyP50Ms"),
+        new Ratio(
             "latency p99, in-process, NORMAL",
             "latency-inprocess-NORMAL",
             LATENCY,
