@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
     name = "onelog bench",
     mixinStandardHelpOptions = true,
     description =
-        "Measures onelog's append, scan and latency against plain sqlite-jdbc and, with --with-kafka, a real Kafka broker.")
+        "Measures onelog's append, scan and latency against plain sqlite-jdbc and, with --with-kafka, a real Kafka broker and, with --with-chronicle, Chronicle Queue.")
 public final class Bench implements Callable<Integer> {
   @Option(
       names = "--records",
@@ -80,7 +80,8 @@ public final class Bench implements Callable<Integer> {
       description =
           "Run only these groups: append, sync, scan, latency, baseline, fsync, kafka, groups"
               + ", backup, cleanup (retention, compaction, latest-by-key) and eventstore, which"
-              + " run only when named here.")
+              + " run only when named here. --with-chronicle runs Chronicle's counterparts of"
+              + " append, sync, scan and latency when those are run.")
   List<String> only = new ArrayList<>();
 
   @Option(
@@ -130,6 +131,13 @@ public final class Bench implements Callable<Integer> {
   boolean withKafka;
 
   @Option(
+      names = "--with-chronicle",
+      description =
+          "Also run append, sync, scan and latency through Chronicle Queue, each in a JVM of its"
+              + " own, right after the onelog scenario it is compared with.")
+  boolean withChronicle;
+
+  @Option(
       names = "--serve",
       description =
           "Also run Kafka's clients against onelog serve (the same scenarios as --with-kafka).")
@@ -171,7 +179,14 @@ public final class Bench implements Callable<Integer> {
     long started = System.nanoTime();
     for (int run = 1; run <= runs; run++) {
       System.err.printf(Locale.ROOT, "run %d of %d%n", run, runs);
-      runOneLog(runner, base, results);
+      ChronicleComparison chronicle =
+          new ChronicleComparison(
+              withChronicle,
+              workDir,
+              heap,
+              base.with("seconds", Integer.toString(syncSeconds)),
+              results);
+      runOneLog(runner, base, results, chronicle);
       if (wanted("groups")) {
         runGroups(runner, base, results);
       }
@@ -206,7 +221,13 @@ public final class Bench implements Callable<Integer> {
     return 0;
   }
 
-  private void runOneLog(ScenarioRunner runner, BenchOptions base, Results results)
+  /**
+   * onelog's append, sync, scan and latency scenarios in each durability mode, with the sqlite-jdbc
+   * baseline and the disk's fsync rate; with {@code --with-chronicle}, Chronicle's counterpart of
+   * each group right after the onelog scenario it is compared with, in the first durability mode.
+   */
+  private void runOneLog(
+      ScenarioRunner runner, BenchOptions base, Results results, ChronicleComparison chronicle)
       throws Exception {
     if (wanted("fsync")) {
       results.add("fsync-rate", runner.run("fsync-rate", base));
@@ -219,19 +240,23 @@ public final class Bench implements Callable<Integer> {
       if (wanted("append")) {
         results.add("async-1-" + mode, runner.run("onelog-async", options.withProducers(1)));
         results.add("async-" + producers + "-" + mode, runner.run("onelog-async", options));
+        chronicle.afterOneLog("append");
       }
       if (wanted("sync")) {
         BenchOptions sync = options.with("seconds", Integer.toString(syncSeconds));
         results.add("sync-1-" + mode, runner.run("onelog-sync", sync.withProducers(1)));
+        chronicle.afterOneLog("sync");
         results.add(
             "sync-" + syncCallers + "-" + mode,
             runner.run("onelog-sync", sync.withProducers(syncCallers)));
       }
       if (wanted("scan")) {
         results.add("scan-" + mode, runner.run("onelog-scan", options));
+        chronicle.afterOneLog("scan");
       }
       if (wanted("latency")) {
         results.add("latency-inprocess-" + mode, runner.run("onelog-latency", options));
+        chronicle.afterOneLog("latency");
         results.add(
             "latency-crossprocess-" + mode,
             runner.run("onelog-latency", options.with("consumerProcess", "true")));

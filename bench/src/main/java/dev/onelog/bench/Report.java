@@ -18,12 +18,14 @@ final class Report {
   private final String sync;
   private final GroupsReport groups;
   private final CleanupFigures cleanup;
+  private final ChronicleFigures chronicle;
 
   Report(Bench.Results results, BenchOptions options, int syncCallers, int groupMembers) {
     this.results = results;
     this.options = options;
     this.groups = new GroupsReport(results, groupMembers);
     this.cleanup = new CleanupFigures(results);
+    this.chronicle = new ChronicleFigures(results, options.producers());
     this.async = "async-" + options.producers() + "-";
     this.sync = "sync-" + syncCallers + "-";
   }
@@ -67,6 +69,7 @@ final class Report {
           target.comparison + format(target.threshold),
           Double.isNaN(target.value) ? "not run" : target.met() ? "met" : "MISSED");
     }
+    chronicle.print(out);
   }
 
   private String runsText() {
@@ -181,6 +184,7 @@ final class Report {
         results.median("kafka-latency-crossprocess", "latencyP99Ms"));
     groups.summarize(s);
     cleanup.summarize(s);
+    chronicle.summarize(s);
     EventStoreFigures.summarize(results, s);
     for (Target target : targets()) {
       s.put(

@@ -13,17 +13,25 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a scenario in a child JVM with this JVM's class path and a fixed maximum heap, and returns
- * the figures it printed. The child's other output goes to this process's standard error, so the
- * benchmark's standard output stays the table and the JSON line.
+ * Runs a scenario in a child JVM with this JVM's class path, a fixed maximum heap and any JVM
+ * options the scenario needs, and returns the figures it printed. The child's other output goes to
+ * this process's standard error, so the benchmark's standard output stays the table and the JSON
+ * line.
  */
 public final class ScenarioRunner {
   private final Path baseDir;
   private final String maxHeap;
+  private final List<String> jvmOptions;
 
   public ScenarioRunner(Path baseDir, String maxHeap) {
+    this(baseDir, maxHeap, List.of());
+  }
+
+  /** Also passes {@code jvmOptions} to every scenario JVM, such as {@code --add-opens}. */
+  public ScenarioRunner(Path baseDir, String maxHeap, List<String> jvmOptions) {
     this.baseDir = baseDir;
     this.maxHeap = maxHeap;
+    this.jvmOptions = List.copyOf(jvmOptions);
   }
 
   public Map<String, Object> run(String scenario, BenchOptions options)
@@ -31,6 +39,7 @@ public final class ScenarioRunner {
     Path workDir = Files.createTempDirectory(baseDir, scenario + "-");
     try {
       List<String> command = javaCommand(maxHeap, ScenarioMain.class.getName());
+      command.addAll(1, jvmOptions);
       command.add(scenario);
       command.add(workDir.toString());
       command.addAll(options.toArgs());

@@ -1,6 +1,7 @@
 package dev.onelog.bench;
 
 import dev.onelog.bench.backup.BackupScenarios;
+import dev.onelog.bench.chronicle.ChronicleScenarios;
 import dev.onelog.bench.cleanup.CleanupScenarios;
 import dev.onelog.bench.eventstore.EventStoreScenarios;
 import dev.onelog.bench.groups.GroupScenarios;
@@ -23,6 +24,7 @@ public final class Scenarios {
     ALL.putAll(BackupScenarios.ALL);
     ALL.putAll(CleanupScenarios.ALL);
     ALL.putAll(EventStoreScenarios.ALL);
+    ALL.putAll(ChronicleScenarios.ALL);
   }
 
   public static Scenario named(String name) {
