@@ -6,7 +6,6 @@ import dev.onelog.ReadLimit;
 import dev.onelog.TopicPartition;
 import dev.onelog.UnknownTopicException;
 import dev.onelog.internal.LogContext;
-import dev.onelog.internal.storage.RecordCodec;
 import dev.onelog.internal.storage.SqliteErrors;
 import dev.onelog.internal.storage.StatementCache;
 import dev.onelog.internal.storage.TopicMeta;
@@ -293,14 +292,13 @@ public final class PartitionFetcher implements AutoCloseable {
       }
       ReadLimit limit =
           new ReadLimit(maxPollRecords - out.size(), Math.max(1, maxPollBytes - bytes));
+      long[] size = new long[1];
       List<LogRecord> records =
           PartitionReader.read(
-              reader, topic, partition.partition(), positions.position(partition), limit);
+              reader, topic, partition.partition(), positions.position(partition), limit, size);
       if (!records.isEmpty()) {
         positions.advance(partition, records.get(records.size() - 1).offset() + 1);
-        for (LogRecord record : records) {
-          bytes += sizeOf(record);
-        }
+        bytes += size[0];
         out.addAll(records);
       }
     }
@@ -385,13 +383,6 @@ public final class PartitionFetcher implements AutoCloseable {
     }
     e.initCause(cause);
     return e;
-  }
-
-  /** What the record counts against maxPollBytes: key, value and encoded headers, as stored. */
-  private static long sizeOf(LogRecord record) {
-    return (long) (record.key() == null ? 0 : record.key().length)
-        + (record.value() == null ? 0 : record.value().length)
-        + RecordCodec.encodedLength(record.headers());
   }
 
   /** After a failed statement the session's statements may be unusable: start afresh next poll. */

@@ -43,8 +43,32 @@ public final class PartitionReader {
   public static List<LogRecord> read(
       StatementCache session, TopicMeta topic, int partition, long fromOffset, ReadLimit limit)
       throws SQLException {
+    return read(session, topic, partition, fromOffset, limit, new long[1]);
+  }
+
+  /**
+   * {@link #read}, adding the records' key, value and header bytes ({@link RecordView#sizeInBytes})
+   * to {@code sizeBytes[0]} while it decodes them.
+   */
+  public static List<LogRecord> read(
+      StatementCache session,
+      TopicMeta topic,
+      int partition,
+      long fromOffset,
+      ReadLimit limit,
+      long[] sizeBytes)
+      throws SQLException {
     List<LogRecord> records = new ArrayList<>(Math.min(limit.maxRecords(), 1024));
-    scan(session, topic, partition, fromOffset, limit, record -> records.add(record.toRecord()));
+    scan(
+        session,
+        topic,
+        partition,
+        fromOffset,
+        limit,
+        record -> {
+          sizeBytes[0] += record.sizeInBytes();
+          records.add(record.toRecord());
+        });
     return records;
   }
 
