@@ -129,6 +129,11 @@ final class AppendStep implements TransactionStep {
   }
 
   @Override
+  public int callers() {
+    return requests.size();
+  }
+
+  @Override
   public void committed() {
     for (int i = 0; i < requests.size(); i++) {
       requests.get(i).complete(metadata.get(i));

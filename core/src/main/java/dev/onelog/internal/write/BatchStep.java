@@ -123,6 +123,15 @@ final class BatchStep implements TransactionStep {
   }
 
   @Override
+  public int callers() {
+    int records = 0;
+    for (OpenBatch batch : batches) {
+      records += batch.count();
+    }
+    return records;
+  }
+
+  @Override
   public void committed() {
     for (OpenBatch batch : stored) {
       batch.committed();

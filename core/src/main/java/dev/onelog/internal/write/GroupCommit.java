@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * after-commit actions, then each step that ran is told it committed
  * </pre>
  *
- * Nothing is acknowledged before {@code COMMIT} returned. An {@link Error} (out of memory) rolls
+ * Steps are told how they ended through {@link Completions}: a transaction with many callers is
+ * completed on the completer thread, in order, while the writer begins the next.
+ *
+ * <p>Nothing is acknowledged before {@code COMMIT} returned. An {@link Error} (out of memory) rolls
  * the transaction back and propagates: the writer stops and fails every request it holds.
  *
  * <p>Not thread-safe: the writer thread's alone.
@@ -35,13 +38,19 @@ final class GroupCommit {
   private final WriteFailures failures;
   private final Clock clock;
   private final AppendStep inStepAppends;
+  private final Completions completions;
 
   GroupCommit(
-      StatementCache statements, WriteFailures failures, Clock clock, AppendStep inStepAppends) {
+      StatementCache statements,
+      WriteFailures failures,
+      Clock clock,
+      AppendStep inStepAppends,
+      Completions completions) {
     this.statements = statements;
     this.failures = failures;
     this.clock = clock;
     this.inStepAppends = inStepAppends;
+    this.completions = completions;
   }
 
   /**
@@ -83,7 +92,7 @@ final class GroupCommit {
               statements.invalidate(e);
             }
             rollback(e);
-            step.failedAlone(e, failures);
+            complete(List.of(step), () -> step.failedAlone(e, failures));
             WriterIoFailure.throwIfIoError(e);
             return false;
           }
@@ -95,7 +104,7 @@ final class GroupCommit {
             WriterIoFailure.throwIfIoError(e);
             return false;
           }
-          step.failedAlone(e, failures);
+          complete(List.of(step), () -> step.failedAlone(e, failures));
           continue;
         }
         if (savepoints) {
@@ -137,11 +146,15 @@ final class GroupCommit {
         log.error("an after-commit action failed; the transaction is committed", e);
       }
     }
-    for (int i = 0; i < steps.size(); i++) {
-      if (ran[i]) {
-        steps.get(i).committed();
-      }
-    }
+    complete(
+        steps,
+        () -> {
+          for (int i = 0; i < steps.size(); i++) {
+            if (ran[i]) {
+              steps.get(i).committed();
+            }
+          }
+        });
     return true;
   }
 
@@ -179,16 +192,41 @@ final class GroupCommit {
   }
 
   private void failRan(List<? extends TransactionStep> steps, boolean[] ran, Throwable cause) {
-    for (int i = 0; i < steps.size(); i++) {
-      if (ran[i]) {
-        steps.get(i).failedWithTransaction(cause, failures);
-      }
-    }
+    complete(
+        steps,
+        () -> {
+          for (int i = 0; i < steps.size(); i++) {
+            if (ran[i]) {
+              steps.get(i).failedWithTransaction(cause, failures);
+            }
+          }
+        });
   }
 
   private void failAll(List<? extends TransactionStep> steps, int from, Throwable cause) {
-    for (int i = from; i < steps.size(); i++) {
-      steps.get(i).failedWithTransaction(cause, failures);
+    complete(
+        steps,
+        () -> {
+          for (int i = from; i < steps.size(); i++) {
+            steps.get(i).failedWithTransaction(cause, failures);
+          }
+        });
+  }
+
+  /**
+   * Tells steps how they ended, through {@link Completions}: on the writer now, or in order on the
+   * completer thread when they complete many callers. The writer's maintenance steps (no callers)
+   * are always told at once, on the writer.
+   */
+  private void complete(List<? extends TransactionStep> steps, Runnable completion) {
+    int callers = 0;
+    for (TransactionStep step : steps) {
+      if (step.callers() == 0) {
+        completion.run(); // a maintenance step commits alone: it ends on the writer thread
+        return;
+      }
+      callers += step.callers();
     }
+    completions.complete(callers, completion);
   }
 }

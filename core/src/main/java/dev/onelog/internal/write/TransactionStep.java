@@ -25,4 +25,13 @@ interface TransactionStep {
    * must get an exception of its own (see {@link WriteFailures#forCaller}).
    */
   void failedWithTransaction(Throwable cause, WriteFailures failures);
+
+  /**
+   * How many callers' futures the step completes when it ends, so that a transaction with many is
+   * completed off the writer thread ({@link Completions}); 0 for the writer's own maintenance,
+   * which must end on the writer thread.
+   */
+  default int callers() {
+    return 1;
+  }
 }

@@ -66,6 +66,7 @@ public final class Writer implements AutoCloseable {
   private final AppendStep.Scratch scratch = new AppendStep.Scratch();
   private final java.util.function.Consumer<String> topicGone;
   private final GroupCommit groupCommit;
+  private final Completions completions;
   private final List<Maintenance> maintenance = new CopyOnWriteArrayList<>();
   private final RecordAccumulator accumulator = new RecordAccumulator(this::queueBatch);
 
@@ -107,12 +108,14 @@ public final class Writer implements AutoCloseable {
     this.budget = new Semaphore(options.maxQueuedBytes());
     this.failures = new WriteFailures(options.path(), options.busyTimeout());
     this.topicGone = topicGone;
+    this.completions = new Completions(options.path().getFileName().toString());
     this.groupCommit =
         new GroupCommit(
             statements,
             failures,
             options.clock(),
-            new AppendStep(new AppendStep.Scratch(), topicGone));
+            new AppendStep(new AppendStep.Scratch(), topicGone),
+            completions);
     this.thread = new Thread(this::run, "onelog-writer-" + options.path().getFileName());
     this.thread.setDaemon(true);
   }
@@ -386,7 +389,11 @@ public final class Writer implements AutoCloseable {
         commit(List.of(task));
       }
     }
-    barriers.forEach(barrier -> barrier.future.complete(null));
+    if (!barriers.isEmpty()) {
+      // After the completions of what was queued before them.
+      completions.complete(
+          barriers.size(), () -> barriers.forEach(barrier -> barrier.future.complete(null)));
+    }
     return shutdown;
   }
 
@@ -490,6 +497,11 @@ public final class Writer implements AutoCloseable {
     public void failedWithTransaction(Throwable cause, WriteFailures failures) {
       task.failed(failures.forCaller(cause, "running " + task, List.of()));
     }
+
+    @Override
+    public int callers() {
+      return 0; // the writer's own: it ends on the writer thread
+    }
   }
 
   /**
@@ -515,6 +527,7 @@ public final class Writer implements AutoCloseable {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+    completions.close(); // the callers of the last commits, before close returns
     synchronized (this) {
       try {
         if (!connection.isClosed()) {
