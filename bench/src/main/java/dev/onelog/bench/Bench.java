@@ -245,6 +245,9 @@ public final class Bench implements Callable<Integer> {
       if (wanted("sync")) {
         BenchOptions sync = options.with("seconds", Integer.toString(syncSeconds));
         results.add("sync-1-" + mode, runner.run("onelog-sync", sync.withProducers(1)));
+        if (mode.equals("FSYNC")) {
+          results.add("sqlite-sync-1", runner.run("sqlite-sync", sync.withProducers(1)));
+        }
         chronicle.afterOneLog("sync");
         results.add(
             "sync-" + syncCallers + "-" + mode,

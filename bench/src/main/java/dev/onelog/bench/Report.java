@@ -122,6 +122,12 @@ final class Report {
             ">=",
             1.0),
         new Target(
+            "sync 1 caller FSYNC / sqlite-jdbc loop, one row a commit",
+            results.median("sync-1-FSYNC", "recordsPerSec")
+                / results.median("sqlite-sync-1", "recordsPerSec"),
+            ">=",
+            0.9),
+        new Target(
             "scan FSYNC, records/s",
             results.median("scan-FSYNC", "recordsPerSec"),
             ">=",
@@ -156,6 +162,7 @@ final class Report {
     s.put("appendRecordsPerSec", results.median(async + "FSYNC", "recordsPerSec"));
     s.put("baselineRecordsPerSec", results.median("sqlite-baseline", "recordsPerSec"));
     s.put("syncAppendRecordsPerSec", results.median(sync + "FSYNC", "recordsPerSec"));
+    s.put("sqliteSyncRecordsPerSec", results.median("sqlite-sync-1", "recordsPerSec"));
     s.put("scanRecordsPerSec", results.median("scan-FSYNC", "recordsPerSec"));
     s.put("latencyP50Ms", results.median("latency-inprocess-FSYNC", "latencyP50Ms"));
     s.put("latencyP99Ms", results.median("latency-inprocess-FSYNC", "latencyP99Ms"));

@@ -4,7 +4,7 @@ import dev.onelog.bench.Scenario;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** The scenarios that measure onelog and the plain sqlite-jdbc baseline, by name. */
+/** The scenarios that measure onelog and the plain sqlite-jdbc baselines, by name. */
 public final class OneLogScenarios {
   private OneLogScenarios() {}
 
@@ -15,5 +15,6 @@ public final class OneLogScenarios {
           "onelog-scan", ScanScenario::new,
           "onelog-latency", LatencyScenario::new,
           "sqlite-baseline", SqliteBaselineScenario::new,
+          "sqlite-sync", SqliteSyncScenario::new,
           "fsync-rate", FsyncRateScenario::new);
 }
