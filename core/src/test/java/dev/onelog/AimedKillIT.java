@@ -183,7 +183,7 @@ class AimedKillIT {
       if (operation == Operation.COMPACTION) {
         Map<String, Long> newest = newestOfKeys(acked(lines, "cc"));
         Map<String, Integer> kept = new HashMap<>();
-        for (LogRecord r : all(log, new TopicPartition("cc", 0))) {
+        for (LogRecord r : PartitionRecords.all(log, new TopicPartition("cc", 0))) {
           kept.merge(r.keyAsString(), 1, Integer::sum);
         }
         if (!kept.keySet().equals(newest.keySet()) || kept.values().stream().anyMatch(n -> n > 1)) {
@@ -234,7 +234,7 @@ class AimedKillIT {
     Map<String, long[]> lists = acked(lines, topic);
     List<String> found = new ArrayList<>();
     Map<String, List<long[]>> kept = new HashMap<>(); // tag to {i, offset}
-    List<LogRecord> records = all(log, partition);
+    List<LogRecord> records = PartitionRecords.all(log, partition);
     for (LogRecord r : records) {
       String value = r.valueAsString().trim();
       int dot = value.lastIndexOf('.');
@@ -434,18 +434,5 @@ class AimedKillIT {
           }
         });
     return found;
-  }
-
-  private static List<LogRecord> all(OneLog log, TopicPartition partition) {
-    List<LogRecord> records = new ArrayList<>();
-    long next = log.earliestOffset(partition);
-    while (true) {
-      List<LogRecord> page = log.read(partition, next, ReadLimit.records(10_000));
-      if (page.isEmpty()) {
-        return records;
-      }
-      records.addAll(page);
-      next = page.get(page.size() - 1).offset() + 1;
-    }
   }
 }

@@ -109,7 +109,7 @@ class FormatCompactionIT {
 
       // Retention's deleteRecordsBefore, from inside a batch of partition 1.
       TopicPartition users1 = TopicPartition.of("users", 1);
-      List<LogRecord> stored = readAll(log, users1);
+      List<LogRecord> stored = PartitionRecords.all(log, users1);
       assertTrue(stored.size() >= 4, stored::toString);
       log.deleteRecordsBefore(users1, stored.get(stored.size() / 2).offset());
       assertLatestAgrees(file, log, "users", keys);
@@ -132,7 +132,8 @@ class FormatCompactionIT {
         partition = TopicPartition.of("users", p);
       }
       assertTrue(live.size() >= 2, "a partition with two keys that have a record");
-      List<Long> offsets = readAll(log, partition).stream().map(LogRecord::offset).toList();
+      List<Long> offsets =
+          PartitionRecords.all(log, partition).stream().map(LogRecord::offset).toList();
       long gap = offsets.get(0);
       while (offsets.contains(gap)) {
         gap++;
@@ -225,8 +226,10 @@ class FormatCompactionIT {
               .sorted(Comparator.comparingLong(Written::offset))
               .map(w -> PythonOutput.record("c", w))
               .toList(),
-          readAll(log, c0).stream().map(r -> PythonOutput.record("c", written(r))).toList());
-      assertEquals(List.of(), readAll(log, TopicPartition.of("c", 1)));
+          PartitionRecords.all(log, c0).stream()
+              .map(r -> PythonOutput.record("c", written(r)))
+              .toList());
+      assertEquals(List.of(), PartitionRecords.all(log, TopicPartition.of("c", 1)));
       assertPythonReadsWhatJavaReads(file, log, "c");
 
       // And Python appends past the cleaner point, Java compacts again.
@@ -241,7 +244,9 @@ class FormatCompactionIT {
               .sorted(Comparator.comparingLong(Written::offset))
               .map(w -> PythonOutput.record("c", w))
               .toList(),
-          readAll(log, c0).stream().map(r -> PythonOutput.record("c", written(r))).toList());
+          PartitionRecords.all(log, c0).stream()
+              .map(r -> PythonOutput.record("c", written(r)))
+              .toList());
       assertLatestAgrees(file, log, c0, keys);
     }
   }
@@ -311,7 +316,7 @@ class FormatCompactionIT {
                 fixture.dir(), file.toString(), topic, "--append-only", "--count", "2");
         assertEquals(0, python.exitStatus(), python::describe);
       }
-      List<LogRecord> c = readAll(log, TopicPartition.of("c", 0));
+      List<LogRecord> c = PartitionRecords.all(log, TopicPartition.of("c", 0));
       assertEquals(3, c.size(), c::toString);
       assertNull(c.get(2).key());
     }
@@ -404,7 +409,7 @@ class FormatCompactionIT {
       assertEquals("newest", newest.valueAsString());
       long cleanerPoint = log.describeTopic("users").partitions().get(0).cleanerOffset();
       long kept =
-          readAll(log, TopicPartition.of("users", 0)).stream()
+          PartitionRecords.all(log, TopicPartition.of("users", 0)).stream()
               .filter(r -> r.keyAsString().equals("user-42") && r.offset() < cleanerPoint)
               .mapToLong(LogRecord::offset)
               .max()
@@ -420,7 +425,7 @@ class FormatCompactionIT {
       DateTimeFormatter seconds =
           DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
       List<String> tombstones = new ArrayList<>();
-      for (LogRecord r : readAll(log, users0)) {
+      for (LogRecord r : PartitionRecords.all(log, users0)) {
         if (r.value() == null && r.offset() < cleanerOffset) {
           Instant horizon =
               START
@@ -514,7 +519,8 @@ class FormatCompactionIT {
           Long.parseLong(
               FormatDocSql.rows(c, "SELECT id FROM topics WHERE name = '" + topic + "'").get(0));
       for (PartitionDescription p : log.describeTopic(topic).partitions()) {
-        readAll(log, TopicPartition.of(topic, p.partition())).forEach(r -> written.add(written(r)));
+        PartitionRecords.all(log, TopicPartition.of(topic, p.partition()))
+            .forEach(r -> written.add(written(r)));
         List<Batch> partitionBatches = new ArrayList<>();
         for (String row :
             FormatDocSql.rows(
@@ -631,19 +637,6 @@ class FormatCompactionIT {
 
   private static Written written(LogRecord r) {
     return new Written(r.partition(), r.offset(), r.timestampMs(), r.key(), r.value(), r.headers());
-  }
-
-  private static List<LogRecord> readAll(OneLog log, TopicPartition partition) {
-    List<LogRecord> records = new ArrayList<>();
-    long position = 0;
-    while (true) {
-      List<LogRecord> read = log.read(partition, position, ReadLimit.DEFAULT);
-      if (read.isEmpty()) {
-        return records;
-      }
-      records.addAll(read);
-      position = read.get(read.size() - 1).offset() + 1;
-    }
   }
 
   private static void setLatestOffset(Connection c, String table, byte[] key, long offset)

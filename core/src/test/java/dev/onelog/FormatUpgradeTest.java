@@ -137,7 +137,9 @@ class FormatUpgradeTest {
     try (OneLog log = OneLog.open(file)) {
       for (Map.Entry<TopicPartition, List<Row>> partition : rows.entrySet()) {
         assertSameRecords(
-            partition.getKey(), partition.getValue(), readAll(log, partition.getKey()));
+            partition.getKey(),
+            partition.getValue(),
+            PartitionRecords.all(log, partition.getKey()));
       }
       for (String topic : List.of("orders", "payments", "compacted")) {
         for (PartitionDescription described : log.describeTopic(topic).partitions()) {
@@ -271,7 +273,7 @@ class FormatUpgradeTest {
         e.getMessage());
     assertEquals(before, fingerprint(file));
     try (OneLog log = OneLog.open(file)) {
-      assertSameRecords(ORDERS_0, rows.get(ORDERS_0), readAll(log, ORDERS_0));
+      assertSameRecords(ORDERS_0, rows.get(ORDERS_0), PartitionRecords.all(log, ORDERS_0));
     }
   }
 
@@ -343,21 +345,10 @@ class FormatUpgradeTest {
     try (OneLog log = OneLog.open(file)) {
       for (Map.Entry<TopicPartition, List<Row>> partition : rows.entrySet()) {
         assertSameRecords(
-            partition.getKey(), partition.getValue(), readAll(log, partition.getKey()));
+            partition.getKey(),
+            partition.getValue(),
+            PartitionRecords.all(log, partition.getKey()));
       }
-    }
-  }
-
-  private static List<LogRecord> readAll(OneLog log, TopicPartition partition) {
-    List<LogRecord> all = new ArrayList<>();
-    long from = 0;
-    while (true) {
-      List<LogRecord> records = log.read(partition, from, ReadLimit.DEFAULT);
-      if (records.isEmpty()) {
-        return all;
-      }
-      all.addAll(records);
-      from = records.get(records.size() - 1).offset() + 1;
     }
   }
 

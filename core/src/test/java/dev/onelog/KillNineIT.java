@@ -226,7 +226,7 @@ class KillNineIT {
       Contents contents = new Contents();
       for (int p = 0; p < 4; p++) {
         TopicPartition partition = new TopicPartition("k", p);
-        for (LogRecord record : all(log, partition)) {
+        for (LogRecord record : PartitionRecords.all(log, partition)) {
           String value = record.valueAsString();
           contents
               .records
@@ -236,7 +236,7 @@ class KillNineIT {
         }
       }
       for (int p = 0; p < 4; p++) {
-        for (LogRecord record : all(log, new TopicPartition("c", p))) {
+        for (LogRecord record : PartitionRecords.all(log, new TopicPartition("c", p))) {
           String value = record.valueAsString();
           contents
               .compacted
@@ -249,7 +249,7 @@ class KillNineIT {
       for (int p = 0; p < WRITERS; p++) {
         TopicPartition partition = new TopicPartition("r", p);
         contents.earliestRetained[p] = log.earliestOffset(partition);
-        for (LogRecord record : all(log, partition)) {
+        for (LogRecord record : PartitionRecords.all(log, partition)) {
           String value = record.valueAsString();
           contents
               .retained
@@ -258,7 +258,7 @@ class KillNineIT {
           contents.sequence(value, "r" + p);
         }
       }
-      for (LogRecord record : all(log, new TopicPartition("t", 0))) {
+      for (LogRecord record : PartitionRecords.all(log, new TopicPartition("t", 0))) {
         String value = record.valueAsString();
         contents
             .transactionRecords
@@ -288,19 +288,6 @@ class KillNineIT {
                       row -> Map.entry(row.getString(1), row.getInt(2)))
                   .forEach(e -> contents.rows.put(e.getKey(), e.getValue())));
       return contents;
-    }
-
-    private static List<LogRecord> all(OneLog log, TopicPartition partition) {
-      List<LogRecord> records = new ArrayList<>();
-      long next = log.earliestOffset(partition);
-      while (true) {
-        List<LogRecord> page = log.read(partition, next, ReadLimit.records(10_000));
-        if (page.isEmpty()) {
-          return records;
-        }
-        records.addAll(page);
-        next = page.get(page.size() - 1).offset() + 1;
-      }
     }
 
     private void sequence(String value, String where) {

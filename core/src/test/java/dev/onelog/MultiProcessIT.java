@@ -130,7 +130,7 @@ class MultiProcessIT {
       first.awaitSuccess("DONE");
       second.awaitSuccess("DONE");
 
-      List<LogRecord> stored = readAll(log, TopicPartition.of("shared", 0));
+      List<LogRecord> stored = PartitionRecords.all(log, TopicPartition.of("shared", 0));
       int total = 3 * perWriter;
       assertEquals(total, stored.size(), "records stored");
       assertEquals(total, log.nextOffset(TopicPartition.of("shared", 0)));
@@ -239,7 +239,7 @@ class MultiProcessIT {
     try (OneLog log = OneLog.open(file)) {
       for (int p = 0; p < 2; p++) {
         TopicPartition partition = TopicPartition.of("crash", p);
-        List<LogRecord> stored = readAll(log, partition);
+        List<LogRecord> stored = PartitionRecords.all(log, partition);
         Map<Long, String> byOffset = new HashMap<>();
         for (int n = 0; n < stored.size(); n++) {
           assertEquals(n, stored.get(n).offset(), partition + ": offsets with no gap");
@@ -258,7 +258,8 @@ class MultiProcessIT {
       }
       RecordMetadata next =
           log.append(ProducerRecord.of("crash", "k", "after the crash").withPartition(0));
-      assertEquals(readAll(log, TopicPartition.of("crash", 0)).size() - 1, next.offset());
+      assertEquals(
+          PartitionRecords.all(log, TopicPartition.of("crash", 0)).size() - 1, next.offset());
       assertTrue(log.verify().ok(), () -> log.verify().problems().toString());
     }
   }
@@ -288,7 +289,7 @@ class MultiProcessIT {
         stored = log.append(record); // resent, as the first failure's message says to
       }
       assertEquals(0, stored.offset(), "the first offset of the new topic");
-      List<LogRecord> records = readAll(log, partition);
+      List<LogRecord> records = PartitionRecords.all(log, partition);
       assertEquals(List.of("new topic"), records.stream().map(LogRecord::valueAsString).toList());
     }
   }
@@ -345,19 +346,6 @@ class MultiProcessIT {
     Child child = new Child(new ProcessBuilder(command).start());
     children.add(child);
     return child;
-  }
-
-  private static List<LogRecord> readAll(OneLog log, TopicPartition partition) {
-    List<LogRecord> all = new ArrayList<>();
-    long from = 0;
-    while (true) {
-      List<LogRecord> batch = log.read(partition, from, ReadLimit.records(1000));
-      if (batch.isEmpty()) {
-        return all;
-      }
-      all.addAll(batch);
-      from = batch.get(batch.size() - 1).offset() + 1;
-    }
   }
 
   /**

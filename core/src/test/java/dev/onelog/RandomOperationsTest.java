@@ -100,7 +100,7 @@ class RandomOperationsTest {
     }
     for (var entry : model.entrySet()) {
       TopicPartition tp = entry.getKey();
-      List<LogRecord> stored = readAll(log, tp);
+      List<LogRecord> stored = PartitionRecords.all(log, tp);
       assertEquals(entry.getValue().size(), stored.size(), tp + context);
       assertEquals(stored.size(), log.nextOffset(tp), tp + context);
       for (LogRecord record : stored) {
@@ -242,17 +242,6 @@ class RandomOperationsTest {
           return;
         }
       }
-    }
-  }
-
-  private static List<LogRecord> readAll(OneLog log, TopicPartition tp) {
-    List<LogRecord> all = new ArrayList<>();
-    while (true) {
-      List<LogRecord> batch = log.read(tp, all.size(), ReadLimit.records(500));
-      if (batch.isEmpty()) {
-        return all;
-      }
-      all.addAll(batch);
     }
   }
 }

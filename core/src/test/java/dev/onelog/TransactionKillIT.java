@@ -135,8 +135,8 @@ class TransactionKillIT {
     try (OneLog log = OneLog.open(file)) {
       Map<String, Integer> inOutput = new HashMap<>();
       for (int p = 0; p < PARTITIONS; p++) {
-        List<LogRecord> out = readAll(log, TopicPartition.of(OUT, p));
-        List<LogRecord> in = readAll(log, TopicPartition.of(IN, p));
+        List<LogRecord> out = PartitionRecords.all(log, TopicPartition.of(OUT, p));
+        List<LogRecord> in = PartitionRecords.all(log, TopicPartition.of(IN, p));
         assertEquals(
             in.stream().map(LogRecord::valueAsString).toList(),
             out.stream().map(LogRecord::valueAsString).toList(),
@@ -182,18 +182,5 @@ class TransactionKillIT {
       }
     }
     return rows;
-  }
-
-  private static List<LogRecord> readAll(OneLog log, TopicPartition partition) {
-    List<LogRecord> all = new ArrayList<>();
-    long from = 0;
-    while (true) {
-      List<LogRecord> batch = log.read(partition, from, ReadLimit.records(1000));
-      if (batch.isEmpty()) {
-        return all;
-      }
-      all.addAll(batch);
-      from = batch.get(batch.size() - 1).offset() + 1;
-    }
   }
 }
