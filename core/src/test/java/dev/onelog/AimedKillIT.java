@@ -27,7 +27,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -53,15 +52,7 @@ class AimedKillIT {
   private static final Pattern KILLED =
       Pattern.compile("write_recorder: SIGKILL instead of call \\d+: (\\S+) (\\S+) (-?\\d+)");
 
-  @TempDir static Path shared;
-  private static WriteRecorder recorder;
-
   @TempDir Path dir;
-
-  @BeforeAll
-  static void buildRecorder() throws Exception {
-    recorder = WriteRecorder.build(shared);
-  }
 
   @ParameterizedTest
   @EnumSource(Operation.class)
@@ -90,7 +81,7 @@ class AimedKillIT {
                   Long.toString(random.nextLong()),
                   dir.resolve("arm").toString()),
               Map.of(
-                  "LD_PRELOAD", recorder.library().toString(),
+                  "LD_PRELOAD", WriteRecorder.shared().library().toString(),
                   "ONELOG_RECORD_DIR", logDir + "/",
                   "ONELOG_KILL_ARM", dir.resolve("arm").toString()));
       int status = child.awaitExit(CHILD_TIMEOUT);

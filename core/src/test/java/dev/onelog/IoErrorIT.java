@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,15 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class IoErrorIT {
   private static final int RECORDS = 3_000;
 
-  @TempDir static Path shared;
-  private static WriteRecorder recorder;
-
   @TempDir Path dir;
-
-  @BeforeAll
-  static void buildRecorder() throws Exception {
-    recorder = WriteRecorder.build(shared);
-  }
 
   @Test
   void aFailedFsyncOrWriteIsReportedAndNothingAcknowledgedIsLost() throws Exception {
@@ -50,7 +41,8 @@ class IoErrorIT {
         int n = kind.endsWith("FSYNC") ? 10 + t * 3 : 80 + t * 41;
         Path trial = Files.createDirectories(dir.resolve(kind + "-" + n));
         WriteRecorder.Run run =
-            recorder.run(trial, Durability.FSYNC, RECORDS, Map.of(kind, Integer.toString(n)));
+            WriteRecorder.shared()
+                .run(trial, Durability.FSYNC, RECORDS, Map.of(kind, Integer.toString(n)));
         String failure = check(run);
         acknowledged += acks(run).size();
         if (failure == null) {

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,15 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PowerLossIT {
   private static final int RECORDS = 3_000;
 
-  @TempDir static Path shared;
-  private static WriteRecorder recorder;
-
   @TempDir Path dir;
-
-  @BeforeAll
-  static void buildRecorder() throws Exception {
-    recorder = WriteRecorder.build(shared);
-  }
 
   @Test
   void fsyncLosesNothingAcknowledgedAndNeverCorrupts() throws Exception {
@@ -59,7 +50,7 @@ class PowerLossIT {
   private void battery(Durability mode) throws Exception {
     int images = Integer.getInteger("onelog.images", 1_000);
     long seed = Long.getLong("onelog.seed", System.nanoTime());
-    RecordedWrites writes = recorder.run(dir, mode, RECORDS, Map.of()).writes();
+    RecordedWrites writes = WriteRecorder.shared().run(dir, mode, RECORDS, Map.of()).writes();
     int firstAck = writes.firstOpOn("acks", 'W');
     assertTrue(firstAck > 0, "the child acknowledged nothing");
     List<Integer> cuts = new ArrayList<>();

@@ -24,6 +24,32 @@ final class WriteRecorder {
     this.library = library;
   }
 
+  /** Guarded by the class. */
+  private static WriteRecorder shared;
+
+  /**
+   * The recorder, built once per test JVM into a temporary directory that is deleted when the JVM
+   * exits.
+   */
+  static synchronized WriteRecorder shared() throws Exception {
+    if (shared == null) {
+      Path dir = Files.createTempDirectory("write-recorder");
+      shared = build(dir);
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      Files.deleteIfExists(shared.library);
+                      Files.deleteIfExists(dir);
+                    } catch (java.io.IOException e) {
+                      // a temporary directory left behind
+                    }
+                  }));
+    }
+    return shared;
+  }
+
   /** Builds the recorder into {@code dir}. */
   static WriteRecorder build(Path dir) throws Exception {
     Path library = dir.resolve("write_recorder.so");
