@@ -77,6 +77,13 @@ public final class Writer implements AutoCloseable {
    */
   static final long IDLE_CHECKPOINT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+  /**
+   * Prepared statements the writer keeps: an insert per partition it appends to, and the layers'
+   * own. With 256, appends over 1,000 partitions prepared an insert for almost every row (14% of
+   * the writer's CPU, docs/BENCHMARKS.md "Many partitions").
+   */
+  static final int WRITER_STATEMENTS = 4096;
+
   /** When the writer checkpoints if nothing comes first; writer thread only. */
   private long idleCheckpointAtNanos = Long.MAX_VALUE;
 
@@ -103,7 +110,7 @@ public final class Writer implements AutoCloseable {
       java.util.function.Consumer<String> topicGone) {
     this.options = options;
     this.connection = connection;
-    this.statements = new StatementCache(connection, 256);
+    this.statements = new StatementCache(connection, WRITER_STATEMENTS);
     this.signal = signal;
     this.budget = new Semaphore(options.maxQueuedBytes());
     this.failures = new WriteFailures(options.path(), options.busyTimeout());
