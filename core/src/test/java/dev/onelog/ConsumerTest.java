@@ -128,4 +128,37 @@ class ConsumerTest {
       Thread.currentThread().interrupt();
     }
   }
+
+  /**
+   * A poll reads partition 0, then fails on partition 1's damaged batch: it returns nothing, so
+   * partition 0's position must not have moved past the records it read, or the next poll, once the
+   * damage is repaired, would skip them.
+   */
+  @Test
+  void aPollThatFailsOnOnePartitionDoesNotSkipWhatItReadFromAnother() throws Exception {
+    OneLog log = logs.open();
+    log.createTopic(TopicSpec.named("t").withPartitions(2));
+    log.append(ProducerRecord.of("t", null, "zero").withPartition(0));
+    log.append(ProducerRecord.of("t", null, "one").withPartition(1));
+    String damage = "UPDATE log_1_1 SET crc = crc + 1"; // the batch no longer matches its CRC
+    String repair = "UPDATE log_1_1 SET crc = crc - 1";
+    try (Consumer consumer = log.consumer("t")) {
+      sql(log, damage);
+      assertThrows(CorruptRecordException.class, () -> consumer.poll(Duration.ofSeconds(5)));
+      assertEquals(0, consumer.position(new TopicPartition("t", 0)));
+      sql(log, repair);
+      List<String> values = new ArrayList<>();
+      while (values.size() < 2) {
+        consumer.poll(Duration.ofSeconds(5)).forEach(r -> values.add(r.valueAsString()));
+      }
+      assertEquals(List.of("one", "zero"), values.stream().sorted().toList());
+    }
+  }
+
+  private static void sql(OneLog log, String statement) throws java.sql.SQLException {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + log.path());
+        java.sql.Statement s = c.createStatement()) {
+      s.execute(statement);
+    }
+  }
 }

@@ -6,6 +6,8 @@ import dev.onelog.OneLog;
 import dev.onelog.bench.BenchOptions;
 import dev.onelog.bench.RecordData;
 import dev.onelog.bench.Scenario;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,7 +15,10 @@ import java.util.Map;
 
 /**
  * Writes the records (not timed), then reads the whole topic from offset 0 with a consumer, as a
- * replaying subscriber would: every record decoded and its CRC checked.
+ * replaying subscriber would: every record decoded and its CRC checked. Reports the consumer
+ * thread's CPU per record beside the rate: a scan of 2M records lasts under half a second, and on a
+ * shared machine its rate moved by 0.6x to 1.4x between runs of the same jar, its CPU by a few
+ * percent (docs/BENCHMARKS.md, "Scan").
  */
 final class ScanScenario implements Scenario {
   @Override
@@ -28,6 +33,8 @@ final class ScanScenario implements Scenario {
     try (OneLog log = BenchLog.open(options, workDir);
         Consumer consumer =
             log.consumer(BenchLog.TOPIC).maxPollRecords(10_000).maxPollBytes(64L << 20)) {
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long startCpu = threads.getCurrentThreadCpuTime();
       long start = System.nanoTime();
       long read = 0;
       long checksum = 0;
@@ -43,7 +50,14 @@ final class ScanScenario implements Scenario {
         read += records.size();
       }
       long nanos = System.nanoTime() - start;
-      return Map.of("recordsPerSec", BenchLog.perSecond(read, nanos), "bytesRead", checksum);
+      long cpuNanos = threads.getCurrentThreadCpuTime() - startCpu;
+      return Map.of(
+          "recordsPerSec",
+          BenchLog.perSecond(read, nanos),
+          "consumerCpuNsPerRecord",
+          (double) cpuNanos / read,
+          "bytesRead",
+          checksum);
     }
   }
 }

@@ -58,6 +58,9 @@ public final class PartitionFetcher implements AutoCloseable {
   private long maxPollBytes = ReadLimit.DEFAULT.maxBytes();
   private boolean ignoreOtherProcesses;
 
+  /** How many records the last fetch returned: the next one's list is sized for as many. */
+  private int lastPollRecords;
+
   /** Guarded by lock. */
   private boolean polling;
 
@@ -267,10 +270,21 @@ public final class PartitionFetcher implements AutoCloseable {
     }
   }
 
-  /** Reads from the partitions in turn, starting after the one that came first last time. */
+  /**
+   * Reads from the partitions in turn, starting after the one that came first last time. The
+   * positions move only once every partition has been read: a poll that fails part way (a damaged
+   * batch, a topic deleted by another process) returns none of what it read, so none of it may be
+   * skipped by the next poll.
+   */
   private List<LogRecord> fetch(StatementCache reader) throws SQLException {
     List<TopicPartition> order = positions.assignment();
-    List<LogRecord> out = new ArrayList<>();
+    // One list for every partition's records, sized for as many as the last poll returned: a
+    // consumer catching up fills its polls, one keeping up gets a few records a poll. Before, each
+    // partition's records went to a list of 1,024 of their own (grown 6 times on a poll of 10,000)
+    // and were then copied into this one.
+    List<LogRecord> out = new ArrayList<>(Math.min(maxPollRecords, Math.max(16, lastPollRecords)));
+    List<TopicPartition> advanced = new ArrayList<>();
+    List<Integer> ends = new ArrayList<>(); // where each advanced partition's records end in out
     long bytes = 0;
     for (int i = 0; i < order.size() && out.size() < maxPollRecords && bytes < maxPollBytes; i++) {
       TopicPartition partition = order.get((nextPartition + i) % order.size());
@@ -292,19 +306,22 @@ public final class PartitionFetcher implements AutoCloseable {
       }
       ReadLimit limit =
           new ReadLimit(maxPollRecords - out.size(), Math.max(1, maxPollBytes - bytes));
-      long[] size = new long[1];
-      List<LogRecord> records =
-          PartitionReader.read(
-              reader, topic, partition.partition(), positions.position(partition), limit, size);
-      if (!records.isEmpty()) {
-        positions.advance(partition, records.get(records.size() - 1).offset() + 1);
-        bytes += size[0];
-        out.addAll(records);
+      int before = out.size();
+      bytes +=
+          PartitionReader.readInto(
+              reader, topic, partition.partition(), positions.position(partition), limit, out);
+      if (out.size() > before) {
+        advanced.add(partition);
+        ends.add(out.size() - 1);
       }
+    }
+    for (int i = 0; i < advanced.size(); i++) {
+      positions.advance(advanced.get(i), out.get(ends.get(i)).offset() + 1);
     }
     if (!order.isEmpty()) {
       nextPartition = (nextPartition + 1) % order.size();
     }
+    lastPollRecords = out.size();
     return out;
   }
 

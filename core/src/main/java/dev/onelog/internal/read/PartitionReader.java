@@ -43,22 +43,26 @@ public final class PartitionReader {
   public static List<LogRecord> read(
       StatementCache session, TopicMeta topic, int partition, long fromOffset, ReadLimit limit)
       throws SQLException {
-    return read(session, topic, partition, fromOffset, limit, new long[1]);
+    List<LogRecord> records = new ArrayList<>(Math.min(limit.maxRecords(), 1024));
+    readInto(session, topic, partition, fromOffset, limit, records);
+    return records;
   }
 
   /**
-   * {@link #read}, adding the records' key, value and header bytes ({@link RecordView#sizeInBytes})
-   * to {@code sizeBytes[0]} while it decodes them.
+   * {@link #read}, adding the records to {@code into} instead of a list of its own (a consumer's
+   * poll gathers several partitions' records in one list, with no copy from a list per partition);
+   * returns their key, value and header bytes ({@link RecordView#sizeInBytes}), counted while it
+   * decodes them.
    */
-  public static List<LogRecord> read(
+  public static long readInto(
       StatementCache session,
       TopicMeta topic,
       int partition,
       long fromOffset,
       ReadLimit limit,
-      long[] sizeBytes)
+      List<LogRecord> into)
       throws SQLException {
-    List<LogRecord> records = new ArrayList<>(Math.min(limit.maxRecords(), 1024));
+    long[] sizeBytes = new long[1];
     scan(
         session,
         topic,
@@ -67,9 +71,9 @@ public final class PartitionReader {
         limit,
         record -> {
           sizeBytes[0] += record.sizeInBytes();
-          records.add(record.toRecord());
+          into.add(record.toRecord());
         });
-    return records;
+    return sizeBytes[0];
   }
 
   /**

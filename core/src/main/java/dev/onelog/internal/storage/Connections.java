@@ -62,6 +62,11 @@ public final class Connections {
   /**
    * A connection for reads, opened read-only: it can never write, and never checkpoints, so the
    * writer's connection stays the one that checkpoints when the log closes.
+   *
+   * <p>No {@code mmap_size}: a file cut short under a mapping, or a disk error, would kill the JVM
+   * with SIGBUS (tried: it does) where {@code pread} gives an error to report, and the scan it was
+   * meant to speed up measured no faster; nor a larger {@code cache_size}, since a scan reads each
+   * page once (docs/BENCHMARKS.md, "Scan").
    */
   public static Connection openReader(Path path, Duration busyTimeout) throws SQLException {
     return open(path, busyTimeout, true);
