@@ -27,6 +27,11 @@ public final class LatencyRecorder {
     histogram.recordValue(Math.max(0, nowNanos - sent));
   }
 
+  /** Records now minus {@code intendedNanos}: for a latency measured without a record's value. */
+  public synchronized void receivedAt(long intendedNanos, long nowNanos) {
+    histogram.recordValue(Math.max(0, nowNanos - intendedNanos));
+  }
+
   public long count() {
     return histogram.getTotalCount();
   }
@@ -39,7 +44,7 @@ public final class LatencyRecorder {
     }
   }
 
-  public Map<String, Object> figures() {
+  public synchronized Map<String, Object> figures() {
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("latencyCount", histogram.getTotalCount());
     figures.put("latencyP50Ms", histogram.getValueAtPercentile(50) / 1e6);

@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  * records a second for {@code latencySeconds} (the first 2 s are warm-up, not counted) while a
  * consumer polls them, on a thread of this JVM or, with {@code extra consumerProcess=true}, in
  * another JVM that opens the same file. The consumer records now minus each record's intended send
- * time.
+ * time. The producer also records, as {@code ack*Ms}, when each send's future completed (after the
+ * commit) minus the same intended time: the part of send-to-poll that is the write path's, so that
+ * the rest is the consumer's wake-up.
  */
 final class LatencyScenario implements Scenario {
   static final int WARMUP_SECONDS = 2;
@@ -72,15 +74,23 @@ final class LatencyScenario implements Scenario {
       }
       long start = System.nanoTime() + 100_000_000L;
       long intervalNanos = 1_000_000_000L / options.latencyRatePerSec();
+      LatencyRecorder acks = new LatencyRecorder();
       for (long i = 0; i < expected; i++) {
         long intended = start + i * intervalNanos;
         LatencyRecorder.sleepUntil(intended);
-        log.send(
-            ProducerRecord.of(
-                BenchLog.TOPIC, data.key(i), LatencyRecorder.stamp(data.value(i), intended)));
+        CompletableFuture<?> sent =
+            log.send(
+                ProducerRecord.of(
+                    BenchLog.TOPIC, data.key(i), LatencyRecorder.stamp(data.value(i), intended)));
+        if (i >= warmupRecords) {
+          sent.thenRun(() -> acks.receivedAt(intended, System.nanoTime()));
+        }
       }
       log.flush();
       Map<String, Object> figures = new HashMap<>(consumed.get(60, TimeUnit.SECONDS));
+      Map<String, Object> acked = acks.figures();
+      figures.put("ackP50Ms", acked.get("latencyP50Ms"));
+      figures.put("ackP99Ms", acked.get("latencyP99Ms"));
       figures.put("peakWalMiB", wal.peakMiB());
       if (child != null && !child.waitFor(30, TimeUnit.SECONDS)) {
         child.destroyForcibly();
