@@ -171,12 +171,10 @@ final class OpenBatch extends WriteRequest {
     }
   }
 
+  /** Fails every record with {@code cause} (the writer stopped or the log closed). */
   @Override
   void fail(Throwable cause) {
-    seal();
-    for (int i = 0; i < count; i++) {
-      futures[i].completeExceptionally(cause);
-    }
+    fail(() -> cause);
   }
 
   @Override
