@@ -1,7 +1,6 @@
 package dev.onelog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -67,15 +66,23 @@ class RealDiskFullIT {
       acknowledged = futures.stream().filter(f -> !f.isCompletedExceptionally()).count();
       assertEquals(acknowledged, log.nextOffset(t0), "exactly the acknowledged records are stored");
 
-      // While the disk is full: a write fails fast with the typed error, and reads keep working.
-      long failStart = System.nanoTime();
-      DiskFullException again =
-          assertThrows(
-              DiskFullException.class,
-              () -> log.append(ProducerRecord.of("t", null, new byte[2000])));
-      long failMillis = (System.nanoTime() - failStart) / 1_000_000;
+      // While the disk is full: a write fails fast with the typed error (the rollback may free a
+      // little room, so a few small writes may still fit first), and reads keep working.
+      long failMillis = -1;
+      for (int i = 0; i < 1000 && failMillis < 0; i++) {
+        long failStart = System.nanoTime();
+        try {
+          log.append(ProducerRecord.of("t", null, new byte[2000]));
+          acknowledged++;
+        } catch (DiskFullException again) {
+          failMillis = (System.nanoTime() - failStart) / 1_000_000;
+          assertTrue(
+              again.getMessage().startsWith("disk full while appending"), again.getMessage());
+        }
+      }
+      assertTrue(failMillis >= 0, "1,000 writes on the full disk all succeeded");
       assertTrue(failMillis < 1000, "a write on a full disk took " + failMillis + " ms to fail");
-      assertTrue(again.getMessage().startsWith("disk full while appending"), again.getMessage());
+      assertEquals(acknowledged, log.nextOffset(t0), "exactly the acknowledged records are stored");
       long read = 0;
       for (long next = 0; next < acknowledged; ) {
         List<LogRecord> page = log.read(t0, next, ReadLimit.records(1000));
