@@ -1,7 +1,7 @@
 package dev.onelog;
 
+import dev.onelog.internal.storage.BatchCursor;
 import dev.onelog.internal.storage.LegacyBatch;
-import dev.onelog.internal.storage.RecordBatch;
 import dev.onelog.internal.storage.RecordCodec;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
@@ -45,7 +45,7 @@ final class LegacyLayout {
               "UPDATE " + table + " SET records = ?, crc = ? WHERE last_offset = ?")) {
         for (Object[] row : rows) {
           long base = (long) row[1];
-          RecordBatch.Cursor batch = new RecordBatch.Cursor(base, (byte[]) row[2]);
+          BatchCursor batch = new BatchCursor(base, (byte[]) row[2]);
           ByteBuffer out = ByteBuffer.allocate(((byte[]) row[2]).length * 2 + 1024);
           while (batch.next()) {
             byte[] headers = batch.headers();

@@ -1,7 +1,7 @@
 package dev.onelog.internal.cleanup;
 
+import dev.onelog.internal.storage.BatchCursor;
 import dev.onelog.internal.storage.KeyIndex;
-import dev.onelog.internal.storage.RecordBatch;
 import dev.onelog.internal.storage.StatementCache;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -129,7 +129,7 @@ final class IndexGeneration {
         }
         StoredBatch batch = StoredBatch.read(rs, state);
         try {
-          RecordBatch.Cursor records = new RecordBatch.Cursor(batch.baseOffset(), batch.records());
+          BatchCursor records = new BatchCursor(batch.baseOffset(), batch.records());
           while (records.next()) {
             byte[] key = records.key();
             if (key != null && records.offset() >= cursor) {

@@ -1,6 +1,7 @@
 package dev.onelog.internal.cleanup;
 
 import dev.onelog.CorruptRecordException;
+import dev.onelog.internal.storage.BatchCursor;
 import dev.onelog.internal.storage.RecordBatch;
 import dev.onelog.internal.storage.StatementCache;
 import java.sql.PreparedStatement;
@@ -62,7 +63,7 @@ record StoredBatch(
   List<Entry> entries(PartitionState state) {
     List<Entry> entries = new ArrayList<>(recordCount);
     try {
-      RecordBatch.Cursor cursor = new RecordBatch.Cursor(baseOffset, records);
+      BatchCursor cursor = new BatchCursor(baseOffset, records);
       while (cursor.next()) {
         entries.add(
             new Entry(

@@ -5,7 +5,7 @@ import dev.onelog.LogRecord;
 import dev.onelog.RecordTooLargeException;
 import dev.onelog.eventstore.EventData;
 import dev.onelog.eventstore.RecordedEvent;
-import dev.onelog.internal.storage.RecordBatch;
+import dev.onelog.internal.storage.BatchCursor;
 import dev.onelog.internal.storage.RecordCodec;
 import dev.onelog.internal.storage.TopicMeta;
 import dev.onelog.internal.write.EncodedRecord;
@@ -101,7 +101,7 @@ final class EventCodec {
   }
 
   /** The event of the cursor's current record; null for a record that is not an event. */
-  static RecordedEvent decode(TopicMeta topic, RecordBatch.Cursor batch) {
+  static RecordedEvent decode(TopicMeta topic, BatchCursor batch) {
     return decode(
         new LogRecord(
             topic.name(),

@@ -8,7 +8,7 @@ import dev.onelog.eventstore.EventPage;
 import dev.onelog.eventstore.RecordedEvent;
 import dev.onelog.eventstore.StreamInfo;
 import dev.onelog.internal.read.PartitionReader;
-import dev.onelog.internal.storage.RecordBatch;
+import dev.onelog.internal.storage.BatchCursor;
 import dev.onelog.internal.storage.StatementCache;
 import dev.onelog.internal.storage.TopicMeta;
 import java.sql.PreparedStatement;
@@ -149,7 +149,7 @@ public final class EventReads {
           return events;
         }
         long lastOffset = rs.getLong(4);
-        RecordBatch.Cursor batch = UnindexedEvents.checkedBatch(rs, topic);
+        BatchCursor batch = UnindexedEvents.checkedBatch(rs, topic);
         while (i < sorted.length && sorted[i] <= lastOffset && batch.next()) {
           while (i < sorted.length && sorted[i] < batch.offset()) {
             i++; // not in the topic any more

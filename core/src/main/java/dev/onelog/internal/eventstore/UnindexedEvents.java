@@ -4,6 +4,7 @@ import dev.onelog.CorruptRecordException;
 import dev.onelog.UnknownTopicException;
 import dev.onelog.eventstore.RecordedEvent;
 import dev.onelog.internal.read.PartitionReader;
+import dev.onelog.internal.storage.BatchCursor;
 import dev.onelog.internal.storage.RecordBatch;
 import dev.onelog.internal.storage.StatementCache;
 import dev.onelog.internal.storage.TopicMeta;
@@ -43,7 +44,7 @@ final class UnindexedEvents {
    *
    * @throws CorruptRecordException when it does not match its CRC
    */
-  static RecordBatch.Cursor checkedBatch(ResultSet rs, TopicMeta topic) throws SQLException {
+  static BatchCursor checkedBatch(ResultSet rs, TopicMeta topic) throws SQLException {
     long baseOffset = rs.getLong(1);
     byte[] records = rs.getBytes(2);
     if (records == null || RecordBatch.crc(baseOffset, records) != rs.getLong(3)) {
@@ -55,7 +56,7 @@ final class UnindexedEvents {
               + " does not match its CRC32C. Run 'onelog verify' to list every damaged batch");
     }
     try {
-      return new RecordBatch.Cursor(baseOffset, records);
+      return new BatchCursor(baseOffset, records);
     } catch (IllegalArgumentException e) {
       throw new CorruptRecordException(
           "the batch of records ending at "
@@ -103,7 +104,7 @@ final class UnindexedEvents {
     try (ResultSet rs = select.executeQuery()) {
       while (rs.next() && events.size() < maxEvents) {
         long lastOffset = rs.getLong(4);
-        RecordBatch.Cursor batch = checkedBatch(rs, topic);
+        BatchCursor batch = checkedBatch(rs, topic);
         try {
           while (batch.next()) {
             if (batch.offset() < from || (streamKey != null && !batch.keyEquals(streamKey))) {

@@ -3,21 +3,21 @@ package dev.onelog.internal.read;
 import dev.onelog.Header;
 import dev.onelog.LogRecord;
 import dev.onelog.RecordView;
-import dev.onelog.internal.storage.RecordBatch;
+import dev.onelog.internal.storage.BatchCursor;
 import dev.onelog.internal.storage.RecordCodec;
 import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * The record a {@link RecordBatch.Cursor} is on, as a {@link RecordView}: follows the cursor, so
- * one view serves a whole batch. Not thread-safe.
+ * The record a {@link BatchCursor} is on, as a {@link RecordView}: follows the cursor, so one view
+ * serves a whole batch. Not thread-safe.
  */
 final class CursorView implements RecordView {
-  private final RecordBatch.Cursor cursor;
+  private final BatchCursor cursor;
   private final String topic;
   private final int partition;
 
-  CursorView(RecordBatch.Cursor cursor, String topic, int partition) {
+  CursorView(BatchCursor cursor, String topic, int partition) {
     this.cursor = cursor;
     this.topic = topic;
     this.partition = partition;

@@ -1,6 +1,7 @@
 package dev.onelog.internal.read;
 
 import dev.onelog.LogRecord;
+import dev.onelog.internal.storage.BatchCursor;
 import dev.onelog.internal.storage.RecordBatch;
 import dev.onelog.internal.storage.RecordCodec;
 import dev.onelog.internal.storage.StatementCache;
@@ -74,7 +75,7 @@ public final class LatestByKey {
     try (ResultSet rs = select.executeQuery()) {
       while (rs.next()) {
         long lastOffset = rs.getLong(4);
-        RecordBatch.Cursor batch = checked(topic, partition, rs, lastOffset);
+        BatchCursor batch = checked(topic, partition, rs, lastOffset);
         long found = -1;
         try {
           while (batch.next()) {
@@ -112,15 +113,15 @@ public final class LatestByKey {
   }
 
   /** The batch in the current row (base_offset, records, crc, last_offset), its CRC checked. */
-  private static RecordBatch.Cursor checked(
-      TopicMeta topic, int partition, ResultSet rs, long lastOffset) throws SQLException {
+  private static BatchCursor checked(TopicMeta topic, int partition, ResultSet rs, long lastOffset)
+      throws SQLException {
     long baseOffset = rs.getLong(1);
     byte[] records = rs.getBytes(2);
     if (records == null || RecordBatch.crc(baseOffset, records) != rs.getLong(3)) {
       throw PartitionReader.corrupt(topic, partition, lastOffset, "it does not match its CRC32C");
     }
     try {
-      return new RecordBatch.Cursor(baseOffset, records);
+      return new BatchCursor(baseOffset, records);
     } catch (IllegalArgumentException e) {
       throw PartitionReader.corrupt(topic, partition, lastOffset, e.getMessage());
     }
@@ -130,7 +131,7 @@ public final class LatestByKey {
   private static Optional<LogRecord> recordAt(
       TopicMeta topic, int partition, ResultSet rs, long offset, byte[] key) throws SQLException {
     long lastOffset = rs.getLong(4);
-    RecordBatch.Cursor batch = checked(topic, partition, rs, lastOffset);
+    BatchCursor batch = checked(topic, partition, rs, lastOffset);
     try {
       while (batch.next() && batch.offset() <= offset) {
         if (batch.offset() == offset) {

@@ -4,6 +4,7 @@ import dev.onelog.CorruptRecordException;
 import dev.onelog.LogRecord;
 import dev.onelog.ReadLimit;
 import dev.onelog.RecordView;
+import dev.onelog.internal.storage.BatchCursor;
 import dev.onelog.internal.storage.RecordBatch;
 import dev.onelog.internal.storage.StatementCache;
 import dev.onelog.internal.storage.TopicMeta;
@@ -104,7 +105,7 @@ public final class PartitionReader {
     long bytes = 0;
     try (ResultSet rs = select.executeQuery()) {
       while (rs.next()) {
-        RecordBatch.Cursor batch = checkedBatch(rs, topic, partition);
+        BatchCursor batch = checkedBatch(rs, topic, partition);
         CursorView view = new CursorView(batch, topic.name(), partition);
         long lastOffset = rs.getLong(4);
         int walked = 0;
@@ -192,7 +193,7 @@ public final class PartitionReader {
   }
 
   private static void checkBelowLastOffset(
-      RecordBatch.Cursor batch, TopicMeta topic, int partition, long lastOffset) {
+      BatchCursor batch, TopicMeta topic, int partition, long lastOffset) {
     if (batch.offset() > lastOffset) {
       throw corrupt(
           topic,
@@ -207,12 +208,7 @@ public final class PartitionReader {
    * last record at {@code last_offset}.
    */
   private static void checkWalked(
-      ResultSet rs,
-      RecordBatch.Cursor batch,
-      int walked,
-      TopicMeta topic,
-      int partition,
-      long lastOffset)
+      ResultSet rs, BatchCursor batch, int walked, TopicMeta topic, int partition, long lastOffset)
       throws SQLException {
     long recordCount = rs.getLong(5);
     if (walked != recordCount) {
@@ -232,7 +228,7 @@ public final class PartitionReader {
   }
 
   /** The batch in the result set's current row (base_offset, records, crc, last_offset). */
-  private static RecordBatch.Cursor checkedBatch(ResultSet rs, TopicMeta topic, int partition)
+  private static BatchCursor checkedBatch(ResultSet rs, TopicMeta topic, int partition)
       throws SQLException {
     long baseOffset = rs.getLong(1);
     byte[] records = rs.getBytes(2);
@@ -241,7 +237,7 @@ public final class PartitionReader {
       throw corrupt(topic, partition, rs.getLong(4), "it does not match its CRC32C");
     }
     try {
-      return new RecordBatch.Cursor(baseOffset, records);
+      return new BatchCursor(baseOffset, records);
     } catch (IllegalArgumentException e) {
       throw corrupt(topic, partition, rs.getLong(4), e.getMessage());
     }
@@ -364,7 +360,7 @@ public final class PartitionReader {
       if (!rs.next()) {
         return OptionalLong.empty();
       }
-      RecordBatch.Cursor batch = checkedBatch(rs, topic, partition);
+      BatchCursor batch = checkedBatch(rs, topic, partition);
       long lastOffset = rs.getLong(4);
       long maxTimestampMs = rs.getLong(6);
       int walked = 0;
@@ -444,7 +440,7 @@ public final class PartitionReader {
           if (!rs.next()) {
             continue;
           }
-          RecordBatch.Cursor batch = checkedBatch(rs, topic, partition);
+          BatchCursor batch = checkedBatch(rs, topic, partition);
           int walked = 0;
           try {
             while (batch.next()) {

@@ -59,7 +59,7 @@ final class BatchRewrite {
           update.setLong(2, RecordBatch.crc(row.baseOffset(), batch));
           update.setLong(3, row.lastOffset());
           update.executeUpdate();
-          records += new RecordBatch.Cursor(row.baseOffset(), batch).count();
+          records += new BatchCursor(row.baseOffset(), batch).count();
           after = row.lastOffset();
         }
       }
@@ -145,7 +145,7 @@ final class BatchRewrite {
                       + " ORDER BY last_offset");
           ResultSet rs = select.executeQuery()) {
         while (rs.next()) {
-          RecordBatch.Cursor batch = new RecordBatch.Cursor(rs.getLong(1), rs.getBytes(2));
+          BatchCursor batch = new BatchCursor(rs.getLong(1), rs.getBytes(2));
           while (batch.next()) {
             total += batch.sizeInBytes();
             if (batch.offset() < p[2]) {

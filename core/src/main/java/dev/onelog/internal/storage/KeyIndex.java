@@ -83,7 +83,7 @@ public final class KeyIndex {
                     + " ORDER BY last_offset");
         ResultSet rs = select.executeQuery()) {
       while (rs.next()) {
-        RecordBatch.Cursor cursor = new RecordBatch.Cursor(rs.getLong(1), rs.getBytes(2));
+        BatchCursor cursor = new BatchCursor(rs.getLong(1), rs.getBytes(2));
         while (cursor.next()) {
           byte[] key = cursor.key();
           if (key == null) {

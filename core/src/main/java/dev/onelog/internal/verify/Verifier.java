@@ -4,6 +4,7 @@ import dev.onelog.CorruptRecordException;
 import dev.onelog.VerifyReport;
 import dev.onelog.VerifyReport.Problem;
 import dev.onelog.internal.read.PartitionReader;
+import dev.onelog.internal.storage.BatchCursor;
 import dev.onelog.internal.storage.FileFormat;
 import dev.onelog.internal.storage.RecordBatch;
 import dev.onelog.internal.storage.RecordCodec;
@@ -269,7 +270,7 @@ public final class Verifier {
     long maxSeen = Long.MIN_VALUE;
     long size = 0;
     try {
-      RecordBatch.Cursor batch = new RecordBatch.Cursor(baseOffset, records);
+      BatchCursor batch = new BatchCursor(baseOffset, records);
       while (batch.next()) {
         decoded++;
         size += batch.sizeInBytes();

@@ -6,6 +6,7 @@ import dev.onelog.TopicPartition;
 import dev.onelog.UnknownTopicException;
 import dev.onelog.internal.LogContext;
 import dev.onelog.internal.eventstore.EventTables;
+import dev.onelog.internal.storage.BatchCursor;
 import dev.onelog.internal.storage.RecordBatch;
 import dev.onelog.internal.storage.TopicCatalog;
 import dev.onelog.internal.storage.TopicMeta;
@@ -66,14 +67,14 @@ public final class StoredBatchAppend {
     if (batch.length < RecordBatch.HEADER_BYTES || !RecordBatch.kafkaCrcMatches(batch)) {
       throw invalid(where, "its CRC32C does not match its bytes (or it is cut off)", topic);
     }
-    RecordBatch.Cursor records;
+    BatchCursor records;
     long sizeBytes = 0;
     long maxTimestampMs = Long.MIN_VALUE;
     int count = 0;
     long last = -1;
     boolean allKeyed = true;
     try {
-      records = new RecordBatch.Cursor(ByteBuffer.wrap(batch).getLong(0), batch);
+      records = new BatchCursor(ByteBuffer.wrap(batch).getLong(0), batch);
       long base = ByteBuffer.wrap(batch).getLong(0);
       while (records.next()) {
         count++;

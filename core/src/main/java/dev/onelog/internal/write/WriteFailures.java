@@ -1,5 +1,6 @@
 package dev.onelog.internal.write;
 
+import dev.onelog.LogIOException;
 import dev.onelog.OneLogException;
 import dev.onelog.TopicPartition;
 import dev.onelog.internal.storage.SqliteErrors;
@@ -39,6 +40,26 @@ public final class WriteFailures {
     }
     return new OneLogException(
         "the write transaction failed while " + doing + " in " + path + ": " + cause, cause);
+  }
+
+  /**
+   * Why the log refuses writes after its writer stopped on {@code failure}: an I/O error ({@link
+   * LogIOException}, until the log is reopened) or an Error (out of memory).
+   */
+  public OneLogException writerStopped(Throwable failure) {
+    if (failure instanceof SQLException io) {
+      return new LogIOException(
+          "the log "
+              + path
+              + " refuses writes since an I/O error ("
+              + io.getMessage()
+              + "): what the kernel failed to write may be lost from its cache, so nothing more is"
+              + " acknowledged; check the disk, then close the log and open it again",
+          io);
+    }
+    return new OneLogException(
+        "the writer of " + path + " stopped after " + failure + "; close the log and open it again",
+        failure);
   }
 
   /** An SQLite error that the step itself caused, translated once for its one caller. */

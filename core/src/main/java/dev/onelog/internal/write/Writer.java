@@ -2,7 +2,6 @@ package dev.onelog.internal.write;
 
 import dev.onelog.Durability;
 import dev.onelog.LogClosedException;
-import dev.onelog.LogIOException;
 import dev.onelog.OneLogException;
 import dev.onelog.RecordMetadata;
 import dev.onelog.internal.LogOptions;
@@ -405,7 +404,7 @@ public final class Writer implements AutoCloseable {
   }
 
   private void commit(List<TransactionStep> steps) {
-    if (!steps.isEmpty() && groupCommit.run(steps) && changedSomething(steps)) {
+    if (!steps.isEmpty() && groupCommit.run(steps) && MaintenanceStep.changedSomething(steps)) {
       signal.committed();
       idleCheckpointAtNanos = System.nanoTime() + IDLE_CHECKPOINT_NANOS;
     }
@@ -441,73 +440,13 @@ public final class Writer implements AutoCloseable {
     }
   }
 
-  /** False when every step was maintenance that only looked (a cleaner with nothing to do). */
-  private static boolean changedSomething(List<TransactionStep> steps) {
-    for (TransactionStep step : steps) {
-      if (!(step instanceof MaintenanceStep maintenance) || !maintenance.task.changedNothing()) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private OneLogException writerFailed() {
-    if (failure instanceof SQLException io) {
-      return new LogIOException(
-          "the log "
-              + options.path()
-              + " refuses writes since an I/O error ("
-              + io.getMessage()
-              + "): what the kernel failed to write may be lost from its cache, so nothing more is"
-              + " acknowledged; check the disk, then close the log and open it again",
-          io);
-    }
-    return new OneLogException(
-        "the writer of "
-            + options.path()
-            + " stopped after "
-            + failure
-            + "; close the log and open it again",
-        failure);
+    return failures.writerStopped(failure);
   }
 
   private void failRemaining() {
     for (WriteRequest request; (request = queue.poll()) != null; ) {
       request.fail(failure == null ? closed() : writerFailed());
-    }
-  }
-
-  /** A maintenance task's run, as a step of the group commit. */
-  private static final class MaintenanceStep implements TransactionStep {
-    private final Maintenance task;
-
-    MaintenanceStep(Maintenance task) {
-      this.task = task;
-    }
-
-    @Override
-    public void run(StepContext tx) throws SQLException {
-      task.run(tx);
-    }
-
-    @Override
-    public void committed() {
-      task.committed();
-    }
-
-    @Override
-    public void failedAlone(Throwable cause, WriteFailures failures) {
-      task.failed(failures.own(cause, "running " + task, List.of()));
-    }
-
-    @Override
-    public void failedWithTransaction(Throwable cause, WriteFailures failures) {
-      task.failed(failures.forCaller(cause, "running " + task, List.of()));
-    }
-
-    @Override
-    public int callers() {
-      return 0; // the writer's own: it ends on the writer thread
     }
   }
 

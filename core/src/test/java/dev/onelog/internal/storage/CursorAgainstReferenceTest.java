@@ -13,11 +13,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link RecordBatch.Cursor} decodes straight from the array since the scan work of issue 12; this
- * holds it against {@link Reference}, the decoder it replaced (a {@link ByteBuffer} slice per
- * record, {@link Varints}' buffer reads), on seeded random batches and on the same batches damaged:
- * both must return the same records and then either end or refuse at the same record. Prints the
- * seed; rerun one with {@code -Dcursor.seed=<seed>}.
+ * {@link BatchCursor} decodes straight from the array since the scan work of issue 12; this holds
+ * it against {@link Reference}, the decoder it replaced (a {@link ByteBuffer} slice per record,
+ * {@link Varints}' buffer reads), on seeded random batches and on the same batches damaged: both
+ * must return the same records and then either end or refuse at the same record. Prints the seed;
+ * rerun one with {@code -Dcursor.seed=<seed>}.
  */
 class CursorAgainstReferenceTest {
   private static final HexFormat HEX = HexFormat.of();
@@ -52,9 +52,9 @@ class CursorAgainstReferenceTest {
   /** Each record as a line, then "end" or "refused"; the header checks are the constructor's. */
   private static List<String> walkCursor(byte[] batch) {
     List<String> out = new ArrayList<>();
-    RecordBatch.Cursor cursor;
+    BatchCursor cursor;
     try {
-      cursor = new RecordBatch.Cursor(ByteBuffer.wrap(batch).getLong(0), batch);
+      cursor = new BatchCursor(ByteBuffer.wrap(batch).getLong(0), batch);
     } catch (IllegalArgumentException e) {
       out.add("refused");
       return out;
@@ -266,7 +266,7 @@ class CursorAgainstReferenceTest {
       this.in = ByteBuffer.wrap(records);
       boolean refused;
       try {
-        new RecordBatch.Cursor(baseOffset, records);
+        new BatchCursor(baseOffset, records);
         refused = false;
       } catch (IllegalArgumentException e) {
         refused = true;

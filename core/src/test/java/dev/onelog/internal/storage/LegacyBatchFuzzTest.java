@@ -58,7 +58,7 @@ class LegacyBatchFuzzTest {
     for (Read r : read) {
       encoder.add(r.offset(), r.timestampMs(), r.key(), r.value(), r.headers());
     }
-    RecordBatch.Cursor rewritten = new RecordBatch.Cursor(baseOffset, encoder.toBytes());
+    BatchCursor rewritten = new BatchCursor(baseOffset, encoder.toBytes());
     for (Read r : read) {
       assertTrue(rewritten.next());
       assertEquals(r.offset(), rewritten.offset());

@@ -7,8 +7,8 @@ import dev.onelog.internal.Allocations;
 import java.nio.ByteBuffer;
 
 /**
- * Fuzzes {@link RecordBatch.Cursor}, which reads every stored batch, and a Kafka producer's batch
- * before it is stored. Contract on arbitrary bytes: the cursor walks the records or throws
+ * Fuzzes {@link BatchCursor}, which reads every stored batch, and a Kafka producer's batch before
+ * it is stored. Contract on arbitrary bytes: the cursor walks the records or throws
  * IllegalArgumentException, never another exception; it stops after at most one record per byte; it
  * allocates in proportion to the input. The row's base offset is taken from the batch itself (bytes
  * 0 to 7), as a writer stores it, so that the fuzzer gets past the constructor.
@@ -27,7 +27,7 @@ class RecordBatchFuzzTest {
     long baseOffset = batch.length >= 8 ? ByteBuffer.wrap(batch).getLong(0) : 0;
     int walked = 0;
     try {
-      RecordBatch.Cursor cursor = new RecordBatch.Cursor(baseOffset, batch);
+      BatchCursor cursor = new BatchCursor(baseOffset, batch);
       while (cursor.next()) {
         walked++;
         assertTrue(walked <= batch.length, "more records than bytes");

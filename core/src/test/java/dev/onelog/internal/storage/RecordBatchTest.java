@@ -58,7 +58,7 @@ class RecordBatchTest {
 
   @Test
   void aCursorWalksTheRecordsAndCopiesOnlyWhatIsAskedFor() {
-    RecordBatch.Cursor cursor = new RecordBatch.Cursor(100, twoRecords());
+    BatchCursor cursor = new BatchCursor(100, twoRecords());
     assertEquals(2, cursor.count());
     assertTrue(cursor.next());
     assertEquals(100, cursor.offset());
@@ -96,7 +96,7 @@ class RecordBatchTest {
         assertThrows(
             IllegalArgumentException.class, () -> walk(Arrays.copyOf(records, records.length - 2)));
     assertTrue(cut.getMessage().startsWith("malformed batch at byte "), cut.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> new RecordBatch.Cursor(101, twoRecords()));
+    assertThrows(IllegalArgumentException.class, () -> new BatchCursor(101, twoRecords()));
     byte[] firstDeltaNotZero = twoRecords();
     firstDeltaNotZero[64] = 2;
     assertThrows(IllegalArgumentException.class, () -> walk(firstDeltaNotZero));
@@ -146,7 +146,7 @@ class RecordBatchTest {
   }
 
   private static void walk(byte[] records) {
-    RecordBatch.Cursor cursor = new RecordBatch.Cursor(100, records);
+    BatchCursor cursor = new BatchCursor(100, records);
     while (cursor.next()) {
       cursor.value();
     }

@@ -1,0 +1,52 @@
+package dev.onelog.internal.write;
+
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * A maintenance task's run ({@link Maintenance}: group heartbeats, retention, compaction and vacuum
+ * slices), as a step of the group commit. It completes no caller: it ends on the writer thread,
+ * always in a transaction of its own. Not thread-safe: the writer thread's alone.
+ */
+final class MaintenanceStep implements TransactionStep {
+  final Maintenance task;
+
+  MaintenanceStep(Maintenance task) {
+    this.task = task;
+  }
+
+  /** False when every step was maintenance that only looked (a cleaner with nothing to do). */
+  static boolean changedSomething(List<TransactionStep> steps) {
+    for (TransactionStep step : steps) {
+      if (!(step instanceof MaintenanceStep maintenance) || !maintenance.task.changedNothing()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void run(StepContext tx) throws SQLException {
+    task.run(tx);
+  }
+
+  @Override
+  public void committed() {
+    task.committed();
+  }
+
+  @Override
+  public void failedAlone(Throwable cause, WriteFailures failures) {
+    task.failed(failures.own(cause, "running " + task, List.of()));
+  }
+
+  @Override
+  public void failedWithTransaction(Throwable cause, WriteFailures failures) {
+    task.failed(failures.forCaller(cause, "running " + task, List.of()));
+  }
+
+  @Override
+  public int callers() {
+    return 0; // the writer's own: it ends on the writer thread
+  }
+}
