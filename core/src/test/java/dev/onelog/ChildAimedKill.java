@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -110,10 +111,17 @@ public final class ChildAimedKill {
             public void prepare(String tag) {}
 
             @Override
-            public void run(String tag) {
-              // 2 MB in one commit: the WAL passes wal_autocheckpoint, so SQLite checkpoints inside
-              // it.
-              appendList(log, out, "cp", tag, 1000, 2000, 0);
+            public void run(String tag) throws Exception {
+              // 2.3 MB in one commit: past the 2 MiB that start the checkpointer's round at once;
+              // the run lasts until the round has copied it into the file, so that the kill lands
+              // in the commit's WAL writes or in the checkpoint's.
+              long before = Files.size(log.path());
+              appendList(log, out, "cp", tag, 1000, 2300, 0);
+              long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+              while (Files.size(log.path()) < before + 2_000_000 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+              }
+              Thread.sleep(50); // the round's fsync of the file, after its writes
             }
           };
       case RETENTION ->

@@ -10,10 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A writer that has been idle for a second checkpoints the WAL by itself: what a burst left below
- * SQLite's autocheckpoint threshold moves into the database file without waiting for the next burst
- * or the close. Seen from outside through the database file's size ({@code stat}, which opens no
- * descriptor on it).
+ * A second after a commit, the checkpointer copies into the database file what a burst left below
+ * its round's 2 MiB, without waiting for the next burst or the close. Seen from outside through the
+ * database file's size ({@code stat}, which opens no descriptor on it).
  */
 class IdleCheckpointTest {
   @RegisterExtension final LogFixture fixture = new LogFixture();
@@ -35,7 +34,9 @@ class IdleCheckpointTest {
       Thread.sleep(50);
     }
     long afterIdle = Files.size(log.path());
-    assertTrue(afterAppend < before + 900_000, "the append alone left its pages in the WAL");
+    assertTrue(
+        afterAppend < before + 900_000,
+        "the append alone left its pages in the WAL (no round yet)");
     assertTrue(afterIdle >= before + 900_000, "file " + before + " -> " + afterIdle + " bytes");
   }
 }

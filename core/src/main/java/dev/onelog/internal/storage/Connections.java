@@ -60,6 +60,23 @@ public final class Connections {
   }
 
   /**
+   * The connection of the writer's checkpointer thread: read-write, so that it can copy the WAL
+   * into the file, with the writer's {@code synchronous} level, which sets the checkpoint's fsyncs.
+   * It never begins a transaction.
+   */
+  public static Connection openCheckpointer(LogOptions options) throws SQLException {
+    Connection connection = open(options.path(), options.busyTimeout(), false);
+    try (Statement s = connection.createStatement()) {
+      s.execute(
+          "PRAGMA synchronous=" + (options.durability() == Durability.FSYNC ? "FULL" : "NORMAL"));
+    } catch (SQLException e) {
+      closeQuietly(connection, e);
+      throw e;
+    }
+    return connection;
+  }
+
+  /**
    * A connection for reads, opened read-only: it can never write, and never checkpoints, so the
    * writer's connection stays the one that checkpoints when the log closes.
    *

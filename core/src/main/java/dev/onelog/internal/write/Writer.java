@@ -5,6 +5,7 @@ import dev.onelog.LogClosedException;
 import dev.onelog.OneLogException;
 import dev.onelog.RecordMetadata;
 import dev.onelog.internal.LogOptions;
+import dev.onelog.internal.storage.FileFormat;
 import dev.onelog.internal.storage.SqliteErrors;
 import dev.onelog.internal.storage.StatementCache;
 import java.sql.Connection;
@@ -70,21 +71,21 @@ public final class Writer implements AutoCloseable {
   private final RecordAccumulator accumulator = new RecordAccumulator(this::queueBatch);
 
   /**
-   * How long the writer waits after its last commit before it checkpoints the WAL by itself. SQLite
-   * checkpoints inside commits once the WAL passes {@code wal_autocheckpoint}; what a burst leaves
-   * below that (up to 2 MiB) would otherwise wait in the WAL for the next burst or the close.
-   */
-  static final long IDLE_CHECKPOINT_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-  /**
    * Prepared statements the writer keeps: an insert per partition it appends to, and the layers'
    * own. With 256, appends over 1,000 partitions prepared an insert for almost every row (14% of
    * the writer's CPU, docs/BENCHMARKS.md "Many partitions").
    */
   static final int WRITER_STATEMENTS = 4096;
 
-  /** When the writer checkpoints if nothing comes first; writer thread only. */
-  private long idleCheckpointAtNanos = Long.MAX_VALUE;
+  /** What the checkpointer is told a maintenance task's commit wrote: its pages are not counted. */
+  static final long MAINTENANCE_BYTES = 4L * FileFormat.PAGE_SIZE_BYTES;
+
+  /**
+   * Copies the WAL into the file off the writer thread, a second after the last commit at the
+   * latest; null when it could not start, and SQLite checkpoints inside commits. Written by the
+   * writer thread before its first request, read by close() after joining it.
+   */
+  private Checkpointer checkpointer;
 
   /** Set by the writer thread when it stops taking requests. */
   private volatile boolean stopped;
@@ -242,6 +243,7 @@ public final class Writer implements AutoCloseable {
   private void run() {
     List<WriteRequest> drained = new ArrayList<>();
     boolean shutdown = false;
+    checkpointer = Checkpointer.start(options, connection);
     try {
       while (!shutdown) {
         if (!take(drained)) {
@@ -249,6 +251,9 @@ public final class Writer implements AutoCloseable {
         }
         try {
           shutdown = process(drained);
+          if (checkpointer != null) {
+            checkpointer.resetIfWanted(connection);
+          }
         } catch (Error e) {
           failure = e;
           drained.forEach(request -> request.fail(writerFailed()));
@@ -288,10 +293,6 @@ public final class Writer implements AutoCloseable {
    */
   private boolean take(List<WriteRequest> drained) {
     long dueAt = nextDueNanos();
-    if (idleCheckpointAtNanos != Long.MAX_VALUE
-        && (dueAt == Long.MAX_VALUE || idleCheckpointAtNanos - dueAt < 0)) {
-      dueAt = idleCheckpointAtNanos;
-    }
     try {
       WriteRequest first;
       if (dueAt == Long.MAX_VALUE) {
@@ -306,24 +307,7 @@ public final class Writer implements AutoCloseable {
     } catch (InterruptedException e) {
       return false; // only close() stops the writer, through the Shutdown request
     }
-    if (drained.isEmpty() && idleCheckpointAtNanos - System.nanoTime() <= 0) {
-      checkpointWhileIdle();
-    }
     return !drained.isEmpty() || nextDueNanos() - System.nanoTime() <= 0;
-  }
-
-  /**
-   * A passive checkpoint, outside any transaction: it copies what it can of the WAL into the file
-   * without waiting for readers, and is cheap when nothing is left to copy.
-   */
-  private void checkpointWhileIdle() {
-    idleCheckpointAtNanos = Long.MAX_VALUE;
-    try (Statement s = connection.createStatement()) {
-      s.execute("PRAGMA wal_checkpoint(PASSIVE)");
-    } catch (SQLException e) {
-      log.warn(
-          "idle checkpoint of {} failed; SQLite checkpoints in later commits", options.path(), e);
-    }
   }
 
   private long nextDueNanos() {
@@ -387,12 +371,17 @@ public final class Writer implements AutoCloseable {
         due.add(new MaintenanceStep(task));
       }
     }
-    commit(steps);
+    long pageBytes = FileFormat.PAGE_SIZE_BYTES;
+    long written = pageBytes; // the partitions' rows
+    for (WriteRequest request : drained) {
+      written += permits(request) + pageBytes;
+    }
+    commit(steps, written);
     for (MaintenanceStep task : due) {
       if (task.task.redoable() && options.durability() == Durability.FSYNC) {
         commitWithoutSync(task);
       } else {
-        commit(List.of(task));
+        commit(List.of(task), MAINTENANCE_BYTES);
       }
     }
     if (!barriers.isEmpty()) {
@@ -403,10 +392,15 @@ public final class Writer implements AutoCloseable {
     return shutdown;
   }
 
-  private void commit(List<TransactionStep> steps) {
+  /**
+   * @param written an estimate of the bytes of pages the transaction writes, for the checkpointer
+   */
+  private void commit(List<TransactionStep> steps, long written) {
     if (!steps.isEmpty() && groupCommit.run(steps) && MaintenanceStep.changedSomething(steps)) {
       signal.committed();
-      idleCheckpointAtNanos = System.nanoTime() + IDLE_CHECKPOINT_NANOS;
+      if (checkpointer != null) {
+        checkpointer.committed(written);
+      }
     }
   }
 
@@ -418,11 +412,11 @@ public final class Writer implements AutoCloseable {
    */
   private void commitWithoutSync(MaintenanceStep task) {
     if (!setSynchronous("NORMAL")) {
-      commit(List.of(task));
+      commit(List.of(task), MAINTENANCE_BYTES);
       return;
     }
     try {
-      commit(List.of(task));
+      commit(List.of(task), MAINTENANCE_BYTES);
     } finally {
       if (!setSynchronous("FULL")) {
         throw new Error("could not set PRAGMA synchronous=FULL again on " + options.path());
@@ -474,6 +468,9 @@ public final class Writer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     completions.close(); // the callers of the last commits, before close returns
+    if (checkpointer != null) {
+      checkpointer.close(); // before the last checkpoint, below
+    }
     synchronized (this) {
       try {
         if (!connection.isClosed()) {
