@@ -66,7 +66,11 @@ final class CommitWait {
     if (seesOtherProcesses
         && (!woken || announced)
         && PartitionReader.dataVersion(reader) != seenDataVersion) {
-      context.wakeUp().watchOthers();
+      if (!woken && signal.version() == seenCommit) {
+        // Not this process's writer committing just as the wait ran out (data_version moves before
+        // the signal does): another process's commit, so watch for the next ones.
+        context.wakeUp().watchOthers();
+      }
       return Outcome.COMMITTED_ELSEWHERE;
     }
     if (woken) {

@@ -22,12 +22,15 @@ import org.slf4j.LoggerFactory;
  * the format). Whether anyone watches is asked at most every {@link #CHECK_INTERVAL_NANOS}, at a
  * commit, by trying an exclusive lock on the whole file: got it, nobody holds the watchers' shared
  * lock, and it is let go at once; refused (or {@link OverlappingFileLockException}: this JVM itself
- * watches), someone watches. So a writer nobody watches pays a lock attempt and a {@code stat} per
- * 100 ms of commits, and one that is watched a {@code pwrite} per commit.
+ * watches), someone watches. So a writer nobody watches pays a {@code stat} and a lock attempt (or
+ * a failed {@code open}) per 100 ms of commits, and one that is watched a {@code pwrite} per
+ * commit.
  *
- * <p>The file is opened at the first commit, and again when it was replaced (another file key at
- * its path, or none) or a write failed. An I/O failure never reaches the writer: it is logged at
- * debug and the next check tries again; meanwhile consumers elsewhere poll as they always could.
+ * <p>The writer never makes the file: a watcher does, so a log that was never watched leaves
+ * nothing in the wake directory, and the look costs a failed {@code open} instead. The file is
+ * opened at the first look that finds it, and again when it was replaced (another file key at its
+ * path, or none) or a write failed. An I/O failure never reaches the writer: it is logged at debug
+ * and the next look tries again; meanwhile consumers elsewhere poll as they always could.
  *
  * <p>Thread-safe: {@link #run} is called on the writer thread and {@link #close} by the log's
  * close; every field below is guarded by this.
@@ -95,10 +98,11 @@ final class WakeAnnouncer implements Runnable, AutoCloseable {
     try {
       if (channel == null || replaced()) {
         closeChannel();
-        WakeFiles.prepareDirectory(file);
-        channel =
-            FileChannel.open(
-                file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+          channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+          return false; // a watcher makes the file: no file, nobody ever watched
+        }
         fileKey = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
       }
       FileLock lock;

@@ -54,7 +54,13 @@ class WakeUpTest {
     Path wake = dir.resolve("wake").resolve("log");
     AtomicLong nanos = new AtomicLong();
     try (WakeAnnouncer announcer = new WakeAnnouncer(wake, nanos::get)) {
-      announcer.run(); // the first commit opens the file and finds nobody watching
+      announcer.run();
+      assertFalse(Files.exists(wake), "the writer never makes the file; a watcher does");
+
+      Files.createDirectories(wake.getParent());
+      Files.createFile(wake);
+      nanos.addAndGet(CHECK);
+      announcer.run(); // opens the file now and finds nobody watching
       assertEquals(0, announcer.announcements());
       assertEquals(0, Files.size(wake), "nothing written while nobody watches");
 
@@ -85,6 +91,8 @@ class WakeUpTest {
   void announcerFollowsAReplacedWakeFile() throws IOException {
     Path wake = dir.resolve("wake").resolve("log");
     AtomicLong nanos = new AtomicLong();
+    Files.createDirectories(wake.getParent());
+    Files.createFile(wake);
     try (WakeAnnouncer announcer = new WakeAnnouncer(wake, nanos::get)) {
       announcer.run();
       Files.delete(wake);
@@ -150,8 +158,8 @@ class WakeUpTest {
     CommitSignal reading = new CommitSignal();
     try (WakeUp writer = WakeUp.open(Optional.of(wake), writing, true);
         WakeUp reader = WakeUp.open(Optional.of(wake), reading, false)) {
-      writing.committed(); // nobody watches yet: the file is made, nothing written
-      assertEquals(0, Files.size(wake));
+      writing.committed(); // nobody watches yet: no file, nothing written
+      assertFalse(Files.exists(wake));
       assertFalse(writer.isWatching(), "a writer alone does not watch");
       reader.watchOthers();
 
