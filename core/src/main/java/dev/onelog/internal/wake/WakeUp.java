@@ -92,6 +92,11 @@ public final class WakeUp implements AutoCloseable {
     }
   }
 
+  /** Whether {@link #watchOthers} was called (and so whether calling it again does anything). */
+  public boolean askedToWatch() {
+    return watchAsked || wakeFile == null;
+  }
+
   /** Whether this process watches the wake file now; for tests. */
   synchronized boolean isWatching() {
     return watching != null;
