@@ -60,6 +60,20 @@ final class ChildJvm implements AutoCloseable {
   static ChildJvm start(
       String name, Class<?> mainClass, List<String> args, Map<String, String> environment)
       throws IOException {
+    return start(name, List.of(), mainClass, args, environment);
+  }
+
+  /**
+   * Starts {@code mainClass} as {@link #start} does, with {@code jvmOptions} (such as {@code
+   * -Dname=value}) before the main class.
+   */
+  static ChildJvm start(
+      String name,
+      List<String> jvmOptions,
+      Class<?> mainClass,
+      List<String> args,
+      Map<String, String> environment)
+      throws IOException {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -68,8 +82,9 @@ final class ChildJvm implements AutoCloseable {
                 System.getProperty("java.class.path"),
                 "-Xshare:auto",
                 "-XX:TieredStopAtLevel=1",
-                "-Xmx256m",
-                mainClass.getName()));
+                "-Xmx256m"));
+    command.addAll(jvmOptions);
+    command.add(mainClass.getName());
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(environment);

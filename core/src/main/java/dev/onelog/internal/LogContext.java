@@ -14,6 +14,7 @@ import dev.onelog.internal.storage.SqliteErrors;
 import dev.onelog.internal.storage.StatementCache;
 import dev.onelog.internal.storage.TopicCatalog;
 import dev.onelog.internal.storage.TopicMeta;
+import dev.onelog.internal.wake.WakeUp;
 import dev.onelog.internal.write.CommitSignal;
 import dev.onelog.internal.write.EncodedRecord;
 import dev.onelog.internal.write.RecordEncoder;
@@ -34,13 +35,14 @@ import java.util.function.Function;
 /**
  * The wiring of one open log, handed to {@code OneLog}, its consumers and the layers over it
  * (groups, later the event store) instead of the log itself: options, the topic catalog, the
- * writer, the read pool, the commit signal, and the close order.
+ * writer, the read pool, the commit signal, the wake file, and the close order.
  *
  * <p>Close order: consumers and group members first, while the log still works for them (a member
  * leaves its group through the writer), then the log refuses new calls, then layers in the reverse
  * order of their creation, then the read pool, then the writer, which commits what is queued and
- * checkpoints the WAL with the last connection. Closing always runs every stage, even when one
- * throws; the first failure is thrown at the end with the others suppressed.
+ * checkpoints the WAL with the last connection, then the wake file (the writer announces its last
+ * commits). Closing always runs every stage, even when one throws; the first failure is thrown at
+ * the end with the others suppressed.
  *
  * <p>Thread-safe. {@code attached} and {@code layers} are concurrent or guarded by this.
  */
@@ -51,6 +53,7 @@ public final class LogContext {
   private final RecordEncoder encoder;
   private final ReadPool readers;
   private final ReaderSessions sessions;
+  private final WakeUp wakeUp;
 
   /** Null when the log was opened read-only. */
   private final Writer writer;
@@ -78,6 +81,10 @@ public final class LogContext {
     this.sessions = new ReaderSessions(readers, catalog, options);
     this.writer = writer;
     this.cleaner = writer == null ? null : new Cleaner();
+    // Announces the writer's commits through CommitSignal's listeners, not from inside Writer: it
+    // is
+    // one more listener, told after every commit on the writer thread.
+    this.wakeUp = WakeUp.open(options.path(), signal, writer != null);
   }
 
   /**
@@ -120,6 +127,7 @@ public final class LogContext {
       } catch (RuntimeException closeFailure) {
         e.addSuppressed(closeFailure);
       }
+      context.wakeUp.close();
       throw e;
     }
     writer.schedule(context.cleaner);
@@ -136,6 +144,11 @@ public final class LogContext {
 
   public CommitSignal signal() {
     return signal;
+  }
+
+  /** The wake file, through which other processes' commits wake this process's consumers. */
+  public WakeUp wakeUp() {
+    return wakeUp;
   }
 
   public RecordEncoder encoder() {
@@ -300,6 +313,7 @@ public final class LogContext {
     if (writer != null) {
       closeRecording(writer, failures);
     }
+    wakeUp.close();
     if (!failures.isEmpty()) {
       Throwable first = failures.get(0);
       for (Throwable other : failures.subList(1, failures.size())) {

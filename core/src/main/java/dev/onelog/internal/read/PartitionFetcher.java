@@ -23,7 +23,8 @@ import java.util.Set;
  * position per partition, kept in memory, and {@link #poll}, which returns as soon as records
  * exist. A commit in this process wakes it at once; another process's commit is noticed through
  * SQLite's {@code PRAGMA data_version}, polled at an interval that starts at {@value #MIN_WAIT_MS}
- * ms and doubles up to {@value #MAX_WAIT_MS} ms while nothing arrives. It never spins, and never
+ * ms and doubles up to {@value #MAX_WAIT_MS} ms while nothing arrives, and, once one was noticed,
+ * also at once through the log's wake file (see {@link CommitWait}). It never spins, and never
  * holds more than one poll's records in memory.
  *
  * <p>A topic deleted and created again (by this process or another) is noticed by its id: the poll
@@ -232,11 +233,10 @@ public final class PartitionFetcher implements AutoCloseable {
 
   private List<LogRecord> pollOpen(Duration timeout, WaitHook hook) throws SQLException {
     long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
-    long waitMs = MIN_WAIT_MS;
     StatementCache reader = session();
+    CommitWait wait = new CommitWait(context, reader, !ignoreOtherProcesses);
     while (true) {
-      long seenCommit = context.signal().version();
-      long seenDataVersion = PartitionReader.dataVersion(reader);
+      wait.look();
       List<LogRecord> records = fetch(reader);
       if (!records.isEmpty()) {
         return records;
@@ -246,26 +246,21 @@ public final class PartitionFetcher implements AutoCloseable {
         if (remainingNanos <= 0) {
           return records;
         }
-        boolean woken;
+        CommitWait.Outcome outcome;
         try {
-          woken =
-              context.signal().awaitAfter(seenCommit, Math.min(remainingNanos, waitMs * 1_000_000));
+          outcome = wait.await(remainingNanos);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return List.of();
         }
         ensureOpen();
-        boolean otherCommitted =
-            !woken
-                && !ignoreOtherProcesses
-                && PartitionReader.dataVersion(reader) != seenDataVersion;
+        boolean otherCommitted = outcome == CommitWait.Outcome.COMMITTED_ELSEWHERE;
         if (hook != null && hook.stopWaiting(reader, otherCommitted)) {
           return List.of();
         }
-        if (woken || otherCommitted) {
+        if (outcome != CommitWait.Outcome.NOTHING) {
           break;
         }
-        waitMs = Math.min(waitMs * 2, MAX_WAIT_MS);
       }
     }
   }
