@@ -90,11 +90,11 @@ final class CommitWait {
   /**
    * Whether the {@code data_version} change a wait found, with the signal still, was another
    * process's commit. This process's writer changes {@code data_version} at its commit and tells
-   * the signal only after, and an automatic checkpoint inside the commit can hold that up for
-   * milliseconds: the bench's in-process consumer, without this, took its own writer for another
-   * process and made it announce every commit. So the signal gets up to {@link
-   * #OWN_COMMIT_GRACE_NANOS} (no longer than the poll has left) to move; asked only until the log
-   * watches.
+   * the signal only after, once the commit's few callers were completed (their callbacks run there)
+   * and on a busy machine after the writer thread waited for a core: the bench's in-process
+   * consumer, without this, took its own writer for another process and made it announce every
+   * commit. So the signal gets up to {@link #OWN_COMMIT_GRACE_NANOS} (no longer than the poll has
+   * left) to move; asked only until the log watches.
    */
   private boolean notThisProcess(long startNanos, long remainingNanos) throws InterruptedException {
     long graceNanos =
