@@ -29,8 +29,15 @@ final class OpenBatch extends WriteRequest {
   final long topicId;
   final int partition;
 
-  /** Guarded by this until sealed, then the writer's. */
+  /** Guarded by this until sealed, then the writer's; null once finished. */
   private ByteBuffer out = ByteBuffer.allocate(FIRST_CAPACITY).position(RecordBatch.HEADER_BYTES);
+
+  /**
+   * The batch's bytes with its header and CRC, at base offset 0: made by the sender whose record
+   * did not fit, so that a full batch's copy and CRC are not the writer's work; else by the writer.
+   * Guarded as {@code out}.
+   */
+  private byte[] finished;
 
   private CompletableFuture<RecordMetadata>[] futures = newFutures(8);
   private long[] timestamps = new long[8];
@@ -80,6 +87,7 @@ final class OpenBatch extends WriteRequest {
     int used = out.position() - RecordBatch.HEADER_BYTES;
     if (count > 0 && used + size > RecordBatch.MAX_BATCH_BYTES) {
       sealed = true;
+      finish();
       return null;
     }
     if (out.remaining() < size) {
@@ -144,14 +152,24 @@ final class OpenBatch extends WriteRequest {
     return new TopicPartition(topic, partition);
   }
 
-  /** The batch's bytes for base offset {@code base}, header and CRC written; sealed only. */
+  /**
+   * The batch's bytes for base offset {@code base}, header and CRC written; sealed only. The CRC
+   * does not cover the base offset, so it is written last.
+   */
   byte[] toBytes(long base) {
     baseOffset = base;
+    if (finished == null) {
+      finish();
+    }
+    ByteBuffer.wrap(finished).putLong(0, base);
+    return finished;
+  }
+
+  private void finish() {
     RecordBatch.putHeader(
-        out, 0, out.position(), base, count - 1, baseTimestampMs, maxTimestampMs, count);
-    byte[] bytes = Arrays.copyOf(out.array(), out.position());
-    out = null; // sealed: no sender touches it again, and the slot may keep this batch a while
-    return bytes;
+        out, 0, out.position(), 0, count - 1, baseTimestampMs, maxTimestampMs, count);
+    finished = Arrays.copyOf(out.array(), out.position());
+    out = null; // no sender touches it again, and the slot may keep this batch a while
   }
 
   /** After the commit that stored it: each record learns its offset. */
