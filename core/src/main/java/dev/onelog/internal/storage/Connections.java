@@ -30,7 +30,8 @@ public final class Connections {
    * 1000. Small commits rewrite whole 16 KiB pages, so at 10,000 records/s in NORMAL mode 1000
    * pages filled in a tenth of a second, and the checkpoint's fsync of those 16 MiB stalled the
    * commit: p99 send-to-poll latency 10 ms, 2 ms with 128 pages. Bulk appends measured the same
-   * either way (docs/BENCHMARKS.md).
+   * either way (docs/BENCHMARKS.md). Once the writer thread starts its checkpointer, it turns this
+   * off (the writer's {@code Checkpointer}); it stays only should that fail.
    */
   static final int WAL_AUTOCHECKPOINT_PAGES = 128;
 

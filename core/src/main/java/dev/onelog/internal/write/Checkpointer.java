@@ -2,6 +2,7 @@ package dev.onelog.internal.write;
 
 import dev.onelog.internal.LogOptions;
 import dev.onelog.internal.storage.Connections;
+import dev.onelog.internal.storage.SqliteErrors;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -61,6 +62,9 @@ final class Checkpointer implements AutoCloseable {
   /** Set after a round that left a long WAL; cleared by the writer's attempt. */
   private volatile boolean resetWanted;
 
+  /** The I/O error a checkpoint met; rounds stop, and the writer stops at its next request. */
+  private volatile SQLException ioFailure;
+
   private Checkpointer(LogOptions options, Connection connection) {
     this.options = options;
     this.connection = connection;
@@ -118,7 +122,7 @@ final class Checkpointer implements AutoCloseable {
       resetWanted = false;
       checkpoint(writerConnection);
     } catch (SQLException e) {
-      log.warn("checkpoint of {} on the writer thread failed", options.path(), e);
+      failed(e);
     } finally {
       checkpointing.unlock();
     }
@@ -139,11 +143,39 @@ final class Checkpointer implements AutoCloseable {
         }
         resetWanted = frames[0] >= RESET_FRAMES;
       } catch (SQLException e) {
-        // The frames stay in the WAL, where readers find them; the next round copies them again.
-        log.warn("checkpoint of {} failed; the next round tries again", options.path(), e);
+        failed(e);
       } finally {
         checkpointing.unlock();
       }
+      if (ioFailure != null) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * A failed checkpoint leaves its frames in the WAL, where readers find them, and the next round
+   * copies them again; but after an I/O error (a failed write or fsync of the file) the log stops
+   * taking writes, as after a commit's ({@link WriterIoFailure}): pages the kernel failed to write
+   * may be gone from its cache while a later fsync succeeds.
+   */
+  private void failed(SQLException e) {
+    if (SqliteErrors.isIoError(e)) {
+      log.error(
+          "a checkpoint of {} met an I/O error; the log stops taking writes", options.path(), e);
+      ioFailure = e;
+    } else {
+      log.warn("checkpoint of {} failed; the next round tries again", options.path(), e);
+    }
+  }
+
+  /**
+   * On the writer thread, before each transaction: stops the writer after a checkpoint's I/O error.
+   */
+  void throwIfFailed() {
+    SQLException failure = ioFailure;
+    if (failure != null) {
+      throw new WriterIoFailure(failure);
     }
   }
 

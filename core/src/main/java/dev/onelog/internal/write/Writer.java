@@ -250,6 +250,9 @@ public final class Writer implements AutoCloseable {
           continue;
         }
         try {
+          if (checkpointer != null) {
+            checkpointer.throwIfFailed();
+          }
           shutdown = process(drained);
           if (checkpointer != null) {
             checkpointer.resetIfWanted(connection);
