@@ -17,10 +17,17 @@ import java.util.function.Consumer;
 final class RecordAccumulator {
   private record PartitionKey(long topicId, int partition) {}
 
-  /** A partition's current open batch; guarded by the slot. */
+  /** A partition's current open batch and the generation it was opened in; guarded by the slot. */
   private static final class Slot {
     OpenBatch open;
+    long generation;
   }
+
+  /**
+   * Moved on by the writer each time it takes batches ({@link #nextGeneration}); a batch opened in
+   * an earlier generation takes no more records. Written by the writer thread only.
+   */
+  private volatile long generation;
 
   private final ConcurrentHashMap<PartitionKey, Slot> slots = new ConcurrentHashMap<>();
   private final Consumer<OpenBatch> queue;
@@ -38,7 +45,8 @@ final class RecordAccumulator {
         slots.computeIfAbsent(
             new PartitionKey(record.topicId(), record.partition()), k -> new Slot());
     synchronized (slot) {
-      if (slot.open != null) {
+      long current = generation;
+      if (slot.open != null && slot.generation == current) {
         CompletableFuture<RecordMetadata> future = slot.open.tryAdd(record, permits);
         if (future != null) {
           return future;
@@ -47,9 +55,22 @@ final class RecordAccumulator {
       OpenBatch batch = new OpenBatch(record.topic(), record.topicId(), record.partition());
       CompletableFuture<RecordMetadata> future = batch.tryAdd(record, permits);
       slot.open = batch;
+      slot.generation = current;
       queue.accept(batch);
       return future;
     }
+  }
+
+  /**
+   * Called by the writer after it took requests from the queue and before it seals the batches
+   * among them: from here on every send starts a new batch, for the next commit. Sealing the taken
+   * batches one by one is not enough: a thread's record could miss a batch the writer had just
+   * sealed and go to the next commit while its next record, to another partition, still joined a
+   * batch the writer had yet to seal, which commits first; a kill between the two commits then kept
+   * the later record without the earlier (KillNineIT caught it).
+   */
+  void nextGeneration() {
+    generation = generation + 1;
   }
 
   /**

@@ -329,6 +329,7 @@ public final class Writer implements AutoCloseable {
    * a transaction of its own; true when it held the Shutdown request.
    */
   private boolean process(List<WriteRequest> drained) {
+    accumulator.nextGeneration(); // before any batch taken is sealed
     boolean shutdown = false;
     List<TransactionStep> steps = new ArrayList<>();
     List<WriteRequest.Barrier> barriers = new ArrayList<>();
