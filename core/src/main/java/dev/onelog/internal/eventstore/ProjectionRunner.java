@@ -15,6 +15,7 @@ import dev.onelog.eventstore.RecordedEvent;
 import dev.onelog.group.ConsumerGroupMetadata;
 import dev.onelog.group.OffsetAndMetadata;
 import dev.onelog.internal.LogContext;
+import dev.onelog.internal.Threads;
 import dev.onelog.internal.read.PartitionFetcher;
 import dev.onelog.internal.transaction.CallerTransaction;
 import dev.onelog.internal.write.StepContext;
@@ -304,17 +305,7 @@ public final class ProjectionRunner implements AutoCloseable {
     closed = true;
     fetcher.close();
     if (Thread.currentThread() != thread) {
-      boolean interrupted = false;
-      while (thread.isAlive()) {
-        try {
-          thread.join();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      Threads.joinUninterruptibly(thread);
     }
     context.detach(this);
   }

@@ -1,6 +1,7 @@
 package dev.onelog.internal.write;
 
 import dev.onelog.internal.LogOptions;
+import dev.onelog.internal.Threads;
 import dev.onelog.internal.storage.Connections;
 import dev.onelog.internal.storage.SqliteErrors;
 import java.sql.Connection;
@@ -229,17 +230,7 @@ final class Checkpointer implements AutoCloseable {
       closed = true;
       notifyAll();
     }
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Threads.joinUninterruptibly(thread);
     try {
       connection.close();
     } catch (SQLException e) {

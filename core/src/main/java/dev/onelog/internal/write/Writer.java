@@ -5,6 +5,7 @@ import dev.onelog.LogClosedException;
 import dev.onelog.OneLogException;
 import dev.onelog.RecordMetadata;
 import dev.onelog.internal.LogOptions;
+import dev.onelog.internal.Threads;
 import dev.onelog.internal.storage.FileFormat;
 import dev.onelog.internal.storage.SqliteErrors;
 import dev.onelog.internal.storage.StatementCache;
@@ -460,17 +461,7 @@ public final class Writer implements AutoCloseable {
         queue.add(new WriteRequest.Shutdown());
       }
     }
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Threads.joinUninterruptibly(thread);
     completions.close(); // the callers of the last commits, before close returns
     if (checkpointer != null) {
       checkpointer.close(); // before the last checkpoint, below
