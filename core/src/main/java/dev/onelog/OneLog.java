@@ -208,12 +208,20 @@ public final class OneLog implements AutoCloseable {
 
   /** Appends a record and waits until it is committed with the log's durability. */
   public RecordMetadata append(ProducerRecord record) {
-    return LogContext.await(send(record));
+    Objects.requireNonNull(record, "record");
+    var writer = context.writer();
+    return LogContext.await(
+        writer.appendAndWait(context.encoder().encode(record, context.topic(record.topic()))));
   }
 
   /** Appends records atomically and waits until they are committed. */
   public List<RecordMetadata> append(List<ProducerRecord> records) {
-    return LogContext.await(send(records));
+    Objects.requireNonNull(records, "records");
+    if (records.isEmpty()) {
+      return List.of();
+    }
+    var writer = context.writer();
+    return LogContext.await(writer.appendAndWait(context.encode(records)));
   }
 
   /** Waits until every write queued before this call has been committed or has failed. */
@@ -345,10 +353,11 @@ public final class OneLog implements AutoCloseable {
 
   /**
    * Calls {@code listener} after each commit of this log's writer (appends, topic changes, offset
-   * commits), on the writer thread, so it must return at once: hand any work to another thread. For
-   * servers that park readers without a thread each (onelog's Kafka server parks its fetches so);
-   * commits of other processes are not seen, so look again on a timer too. {@code close()} on the
-   * handle removes the listener; a listener that throws is not called again.
+   * commits), on the thread that committed (the writer's, or a synchronous appender's own when the
+   * writer was idle), so it must return at once: hand any work to another thread. For servers that
+   * park readers without a thread each (onelog's Kafka server parks its fetches so); commits of
+   * other processes are not seen, so look again on a timer too. {@code close()} on the handle
+   * removes the listener; a listener that throws is not called again.
    */
   public AutoCloseable onCommit(Runnable listener) {
     Objects.requireNonNull(listener, "listener");

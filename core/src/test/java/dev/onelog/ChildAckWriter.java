@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * creates) a log, creates topic "k" of 4 partitions, sends COUNT records from one thread (single
  * sends, and every tenth an atomic list of 5, up to 32 calls in flight), each record's value {@code
  * r<seq>}, and appends one line per acknowledged record to ACKFILE, with one write call per
- * acknowledgement and no fsync: a line written is a record the application was told is stored.
+ * acknowledgement and no fsync: a line written is a record the application was told is stored. With
+ * the environment variable ONELOG_TEST_SYNC_SENDS set, each call is a synchronous {@code append}
+ * instead, one at a time, so that commits run on the sending thread (Writer#appendAndWait).
  *
  * <pre>
  * ChildAckWriter FILE ACKFILE FSYNC|NORMAL COUNT
@@ -33,6 +35,7 @@ public final class ChildAckWriter {
     Path file = Path.of(args[0]);
     Durability durability = Durability.valueOf(args[2]);
     long count = Long.parseLong(args[3]);
+    boolean synchronous = System.getenv("ONELOG_TEST_SYNC_SENDS") != null;
     Semaphore inFlight = new Semaphore(32);
     AtomicReference<Throwable> ioError = new AtomicReference<>();
     try (FileOutputStream acks = new FileOutputStream(args[1]);
@@ -43,6 +46,16 @@ public final class ChildAckWriter {
         int size = seq % 10 == 9 ? 5 : 1;
         for (int i = 0; i < size && seq < count; i++, seq++) {
           records.add(ProducerRecord.of("k", "key" + seq, "r" + seq));
+        }
+        if (synchronous) {
+          try {
+            List<RecordMetadata> metas =
+                records.size() == 1 ? List.of(log.append(records.get(0))) : log.append(records);
+            acknowledge(acks, records, metas);
+          } catch (LogIOException e) {
+            ioError.compareAndSet(null, e);
+          }
+          continue;
         }
         inFlight.acquire();
         CompletableFuture<List<RecordMetadata>> sent;
@@ -65,24 +78,7 @@ public final class ChildAckWriter {
                 inFlight.release();
                 return;
               }
-              StringBuilder lines = new StringBuilder();
-              for (int i = 0; i < records.size(); i++) {
-                lines
-                    .append(new String(records.get(i).value(), StandardCharsets.UTF_8))
-                    .append(' ')
-                    .append(metas.get(i).partition())
-                    .append(' ')
-                    .append(metas.get(i).offset())
-                    .append('\n');
-              }
-              try {
-                synchronized (acks) {
-                  acks.write(lines.toString().getBytes(StandardCharsets.US_ASCII));
-                }
-              } catch (Exception e) {
-                e.printStackTrace();
-                Runtime.getRuntime().halt(1);
-              }
+              acknowledge(acks, records, metas);
               inFlight.release();
             });
       }
@@ -98,6 +94,29 @@ public final class ChildAckWriter {
           }
         }
       }
+    }
+  }
+
+  /** Writes one line per acknowledged record; halts the JVM when the line cannot be written. */
+  private static void acknowledge(
+      FileOutputStream acks, List<ProducerRecord> records, List<RecordMetadata> metas) {
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < records.size(); i++) {
+      lines
+          .append(new String(records.get(i).value(), StandardCharsets.UTF_8))
+          .append(' ')
+          .append(metas.get(i).partition())
+          .append(' ')
+          .append(metas.get(i).offset())
+          .append('\n');
+    }
+    try {
+      synchronized (acks) {
+        acks.write(lines.toString().getBytes(StandardCharsets.US_ASCII));
+      }
+    } catch (Exception e) {
+      e.printStackTrace();
+      Runtime.getRuntime().halt(1);
     }
   }
 }

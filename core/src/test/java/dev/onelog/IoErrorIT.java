@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * append must get a {@link LogIOException}; every later one too (the log refuses writes until
  * reopened: nothing is acknowledged after a failed fsync); and the file, opened again without
  * failures, must hold every acknowledged record where it was acknowledged, once, with {@code
- * verify} clean. Each N is a trial: {@code -Donelog.ioErrorTrials=K} runs K of each kind (default
- * 6).
+ * verify} clean. Every third trial appends synchronously, one call at a time, so that its commits
+ * run on the calling thread (the writer sleeps) and the error meets the caller there. Each N is a
+ * trial: {@code -Donelog.ioErrorTrials=K} runs K of each kind (default 6).
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class IoErrorIT {
@@ -39,10 +40,16 @@ class IoErrorIT {
     for (String kind : List.of("ONELOG_FAIL_FSYNC", "ONELOG_FAIL_WRITE")) {
       for (int t = 0; t < trials; t++) {
         int n = kind.endsWith("FSYNC") ? 10 + t * 3 : 80 + t * 41;
-        Path trial = Files.createDirectories(dir.resolve(kind + "-" + n));
+        // Every third trial appends synchronously: its commits, and the error, are the caller's.
+        boolean synchronous = t % 3 == 2;
+        Path trial =
+            Files.createDirectories(dir.resolve(kind + "-" + n + (synchronous ? "-sync" : "")));
+        Map<String, String> environment = new HashMap<>(Map.of(kind, Integer.toString(n)));
+        if (synchronous) {
+          environment.put("ONELOG_TEST_SYNC_SENDS", "1");
+        }
         WriteRecorder.Run run =
-            WriteRecorder.shared()
-                .run(trial, Durability.FSYNC, RECORDS, Map.of(kind, Integer.toString(n)));
+            WriteRecorder.shared().run(trial, Durability.FSYNC, RECORDS, environment);
         String failure = check(run);
         acknowledged += acks(run).size();
         if (failure == null) {

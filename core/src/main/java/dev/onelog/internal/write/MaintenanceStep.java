@@ -1,6 +1,7 @@
 package dev.onelog.internal.write;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,6 +14,18 @@ final class MaintenanceStep implements TransactionStep {
 
   MaintenanceStep(Maintenance task) {
     this.task = task;
+  }
+
+  /** A step for each task due at {@code nowNanos}, in the tasks' order. */
+  static List<MaintenanceStep> due(List<Maintenance> tasks, long nowNanos) {
+    List<MaintenanceStep> due = new ArrayList<>();
+    for (Maintenance task : tasks) {
+      long dueAt = task.dueAtNanos();
+      if (dueAt != Long.MAX_VALUE && dueAt - nowNanos <= 0) {
+        due.add(new MaintenanceStep(task));
+      }
+    }
+    return due;
   }
 
   /** False when every step was maintenance that only looked (a cleaner with nothing to do). */
