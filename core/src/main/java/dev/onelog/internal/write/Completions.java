@@ -46,6 +46,11 @@ final class Completions implements AutoCloseable {
     queue.add(completion);
   }
 
+  /** True when no completion waits for the completer thread: no callers are being woken. */
+  boolean idle() {
+    return pending.get() == 0;
+  }
+
   private void run() {
     while (true) {
       Runnable completion;
