@@ -42,9 +42,9 @@ import java.util.function.UnaryOperator;
  * <p>Thread-safe: any thread may send, read and administer. Every write (appends, topic changes,
  * offset commits, {@link #transaction}s) goes through one writer thread that runs everything queued
  * as the steps of one transaction (group commit); {@link #send} returns at once with a future,
- * {@link #append} waits for the commit. Several processes may open the same file: SQLite's lock
- * serialises their writers, and readers see every process's commits. An acknowledged write survives
- * what its {@link Durability} promises.
+ * {@link #append} waits for the commit (and, finding the writer idle, commits on its own thread).
+ * Several processes may open the same file: SQLite's lock serialises their writers, and readers see
+ * every process's commits. An acknowledged write survives what its {@link Durability} promises.
  *
  * <p>Layers over the log are reached through it: {@link #groups()} for consumer groups, {@link
  * #eventStore()} for the event store.
@@ -247,7 +247,7 @@ public final class OneLog implements AutoCloseable {
 
   /** As {@link #transaction(Transaction.Work)}, returning what {@code work} returned. */
   public <T> T transactionResult(Transaction.Callable<T> work) {
-    return LogContext.await(transactionAsync(work));
+    return LogContext.await(CallerTransaction.submit(context, work, true));
   }
 
   /**
@@ -256,11 +256,7 @@ public final class OneLog implements AutoCloseable {
    * servers that must not hold a thread per transaction.
    */
   public <T> CompletableFuture<T> transactionAsync(Transaction.Callable<T> work) {
-    Objects.requireNonNull(work, "work");
-    context.ensureOpen();
-    return context
-        .writer()
-        .submit(tx -> CallerTransaction.run(context, tx, work), "running a transaction");
+    return CallerTransaction.submit(context, work, false);
   }
 
   // ---- Reads ----

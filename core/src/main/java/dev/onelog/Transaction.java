@@ -23,10 +23,11 @@ import java.util.Map;
  * });
  * }</pre>
  *
- * <p>The body runs on the log's writer thread, inside the writer's group-commit transaction, in a
- * SAVEPOINT of its own: when it throws, everything it did is undone, the exception reaches the
- * caller of {@code transaction}, and the other writers' work in the same commit goes through. Keep
- * it short: every append of the log waits while it runs. Inside it:
+ * <p>The body runs on the log's writer thread (or on the caller's own, holding the writer's turn,
+ * when the writer was idle), inside the writer's group-commit transaction, in a SAVEPOINT of its
+ * own: when it throws, everything it did is undone, the exception reaches the caller of {@code
+ * transaction}, and the other writers' work in the same commit goes through. Keep it short: every
+ * append of the log waits while it runs. Inside it:
  *
  * <ul>
  *   <li>use only this object to write; calling the log itself ({@code log.append}, {@code

@@ -2,6 +2,7 @@ package dev.onelog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -45,6 +46,31 @@ class CallerCommitTest {
     assertTrue(mine >= 40, "commits by thread: " + committers);
     assertEquals(50, log.nextOffset(TopicPartition.of("t", 0)));
     assertEquals(50, TopicContents.byValue(log, "t").size());
+  }
+
+  @Test
+  void aLoneTransactionRunsOnTheCallersThreadAndStillCannotWaitForTheLog() {
+    OneLog log = logs.open();
+    log.createTopic(TopicSpec.named("t"));
+    String caller = Thread.currentThread().getName();
+    int mine = 0;
+    for (int i = 0; i < 20; i++) {
+      String ranOn =
+          log.transactionResult(
+              tx -> {
+                tx.send(ProducerRecord.of("t", "k", "v"));
+                return Thread.currentThread().getName();
+              });
+      mine += ranOn.equals(caller) ? 1 : 0;
+    }
+    assertTrue(mine >= 15, mine + " of 20 transactions ran on the caller's thread");
+    // The caller holds the writer's turn while its body runs: waiting for the log would deadlock.
+    RuntimeException nested =
+        assertThrows(
+            RuntimeException.class,
+            () -> log.transaction(tx -> log.append(ProducerRecord.of("t", "k", "inner"))));
+    assertInstanceOf(IllegalStateException.class, nested, nested.toString());
+    assertEquals(20, log.nextOffset(TopicPartition.of("t", 0)));
   }
 
   @Test

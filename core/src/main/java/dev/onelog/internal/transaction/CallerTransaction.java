@@ -11,8 +11,10 @@ import dev.onelog.group.ConsumerGroupMetadata;
 import dev.onelog.group.OffsetAndMetadata;
 import dev.onelog.internal.LogContext;
 import dev.onelog.internal.group.OffsetCommits;
+import dev.onelog.internal.write.Step;
 import dev.onelog.internal.write.StepContext;
 import dev.onelog.internal.write.StoredBatchAppend;
+import dev.onelog.internal.write.Writer;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,11 +22,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The {@link Transaction} a caller's body is given: a view of the writer's step, valid while the
  * body runs. Records are encoded and appended at once, in the transaction; SQL runs on the writer's
- * connection after {@link SqlGuard} let it through. Not thread-safe: the writer thread's.
+ * connection after {@link SqlGuard} let it through. Not thread-safe: the thread running the body's.
  */
 public final class CallerTransaction implements Transaction {
   private final LogContext context;
@@ -36,6 +40,22 @@ public final class CallerTransaction implements Transaction {
     this.context = context;
     this.tx = tx;
     this.guard = context.layer(SqlGuard.class, c -> new SqlGuard());
+  }
+
+  /**
+   * Queues a caller's body as a transaction of the log's writer. A caller that waits for it ({@code
+   * callerWaits}) may run and commit it on its own thread when the writer is idle ({@code
+   * Writer.submitAndWait}).
+   */
+  public static <T> CompletableFuture<T> submit(
+      LogContext context, Transaction.Callable<T> body, boolean callerWaits) {
+    Objects.requireNonNull(body, "work");
+    context.ensureOpen();
+    Step<T> step = tx -> run(context, tx, body);
+    Writer writer = context.writer();
+    return callerWaits
+        ? writer.submitAndWait(step, "running a transaction")
+        : writer.submit(step, "running a transaction");
   }
 
   /** Runs a caller's body as a step; its exception fails the step alone. */

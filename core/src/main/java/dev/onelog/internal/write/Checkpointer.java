@@ -4,6 +4,7 @@ import dev.onelog.internal.LogOptions;
 import dev.onelog.internal.Threads;
 import dev.onelog.internal.storage.Connections;
 import dev.onelog.internal.storage.SqliteErrors;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -95,6 +96,18 @@ final class Checkpointer implements AutoCloseable {
     Checkpointer checkpointer = new Checkpointer(options, connection);
     checkpointer.thread.start();
     return checkpointer;
+  }
+
+  /**
+   * The writer's last checkpoint, on its own connection as the log closes. Best effort: closing the
+   * last connection checkpoints anyway, and the WAL is part of the database until then.
+   */
+  static void checkpointOnClose(Connection writerConnection, Path path) {
+    try (Statement s = writerConnection.createStatement()) {
+      s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+    } catch (SQLException e) {
+      log.warn("checkpoint on close of {} failed", path, e);
+    }
   }
 
   /** Told by the writer after each commit, with an estimate of the bytes of pages it wrote. */

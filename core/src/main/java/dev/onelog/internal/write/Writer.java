@@ -11,7 +11,6 @@ import dev.onelog.internal.storage.SqliteErrors;
 import dev.onelog.internal.storage.StatementCache;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -54,10 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class Writer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Writer.class);
 
-  /**
-   * A transaction holds at most this many requests; measured: 10,000-row commits amortise the
-   * fsync.
-   */
+  /** A transaction holds at most this many requests; measured: 10,000 amortise the fsync. */
   static final int MAX_REQUESTS_PER_COMMIT = 10_000;
 
   private final LogOptions options;
@@ -100,25 +96,20 @@ public final class Writer implements AutoCloseable {
 
   /**
    * Copies the WAL into the file off the writer thread, a second after the last commit at the
-   * latest; null when it could not start, and SQLite checkpoints inside commits. Written by the
-   * writer thread before its first request, read by close() after joining it.
+   * latest; null when it could not start, and SQLite checkpoints inside commits. Set by start().
    */
   private volatile Checkpointer checkpointer;
 
   /**
-   * How many requests the last turn committed; guarded by {@link #turn}. A caller commits its own
-   * records only after a turn of one: with more, callers are sharing commits, and one committing
-   * alone would take a whole commit for its one request while the others wait for the turn.
+   * Requests of the last turn; guarded by {@link #turn}. More than one: callers share commits, and
+   * one committing alone would take a whole commit for one request while the rest wait.
    */
   private int lastTurnRequests;
 
   /** Set by the writer thread when it stops taking requests. */
   private volatile boolean stopped;
 
-  /**
-   * Why the writer thread stopped, when an Error or an I/O error stopped it; written before {@code
-   * stopped}.
-   */
+  /** Why the writer stopped, when an Error or an I/O error stopped it; set before stopped. */
   private volatile Throwable failure;
 
   /** Set by close(); guarded by this. */
@@ -218,37 +209,46 @@ public final class Writer implements AutoCloseable {
     }
   }
 
-  /**
-   * Appends the record as {@link #append(EncodedRecord)} does, for a caller that waits for the
-   * commit: when the writer sleeps with nothing queued the record is committed on the calling
-   * thread ({@link #commitIfIdle}).
-   */
+  /** As {@link #append(EncodedRecord)}, for a caller that waits: see {@link #commitIfIdle}. */
   public CompletableFuture<RecordMetadata> appendAndWait(EncodedRecord record) {
-    AppendRequest.Batch done = commitIfIdle(new EncodedRecord[] {record});
-    return done == null ? append(record) : done.future.thenApply(stored -> stored.get(0));
+    AppendRequest.Batch request = new AppendRequest.Batch(new EncodedRecord[] {record});
+    return commitIfIdle(request)
+        ? request.future.thenApply(stored -> stored.get(0))
+        : append(record);
   }
 
   /** As {@link #append(EncodedRecord[])}, for a caller that waits: see {@link #commitIfIdle}. */
   public CompletableFuture<List<RecordMetadata>> appendAndWait(EncodedRecord[] records) {
-    AppendRequest.Batch done = commitIfIdle(records);
-    return done == null ? append(records) : done.future;
+    AppendRequest.Batch request = new AppendRequest.Batch(records);
+    if (!commitIfIdle(request)) {
+      submit(request);
+    }
+    return request.future;
+  }
+
+  /** As {@link #submit(Step, String)}, for a caller that waits: see {@link #commitIfIdle}. */
+  public <T> CompletableFuture<T> submitAndWait(Step<T> work, String description) {
+    StepRequest<T> request = new StepRequest<>(work, description);
+    if (!commitIfIdle(request)) {
+      submit(request);
+    }
+    return request.future;
   }
 
   /**
-   * Commits the records on the calling thread when the writer sleeps with nothing queued, no
+   * Commits the request on the calling thread when the writer sleeps with nothing queued, no
    * callers are being woken and the last turn committed one request, sparing a lone synchronous
    * caller two thread hand-offs per commit (waking the writer, and being woken by it): measured, a
    * sixth of such a commit's time. Maintenance stays on the writer thread.
    *
-   * @return the request, its future complete or completing as the writer's would; null when the
-   *     writer is busy, and the caller should queue the records instead
+   * @return true when it committed (or failed) here, its future complete or completing as the
+   *     writer's would; false when the writer is busy, and the caller should queue the request
    */
-  private AppendRequest.Batch commitIfIdle(EncodedRecord[] records) {
+  private boolean commitIfIdle(WriteRequest request) {
     if (!queue.writerAsleep() || !turn.tryLock()) {
-      return null;
+      return false;
     }
     try {
-      AppendRequest.Batch request = new AppendRequest.Batch(records);
       // Never waits holding the turn: a full queue needs the writer to drain it.
       if (finished
           || lastTurnRequests > 1
@@ -256,10 +256,10 @@ public final class Writer implements AutoCloseable {
           || !queue.isEmpty()
           || !completions.idle()
           || !budget.tryAcquire(permits(request))) {
-        return null;
+        return false;
       }
       commitOnCallerThread(request);
-      return request;
+      return true;
     } finally {
       turn.unlock();
     }
@@ -488,13 +488,7 @@ public final class Writer implements AutoCloseable {
     synchronized (this) {
       try {
         if (!connection.isClosed()) {
-          try (Statement s = connection.createStatement()) {
-            s.execute("PRAGMA wal_checkpoint(PASSIVE)");
-          } catch (SQLException e) {
-            // Best effort: closing the last connection checkpoints anyway, and the WAL is part
-            // of the database until then.
-            log.warn("checkpoint on close of {} failed", options.path(), e);
-          }
+          Checkpointer.checkpointOnClose(connection, options.path());
         }
         statements.close();
       } catch (SQLException e) {
