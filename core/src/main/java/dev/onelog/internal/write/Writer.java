@@ -280,10 +280,7 @@ public final class Writer implements AutoCloseable {
     }
   }
 
-  /**
-   * True on the writer thread, or on a caller committing on its own thread, where waiting for the
-   * writer would wait forever.
-   */
+  /** True on the writer thread or a caller holding the turn: waiting for the writer would hang. */
   public boolean isWriterThread() {
     return Thread.currentThread() == thread || turn.isHeldByCurrentThread();
   }
@@ -342,7 +339,8 @@ public final class Writer implements AutoCloseable {
             break;
           }
           queue.drainTo(drained, MAX_REQUESTS_PER_COMMIT);
-          if (drained.isEmpty() && nextDueNanos() - System.nanoTime() > 0) {
+          long due = nextDueNanos();
+          if (drained.isEmpty() && (due == Long.MAX_VALUE || due - System.nanoTime() > 0)) {
             continue;
           }
           if (takeTurn(drained, true)) {
@@ -361,6 +359,7 @@ public final class Writer implements AutoCloseable {
       // writer that is gone, so the ones still queued are failed below.
       log.error("the writer of {} stopped", options.path(), e);
     } finally {
+      finished = true; // also after an unexpected RuntimeException: no caller commits any more
       stopped = true;
       // Wake senders blocked on a full queue: each passes the permits on and fails (submit). The
       // budget never held more than maxQueuedBytes (at most 1 GiB), so this cannot overflow.
