@@ -8,22 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A synchronous {@code append} commits on the caller's own thread when the writer sleeps with
- * nothing queued (Writer#appendAndWait); it must keep every promise the writer thread keeps: a
- * caller's writes keep their order beside its asynchronous sends and other callers', and an append
- * racing close is either stored or refused.
+ * nothing queued (Writer#appendAndWait); it must keep every promise the writer thread keeps: an
+ * append racing close is either stored or refused (and each caller's order: {@link SendOrderTest}).
  */
 class CallerCommitTest {
   @RegisterExtension final LogFixture logs = new LogFixture();
@@ -71,59 +65,6 @@ class CallerCommitTest {
             () -> log.transaction(tx -> log.append(ProducerRecord.of("t", "k", "inner"))));
     assertInstanceOf(IllegalStateException.class, nested, nested.toString());
     assertEquals(20, log.nextOffset(TopicPartition.of("t", 0)));
-  }
-
-  @Test
-  void synchronousAndAsynchronousWritesOfEachCallerKeepTheirOrder() throws Exception {
-    OneLog log = logs.open();
-    log.createTopic(TopicSpec.named("t"));
-    int threads = 4;
-    ExecutorService callers = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<List<Long>>> results = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        Random random = new Random(t);
-        results.add(callers.submit(() -> write(log, random)));
-      }
-      long total = 0;
-      for (Future<List<Long>> result : results) {
-        List<Long> offsets = result.get();
-        for (int i = 1; i < offsets.size(); i++) {
-          assertTrue(
-              offsets.get(i - 1) < offsets.get(i),
-              "a caller's offsets rise: " + offsets.get(i - 1) + " then " + offsets.get(i));
-        }
-        total += offsets.size();
-      }
-      assertEquals(total, log.nextOffset(TopicPartition.of("t", 0)));
-    } finally {
-      callers.shutdownNow();
-    }
-  }
-
-  /** Synchronous singles and lists, with asynchronous sends between them; offsets in order. */
-  private static List<Long> write(OneLog log, Random random) {
-    List<CompletableFuture<List<Long>>> written = new ArrayList<>();
-    for (int i = 0; i < 1_500; i++) {
-      int kind = random.nextInt(10);
-      if (kind < 5) {
-        long offset = log.append(ProducerRecord.of("t", null, "a")).offset();
-        written.add(CompletableFuture.completedFuture(List.of(offset)));
-      } else if (kind < 6) {
-        List<RecordMetadata> stored =
-            log.append(
-                List.of(ProducerRecord.of("t", null, "l"), ProducerRecord.of("t", null, "l")));
-        written.add(
-            CompletableFuture.completedFuture(
-                stored.stream().map(RecordMetadata::offset).toList()));
-      } else {
-        written.add(
-            log.send(ProducerRecord.of("t", null, "s")).thenApply(m -> List.of(m.offset())));
-      }
-    }
-    List<Long> offsets = new ArrayList<>();
-    written.forEach(f -> offsets.addAll(f.join()));
-    return offsets;
   }
 
   @Test

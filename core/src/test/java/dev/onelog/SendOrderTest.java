@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,6 +28,21 @@ class SendOrderTest {
 
   @Test
   void eachCallersWritesToAPartitionKeepTheirOrder() throws Exception {
+    checkEachCallersOrder(SendOrderTest::send);
+  }
+
+  /**
+   * With synchronous appends among the sends, some commit on their caller's own thread (the writer
+   * idle): they must not overtake that caller's earlier sends, nor be overtaken by its later ones.
+   */
+  @Test
+  void synchronousAppendsAmongTheSendsKeepTheOrderToo() throws Exception {
+    checkEachCallersOrder(SendOrderTest::appendOrSend);
+  }
+
+  /** Runs {@code caller} on THREADS threads; each one's offsets, in its order, must rise. */
+  private void checkEachCallersOrder(BiFunction<OneLog, Random, List<Long>> caller)
+      throws Exception {
     OneLog log = logs.open();
     log.createTopic(TopicSpec.named("t"));
     ExecutorService callers = Executors.newFixedThreadPool(THREADS);
@@ -34,7 +50,7 @@ class SendOrderTest {
       List<Future<List<Long>>> results = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
         Random random = new Random(t);
-        results.add(callers.submit(() -> send(log, random)));
+        results.add(callers.submit(() -> caller.apply(log, random)));
       }
       long total = 0;
       for (Future<List<Long>> result : results) {
@@ -71,6 +87,31 @@ class SendOrderTest {
     }
     List<Long> offsets = new ArrayList<>();
     sent.forEach(f -> offsets.addAll(f.join()));
+    return offsets;
+  }
+
+  /** Synchronous singles and lists, with asynchronous singles between them; offsets in order. */
+  private static List<Long> appendOrSend(OneLog log, Random random) {
+    List<CompletableFuture<List<Long>>> written = new ArrayList<>();
+    for (int i = 0; i < OPERATIONS / 4; i++) {
+      int kind = random.nextInt(10);
+      if (kind < 5) {
+        long offset = log.append(ProducerRecord.of("t", null, "a")).offset();
+        written.add(CompletableFuture.completedFuture(List.of(offset)));
+      } else if (kind < 6) {
+        List<RecordMetadata> stored =
+            log.append(
+                List.of(ProducerRecord.of("t", null, "l"), ProducerRecord.of("t", null, "l")));
+        written.add(
+            CompletableFuture.completedFuture(
+                stored.stream().map(RecordMetadata::offset).toList()));
+      } else {
+        written.add(
+            log.send(ProducerRecord.of("t", null, "s")).thenApply(m -> List.of(m.offset())));
+      }
+    }
+    List<Long> offsets = new ArrayList<>();
+    written.forEach(f -> offsets.addAll(f.join()));
     return offsets;
   }
 }

@@ -32,11 +32,6 @@ final class WriteQueue {
     return requests.isEmpty();
   }
 
-  /** True while the writer sleeps with nothing to do. */
-  boolean writerAsleep() {
-    return sleeper != null && requests.isEmpty();
-  }
-
   WriteRequest poll() {
     return requests.poll();
   }
