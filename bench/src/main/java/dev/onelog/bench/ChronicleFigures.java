@@ -47,6 +47,11 @@ final class ChronicleFigures {
             async(producers),
             "recordsPerSec"),
         new Ratio(
+            "async append, " + producers + " producers, FSYNC, as many again (warm)",
+            "async-" + producers + "-FSYNC",
+            async(producers),
+            "warmRecordsPerSec"),
+        new Ratio(
             "1 synchronous caller, FSYNC / sync() each", "sync-1-FSYNC", SYNC, "recordsPerSec"),
         new Ratio("scan from the start, FSYNC", "scan-FSYNC", SCAN, "recordsPerSec"),
         new Ratio(

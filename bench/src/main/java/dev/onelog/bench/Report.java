@@ -111,6 +111,16 @@ final class Report {
             ">=",
             1.2),
         new Target(
+            "writer CPU ns per record, async " + options.producers() + " producers FSYNC",
+            results.median(async + "FSYNC", "writerCpuNsPerRecord"),
+            "<=",
+            200),
+        new Target(
+            "the same, as many records again in that JVM (warm)",
+            results.median(async + "FSYNC", "warmWriterCpuNsPerRecord"),
+            "<=",
+            200),
+        new Target(
             "sync " + sync.replace("sync-", "").replace("-", "") + " callers FSYNC, records/s",
             results.median(sync + "FSYNC", "recordsPerSec"),
             ">=",
@@ -151,7 +161,7 @@ final class Report {
             "<=",
             0.5),
         new Target(
-            "peak heap of the " + options.records() + "-record async run, MiB",
+            "peak heap of the async run (twice " + options.records() + " records), MiB",
             results.median(async + "FSYNC", "peakHeapMiB"),
             "<=",
             256));

@@ -15,7 +15,10 @@ import java.util.Map;
 /**
  * {@code options.producers()} threads each {@code send} their share of the records without waiting;
  * the clock stops when {@code flush} returns, i.e. when the last record is durable. Also reports
- * the largest size the {@code -wal} file reached.
+ * the largest size the {@code -wal} file reached. Then (without idle members) the same number of
+ * records again in the same JVM and log, reported as {@code warm...}: the first pass includes the
+ * JIT's compiling and the writer's first touches of its heap and page cache, which a long-running
+ * service pays once.
  *
  * <p>With {@code extra idleMembers=N}, N live consumer-group members that consume nothing ({@link
  * IdleMembers}) run all along, in this JVM or, with {@code extra idleMembersIn=other}, in another
@@ -46,47 +49,69 @@ final class AsyncAppendScenario implements Scenario {
       if (quietSeconds > 0) {
         figures.putAll(quietCpu(idle, quietSeconds));
       }
-      int producers = options.producers();
       long records = options.records();
-      List<Thread> threads = new ArrayList<>();
       long idleCpuBefore = idle.cpuNanos();
-      long writerCpuBefore = CpuTime.threadsNanos("onelog-writer");
-      long processCpuBefore = CpuTime.processNanos();
-      long start = System.nanoTime();
-      for (int t = 0; t < producers; t++) {
-        long first = t;
-        Thread thread =
-            new Thread(
-                () -> {
-                  for (long i = first; i < records; i += producers) {
-                    log.send(BenchLog.record(data, i));
-                  }
-                },
-                "producer-" + t);
-        threads.add(thread);
-        thread.start();
-      }
-      for (Thread thread : threads) {
-        thread.join();
-      }
-      log.flush();
-      long nanos = System.nanoTime() - start;
+      figures.putAll(pass(log, data, options.producers(), 0, records, ""));
       long idleCpu = idle.cpuNanos() - idleCpuBefore;
-      double writerCpuNs =
-          (CpuTime.threadsNanos("onelog-writer") - writerCpuBefore) / (double) records;
-      double processCpuNs = (CpuTime.processNanos() - processCpuBefore) / (double) records;
-      figures.put("recordsPerSec", BenchLog.perSecond(records, nanos));
-      figures.put("seconds", nanos / 1e9);
-      figures.put("writerCpuNsPerRecord", writerCpuNs);
-      figures.put("processCpuNsPerRecord", processCpuNs);
       figures.put("fileMiB", log.fileSizeBytes() / (1024.0 * 1024.0));
       figures.put("peakWalMiB", wal.peakMiB());
+      if (idleCount == 0) {
+        // The same again in this JVM and log: JIT, heap and page cache warm.
+        figures.putAll(pass(log, data, options.producers(), records, records, "warm"));
+      }
       if (idleCount > 0) {
         figures.put("idleMembers", idleCount);
         figures.put("idleMembersCpuMs", idleCpu / 1e6);
       }
       return figures;
     }
+  }
+
+  /**
+   * Sends records {@code first .. first + records - 1} from {@code producers} threads and flushes;
+   * its rate and CPU per record, the names prefixed with {@code prefix} (then capitalised).
+   */
+  private static Map<String, Object> pass(
+      OneLog log, RecordData data, int producers, long first, long records, String prefix)
+      throws InterruptedException {
+    List<Thread> threads = new ArrayList<>();
+    long writerCpuBefore = CpuTime.threadsNanos("onelog-writer");
+    long processCpuBefore = CpuTime.processNanos();
+    long start = System.nanoTime();
+    for (int t = 0; t < producers; t++) {
+      long own = first + t;
+      Thread thread =
+          new Thread(
+              () -> {
+                for (long i = own; i < first + records; i += producers) {
+                  log.send(BenchLog.record(data, i));
+                }
+              },
+              "producer-" + t);
+      threads.add(thread);
+      thread.start();
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    log.flush();
+    long nanos = System.nanoTime() - start;
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put(name(prefix, "recordsPerSec"), BenchLog.perSecond(records, nanos));
+    figures.put(name(prefix, "seconds"), nanos / 1e9);
+    figures.put(
+        name(prefix, "writerCpuNsPerRecord"),
+        (CpuTime.threadsNanos("onelog-writer") - writerCpuBefore) / (double) records);
+    figures.put(
+        name(prefix, "processCpuNsPerRecord"),
+        (CpuTime.processNanos() - processCpuBefore) / (double) records);
+    return figures;
+  }
+
+  private static String name(String prefix, String field) {
+    return prefix.isEmpty()
+        ? field
+        : prefix + Character.toUpperCase(field.charAt(0)) + field.substring(1);
   }
 
   /**
