@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -38,6 +40,56 @@ class SendOrderTest {
   @Test
   void synchronousAppendsAmongTheSendsKeepTheOrderToo() throws Exception {
     checkEachCallersOrder(SendOrderTest::appendOrSend);
+  }
+
+  /**
+   * Keyed sends over many partitions through a small write queue, so that senders block on it and
+   * the writer waits for their batches to grow (Linger): each caller's offsets in each partition
+   * must still rise, and every record be stored once.
+   */
+  @Test
+  void keyedSendsOverManyPartitionsUnderBackPressureKeepTheirOrder() throws Exception {
+    OneLog log = logs.open(logs.builder().maxQueuedBytes(64 << 10));
+    log.createTopic(TopicSpec.named("k").withPartitions(64));
+    ExecutorService callers = Executors.newFixedThreadPool(THREADS);
+    try {
+      List<Future<List<RecordMetadata>>> results = new ArrayList<>();
+      for (int t = 0; t < THREADS; t++) {
+        Random random = new Random(t);
+        results.add(callers.submit(() -> sendKeyed(log, random)));
+      }
+      long total = 0;
+      for (Future<List<RecordMetadata>> result : results) {
+        Map<Integer, Long> last = new HashMap<>();
+        for (RecordMetadata stored : result.get()) {
+          Long before = last.put(stored.partition(), stored.offset());
+          assertTrue(
+              before == null || before < stored.offset(),
+              "a caller's offsets in partition "
+                  + stored.partition()
+                  + " rise: "
+                  + before
+                  + " then "
+                  + stored.offset());
+          total++;
+        }
+      }
+      long stored = 0;
+      for (int p = 0; p < 64; p++) {
+        stored += log.nextOffset(TopicPartition.of("k", p));
+      }
+      assertEquals(total, stored);
+    } finally {
+      callers.shutdownNow();
+    }
+  }
+
+  private static List<RecordMetadata> sendKeyed(OneLog log, Random random) {
+    List<CompletableFuture<RecordMetadata>> sent = new ArrayList<>();
+    for (int i = 0; i < OPERATIONS * 4; i++) {
+      sent.add(log.send(ProducerRecord.of("k", "key-" + random.nextInt(1000), "v")));
+    }
+    return sent.stream().map(CompletableFuture::join).toList();
   }
 
   /** Runs {@code caller} on THREADS threads; each one's offsets, in its order, must rise. */

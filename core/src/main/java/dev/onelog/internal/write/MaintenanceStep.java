@@ -29,6 +29,18 @@ final class MaintenanceStep implements TransactionStep {
   }
 
   /** False when every step was maintenance that only looked (a cleaner with nothing to do). */
+  /** When the first of {@code tasks} is due, or {@code Long.MAX_VALUE} when none is. */
+  static long nextDueNanos(List<Maintenance> tasks) {
+    long next = Long.MAX_VALUE;
+    for (Maintenance task : tasks) {
+      long due = task.dueAtNanos();
+      if (due != Long.MAX_VALUE && (next == Long.MAX_VALUE || due - next < 0)) {
+        next = due;
+      }
+    }
+    return next;
+  }
+
   static boolean changedSomething(List<TransactionStep> steps) {
     for (TransactionStep step : steps) {
       if (!(step instanceof MaintenanceStep maintenance) || !maintenance.task.changedNothing()) {

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * enqueue requests; the writer takes everything queued (up to {@link #MAX_REQUESTS_PER_COMMIT}) and
  * runs it all as the steps of one transaction ({@link GroupCommit}), so an fsync is shared by every
  * request queued at the time; then each {@link Maintenance} task that is due, as the lone step of a
- * transaction of its own. When nothing is queued it waits only until the next task is due.
+ * transaction of its own. When nothing is queued it waits only until the next task is due; while
+ * senders are blocked on a full queue and the batches it took are small, it first lets them grow
+ * for up to a few milliseconds ({@link Linger}).
  *
  * <p>Why maintenance does not share the callers' transaction: a step that shares a transaction runs
  * in a savepoint, and SQLite copies every page a savepoint changes into its statement journal
@@ -75,6 +77,7 @@ public final class Writer implements AutoCloseable {
   private volatile boolean finished;
 
   private final Semaphore budget;
+  private final Linger linger;
   private final Thread thread;
   private final WriteFailures failures;
   private final AppendStep.Scratch scratch = new AppendStep.Scratch();
@@ -129,6 +132,7 @@ public final class Writer implements AutoCloseable {
     this.statements = new StatementCache(connection, WRITER_STATEMENTS);
     this.signal = signal;
     this.budget = new Semaphore(options.maxQueuedBytes());
+    this.linger = new Linger(queue, budget, options.maxQueuedBytes());
     this.failures = new WriteFailures(options.path(), options.busyTimeout());
     this.topicGone = topicGone;
     this.completions = new Completions(options.path().getFileName().toString());
@@ -333,14 +337,15 @@ public final class Writer implements AutoCloseable {
     List<WriteRequest> drained = new ArrayList<>();
     try {
       while (true) {
-        queue.await(nextDueNanos());
+        queue.await(MaintenanceStep.nextDueNanos(maintenance));
         turn.lock();
         try {
           if (finished) {
             break;
           }
           queue.drainTo(drained, MAX_REQUESTS_PER_COMMIT);
-          long due = nextDueNanos();
+          linger.await(drained, MAX_REQUESTS_PER_COMMIT);
+          long due = MaintenanceStep.nextDueNanos(maintenance);
           if (drained.isEmpty() && (due == Long.MAX_VALUE || due - System.nanoTime() > 0)) {
             continue;
           }
@@ -398,6 +403,7 @@ public final class Writer implements AutoCloseable {
       return true;
     } finally {
       lastTurnRequests = drained.size();
+      linger.turnEnding();
       long released = 0;
       for (WriteRequest request : drained) {
         released += permits(request);
@@ -405,17 +411,6 @@ public final class Writer implements AutoCloseable {
       budget.release((int) released);
       drained.clear();
     }
-  }
-
-  private long nextDueNanos() {
-    long next = Long.MAX_VALUE;
-    for (Maintenance task : maintenance) {
-      long due = task.dueAtNanos();
-      if (due != Long.MAX_VALUE && (next == Long.MAX_VALUE || due - next < 0)) {
-        next = due;
-      }
-    }
-    return next;
   }
 
   /**
