@@ -77,7 +77,9 @@ public final class OneLogBuilder {
    * How many bytes of records may wait for the writer before {@code send} blocks; default 8 MiB,
    * about three full group commits of small records; 1 KiB to 1 GiB. Measured: a 64 MiB queue kept
    * so many records alive that young collections copied them over and over, and cost more CPU per
-   * record than the writer thread (docs/BENCHMARKS.md).
+   * record than the writer thread (docs/BENCHMARKS.md). Records with keys spread over hundreds of
+   * partitions are the exception: each commit writes a page per partition it touches, so a larger
+   * queue (32 MiB, Kafka's {@code buffer.memory}) fills those pages better, for more heap.
    */
   public OneLogBuilder maxQueuedBytes(int bytes) {
     if (bytes < 1024 || bytes > MAX_QUEUED_BYTES) {

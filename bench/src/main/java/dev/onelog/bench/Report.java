@@ -161,6 +161,18 @@ final class Report {
             "<=",
             0.5),
         new Target(
+            "send-to-poll p99 in-process FSYNC, ms (a paced fsync's p99: "
+                + format(results.median("fsync-rate", "pacedFsyncP99Ms"))
+                + ")",
+            results.median("latency-inprocess-FSYNC", "latencyP99Ms"),
+            "<=",
+            0.5),
+        new Target(
+            "send-to-poll p99 cross-process FSYNC, ms",
+            results.median("latency-crossprocess-FSYNC", "latencyP99Ms"),
+            "<=",
+            1.0),
+        new Target(
             "peak heap of the async run (twice " + options.records() + " records), MiB",
             results.median(async + "FSYNC", "peakHeapMiB"),
             "<=",
@@ -186,6 +198,7 @@ final class Report {
     s.put("fsyncsPerSec", results.median("fsync-rate", "fsyncsPerSec"));
     s.put("fdatasyncsPerSec", results.median("fsync-rate", "fdatasyncsPerSec"));
     s.put("appendFsyncsPerSec", results.median("fsync-rate", "appendFsyncsPerSec"));
+    s.put("pacedFsyncP99Ms", results.median("fsync-rate", "pacedFsyncP99Ms"));
     s.put(
         "kafkaAcksAllRecordsPerSec",
         results.median("kafka-produce-acksall", "produceRecordsPerSec"));
