@@ -30,7 +30,7 @@ final class OpenBatch extends WriteRequest {
   final int partition;
 
   /** Guarded by this until sealed, then the writer's; null once finished. */
-  private ByteBuffer out = ByteBuffer.allocate(FIRST_CAPACITY).position(RecordBatch.HEADER_BYTES);
+  private ByteBuffer out;
 
   /**
    * The batch's bytes with its header and CRC, at base offset 0: made by the sender whose record
@@ -39,9 +39,13 @@ final class OpenBatch extends WriteRequest {
    */
   private byte[] finished;
 
-  private CompletableFuture<RecordMetadata>[] futures = newFutures(8);
-  private long[] timestamps = new long[8];
+  private CompletableFuture<RecordMetadata>[] futures;
+  private long[] timestamps;
   private int count;
+
+  /** Bytes of header and records written so far; guarded by this, and left as is when sealed. */
+  private int usedBytes = RecordBatch.HEADER_BYTES;
+
   private long baseTimestampMs;
   private long maxTimestampMs = Long.MIN_VALUE;
   private long sizeBytes;
@@ -52,11 +56,30 @@ final class OpenBatch extends WriteRequest {
   /** Set by the writer: where the batch was stored. */
   private long baseOffset = -1;
 
-  OpenBatch(String topic, long topicId, int partition) {
+  /**
+   * @param previous the partition's batch before this one, or null: a batch starts with room for as
+   *     many bytes and records as that one held, so that a busy partition's batches do not grow
+   *     from 1 KiB by doubling (a sixth of the senders' CPU, measured), nor a quiet one's start
+   *     large
+   */
+  OpenBatch(String topic, long topicId, int partition, OpenBatch previous) {
     super(0);
     this.topic = topic;
     this.topicId = topicId;
     this.partition = partition;
+    int bytes = FIRST_CAPACITY;
+    int records = 8;
+    if (previous != null) {
+      synchronized (previous) {
+        bytes = Math.max(bytes, previous.usedBytes + previous.usedBytes / 8);
+        records = Math.max(records, previous.count);
+      }
+    }
+    out =
+        ByteBuffer.allocate(Math.min(bytes, RecordBatch.HEADER_BYTES + RecordBatch.MAX_BATCH_BYTES))
+            .position(RecordBatch.HEADER_BYTES);
+    futures = newFutures(records);
+    timestamps = new long[records];
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -104,6 +127,7 @@ final class OpenBatch extends WriteRequest {
       futures = Arrays.copyOf(futures, count * 2);
       timestamps = Arrays.copyOf(timestamps, count * 2);
     }
+    usedBytes = out.position();
     CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
     futures[count] = future;
     timestamps[count] = record.timestampMs();

@@ -71,7 +71,7 @@ class LingerTest {
   /** Queues {@code count} one-record batches, each holding 100 bytes of the budget. */
   private void queueBatches(int count) {
     for (int i = 0; i < count; i++) {
-      OpenBatch batch = new OpenBatch("t", 1, i);
+      OpenBatch batch = new OpenBatch("t", 1, i, null);
       byte[] value = new byte[10];
       budget.acquireUninterruptibly(100);
       batch.tryAdd(new EncodedRecord("t", 1, i, 1_000, null, value, null, value.length), 100);
