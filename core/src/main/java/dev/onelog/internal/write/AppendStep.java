@@ -75,8 +75,6 @@ final class AppendStep implements TransactionStep {
     }
   }
 
-  private record PartitionKey(long topicId, int partition) {}
-
   /** Marks a partition found missing in this step. */
   private static final Cursor MISSING = new Cursor(-1, -1, -1, false);
 

@@ -42,8 +42,6 @@ final class BatchStep implements TransactionStep {
     }
   }
 
-  private record PartitionKey(long topicId, int partition) {}
-
   private final List<OpenBatch> batches = new ArrayList<>();
   private final List<OpenBatch> stored = new ArrayList<>();
   private final Set<OpenBatch> failedEarly = Collections.newSetFromMap(new IdentityHashMap<>());

@@ -15,32 +15,6 @@ import java.util.function.Consumer;
  * queued, so batches are queued in the order their first records came.
  */
 final class RecordAccumulator {
-  /**
-   * A record's hashCode and equals are bootstrapped method handles, slow until compiled: in a fresh
-   * JVM's first 2M sends they took a tenth of the senders' CPU (measured); these are plain code.
-   */
-  private static final class PartitionKey {
-    final long topicId;
-    final int partition;
-
-    PartitionKey(long topicId, int partition) {
-      this.topicId = topicId;
-      this.partition = partition;
-    }
-
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof PartitionKey key
-          && key.topicId == topicId
-          && key.partition == partition;
-    }
-
-    @Override
-    public int hashCode() {
-      return Long.hashCode(topicId) * 31 + partition;
-    }
-  }
-
   /** A partition's current open batch and the generation it was opened in; guarded by the slot. */
   private static final class Slot {
     OpenBatch open;
