@@ -15,6 +15,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    CommandLogging.quiet();
     Shutdown shutdown = new Shutdown(Thread.currentThread());
     shutdown.install();
     int status;

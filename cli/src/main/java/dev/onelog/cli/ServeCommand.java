@@ -112,6 +112,7 @@ final class ServeCommand extends LogCommand {
 
   @Override
   public Integer call() throws Exception {
+    CommandLogging.toStandardError();
     InetSocketAddress address = address("--listen", listen);
     if (!address.getAddress().isLoopbackAddress() && !sasl && !insecure) {
       throw new CliException(

@@ -106,6 +106,62 @@ class ServeCommandIT {
     assertEquals(100, onelog.run("consume", "wire", "--from-beginning").ok().lines().size());
   }
 
+  /**
+   * The server runs until stopped, so what the library logs at WARNING reaches standard error, one
+   * dated line each: here a connection closed because its request never arrived whole. Commands
+   * that end log nothing (every other test's one error line).
+   */
+  @Test
+  void logsWarningsToStandardErrorOneLineEach() throws Exception {
+    Process server =
+        new ProcessBuilder(
+                OneLogProcess.JAVA,
+                "-jar",
+                OneLogProcess.JAR.toString(),
+                "--file",
+                onelog.file().toString(),
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--request-arrival-timeout",
+                "200ms")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try {
+      BufferedReader err =
+          new BufferedReader(
+              new InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8));
+      Matcher port = READY.matcher(String.valueOf(readLine(err)));
+      assertTrue(port.find(), "the ready line");
+      try (java.net.Socket client =
+          new java.net.Socket("127.0.0.1", Integer.parseInt(port.group(1)))) {
+        client.getOutputStream().write(new byte[] {0, 0, 0, 100, 0, 18}); // 6 of 104 bytes
+        client.getOutputStream().flush();
+        String warning = readLine(err);
+        assertTrue(
+            warning.matches(
+                "\\d{4}-\\d\\d-\\d\\dT[\\d:.]+[+-]\\d{4} WARNING [\\w.]+: closing the connection from"
+                    + " .*: 6 bytes of a request of 104 bytes arrived in 200 ms.*"),
+            warning);
+      }
+    } finally {
+      server.destroy();
+      assertTrue(server.waitFor(20, TimeUnit.SECONDS), "ends on SIGTERM");
+    }
+  }
+
+  private static String readLine(BufferedReader reader) throws Exception {
+    return CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return reader.readLine();
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            })
+        .get(60, TimeUnit.SECONDS);
+  }
+
   @Test
   void refusesANonLoopbackAddressWithoutSaslOrInsecureAndSaysWhy() {
     String message = onelog.run("serve", "--listen", "0.0.0.0:0").failsWith(1);
