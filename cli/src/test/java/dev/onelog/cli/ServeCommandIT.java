@@ -35,34 +35,9 @@ class ServeCommandIT {
 
   @Test
   void servesKafkaClientsUntilSigtermThenTheLibrarySeesWhatTheyWrote() throws Exception {
-    Process server =
-        new ProcessBuilder(
-                OneLogProcess.JAVA,
-                "-jar",
-                OneLogProcess.JAR.toString(),
-                "--file",
-                onelog.file().toString(),
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--partitions",
-                "2")
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
+    Process server = serve("--partitions", "2");
     try {
-      BufferedReader err =
-          new BufferedReader(
-              new InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8));
-      String ready =
-          CompletableFuture.supplyAsync(
-                  () -> {
-                    try {
-                      return err.readLine();
-                    } catch (java.io.IOException e) {
-                      throw new java.io.UncheckedIOException(e);
-                    }
-                  })
-              .get(60, TimeUnit.SECONDS);
+      String ready = readLine(standardError(server));
       Matcher port = READY.matcher(String.valueOf(ready));
       assertTrue(port.find(), "the ready line: " + ready);
       assertTrue(ready.contains(onelog.file().toString()), ready);
@@ -113,24 +88,9 @@ class ServeCommandIT {
    */
   @Test
   void logsWarningsToStandardErrorOneLineEach() throws Exception {
-    Process server =
-        new ProcessBuilder(
-                OneLogProcess.JAVA,
-                "-jar",
-                OneLogProcess.JAR.toString(),
-                "--file",
-                onelog.file().toString(),
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--request-arrival-timeout",
-                "200ms")
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
+    Process server = serve("--request-arrival-timeout", "200ms");
     try {
-      BufferedReader err =
-          new BufferedReader(
-              new InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8));
+      BufferedReader err = standardError(server);
       Matcher port = READY.matcher(String.valueOf(readLine(err)));
       assertTrue(port.find(), "the ready line");
       try (java.net.Socket client =
@@ -150,6 +110,29 @@ class ServeCommandIT {
     }
   }
 
+  /** Starts {@code onelog serve} on a free loopback port with {@code options}. */
+  private Process serve(String... options) throws java.io.IOException {
+    List<String> command = new ArrayList<>();
+    command.addAll(
+        List.of(
+            OneLogProcess.JAVA,
+            "-jar",
+            OneLogProcess.JAR.toString(),
+            "--file",
+            onelog.file().toString(),
+            "serve",
+            "--listen",
+            "127.0.0.1:0"));
+    command.addAll(List.of(options));
+    return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
+  private static BufferedReader standardError(Process server) {
+    return new BufferedReader(
+        new InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8));
+  }
+
+  /** The next line, waiting at most a minute. */
   private static String readLine(BufferedReader reader) throws Exception {
     return CompletableFuture.supplyAsync(
             () -> {

@@ -42,6 +42,14 @@ public final class WriteFailures {
         "the write transaction failed while " + doing + " in " + path + ": " + cause, cause);
   }
 
+  /** Why a write is refused once the writer stopped: closed, or {@link #writerStopped}. */
+  public OneLogException refused(Throwable failure) {
+    return failure == null
+        ? new dev.onelog.LogClosedException(
+            "the log " + path + " is closed; open it again to append")
+        : writerStopped(failure);
+  }
+
   /**
    * Why the log refuses writes after its writer stopped on {@code failure}: an I/O error ({@link
    * LogIOException}, until the log is reopened) or an Error (out of memory).

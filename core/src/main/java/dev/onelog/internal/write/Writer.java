@@ -1,7 +1,6 @@
 package dev.onelog.internal.write;
 
 import dev.onelog.Durability;
-import dev.onelog.LogClosedException;
 import dev.onelog.OneLogException;
 import dev.onelog.RecordMetadata;
 import dev.onelog.internal.LogOptions;
@@ -97,17 +96,14 @@ public final class Writer implements AutoCloseable {
   /** What the checkpointer is told a maintenance task's commit wrote: its pages are not counted. */
   static final long MAINTENANCE_BYTES = 4L * FileFormat.PAGE_SIZE_BYTES;
 
-  /**
-   * Copies the WAL into the file off the writer thread, a second after the last commit at the
-   * latest; null when it could not start, and SQLite checkpoints inside commits. Set by start().
-   */
+  /** Copies the WAL into the file off the writer; null when it could not start. Set by start(). */
   private volatile Checkpointer checkpointer;
 
-  /**
-   * Requests of the last turn; guarded by {@link #turn}. More than one: callers share commits, and
-   * one committing alone would take a whole commit for one request while the rest wait.
-   */
+  /** Requests of the last turn (more than one: callers share commits); guarded by the turn. */
   private int lastTurnRequests;
+
+  /** The turn's requests no commit has settled yet, failed if the turn stops; guarded by it. */
+  private List<? extends WriteRequest> unsettled = List.of();
 
   /** Set by the writer thread when it stops taking requests. */
   private volatile boolean stopped;
@@ -253,6 +249,7 @@ public final class Writer implements AutoCloseable {
     if (!queue.isEmpty() || !turn.tryLock()) {
       return false;
     }
+    boolean committing = false;
     try {
       // Never waits holding the turn: a full queue needs the writer to drain it.
       if (finished
@@ -263,10 +260,14 @@ public final class Writer implements AutoCloseable {
           || !budget.tryAcquire(permits(request))) {
         return false;
       }
+      committing = true;
       commitOnCallerThread(request);
       return true;
     } finally {
       turn.unlock();
+      if (committing) {
+        completions.runAfterTurn(); // its own future, now that the turn is free
+      }
     }
   }
 
@@ -308,7 +309,7 @@ public final class Writer implements AutoCloseable {
   /** Takes room in the write queue, waiting while it is full; fails once the writer stopped. */
   private void acquire(int permits) {
     if (stopped) {
-      throw failure == null ? closed() : writerFailed();
+      throw failures.refused(failure);
     }
     try {
       budget.acquire(permits);
@@ -320,17 +321,12 @@ public final class Writer implements AutoCloseable {
     if (stopped) {
       // Woken by the writer's stop: pass the permits on to the next blocked sender, and fail.
       budget.release(permits);
-      throw failure == null ? closed() : writerFailed();
+      throw failures.refused(failure);
     }
   }
 
   private int permits(WriteRequest request) {
     return request.permits(options.maxQueuedBytes());
-  }
-
-  private LogClosedException closed() {
-    return new LogClosedException(
-        "the log " + options.path() + " is closed; open it again to append");
   }
 
   private void run() {
@@ -358,6 +354,7 @@ public final class Writer implements AutoCloseable {
           throw e;
         } finally {
           turn.unlock();
+          completions.runAfterTurn();
         }
       }
     } catch (Error e) {
@@ -382,6 +379,7 @@ public final class Writer implements AutoCloseable {
    * @return true when the writer must stop: Shutdown was drained, or an I/O error failed a commit
    */
   private boolean takeTurn(List<WriteRequest> drained, boolean maintenance) {
+    unsettled = drained;
     try {
       Checkpointer rounds = checkpointer;
       if (rounds != null) {
@@ -394,14 +392,15 @@ public final class Writer implements AutoCloseable {
       return shutdown;
     } catch (Error e) {
       failure = e;
-      drained.forEach(request -> request.fail(writerFailed()));
+      unsettled.forEach(request -> request.fail(writerFailed()));
       throw e;
     } catch (WriterIoFailure e) {
       log.error("the writer of {} stopped after an I/O error", options.path(), e.getCause());
       failure = e.getCause();
-      drained.forEach(request -> request.fail(writerFailed()));
+      unsettled.forEach(request -> request.fail(writerFailed()));
       return true;
     } finally {
+      unsettled = List.of();
       lastTurnRequests = drained.size();
       linger.turnEnding();
       long released = 0;
@@ -422,7 +421,13 @@ public final class Writer implements AutoCloseable {
     TurnPlan plan = TurnPlan.of(drained, options.maxQueuedBytes(), scratch, topicGone);
     List<MaintenanceStep> due =
         maintenance ? MaintenanceStep.due(this.maintenance, System.nanoTime()) : List.of();
-    commit(plan.steps(), plan.writtenBytes());
+    try {
+      commit(plan.steps(), plan.writtenBytes());
+    } catch (WriterIoFailure e) {
+      unsettled = plan.barriers(); // the group commit told its steps how they ended
+      throw e;
+    }
+    unsettled = plan.barriers(); // a maintenance commit's failure must not fail committed callers
     for (MaintenanceStep task : due) {
       if (task.task.redoable() && options.durability() == Durability.FSYNC) {
         UnsyncedCommit.run(
@@ -459,7 +464,7 @@ public final class Writer implements AutoCloseable {
 
   private void failRemaining() {
     for (WriteRequest request; (request = queue.poll()) != null; ) {
-      request.fail(failure == null ? closed() : writerFailed());
+      request.fail(failures.refused(failure));
     }
   }
 
