@@ -160,15 +160,7 @@ class BackupCommandIT {
     Path copy = onelog.dir().resolve("copy.db");
     Path err = onelog.dir().resolve("backup.err");
     Process backup =
-        new ProcessBuilder(
-                OneLogProcess.JAVA,
-                "-jar",
-                OneLogProcess.JAR.toString(),
-                "--file",
-                onelog.file().toString(),
-                "backup",
-                copy.toString(),
-                "--progress")
+        new ProcessBuilder(onelog.command("backup", copy.toString(), "--progress"))
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(err.toFile())
             .start();

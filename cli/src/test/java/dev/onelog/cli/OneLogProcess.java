@@ -141,7 +141,8 @@ final class OneLogProcess implements BeforeEachCallback, AfterEachCallback {
         .start();
   }
 
-  private List<String> command(String... args) {
+  /** The command line that runs {@code onelog --file <this file> args}. */
+  List<String> command(String... args) {
     List<String> command =
         new ArrayList<>(List.of(JAVA, "-jar", JAR.toString(), "--file", file.toString()));
     command.addAll(List.of(args));

@@ -112,17 +112,7 @@ class ServeCommandIT {
 
   /** Starts {@code onelog serve} on a free loopback port with {@code options}. */
   private Process serve(String... options) throws java.io.IOException {
-    List<String> command = new ArrayList<>();
-    command.addAll(
-        List.of(
-            OneLogProcess.JAVA,
-            "-jar",
-            OneLogProcess.JAR.toString(),
-            "--file",
-            onelog.file().toString(),
-            "serve",
-            "--listen",
-            "127.0.0.1:0"));
+    List<String> command = onelog.command("serve", "--listen", "127.0.0.1:0");
     command.addAll(List.of(options));
     return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
   }

@@ -53,16 +53,7 @@ class UsersCommandIT {
     assertTrue(noUsers.contains("has no users") && noUsers.contains("onelog users add"), noUsers);
     onelog.runWithInput("pw-alice\n", "users", "add", "alice").ok();
     Process server =
-        new ProcessBuilder(
-                OneLogProcess.JAVA,
-                "-jar",
-                OneLogProcess.JAR.toString(),
-                "--file",
-                onelog.file().toString(),
-                "serve",
-                "--listen",
-                "0.0.0.0:0",
-                "--sasl")
+        new ProcessBuilder(onelog.command("serve", "--listen", "0.0.0.0:0", "--sasl"))
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .start();
     try {
